@@ -1,0 +1,322 @@
+"""The domain model shared by every stage.
+
+Stages never import each other; they exchange these plain dataclasses. Field names follow the
+table columns of CONTRACT.md, so ``pipeline.tables`` can turn any of them into a DataFrame
+without renaming.
+
+Danish terms used here, explained once:
+- *notat*: a memo; the municipality's documents are notats.
+- *Tema*: a theme of the health policy; each status notat has one goal table per Tema.
+- *bilag 1 / bilag 2*: appendix 1 (strategies and action plans) and appendix 2 (overview of
+  goals) of the council case the goals come from; each goal wording is tagged with one.
+- *I alt*: "in total", the totals row under each table.
+- *Foreslås udgået* / *Foreslås omformuleret til*: "proposed dropped" / "proposed reworded to".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+DocumentKind = Literal["status", "concept", "unknown"]
+Status = Literal["started", "not_started", ""]
+Proposal = Literal["drop", "reword", ""]
+Bilag = Literal["1", "2", ""]
+Severity = Literal["error", "warning", "info"]
+IngestStatus = Literal["ok", "duplicate", "skipped", "failed"]
+
+
+# --------------------------------------------------------------------------- extraction output
+
+
+@dataclass(frozen=True)
+class Document:
+    """One distinct input document (documents.csv)."""
+
+    doc_id: str
+    file: str
+    sha256: str
+    kind: DocumentKind
+    title: str
+    date: str  # ISO yyyy-mm-dd, or "" when the notat prints no date
+    pages: int
+
+
+@dataclass
+class GoalStatement:
+    """One goal wording inside a goal row (goal_statements.csv)."""
+
+    doc_id: str
+    theme_no: int
+    row_no: int
+    stmt_no: int
+    text: str
+    bilag: Bilag
+    goal_id: str = ""
+
+
+@dataclass
+class GoalRow:
+    """One table row of a status notat: the unit that carries an X (goal_rows.csv)."""
+
+    doc_id: str
+    theme_no: int
+    theme_title: str
+    row_no: int
+    status: Status
+    remark: str
+    proposal: Proposal
+    proposed_text: str
+    page_first: int
+    page_last: int
+    statements: list[GoalStatement] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ThemeTotal:
+    """The printed *I alt* row of one theme against the X marks counted (theme_totals.csv)."""
+
+    doc_id: str
+    theme_no: int
+    reported_started: int | None
+    reported_not_started: int | None
+    counted_started: int
+    counted_not_started: int
+
+
+@dataclass(frozen=True)
+class Initiative:
+    """One proposed initiative of a concept notat (initiatives.csv)."""
+
+    doc_id: str
+    area_no: int
+    area_title: str
+    group_title: str
+    item_no: str  # "" for an unnumbered paragraph under a group heading
+    sub: str  # "" for the item itself, "a", "b", … for its lettered sub-items
+    text: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A soft problem found in a document: data, not an exception (findings.csv)."""
+
+    doc_id: str
+    theme_no: int | None
+    row_no: int | None
+    severity: Severity
+    code: str
+    message: str
+
+
+@dataclass
+class ExtractedDocument:
+    """Everything extraction read from one PDF."""
+
+    document: Document
+    goal_rows: list[GoalRow] = field(default_factory=list)
+    theme_totals: list[ThemeTotal] = field(default_factory=list)
+    initiatives: list[Initiative] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def statements(self) -> list[GoalStatement]:
+        return [s for row in self.goal_rows for s in row.statements]
+
+
+@dataclass(frozen=True)
+class IngestEntry:
+    """What a `report` run did with one input file (ingest_log.csv)."""
+
+    file: str
+    sha256: str
+    status: IngestStatus
+    kind: DocumentKind | Literal[""]
+    reason: str  # plain words; empty only for status "ok"
+
+
+# --------------------------------------------------------------------------- transform output
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link the reconciliation made or refused near its threshold (links.csv)."""
+
+    left_doc_id: str
+    left_theme_no: int
+    left_row_no: int
+    left_stmt_no: int
+    right_doc_id: str
+    right_theme_no: int
+    right_row_no: int
+    right_stmt_no: int
+    decision: Literal["linked", "refused"]
+    rule: str  # which rule decided: same_row, same_wording, fuzzy, across_periods, reworded, override
+    score_token: float
+    score_char: float
+    evidence: str  # a plain sentence a person can audit
+
+
+@dataclass
+class Goal:
+    """One reconciled goal with all its wordings (goals.csv)."""
+
+    goal_id: str
+    wording: str  # the wording used in the report (latest period, bilag 2 preferred? see transform)
+    bilag1_wordings: list[str]
+    bilag2_wordings: list[str]
+    theme_nos: list[int]
+    first_period: str  # ISO date
+    last_period: str
+    latest_status: Status
+
+
+@dataclass(frozen=True)
+class GoalPeriodStatus:
+    """A goal's status in one reporting period (history)."""
+
+    goal_id: str
+    period: str  # ISO date of the notat
+    doc_id: str
+    theme_no: int
+    row_no: int
+    status: Status
+    remark: str
+
+
+ChangeKind = Literal["status_changed", "new_goal", "goal_gone", "wording_changed", "reworded_as_proposed"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changed for one goal since the previous period (changes.csv)."""
+
+    period: str
+    previous_period: str
+    goal_id: str
+    kind: ChangeKind
+    theme_no: int
+    wording: str
+    before: str
+    after: str
+
+
+# --------------------------------------------------------------------------- the report model
+# Built by transform, rendered by both writers, so the Word and the PDF report cannot disagree.
+# Everything a reader sees is already Danish text here or a value the writers format with
+# pipeline.danish; writers compute nothing.
+
+
+@dataclass(frozen=True)
+class ReportWording:
+    text: str
+    bilag: Bilag
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    goal_ids: tuple[str, ...]
+    wordings: tuple[ReportWording, ...]
+    proposed_text: str  # printed under the wordings after "Foreslås omformuleret til:"
+    status: Status
+    remark: str
+
+
+@dataclass(frozen=True)
+class ReportTheme:
+    theme_no: int
+    title: str
+    rows: tuple[ReportRow, ...]
+    started: int
+    not_started: int
+    unmarked: int
+    previous_started: int | None  # None when there is no previous period
+    previous_not_started: int | None
+
+
+@dataclass(frozen=True)
+class ReportChange:
+    kind: ChangeKind
+    theme_no: int
+    wording: str
+    before: str  # Danish, e.g. "Ikke igangsat"
+    after: str
+
+
+@dataclass(frozen=True)
+class ReportProposal:
+    theme_no: int
+    wording: str
+    proposal: Proposal
+    proposed_text: str
+    remark: str
+
+
+@dataclass(frozen=True)
+class ReportReconciliation:
+    goal_id: str
+    bilag1: tuple[str, ...]
+    bilag2: tuple[str, ...]
+    untagged: tuple[str, ...]
+    theme_nos: tuple[int, ...]
+    occurrences: int  # rows the goal is written in, in the latest period
+    needs_review: bool
+    note: str  # Danish: why a person should look (e.g. "Usikker sammenkobling (lighed 0,78)")
+
+
+@dataclass(frozen=True)
+class ReportFinding:
+    file: str
+    theme_no: int | None
+    row_no: int | None
+    severity: Severity
+    message: str  # Danish
+
+
+@dataclass(frozen=True)
+class ReportSkippedFile:
+    file: str
+    status: IngestStatus
+    reason: str
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """The status report for the latest period."""
+
+    title: str
+    period: dt.date
+    previous_period: dt.date | None
+    intro: str
+    themes: tuple[ReportTheme, ...]
+    changes: tuple[ReportChange, ...]
+    proposals: tuple[ReportProposal, ...]
+    reconciliation: tuple[ReportReconciliation, ...]
+    findings: tuple[ReportFinding, ...]
+    skipped_files: tuple[ReportSkippedFile, ...]
+
+
+@dataclass(frozen=True)
+class FormRow:
+    goal_ids: tuple[str, ...]
+    wordings: tuple[ReportWording, ...]  # as they stand once proposals are carried out
+    last_status: Status
+    last_remark: str
+
+
+@dataclass(frozen=True)
+class FormTheme:
+    theme_no: int
+    title: str
+    rows: tuple[FormRow, ...]
+
+
+@dataclass(frozen=True)
+class StatusForm:
+    """Next period's form (statusskema): goals after the proposals, status columns empty."""
+
+    title: str
+    based_on_period: dt.date
+    intro: str
+    themes: tuple[FormTheme, ...]

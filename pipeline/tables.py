@@ -1,0 +1,92 @@
+"""The normalized tables: build DataFrames from the model, validate them, write them as CSV.
+
+This is the one place that knows the column order of CONTRACT.md. It is shared plumbing, not a
+stage: extraction, transform and the writers all hand their rows here.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.model import ExtractedDocument, IngestEntry
+from schemas import validate_table
+
+COLUMNS: dict[str, list[str]] = {
+    "documents": ["doc_id", "file", "sha256", "kind", "title", "date", "pages"],
+    "goal_rows": [
+        "doc_id", "theme_no", "theme_title", "row_no", "status", "remark", "proposal",
+        "proposed_text", "page_first", "page_last",
+    ],
+    "goal_statements": ["doc_id", "theme_no", "row_no", "stmt_no", "text", "bilag", "goal_id"],
+    "theme_totals": [
+        "doc_id", "theme_no", "reported_started", "reported_not_started",
+        "counted_started", "counted_not_started",
+    ],
+    "initiatives": ["doc_id", "area_no", "area_title", "group_title", "item_no", "sub", "text"],
+    "findings": ["doc_id", "theme_no", "row_no", "severity", "code", "message"],
+    "ingest_log": ["file", "sha256", "status", "kind", "reason"],
+}
+
+EXTRACT_TABLES = (
+    "documents", "goal_rows", "goal_statements", "theme_totals", "initiatives", "findings",
+)
+
+
+def _records(items: Iterable[object], columns: list[str]) -> pd.DataFrame:
+    rows = [{c: getattr(item, c) for c in columns} for item in items]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def extraction_frames(docs: Iterable[ExtractedDocument]) -> dict[str, pd.DataFrame]:
+    """The extraction tables of many documents, validated against their schemas."""
+    docs = list(docs)
+    sources = {
+        "documents": [d.document for d in docs],
+        "goal_rows": [r for d in docs for r in d.goal_rows],
+        "goal_statements": [s for d in docs for s in d.statements],
+        "theme_totals": [t for d in docs for t in d.theme_totals],
+        "initiatives": [i for d in docs for i in d.initiatives],
+        "findings": [f for d in docs for f in d.findings],
+    }
+    return {name: validate_table(name, _records(items, COLUMNS[name]))
+            for name, items in sources.items()}
+
+
+def ingest_frame(entries: Iterable[IngestEntry]) -> pd.DataFrame:
+    return validate_table("ingest_log", _records(entries, COLUMNS["ingest_log"]))
+
+
+def frame_from_dataclasses(items: Iterable[object], columns: list[str] | None = None) -> pd.DataFrame:
+    """A frame from any list of dataclass instances (for tables without a contract schema)."""
+    items = list(items)
+    if columns is None:
+        if not items:
+            return pd.DataFrame()
+        columns = [f.name for f in dataclasses.fields(items[0])]
+    return _records(items, columns)
+
+
+def csv_safe(value: object) -> object:
+    """Keep a cell from starting a spreadsheet formula (=, +, -, @, tab, CR) when opened in Excel."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def write_csv(frame: pd.DataFrame, path: Path, *, formula_safe: bool = False) -> None:
+    """UTF-8 CSV with one header row; missing values as empty strings."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = frame.astype(object).where(frame.notna(), "")
+    if formula_safe:
+        out = out.map(csv_safe)
+    out.to_csv(path, index=False, encoding="utf-8", quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """Read a table back as strings, empty cells as empty strings (what a user's script sees)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
