@@ -1,16 +1,66 @@
-"""The only module that calls more than one stage: input folder → extract → transform → write."""
+"""The only module that calls more than one stage: input folder → extract → transform → write.
+
+A `report` run, step by step:
+
+1. take the lock on ``OUTPUT/.lock`` (a second run is refused at once) and clear what a killed
+   run left behind (``OUTPUT/.staging-*``);
+2. list every file of the input folder, hash it, mark byte-identical copies ``duplicate`` and
+   everything that is not a PDF ``skipped``;
+3. ingest the rest in parallel (each ``ingest_file`` call runs its own child process), taking
+   what the extraction cache already knows;
+4. reconcile, build the report model, and write every table, the workbook, the database and the
+   reports into ``OUTPUT/.staging-<pid>/``;
+5. move the results into place: one rename per file, ``tables/`` swapped as a whole. Until this
+   last step nothing in OUTPUT has changed, so a run killed before it leaves the previous output
+   intact. A report of an earlier period than one already in OUTPUT is never rewritten.
+
+Exit status: 0 when the tables were written, with the reports when there is a status notat. A
+folder with concept notats but no status notat still counts as success: its tables are usable
+output (the initiatives), and the summary says that no status report could be made. Nothing
+readable at all raises a PipelineError and leaves OUTPUT untouched.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
+import os
+import re
+import shutil
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import ExtractError, UsageError
-from pipeline.extract import extract_pdf
-from pipeline.model import ExtractedDocument
-from pipeline.tables import extraction_frames, write_csv
+import pandas as pd
+
+from pipeline.cache import ExtractionCache, pipeline_version
+from pipeline.errors import ExtractError, PipelineError, RunLockedError, UsageError
+from pipeline.extract import extract_pdf, sha256_of
+from pipeline.model import ExtractedDocument, IngestEntry
+from pipeline.progress import FileProgress, RunSummary
+from pipeline.tables import extraction_frames, frame_from_dataclasses, ingest_frame, write_csv
 
 log = logging.getLogger("pipeline")
+
+TABLES_DIR = "tables"
+CACHE_FILE = Path(".cache") / "extraction.sqlite"
+DATABASE_FILE = "statusdata.sqlite"
+WORKBOOK_FILE = "statusdata.xlsx"
+LOCK_FILE = ".lock"
+STAGING_PREFIX = ".staging-"
+OLD_TABLES_PREFIX = ".old-tables-"
+OVERRIDES_FILE = "overrides.csv"  # optional, in the input folder: a person's link decisions
+
+# Tests set this to a number of seconds: the run then pauses with everything staged and nothing
+# published, after creating ``STAGING/.paused``, so a test can kill it at a known point.
+PAUSE_ENV = "PIPELINE_PAUSE_BEFORE_PUBLISH"
+
+_PDF_MAGIC = b"%PDF-"
+_REPORT_NAME = re.compile(r"^(statusrapport|statusskema)_(\d{4}-\d{2}-\d{2})\.(docx|pdf)$")
 
 
 def run_extract(pdfs: list[Path], out_dir: Path) -> int:
@@ -31,5 +81,333 @@ def run_extract(pdfs: list[Path], out_dir: Path) -> int:
     return 0 if docs or not failed else 1
 
 
+# --------------------------------------------------------------------------- report
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One file of the input folder, hashed."""
+
+    path: Path
+    sha256: str
+    is_pdf: bool
+
+
 def run_report(input_dir: Path, output_dir: Path, *, workers: int | None = None) -> int:
-    raise NotImplementedError  # being written (issues 4-7)
+    """`python -m pipeline report`: every file of ``input_dir`` to tables and reports in
+    ``output_dir``. Returns the exit status; raises PipelineError when nothing is usable."""
+    input_dir, output_dir = Path(input_dir), Path(output_dir)
+    if not input_dir.is_dir():
+        raise UsageError(f"input folder not found: {input_dir}")
+    if output_dir.exists() and not output_dir.is_dir():
+        raise UsageError(f"output is not a folder: {output_dir}")
+    if output_dir.resolve() == input_dir.resolve():
+        raise UsageError("the output folder must not be the input folder")
+    workers = workers or os.cpu_count() or 1
+    started = time.perf_counter()
+    output_dir.mkdir(parents=True, exist_ok=True)
+    with _output_lock(output_dir):
+        _clear_leftovers(output_dir)
+        summary = RunSummary(input_dir, output_dir)
+        entries, docs = _ingest_folder(input_dir, output_dir, workers, summary)
+        usable = [d for d in docs if d.document.kind in ("status", "concept")]
+        if not usable:
+            raise PipelineError(_nothing_usable(input_dir, entries))
+        staging = output_dir / f"{STAGING_PREFIX}{os.getpid()}"
+        staging.mkdir()
+        try:
+            reports = _build_outputs(docs, entries, input_dir, staging, summary)
+            _pause_for_tests(staging)
+            _publish(staging, output_dir, reports, summary)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    summary.log()
+    log.info("Done in %.1f s", time.perf_counter() - started)
+    return 0
+
+
+# --------------------------------------------------------------------------- output folder safety
+
+
+@contextlib.contextmanager
+def _output_lock(output_dir: Path) -> Iterator[None]:
+    """Hold ``OUTPUT/.lock`` for the run; refuse at once when another run holds it."""
+    path = output_dir / LOCK_FILE
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as e:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            raise RunLockedError(
+                f"another run (pid {holder}) is writing to {output_dir}; "
+                "wait for it to finish and run again"
+            ) from e
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock; the file stays (removing it would race)
+
+
+def _clear_leftovers(output_dir: Path) -> None:
+    """Remove what a killed run left. We hold the lock, so no other run is using them."""
+    old_tables = sorted(output_dir.glob(f"{OLD_TABLES_PREFIX}*"))
+    if old_tables and not (output_dir / TABLES_DIR).exists():
+        # killed between the two renames of the tables swap: put the previous tables back
+        old_tables[-1].rename(output_dir / TABLES_DIR)
+        log.info("restored the tables of the previous run")
+    for stale in [
+        *output_dir.glob(f"{STAGING_PREFIX}*"),
+        *output_dir.glob(f"{OLD_TABLES_PREFIX}*"),
+    ]:
+        log.info("removing %s left by an interrupted run", stale.name)
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
+
+
+def _pause_for_tests(staging: Path) -> None:
+    seconds = os.environ.get(PAUSE_ENV)
+    if not seconds:
+        return
+    (staging / ".paused").touch()
+    time.sleep(float(seconds))
+
+
+def _publish(staging: Path, output_dir: Path, reports: list[Path], summary: RunSummary) -> None:
+    """Move the staged results into OUTPUT: each file by one atomic rename, tables/ swapped."""
+    tables = output_dir / TABLES_DIR
+    old = output_dir / f"{OLD_TABLES_PREFIX}{os.getpid()}"
+    if tables.exists():
+        tables.rename(old)
+    (staging / TABLES_DIR).rename(tables)
+    shutil.rmtree(old, ignore_errors=True)
+    summary.tables_dir = tables
+    for name in (DATABASE_FILE, WORKBOOK_FILE):
+        if (staging / name).exists():
+            os.replace(staging / name, output_dir / name)
+    latest_kept = _latest_report_period(output_dir)
+    for staged in reports:
+        final = output_dir / staged.name
+        match = _REPORT_NAME.match(staged.name)
+        period = match.group(2) if match else ""
+        if final.exists() and latest_kept and period and period < latest_kept:
+            summary.kept_reports.append(final)  # an earlier period's report: never changed
+            continue
+        os.replace(staged, final)
+        summary.reports.append(final)
+
+
+def _latest_report_period(output_dir: Path) -> str:
+    periods = [m.group(2) for p in output_dir.iterdir() if (m := _REPORT_NAME.match(p.name))]
+    return max(periods, default="")
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+def _list_inputs(input_dir: Path) -> list[InputFile]:
+    files = []
+    for path in sorted(input_dir.iterdir(), key=lambda p: p.name):
+        if not path.is_file():
+            continue
+        try:
+            with path.open("rb") as f:
+                head = f.read(1024)
+            sha = sha256_of(path)
+        except OSError as e:
+            files.append(InputFile(path, "", False))
+            log.warning("%s: cannot be read (%s)", path.name, e.strerror or e)
+            continue
+        is_pdf = _PDF_MAGIC in head or path.suffix.lower() == ".pdf"
+        files.append(InputFile(path, sha, is_pdf))
+    return files
+
+
+def _ingest_folder(
+    input_dir: Path, output_dir: Path, workers: int, summary: RunSummary
+) -> tuple[list[IngestEntry], list[ExtractedDocument]]:
+    """Every input file's ingest_log entry (input order) and the documents read from them."""
+    files = _list_inputs(input_dir)
+    if not files:
+        raise PipelineError(f"no files in the input folder {input_dir}")
+    entries: dict[Path, IngestEntry] = {}
+    first_of: dict[str, Path] = {}
+    todo: list[InputFile] = []
+    for f in files:
+        if not f.sha256:
+            entries[f.path] = IngestEntry(f.path.name, "", "skipped", "", "filen kan ikke læses")
+        elif not f.is_pdf:
+            entries[f.path] = IngestEntry(
+                f.path.name, f.sha256, "skipped", "", _not_pdf_reason(f.path)
+            )
+        elif f.sha256 in first_of:
+            entries[f.path] = IngestEntry(
+                f.path.name,
+                f.sha256,
+                "duplicate",
+                "",
+                f"samme indhold som {first_of[f.sha256].name}",
+            )
+        else:
+            first_of[f.sha256] = f.path
+            todo.append(f)
+    docs: dict[Path, ExtractedDocument] = {}
+    log.info("%d files in %s: %d PDFs to read", len(files), input_dir, len(todo))
+    with (
+        ExtractionCache(output_dir / CACHE_FILE, pipeline_version()) as cache,
+        FileProgress(len(todo)) as progress,
+    ):
+
+        def record(f: InputFile, outcome, cached: bool) -> None:
+            entries[f.path] = outcome.entry
+            if outcome.document is not None and outcome.entry.status == "ok":
+                docs[f.path] = outcome.document
+            pages = outcome.document.document.pages if outcome.document is not None else 0
+            progress.file_done(
+                f.path.name,
+                pages=pages,
+                status=outcome.entry.status,
+                cached=cached,
+                reason=outcome.entry.reason,
+            )
+
+        misses = []
+        for f in todo:
+            outcome = cache.get(f.sha256, f.path.name)
+            if outcome is None:
+                misses.append(f)
+            else:
+                record(f, outcome, cached=True)
+        summary.cached, summary.extracted = len(todo) - len(misses), len(misses)
+        if misses:
+            pool = ThreadPoolExecutor(max_workers=min(workers, len(misses)))
+            try:
+                futures = {pool.submit(_ingest_one, f): f for f in misses}
+                for future in as_completed(futures):
+                    f = futures[future]
+                    outcome = future.result()
+                    if outcome.entry.status != "failed" or not outcome.entry.reason.startswith(
+                        _INTERNAL_ERROR
+                    ):
+                        cache.put(f.sha256, outcome)
+                    record(f, outcome, cached=False)
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+    ordered = [entries[f.path] for f in files]
+    for e in ordered:
+        if e.status != "ok":
+            summary.not_read.append((e.file, e.status, e.reason))
+    read = [docs[f.path] for f in files if f.path in docs]
+    summary.kinds.update(d.document.kind for d in read)
+    return ordered, read
+
+
+_INTERNAL_ERROR = "intern fejl"
+
+
+def _ingest_one(f: InputFile):
+    """One PDF through ingest (its own child process, with limits). A bug in ingest itself
+    becomes a ``failed`` entry, so one file cannot stop the run; it is not cached."""
+    from pipeline import ingest  # looked up per call so tests can count or replace it
+
+    try:
+        return ingest.ingest_file(f.path, sha256=f.sha256)
+    except Exception as e:
+        log.error("%s: ingest failed: %s: %s", f.path.name, e.__class__.__name__, e)
+        return ingest.IngestResult(
+            IngestEntry(f.path.name, f.sha256, "failed", "", f"{_INTERNAL_ERROR}: {e}"), None, False
+        )
+
+
+def _not_pdf_reason(path: Path) -> str:
+    suffix = path.suffix.lower()
+    return f"ikke en PDF-fil ({suffix}-fil)" if suffix else "ikke en PDF-fil"
+
+
+def _nothing_usable(input_dir: Path, entries: list[IngestEntry]) -> str:
+    counts = Counter(e.status for e in entries)
+    parts = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    return f"no status or concept notat could be read in {input_dir} ({parts}); nothing was written"
+
+
+# --------------------------------------------------------------------------- transform + write
+
+
+def _build_outputs(
+    docs: list[ExtractedDocument],
+    entries: list[IngestEntry],
+    input_dir: Path,
+    staging: Path,
+    summary: RunSummary,
+) -> list[Path]:
+    """Reconcile, build the report model and write everything into ``staging``; return the
+    staged report files."""
+    from pipeline import transform, write
+    from pipeline.write.database import write_database
+
+    overrides = input_dir / OVERRIDES_FILE
+    reconciled = transform.reconcile(docs, overrides if overrides.is_file() else None)
+    frames = dict(extraction_frames(reconciled.documents))
+    frames["ingest_log"] = ingest_frame(entries)
+    frames.update(_reconciliation_frames(reconciled))
+    for severity in frames["findings"]["severity"]:
+        summary.findings[severity] += 1
+    tables = staging / TABLES_DIR
+    for name, frame in frames.items():
+        write_csv(frame, tables / f"{name}.csv")
+    write_database(frames, staging / DATABASE_FILE, meta={"pipeline_version": pipeline_version()})
+    _write_workbook(frames, staging / WORKBOOK_FILE)
+    built = transform.build_report(reconciled, entries)
+    if built is None:
+        summary.note = (
+            "No status notat among the inputs: tables written, no status report could be made."
+        )
+        return []
+    report, form = built
+    return list(write.write_reports(report, form, staging))
+
+
+def _write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> None:
+    try:
+        from pipeline.write.xlsx import write_workbook
+    except ImportError:  # the workbook writer is not there yet
+        log.warning("no workbook writer yet: %s not written", path.name)
+        return
+    write_workbook(frames, path)
+
+
+def _reconciliation_frames(reconciled) -> dict[str, pd.DataFrame]:
+    """goals, links, history, changes as tables; list cells joined with " | "."""
+    sources = {
+        "goals": reconciled.goals,
+        "links": reconciled.links,
+        "history": reconciled.history,
+        "changes": reconciled.changes,
+    }
+    frames = {}
+    for name, items in sources.items():
+        frame = frame_from_dataclasses(items, _columns_of(name))
+        for col in frame.columns:
+            if frame[col].map(lambda v: isinstance(v, list | tuple)).any():
+                frame[col] = frame[col].map(
+                    lambda v: " | ".join(map(str, v)) if isinstance(v, list | tuple) else v
+                )
+        frames[name] = frame
+    return frames
+
+
+def _columns_of(name: str) -> list[str]:
+    import dataclasses
+
+    from pipeline import model
+
+    cls = {
+        "goals": model.Goal,
+        "links": model.Link,
+        "history": model.GoalPeriodStatus,
+        "changes": model.Change,
+    }[name]
+    return [f.name for f in dataclasses.fields(cls)]

@@ -1,0 +1,117 @@
+"""The extraction cache: what ingesting one file's bytes gave, keyed by sha256 + pipeline version.
+
+A rerun over the same input folder re-extracts nothing; one new PDF costs one extraction; any
+change to the code that extraction runs (or to ``pipeline.__version__``) invalidates every entry.
+Skipped and failed outcomes are cached too: the same bytes get the same verdict.
+
+The cache is one SQLite file beside the output (``OUTPUT/.cache/extraction.sqlite``). Each
+outcome is committed as soon as it is known, so a run that is killed keeps what it extracted.
+Only the thread that opened the cache uses it (``run`` stores results as workers finish).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import logging
+import pickle
+import sqlite3
+from pathlib import Path
+from typing import Protocol
+
+import pipeline
+
+log = logging.getLogger("pipeline.cache")
+
+# Code that does not change what extraction returns: editing it must not invalidate the cache.
+_NOT_EXTRACTION = ("write", "transform", "run.py", "cache.py", "progress.py", "__main__.py")
+
+
+def pipeline_version() -> str:
+    """``__version__`` plus a hash of every source file extraction depends on."""
+    root = Path(pipeline.__file__).parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root)
+        if rel.parts[0] in _NOT_EXTRACTION:
+            continue
+        h.update(str(rel).encode() + b"\0" + path.read_bytes() + b"\0")
+    return f"{pipeline.__version__}+{h.hexdigest()[:16]}"
+
+
+class _Outcome(Protocol):  # pipeline.ingest.IngestResult; not imported, cache is not a stage
+    entry: object
+    document: object
+    used_ocr: bool
+
+
+class ExtractionCache:
+    """Ingest outcomes by file content. Use as a context manager; ``get``/``put`` per file."""
+
+    def __init__(self, path: Path, version: str | None = None) -> None:
+        self.path = path
+        self.version = version or pipeline_version()
+        self.hits = 0
+        self.misses = 0
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=30)
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS outcome ("
+            " sha256 TEXT NOT NULL, version TEXT NOT NULL, status TEXT NOT NULL,"
+            " payload BLOB NOT NULL, stored_at TEXT NOT NULL,"
+            " PRIMARY KEY (sha256, version))"
+        )
+        # Entries of other pipeline versions can never hit again.
+        gone = self._db.execute("DELETE FROM outcome WHERE version != ?", (self.version,))
+        if gone.rowcount:
+            log.info("extraction cache: pipeline changed, %d old entries dropped", gone.rowcount)
+        self._db.commit()
+
+    def get(self, sha256: str, file: str):
+        """The cached outcome of these bytes, renamed to ``file``; None on a miss."""
+        row = self._db.execute(
+            "SELECT payload FROM outcome WHERE sha256 = ? AND version = ?", (sha256, self.version)
+        ).fetchone()
+        if row is None:
+            self.misses += 1
+            return None
+        try:
+            outcome = pickle.loads(row[0])
+        except Exception:  # a payload this code cannot read back is simply a miss
+            self.misses += 1
+            return None
+        self.hits += 1
+        return _renamed(outcome, file)
+
+    def put(self, sha256: str, outcome: _Outcome) -> None:
+        status = getattr(outcome.entry, "status", "")
+        self._db.execute(
+            "INSERT OR REPLACE INTO outcome VALUES (?, ?, ?, ?, ?)",
+            (
+                sha256,
+                self.version,
+                status,
+                pickle.dumps(outcome, protocol=5),
+                dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            ),
+        )
+        self._db.commit()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> ExtractionCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _renamed(outcome, file: str):
+    """The same bytes under another name: the outcome with ``file`` set to the current name."""
+    entry = dataclasses.replace(outcome.entry, file=file)
+    doc = outcome.document
+    if doc is not None:
+        doc = dataclasses.replace(doc, document=dataclasses.replace(doc.document, file=file))
+    return dataclasses.replace(outcome, entry=entry, document=doc)
