@@ -11,12 +11,19 @@ from pathlib import Path
 from pipeline.errors import PipelineError, UsageError
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one plain line on stderr (CONTRACT.md: exit status)."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {message} (see 'python -m pipeline --help')\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _OneLineParser(
         prog="python -m pipeline",
         description="Status reports on the health policy goals from the period's notat PDFs.",
     )
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_OneLineParser)
     ex = sub.add_parser("extract", help="extract PDFs into the normalized tables (CSV)")
     ex.add_argument("pdfs", nargs="+", type=Path, metavar="PDF")
     ex.add_argument("--out", required=True, type=Path, metavar="DIR")
