@@ -53,7 +53,9 @@ WORKBOOK_FILE = "statusdata.xlsx"
 LOCK_FILE = ".lock"
 STAGING_PREFIX = ".staging-"
 OLD_TABLES_PREFIX = ".old-tables-"
-OVERRIDES_FILE = "overrides.csv"  # optional, in the input folder: a person's link decisions
+OVERRIDES_FILE = "goal_overrides.csv"  # optional, in the input folder: a person's link decisions
+# Files of the input folder that are not inputs: its instructions and the overrides.
+NOT_INPUTS = frozenset({"README.md", OVERRIDES_FILE})
 
 # Tests set this to a number of seconds: the run then pauses with everything staged and nothing
 # published, after creating ``STAGING/.paused``, so a test can kill it at a known point.
@@ -211,7 +213,7 @@ def _latest_report_period(output_dir: Path) -> str:
 def _list_inputs(input_dir: Path) -> list[InputFile]:
     files = []
     for path in sorted(input_dir.iterdir(), key=lambda p: p.name):
-        if not path.is_file():
+        if not path.is_file() or path.name in NOT_INPUTS:
             continue
         try:
             with path.open("rb") as f:
@@ -238,7 +240,7 @@ def _ingest_folder(
     todo: list[InputFile] = []
     for f in files:
         if not f.sha256:
-            entries[f.path] = IngestEntry(f.path.name, "", "skipped", "", "filen kan ikke læses")
+            entries[f.path] = IngestEntry(f.path.name, "", "skipped", "", "the file cannot be read")
         elif not f.is_pdf:
             entries[f.path] = IngestEntry(
                 f.path.name, f.sha256, "skipped", "", _not_pdf_reason(f.path)
@@ -249,7 +251,7 @@ def _ingest_folder(
                 f.sha256,
                 "duplicate",
                 "",
-                f"samme indhold som {first_of[f.sha256].name}",
+                f"same bytes as {first_of[f.sha256].name}",
             )
         else:
             first_of[f.sha256] = f.path
@@ -305,7 +307,16 @@ def _ingest_folder(
     return ordered, read
 
 
-_INTERNAL_ERROR = "intern fejl"
+_INTERNAL_ERROR = "internal error"
+
+
+@dataclass(frozen=True)
+class _FailedIngest:
+    """The outcome of a file whose ingest raised (shaped like ``ingest.IngestResult``)."""
+
+    entry: IngestEntry
+    document: ExtractedDocument | None = None
+    used_ocr: bool = False
 
 
 def _ingest_one(f: InputFile):
@@ -317,14 +328,13 @@ def _ingest_one(f: InputFile):
         return ingest.ingest_file(f.path, sha256=f.sha256)
     except Exception as e:
         log.error("%s: ingest failed: %s: %s", f.path.name, e.__class__.__name__, e)
-        return ingest.IngestResult(
-            IngestEntry(f.path.name, f.sha256, "failed", "", f"{_INTERNAL_ERROR}: {e}"), None, False
-        )
+        entry = IngestEntry(f.path.name, f.sha256, "failed", "", f"{_INTERNAL_ERROR}: {e}")
+        return _FailedIngest(entry)
 
 
 def _not_pdf_reason(path: Path) -> str:
     suffix = path.suffix.lower()
-    return f"ikke en PDF-fil ({suffix}-fil)" if suffix else "ikke en PDF-fil"
+    return f"not a PDF file ({suffix} file)" if suffix else "not a PDF file"
 
 
 def _nothing_usable(input_dir: Path, entries: list[IngestEntry]) -> str:

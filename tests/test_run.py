@@ -1,0 +1,438 @@
+"""`python -m pipeline report` as a run: output folder safety, the extraction cache, duplicates,
+exit codes, the lock. The stages are replaced by small fakes (``install_fake_stages``) so these
+tests exercise the run machinery in seconds; ``test_report_on_rendered_notats`` runs the real
+stages end to end.
+
+A fake "PDF" is a text file starting with ``%PDF-`` whose lines say ``kind=…`` and ``date=…``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from pipeline import run
+from pipeline.__main__ import main
+from pipeline.errors import PipelineError, RunLockedError
+from pipeline.model import (
+    Document,
+    ExtractedDocument,
+    GoalRow,
+    GoalStatement,
+    IngestEntry,
+    Initiative,
+)
+from pipeline.tables import COLUMNS, read_csv
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# --------------------------------------------------------------------------- fake stages
+
+EXTRACTIONS: list[str] = []  # file names the fake ingest was called for, in this process
+
+
+@dataclass
+class FakeIngestResult:
+    entry: IngestEntry
+    document: ExtractedDocument | None
+    used_ocr: bool = False
+
+
+def fake_ingest_file(path: Path, *, sha256: str, **_: object) -> FakeIngestResult:
+    EXTRACTIONS.append(path.name)
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    fields = dict(line.split("=", 1) for line in text.splitlines()[1:] if "=" in line)
+    if "password" in fields:
+        entry = IngestEntry(path.name, sha256, "skipped", "", "the PDF is password protected")
+        return FakeIngestResult(entry, None)
+    kind = fields.get("kind", "unknown")
+    doc_id = sha256[:16]
+    doc = ExtractedDocument(Document(doc_id, path.name, sha256, kind, "Titel", fields["date"], 2))
+    if kind == "status":
+        row = GoalRow(doc_id, 1, "Sundhedstilbud", 1, "started", "", "", "", 1, 1)
+        row.statements.append(GoalStatement(doc_id, 1, 1, 1, "Færre borgere ryger", "1"))
+        doc.goal_rows.append(row)
+    elif kind == "concept":
+        doc.initiatives.append(Initiative(doc_id, 1, "Område", "", "1", "", "Et forslag"))
+    return FakeIngestResult(IngestEntry(path.name, sha256, "ok", kind, ""), doc)
+
+
+def fake_reconcile(docs, overrides=None):
+    for d in docs:
+        for s in d.statements:
+            s.goal_id = "g0001"
+    return SimpleNamespace(documents=list(docs), goals=[], links=[], history=[], changes=[])
+
+
+def fake_build_report(reconciled, ingest_log):
+    dates = [d.document.date for d in reconciled.documents if d.document.kind == "status"]
+    if not dates:
+        return None
+    return SimpleNamespace(period=max(dates), n_docs=len(reconciled.documents)), None
+
+
+def fake_write_reports(report, form, out_dir: Path) -> list[Path]:
+    paths = []
+    for stem, ext in (("statusrapport", "docx"), ("statusrapport", "pdf"), ("statusskema", "docx")):
+        path = out_dir / f"{stem}_{report.period}.{ext}"
+        path.write_text(f"{stem} {report.period} from {report.n_docs} documents\n")
+        paths.append(path)
+    return paths
+
+
+def fake_write_workbook(frames, path: Path) -> None:
+    path.write_text(",".join(sorted(frames)))
+
+
+def install_fake_stages(setattr_=setattr) -> None:
+    """Replace every stage entry point the run calls (also used by the subprocess tests)."""
+    import importlib
+
+    ingest = importlib.import_module("pipeline.ingest")
+    transform = importlib.import_module("pipeline.transform")
+    write = importlib.import_module("pipeline.write")
+    setattr_(ingest, "ingest_file", fake_ingest_file)
+    setattr_(transform, "reconcile", fake_reconcile)
+    setattr_(transform, "build_report", fake_build_report)
+    setattr_(write, "write_reports", fake_write_reports)
+    setattr_(run, "_write_workbook", fake_write_workbook)
+
+
+@pytest.fixture
+def fakes(monkeypatch):
+    install_fake_stages(
+        lambda obj, name, value: monkeypatch.setattr(obj, name, value, raising=False)
+    )
+    EXTRACTIONS.clear()
+    return EXTRACTIONS
+
+
+def notat(
+    folder: Path, name: str, *, kind: str = "status", date: str = "2020-05-28", extra: str = ""
+) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(f"%PDF-1.4 fake\nkind={kind}\ndate={date}\n{extra}".encode())
+    return path
+
+
+def snapshot(folder: Path, *, skip_hidden: bool = True) -> dict[str, str]:
+    """Relative path → sha256 of every file (hidden run files left out)."""
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder)
+        if not p.is_file() or (skip_hidden and any(part.startswith(".") for part in rel.parts)):
+            continue
+        out[str(rel)] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+@pytest.fixture
+def folders(tmp_path):
+    return tmp_path / "input", tmp_path / "output"
+
+
+# --------------------------------------------------------------------------- tables and files
+
+
+def test_report_writes_every_contract_table_with_its_columns(fakes, folders):
+    inp, out = folders
+    notat(inp, "status_2020.pdf")
+    notat(inp, "koncept.PDF", kind="concept", date="2021-01-10")
+    assert run.run_report(inp, out, workers=2) == 0
+    for name, columns in COLUMNS.items():
+        frame = read_csv(out / "tables" / f"{name}.csv")
+        assert list(frame.columns[: len(columns)]) == columns, name
+    for name in ("goals", "links", "history", "changes"):
+        assert (out / "tables" / f"{name}.csv").is_file()
+    assert read_csv(out / "tables" / "goal_statements.csv")["goal_id"].tolist() == ["g0001"]
+    assert (out / "statusrapport_2020-05-28.docx").is_file()
+    assert (out / "statusrapport_2020-05-28.pdf").is_file()
+    assert (out / "statusskema_2020-05-28.docx").is_file()
+    assert not list(out.glob(".staging-*"))
+
+
+def test_database_holds_every_table_with_the_period(fakes, folders):
+    inp, out = folders
+    notat(inp, "a.pdf", date="2020-05-28")
+    notat(inp, "b.pdf", date="2021-06-03", extra="v2")
+    run.run_report(inp, out, workers=1)
+    con = sqlite3.connect(out / "statusdata.sqlite")
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert set(COLUMNS) | {"goals", "links", "history", "changes"} <= tables
+    periods = sorted(r[0] for r in con.execute("SELECT period FROM goal_rows"))
+    assert periods == ["2020-05-28", "2021-06-03"]
+    assert {r[0] for r in con.execute("SELECT period FROM ingest_log")} == {
+        "2020-05-28",
+        "2021-06-03",
+    }
+    con.close()
+
+
+def test_byte_identical_copies_are_marked_duplicate_and_read_once(fakes, folders):
+    inp, out = folders
+    first = notat(inp, "a_status.pdf")
+    (inp / "b_copy.pdf").write_bytes(first.read_bytes())
+    assert run.run_report(inp, out) == 0
+    log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
+    assert log.loc["a_status.pdf", "status"] == "ok"
+    assert log.loc["b_copy.pdf", "status"] == "duplicate"
+    assert "a_status.pdf" in log.loc["b_copy.pdf", "reason"]
+    assert len(read_csv(out / "tables" / "documents.csv")) == 1
+    assert fakes == ["a_status.pdf"]
+
+
+def test_non_pdf_files_are_listed_as_skipped_with_a_reason(fakes, folders):
+    inp, out = folders
+    notat(inp, "status.pdf")
+    (inp / "notes.docx").write_bytes(b"PK\x03\x04 not a pdf")
+    (inp / "renamed_pdf.bin").write_bytes(b"%PDF-1.4 fake\nkind=concept\ndate=2021-01-01\n")
+    (inp / "README.md").write_text("instructions, not an input")
+    assert run.run_report(inp, out) == 0
+    log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
+    assert log.loc["notes.docx", "status"] == "skipped"
+    assert "not a PDF" in log.loc["notes.docx", "reason"]
+    assert log.loc["renamed_pdf.bin", "status"] == "ok"  # recognized by its magic bytes
+    assert "README.md" not in log.index
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+def test_rerun_without_new_input_extracts_nothing(fakes, folders):
+    inp, out = folders
+    for i in range(3):
+        notat(inp, f"n{i}.pdf", extra=f"copy {i}")
+    notat(inp, "locked.pdf", extra="password=1")
+    run.run_report(inp, out, workers=2)
+    assert sorted(fakes) == ["locked.pdf", "n0.pdf", "n1.pdf", "n2.pdf"]
+    fakes.clear()
+    run.run_report(inp, out, workers=2)
+    assert fakes == []  # skipped outcomes are cached too
+    log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
+    assert log.loc["locked.pdf", "status"] == "skipped"
+
+
+def test_one_new_pdf_costs_one_extraction(fakes, folders):
+    inp, out = folders
+    notat(inp, "a.pdf")
+    run.run_report(inp, out)
+    fakes.clear()
+    notat(inp, "b.pdf", date="2021-06-03")
+    run.run_report(inp, out)
+    assert fakes == ["b.pdf"]
+
+
+def test_renamed_file_is_a_cache_hit_under_its_new_name(fakes, folders):
+    inp, out = folders
+    notat(inp, "old_name.pdf")
+    run.run_report(inp, out)
+    fakes.clear()
+    (inp / "old_name.pdf").rename(inp / "new_name.pdf")
+    run.run_report(inp, out)
+    assert fakes == []
+    assert read_csv(out / "tables" / "documents.csv")["file"].tolist() == ["new_name.pdf"]
+
+
+def test_changed_pipeline_version_invalidates_the_cache(fakes, folders, monkeypatch):
+    inp, out = folders
+    notat(inp, "a.pdf")
+    run.run_report(inp, out)
+    fakes.clear()
+    monkeypatch.setattr(run, "pipeline_version", lambda: "9.9.9+changed")
+    run.run_report(inp, out)
+    assert fakes == ["a.pdf"]
+
+
+def test_pipeline_version_changes_with_extraction_source(tmp_path, monkeypatch):
+    import pipeline
+    from pipeline import cache
+
+    fake_pkg = tmp_path / "pipeline"
+    (fake_pkg / "extract").mkdir(parents=True)
+    (fake_pkg / "write").mkdir()
+    (fake_pkg / "extract" / "status.py").write_text("A = 1\n")
+    (fake_pkg / "write" / "docx_report.py").write_text("B = 1\n")
+    monkeypatch.setattr(pipeline, "__file__", str(fake_pkg / "__init__.py"))
+    before = cache.pipeline_version()
+    (fake_pkg / "write" / "docx_report.py").write_text("B = 2\n")
+    assert cache.pipeline_version() == before  # writers do not change extraction
+    (fake_pkg / "extract" / "status.py").write_text("A = 2\n")
+    assert cache.pipeline_version() != before
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def test_earlier_periods_report_is_never_changed(fakes, folders):
+    inp, out = folders
+    notat(inp, "status_2020.pdf", date="2020-05-28")
+    run.run_report(inp, out)
+    report_2020 = out / "statusrapport_2020-05-28.docx"
+    before = report_2020.read_bytes(), report_2020.stat().st_mtime_ns
+    notat(inp, "status_2021.pdf", date="2021-06-03")
+    run.run_report(inp, out)
+    assert (out / "statusrapport_2021-06-03.docx").is_file()
+    assert (report_2020.read_bytes(), report_2020.stat().st_mtime_ns) == before
+    # the 2021 notat taken out again: the latest period in the input is 2020, but 2021's report
+    # stands in OUTPUT, so 2020's report is an earlier period's and stays as it was
+    (inp / "status_2021.pdf").unlink()
+    time.sleep(0.01)
+    run.run_report(inp, out)
+    assert (report_2020.read_bytes(), report_2020.stat().st_mtime_ns) == before
+    assert (out / "statusrapport_2021-06-03.docx").is_file()
+
+
+def test_concept_notats_only_write_tables_and_succeed(fakes, folders):
+    inp, out = folders
+    notat(inp, "koncept.pdf", kind="concept", date="2021-01-10")
+    assert run.run_report(inp, out) == 0
+    assert len(read_csv(out / "tables" / "initiatives.csv")) == 1
+    assert not list(out.glob("statusrapport_*"))
+
+
+# --------------------------------------------------------------------------- exit codes, errors
+
+
+def test_exit_codes_and_one_plain_line_for_bad_input(fakes, folders, capsys):
+    inp, out = folders
+    assert main(["report", "--input", str(inp), "--output", str(out), "-q"]) == 2  # no folder
+    inp.mkdir()
+    assert main(["report", "--input", str(inp), "--output", str(out), "-q"]) == 1  # empty
+    (inp / "a.txt").write_text("hello")
+    notat(inp, "locked.pdf", extra="password=1")
+    assert main(["report", "--input", str(inp), "--output", str(out), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.count("\n") == 3 and all(line.startswith("error: ") for line in err.splitlines())
+    assert not (out / "tables").exists()  # nothing usable: nothing written
+    notat(inp, "status.pdf")
+    assert main(["report", "--input", str(inp), "--output", str(out), "-q"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_nothing_usable_raises_pipeline_error_and_keeps_previous_output(fakes, folders):
+    inp, out = folders
+    good = notat(inp, "status.pdf")
+    run.run_report(inp, out)
+    before = snapshot(out)
+    good.unlink()
+    notat(inp, "locked.pdf", extra="password=1")
+    with pytest.raises(PipelineError, match="no status or concept notat"):
+        run.run_report(inp, out)
+    assert snapshot(out) == before
+
+
+def test_ingest_bug_becomes_a_failed_entry_not_a_crash(fakes, folders, monkeypatch):
+    import pipeline.ingest
+
+    def broken(path, *, sha256, **_):
+        if path.name == "bad.pdf":
+            raise RuntimeError("boom")
+        return fake_ingest_file(path, sha256=sha256)
+
+    monkeypatch.setattr(pipeline.ingest, "ingest_file", broken, raising=False)
+    inp, out = folders
+    notat(inp, "good.pdf")
+    notat(inp, "bad.pdf", extra="x")
+    assert run.run_report(inp, out) == 0
+    log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
+    assert log.loc["bad.pdf", "status"] == "failed"
+    assert "boom" in log.loc["bad.pdf", "reason"]
+
+
+def test_inputs_are_never_modified(fakes, folders):
+    inp, out = folders
+    notat(inp, "a.pdf")
+    notat(inp, "b.pdf", kind="concept", date="2021-01-01")
+    (inp / "c.txt").write_text("x")
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in inp.iterdir()}
+    run.run_report(inp, out)
+    run.run_report(inp, out)
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in inp.iterdir()} == before
+
+
+# --------------------------------------------------------------------------- kill -9 and the lock
+
+_CHILD = """
+import sys
+sys.path.insert(0, {root!r})
+from tests.test_run import install_fake_stages
+install_fake_stages()
+from pipeline.__main__ import main
+sys.exit(main(["report", "--input", {inp!r}, "--output", {out!r}]))
+"""
+
+
+def _start_paused_run(inp: Path, out: Path) -> subprocess.Popen:
+    env = {**os.environ, run.PAUSE_ENV: "60"}
+    code = _CHILD.format(root=str(ROOT), inp=str(inp), out=str(out))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not list(out.glob(".staging-*/.paused")):
+        if proc.poll() is not None:
+            raise AssertionError(proc.stderr.read().decode())
+        assert time.monotonic() < deadline, "the paused run never reached its pause"
+        time.sleep(0.05)
+    return proc
+
+
+def test_run_killed_mid_run_leaves_previous_output_and_next_run_completes(fakes, folders):
+    inp, out = folders
+    notat(inp, "status_2020.pdf")
+    run.run_report(inp, out)
+    before = snapshot(out)
+    notat(inp, "status_2021.pdf", date="2021-06-03")
+    proc = _start_paused_run(inp, out)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert snapshot(out) == before  # nothing published
+    assert list(out.glob(".staging-*"))  # the killed run's leftovers are there…
+    assert run.run_report(inp, out) == 0
+    assert not list(out.glob(".staging-*"))  # …and the next run cleared them
+    assert (out / "statusrapport_2021-06-03.docx").is_file()
+    assert len(read_csv(out / "tables" / "documents.csv")) == 2
+
+
+def test_second_run_is_refused_while_one_is_running(fakes, folders, capsys):
+    inp, out = folders
+    notat(inp, "status_2020.pdf")
+    proc = _start_paused_run(inp, out)
+    try:
+        with pytest.raises(RunLockedError, match="another run"):
+            run.run_report(inp, out)
+        assert main(["report", "--input", str(inp), "--output", str(out)]) == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err[-1].startswith("error: another run") and str(proc.pid) in err[-1]
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+def test_tables_swap_interrupted_between_renames_is_repaired(fakes, folders):
+    inp, out = folders
+    notat(inp, "status_2020.pdf")
+    run.run_report(inp, out)
+    before = snapshot(out)
+    (out / "tables").rename(out / ".old-tables-12345")  # killed right after the first rename
+    (out / ".staging-12345" / "tables").mkdir(parents=True)
+    assert snapshot(out) != before
+    run._clear_leftovers(out)
+    assert snapshot(out) == before
+    assert not list(out.glob(".*-12345"))
