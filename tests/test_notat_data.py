@@ -19,6 +19,7 @@ from tests.fixtures.notat_data import (
     StatusNotat,
     Wording,
     danish_date,
+    expected_soft_problems,
     expected_tables,
     goal_row,
     statement_goals,
@@ -307,3 +308,17 @@ def test_bad_fixture_data_is_refused():
         Wording("Mål", "3", "g")
     with pytest.raises(ValueError, match="at least one wording"):
         Row(wordings=(), status="started")
+
+
+def test_soft_problems_are_where_the_2021_fixture_put_them():
+    assert expected_soft_problems(STATUS_2020) == []
+    problems = expected_soft_problems(STATUS_2021)
+    kinds = [p[2] for p in problems]
+    assert kinds.count("untagged") == 6
+    assert ("t3-walk-and-talk", "no_mark") in {
+        (statement_goals(STATUS_2021)[t, r, 1], k) for t, r, k in problems if r is not None
+    }
+    assert ("t4-videndeling", "two_marks") in {
+        (statement_goals(STATUS_2021)[t, r, 1], k) for t, r, k in problems if r is not None
+    }
+    assert (1, None, "totals_mismatch") in problems
