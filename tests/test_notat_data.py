@@ -13,7 +13,6 @@ import pytest
 from pipeline.tables import COLUMNS
 from pipeline.text import normalize_text
 from schemas import validate_table
-from tests.fixtures import status_2021
 from tests.fixtures.notat_data import (
     Row,
     StatusNotat,
@@ -30,6 +29,7 @@ from tests.fixtures.status_2021 import (
     DROPPED_GOALS,
     NEW_GOALS,
     REWORDED_GOALS,
+    ROW_UPDATES,
     STATUS_2021,
     WORDING_EDITS,
 )
@@ -202,7 +202,7 @@ def test_2021_rewords_goals_as_2020_proposed_under_the_same_label():
 def test_2021_every_named_edit_hits_a_2020_row():
     """A typo in an edit's key would silently leave the 2021 fixture unedited."""
     labels_2020 = _labels(STATUS_2020)
-    assert set(status_2021._ROW_UPDATES) <= labels_2020
+    assert set(ROW_UPDATES) <= labels_2020
     for goal, old_text in WORDING_EDITS:
         assert old_text in _wording_texts(STATUS_2020, goal), (goal, old_text)
     for goal, old_text in WORDING_EDITS:
