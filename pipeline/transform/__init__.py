@@ -1,10 +1,13 @@
 """Transform stage: reconcile goal wordings across bilag, rows, themes and periods, and build the
-report model. Public entry points: ``reconcile`` and ``build_report``."""
+report model. Public entry points: ``reconcile`` and ``build_report`` (plus ``reconciled_frames``
+for the tables goals.csv, links.csv, history.csv and changes.csv)."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.model import (
     Change,
@@ -16,8 +19,15 @@ from pipeline.model import (
     StatusForm,
     StatusReport,
 )
+from pipeline.transform.history import goal_register, period_changes, period_history
+from pipeline.transform.overrides import load_overrides
+from pipeline.transform.reconcile import assign_goal_ids, period_order
+from pipeline.transform.similarity import DEFAULT_SETTINGS, ReconcileSettings
 
-__all__ = ["Reconciled", "build_report", "reconcile"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["ReconcileSettings", "Reconciled", "build_report", "reconcile", "reconciled_frames"]
 
 
 @dataclass
@@ -31,12 +41,46 @@ class Reconciled:
     changes: list[Change] = field(default_factory=list)
 
 
-def reconcile(docs: list[ExtractedDocument], overrides: Path | None = None) -> Reconciled:
-    raise NotImplementedError  # being written (issue 4)
+def reconcile(
+    docs: list[ExtractedDocument],
+    overrides: Path | None = None,
+    settings: ReconcileSettings = DEFAULT_SETTINGS,
+) -> Reconciled:
+    """Give every goal wording of the status notats its goal_id; build goals, links, history.
+
+    The input documents are not changed: status documents come back as copies with goal_ids
+    set; concept and unknown documents pass through as they are. ``overrides`` is the path of a
+    goal_overrides.csv (format: pipeline.transform.overrides); a broken line raises
+    ReconcileError naming the file and line.
+    """
+    rules = load_overrides(overrides)
+    out_docs = [copy.deepcopy(d) if d.document.kind == "status" else d for d in docs]
+    assignment = assign_goal_ids(out_docs, rules, settings)
+    for doc in out_docs:
+        if doc.document.kind == "status":
+            for st in doc.statements:
+                st.goal_id = assignment.goal_ids[id(st)]
+    ordered = period_order(out_docs)
+    return Reconciled(
+        documents=out_docs,
+        goals=goal_register(ordered),
+        links=assignment.links,
+        history=period_history(ordered),
+        changes=period_changes(ordered, settings),
+    )
+
+
+def reconciled_frames(rec: Reconciled) -> dict[str, pd.DataFrame]:
+    """The tables goals, links, history and changes, ready for ``pipeline.tables.write_csv``."""
+    from pipeline.transform.frames import reconciled_frames as frames
+
+    return frames(rec)
 
 
 def build_report(
     reconciled: Reconciled, ingest_log: list[IngestEntry]
 ) -> tuple[StatusReport, StatusForm] | None:
     """The report model of the latest status period, or None when there is no status notat."""
-    raise NotImplementedError  # being written (issue 5)
+    from pipeline.transform.report import build_report as build
+
+    return build(reconciled, ingest_log)

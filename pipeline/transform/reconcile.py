@@ -1,0 +1,391 @@
+"""Which goal wordings state the same goal: within a notat, then from one period to the next.
+
+The order of work, and why:
+1. Status notats are taken oldest first (by ``document.date``, then ``doc_id``), statements in
+   (theme_no, row_no, stmt_no) order, so the result does not depend on the order of the files.
+2. Within one notat, wordings are joined by rules, strongest first: an override ``same``; every
+   wording of one row (the row is the unit: bilag 1 and bilag 2 state the same goal); identical
+   normalized wordings in other rows or themes (``same_wording``); near-identical wordings
+   (``fuzzy``: high score and char likeness and *no substituted word*). An override ``different``
+   blocks any join that would put its two wordings into one goal.
+3. The goals found in the notat are then matched one-to-one to the goals known from earlier
+   periods (greedy on scores, best first): the score of a pair is the best likeness of a new
+   wording to a wording of the goal's latest appearance, or to the text that appearance proposed
+   (*Foreslås omformuleret til:*, rule ``reworded_as_proposed``), plus small bonuses for the same
+   theme and row position. A new-period goal matched to nothing is a new goal.
+4. A goal's id is ``G-`` and 8 hex digits of the SHA-1 of the normalized wording of its earliest
+   statement (oldest notat, first position), with ``-2``, ``-3``, … added on a collision, given in
+   order of first appearance. Adding a later notat only joins new wordings to existing goals or
+   makes new goals, so ids already given never change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pipeline.model import ExtractedDocument, GoalRow, GoalStatement, Link
+from pipeline.transform.normalize import normalize_wording
+from pipeline.transform.overrides import Override
+from pipeline.transform.similarity import DEFAULT_SETTINGS, Likeness, ReconcileSettings, likeness
+
+_DATELESS = "9999-12-31"  # a notat without a date sorts after every dated one
+
+
+def period_order(docs: Iterable[ExtractedDocument]) -> list[ExtractedDocument]:
+    """Status notats oldest first; ties by doc_id, so file order never matters."""
+    status = [d for d in docs if d.document.kind == "status"]
+    return sorted(status, key=lambda d: (d.document.date or _DATELESS, d.document.doc_id))
+
+
+@dataclass(frozen=True)
+class _Stmt:
+    """A statement with where it stands: its notat's place in period order and its row."""
+
+    idx: int
+    doc_no: int
+    statement: GoalStatement
+    row: GoalRow
+    norm: str
+
+    @property
+    def position(self) -> tuple[int, int, int, int]:
+        s = self.statement
+        return (self.doc_no, s.theme_no, s.row_no, s.stmt_no)
+
+
+class _Goals:
+    """Union-find over statements whose unions an override ``different`` can block."""
+
+    def __init__(self, stmts: list[_Stmt], overrides: list[Override]) -> None:
+        self.parent = list(range(len(stmts)))
+        self.norms: dict[int, set[str]] = {s.idx: {s.norm} for s in stmts}
+        self.apart: set[frozenset[str]] = {o.pair for o in overrides if o.action == "different"}
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def blocked(self, i: int, j: int) -> bool:
+        ri, rj = self.find(i), self.find(j)
+        if ri == rj:
+            return False
+        return any(frozenset((a, b)) in self.apart for a in self.norms[ri] for b in self.norms[rj])
+
+    def union(self, i: int, j: int) -> None:
+        ri, rj = self.find(i), self.find(j)
+        if ri == rj:
+            return
+        keep, gone = (ri, rj) if ri < rj else (rj, ri)
+        self.parent[gone] = keep
+        self.norms[keep] |= self.norms.pop(gone)
+
+
+@dataclass
+class Assignment:
+    """The outcome: goal id per statement (by identity) and every link made or refused."""
+
+    goal_ids: dict[int, str] = field(default_factory=dict)  # id(GoalStatement) -> goal_id
+    links: list[Link] = field(default_factory=list)
+
+
+def _link(
+    left: _Stmt, right: _Stmt, decision: str, rule: str, like: Likeness, evidence: str
+) -> Link:
+    a, b = left.statement, right.statement
+    return Link(
+        a.doc_id,
+        a.theme_no,
+        a.row_no,
+        a.stmt_no,
+        b.doc_id,
+        b.theme_no,
+        b.row_no,
+        b.stmt_no,
+        decision,
+        rule,
+        like.token,
+        like.char,
+        evidence,  # type: ignore[arg-type]
+    )
+
+
+def _goal_id(norm: str) -> str:
+    return "G-" + hashlib.sha1(norm.encode("utf-8")).hexdigest()[:8]
+
+
+def assign_goal_ids(
+    docs: list[ExtractedDocument],
+    overrides: list[Override],
+    settings: ReconcileSettings = DEFAULT_SETTINGS,
+) -> Assignment:
+    """Decide the goal of every statement of the status notats in ``docs`` (see module doc)."""
+    ordered = period_order(docs)
+    stmts: list[_Stmt] = []
+    by_doc: list[list[_Stmt]] = []
+    for doc_no, doc in enumerate(ordered):
+        mine: list[_Stmt] = []
+        rows = sorted(doc.goal_rows, key=lambda r: (r.theme_no, r.row_no))
+        for row in rows:
+            for st in sorted(row.statements, key=lambda s: s.stmt_no):
+                item = _Stmt(len(stmts), doc_no, st, row, normalize_wording(st.text))
+                stmts.append(item)
+                mine.append(item)
+        by_doc.append(mine)
+
+    goals = _Goals(stmts, overrides)
+    together = {o.pair: o for o in overrides if o.action == "same"}
+    apart = {o.pair: o for o in overrides if o.action == "different"}
+    out = Assignment()
+
+    def join(left: _Stmt, right: _Stmt, rule: str, like: Likeness, evidence: str) -> bool:
+        if goals.find(left.idx) == goals.find(right.idx):
+            return True
+        if rule != "override" and goals.blocked(left.idx, right.idx):
+            why = "an override 'different' keeps these goals apart"
+            o = apart.get(frozenset((left.norm, right.norm)))
+            if o is not None:
+                why += f" (line {o.line_no})"
+            out.links.append(_link(left, right, "refused", "override", like, f"{why}; {evidence}"))
+            return False
+        goals.union(left.idx, right.idx)
+        out.links.append(_link(left, right, "linked", rule, like, evidence))
+        return True
+
+    for doc_no, mine in enumerate(by_doc):
+        _within_notat(mine, join, together, out, settings)
+        if doc_no:
+            earlier = [s for d in by_doc[:doc_no] for s in d]
+            _across_periods(earlier, mine, goals, join, together, apart, out, settings)
+
+    # ids, in order of each goal's first appearance
+    members: dict[int, list[_Stmt]] = defaultdict(list)
+    for s in stmts:
+        members[goals.find(s.idx)].append(s)
+    used: set[str] = set()
+    for group in sorted(members.values(), key=lambda g: min(s.position for s in g)):
+        first = min(group, key=lambda s: s.position)
+        base = _goal_id(first.norm)
+        goal_id, n = base, 1
+        while goal_id in used:
+            n += 1
+            goal_id = f"{base}-{n}"
+        used.add(goal_id)
+        for s in group:
+            out.goal_ids[id(s.statement)] = goal_id
+    return out
+
+
+def _within_notat(mine, join, together, out, settings: ReconcileSettings) -> None:
+    """Step 2 of the module doc, for one notat's statements."""
+    # overrides first: a person's word beats every rule
+    for i, a in enumerate(mine):
+        for b in mine[i + 1 :]:
+            o = together.get(frozenset((a.norm, b.norm)))
+            if o is not None:
+                join(
+                    a,
+                    b,
+                    "override",
+                    likeness(a.statement.text, b.statement.text, settings),
+                    f"override 'same' (line {o.line_no})",
+                )
+    # the row is the unit
+    by_row: dict[tuple[int, int], list[_Stmt]] = defaultdict(list)
+    for s in mine:
+        by_row[(s.statement.theme_no, s.statement.row_no)].append(s)
+    for row_stmts in by_row.values():
+        for a, b in itertools.pairwise(row_stmts):
+            join(
+                a,
+                b,
+                "same_row",
+                likeness(a.statement.text, b.statement.text, settings),
+                f"both wordings stand in Tema {a.statement.theme_no}, row {a.statement.row_no}",
+            )
+    # the same wording written again in another row or theme
+    first_of: dict[str, _Stmt] = {}
+    for s in mine:
+        first = first_of.setdefault(s.norm, s)
+        if first is not s and first.row is not s.row:
+            join(
+                first,
+                s,
+                "same_wording",
+                Likeness(1.0, 1.0, (), (), 1.0),
+                f"identical wording also in Tema {first.statement.theme_no}, "
+                f"row {first.statement.row_no}",
+            )
+    # near-identical wordings in other rows, best first
+    candidates = []
+    for i, a in enumerate(mine):
+        for b in mine[i + 1 :]:
+            if a.row is b.row or a.norm == b.norm:
+                continue
+            like = likeness(a.statement.text, b.statement.text, settings)
+            near = settings.within_min_char - settings.refusal_margin
+            if (
+                like.char < near
+                and like.score < settings.within_min_score - settings.refusal_margin
+            ):
+                continue
+            candidates.append((like, a, b))
+    candidates.sort(key=lambda c: (-c[0].score, c[1].position, c[2].position))
+    for like, a, b in candidates:
+        ok = (
+            like.score >= settings.within_min_score
+            and like.char >= settings.within_min_char
+            and like.substituted == 0
+        )
+        if ok:
+            join(a, b, "fuzzy", like, f"near-identical wording; {like.describe()}")
+        else:
+            why = (
+                "a content word is substituted"
+                if like.substituted
+                else "below the within-notat thresholds"
+            )
+            out.links.append(_link(a, b, "refused", "fuzzy", like, f"{why}; {like.describe()}"))
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    score: float  # with structure bonus
+    text_score: float
+    like: Likeness
+    rule: str
+    old: _Stmt
+    new: _Stmt
+    old_root: int
+    new_root: int
+    evidence: str
+
+
+def _across_periods(
+    earlier, mine, goals: _Goals, join, together, apart, out, settings: ReconcileSettings
+) -> None:
+    """Step 3 of the module doc: match this notat's goals one-to-one to earlier goals."""
+    old_groups: dict[int, list[_Stmt]] = defaultdict(list)
+    for s in earlier:
+        old_groups[goals.find(s.idx)].append(s)
+    new_groups: dict[int, list[_Stmt]] = defaultdict(list)
+    for s in mine:
+        new_groups[goals.find(s.idx)].append(s)
+    latest_doc = mine[0].doc_no - 1 if mine else -1
+
+    candidates: list[_Candidate] = []
+    forced: list[_Candidate] = []
+    for old_root, group in old_groups.items():
+        last = max(s.doc_no for s in group)
+        latest = [s for s in group if s.doc_no == last]
+        for new_root, new_stmts in new_groups.items():
+            best: _Candidate | None = None
+            for o in latest:
+                for n in new_stmts:
+                    pair = frozenset((o.norm, n.norm))
+                    if pair in apart:
+                        continue
+                    if pair in together:
+                        like = likeness(o.statement.text, n.statement.text, settings)
+                        forced.append(
+                            _Candidate(
+                                9.0,
+                                9.0,
+                                like,
+                                "override",
+                                o,
+                                n,
+                                old_root,
+                                new_root,
+                                f"override 'same' (line {together[pair].line_no})",
+                            )
+                        )
+                        continue
+                    bonus = 0.0
+                    if last == latest_doc and o.statement.theme_no == n.statement.theme_no:
+                        bonus += settings.same_theme_bonus
+                        if o.statement.row_no == n.statement.row_no:
+                            bonus += settings.same_position_bonus
+                    options = [
+                        (
+                            "across_periods",
+                            likeness(o.statement.text, n.statement.text, settings),
+                            "",
+                        )
+                    ]
+                    if o.row.proposed_text:
+                        options.append(
+                            (
+                                "reworded_as_proposed",
+                                likeness(o.row.proposed_text, n.statement.text, settings),
+                                "the previous notat proposed this wording "
+                                "(Foreslås omformuleret til); ",
+                            )
+                        )
+                    for rule, like, why in options:
+                        cand = _Candidate(
+                            like.score + bonus,
+                            like.score,
+                            like,
+                            rule,
+                            o,
+                            n,
+                            old_root,
+                            new_root,
+                            why,
+                        )
+                        if best is None or _rank(cand) < _rank(best):
+                            best = cand
+            if best is not None:
+                candidates.append(best)
+
+    taken_old: set[int] = set()
+    taken_new: set[int] = set()
+    for c in sorted(forced, key=_rank):
+        if join(c.old, c.new, "override", c.like, c.evidence):
+            taken_old.add(c.old_root)
+            taken_new.add(c.new_root)
+    floor = settings.across_min_score - settings.refusal_margin
+    for c in sorted(candidates, key=_rank):
+        if c.text_score < floor:
+            continue
+        where = (
+            f"Tema {c.old.statement.theme_no} row {c.old.statement.row_no} → "
+            f"Tema {c.new.statement.theme_no} row {c.new.statement.row_no}"
+        )
+        detail = f"{c.evidence}{where}; {c.like.describe()}; with structure {c.score:.2f}"
+        if c.text_score < settings.across_min_score:
+            out.links.append(
+                _link(
+                    c.old,
+                    c.new,
+                    "refused",
+                    c.rule,
+                    c.like,
+                    f"below the across-period threshold; {detail}",
+                )
+            )
+        elif c.old_root in taken_old or c.new_root in taken_new:
+            out.links.append(
+                _link(
+                    c.old,
+                    c.new,
+                    "refused",
+                    c.rule,
+                    c.like,
+                    f"a better match was taken (one-to-one); {detail}",
+                )
+            )
+        elif join(c.old, c.new, c.rule, c.like, f"next period's notat; {detail}"):
+            taken_old.add(c.old_root)
+            taken_new.add(c.new_root)
+
+
+def _rank(c: _Candidate) -> tuple:
+    """Best first: higher score, then higher text score, then earlier positions (deterministic)."""
+    return (-c.score, -c.text_score, c.old.position, c.new.position, c.rule)

@@ -1,0 +1,163 @@
+"""How alike two goal wordings are, and the thresholds that turn likeness into a link.
+
+Two measures, both in 0..1:
+- ``token``: a Jaccard score on stemmed content words, where a word also counts as shared when it
+  is a near-typo of a word on the other side (``token_typo_ratio``) or equals two adjacent words
+  there joined (compounds: "alkohol vaner" ~ "alkoholvaner", "Sundheds App" ~ "sundhedsapp");
+- ``char``: rapidfuzz's ratio on the normalized wordings.
+
+Overall likeness is not enough: "Færre borgere … får diabetes" and "… får forhøjet blodtryk" are
+very alike and state different goals. So the words left over on *both* sides (a substitution)
+are counted as ``substituted`` and each costs ``substitution_penalty`` in the combined ``score``;
+a wording that only adds words to another ("Motionsvejledning" → "Indsats vedr.
+motionsvejledning") is not a substitution. Within one notat a fuzzy link also requires no
+substitution at all.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from typing import NamedTuple
+
+from rapidfuzz import fuzz
+
+from pipeline.errors import ReconcileError
+from pipeline.transform.normalize import content_stems, content_words, normalize_wording, stem
+
+
+@dataclass(frozen=True)
+class ReconcileSettings:
+    """Thresholds of the reconciliation. Where each value was chosen is shown by
+    tests/test_reconcile.py::test_thresholds_separate_true_pairs_from_near_misses."""
+
+    # within one notat: a fuzzy link between wordings of different rows needs both
+    within_min_score: float = 0.86
+    within_min_char: float = 0.80
+    # across periods: a goal of the previous period and one of the new notat are linked when the
+    # best wording pair (or proposed text vs new wording) reaches this combined score
+    across_min_score: float = 0.72
+    # added to an across-period candidate's score when it stands in the same theme / same row no
+    same_theme_bonus: float = 0.04
+    same_position_bonus: float = 0.02
+    # cost of each content word substituted (present on one side only, while the other side
+    # also has a word of its own)
+    substitution_penalty: float = 0.22
+    # two words count as the same word when their char ratio reaches this (typos, inflection)
+    token_typo_ratio: float = 0.86
+    # refused candidates are logged as links when they come this close to a threshold
+    refusal_margin: float = 0.25
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise ReconcileError(f"reconcile setting {f.name} must be a number, got {value!r}")
+            if not 0.0 <= float(value) <= 1.0:
+                raise ReconcileError(f"reconcile setting {f.name} must be in 0..1, got {value!r}")
+
+
+DEFAULT_SETTINGS = ReconcileSettings()
+
+
+@dataclass(frozen=True)
+class Likeness:
+    """How alike two wordings are, with the words that differ (for the evidence text)."""
+
+    token: float
+    char: float
+    only_left: tuple[str, ...]  # content stems found only in the left wording
+    only_right: tuple[str, ...]
+    score: float
+
+    @property
+    def substituted(self) -> int:
+        return min(len(self.only_left), len(self.only_right))
+
+    def describe(self) -> str:
+        parts = [f"token {self.token:.2f}, char {self.char:.2f}, score {self.score:.2f}"]
+        if self.only_left or self.only_right:
+            parts.append(
+                f"differing words: {' '.join(self.only_left) or '-'} | "
+                f"{' '.join(self.only_right) or '-'}"
+            )
+        return "; ".join(parts)
+
+
+def _joined_pairs(raw: tuple[str, ...]) -> dict[str, tuple[int, int]]:
+    """Stems of adjacent word pairs written as one word, to the two positions they join."""
+    return {stem(a + b): (i, i + 1) for i, (a, b) in enumerate(itertools.pairwise(raw))}
+
+
+class _Parsed(NamedTuple):
+    normalized: str
+    words: tuple[str, ...]  # content words, unstemmed
+    stems: tuple[str, ...]
+
+
+@lru_cache(maxsize=65536)
+def _parsed(text: str) -> _Parsed:
+    return _Parsed(normalize_wording(text), content_words(text), content_stems(text))
+
+
+def _leftovers(
+    left: _Parsed, right: _Parsed, settings: ReconcileSettings
+) -> tuple[int, list[str], list[str]]:
+    """Match content stems one-to-one (exact, compound, typo); return shared count and leftovers."""
+    left_raw, right_raw = left.words, right.words
+    ls, rs = list(left.stems), list(right.stems)
+    shared = 0
+    # exact
+    rest_r = list(rs)
+    rest_l: list[str] = []
+    for s in ls:
+        if s in rest_r:
+            rest_r.remove(s)
+            shared += 1
+        else:
+            rest_l.append(s)
+    # compounds: a word on one side equal to two adjacent words on the other
+    for one, other_raw, other_rest in ((rest_l, right_raw, rest_r), (rest_r, left_raw, rest_l)):
+        for joined, (i, j) in _joined_pairs(other_raw).items():
+            parts = [stem(other_raw[i]), stem(other_raw[j])]
+            if joined in one and all(p in other_rest for p in parts):
+                one.remove(joined)
+                for p in parts:
+                    other_rest.remove(p)
+                shared += 1
+    # typos and inflections the stemmer leaves apart
+    for s in list(rest_l):
+        best = max(rest_r, key=lambda r: fuzz.ratio(s, r), default=None)
+        if (
+            best is not None
+            and min(len(s), len(best)) >= 4
+            and (
+                fuzz.ratio(s, best) / 100 >= settings.token_typo_ratio
+                or (len(s) >= 4 and best.startswith(s))
+                or (len(best) >= 4 and s.startswith(best))
+            )
+        ):
+            rest_l.remove(s)
+            rest_r.remove(best)
+            shared += 1
+    return shared, rest_l, rest_r
+
+
+def likeness(left: str, right: str, settings: ReconcileSettings = DEFAULT_SETTINGS) -> Likeness:
+    """Compare two wordings (see the module docstring)."""
+    return _likeness(left, right, settings)
+
+
+@lru_cache(maxsize=262144)
+def _likeness(left: str, right: str, settings: ReconcileSettings) -> Likeness:
+    pl, pr = _parsed(left), _parsed(right)
+    if pl.normalized == pr.normalized:
+        return Likeness(1.0, 1.0, (), (), 1.0)
+    char = fuzz.ratio(pl.normalized, pr.normalized) / 100
+    shared, only_l, only_r = _leftovers(pl, pr, settings)
+    total = shared + len(only_l) + len(only_r)
+    token = shared / total if total else (1.0 if char >= 0.99 else 0.0)
+    substituted = min(len(only_l), len(only_r))
+    score = max(0.0, (token + char) / 2 - settings.substitution_penalty * substituted)
+    return Likeness(round(token, 4), round(char, 4), tuple(only_l), tuple(only_r), round(score, 4))
