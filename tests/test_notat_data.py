@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -17,7 +16,6 @@ from tests.fixtures.notat_data import (
     Row,
     StatusNotat,
     Wording,
-    danish_date,
     expected_soft_problems,
     expected_tables,
     goal_row,
@@ -294,11 +292,6 @@ def test_tags_print_as_the_notat_prints_them():
     kostpolitik = STATUS_2020.theme(2).rows[13].wordings
     assert [tag_text(w) for w in kostpolitik] == ["(Bilag 2)", "(bilag 2)", "(bilag 2)"]
     assert tag_text(Wording("Nyt mål", "", "g")) == ""
-
-
-def test_danish_dates():
-    assert danish_date(dt.date(2020, 5, 28)) == "28. maj 2020"
-    assert danish_date(dt.date(2021, 6, 3)) == "3. juni 2021"
 
 
 def test_bad_fixture_data_is_refused():
