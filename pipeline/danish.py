@@ -56,3 +56,68 @@ def find_dato(text: str) -> dt.date | None:
 def format_danish_date(day: dt.date) -> str:
     """``2021-06-03`` to ``3. juni 2021``."""
     return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+
+
+# --------------------------------------------------------------------------- report labels
+# What the reports print; the report model is built from these, the writers print them as given.
+
+REPORT_SUBTITLE = "Er opgaven igangsat/gennemført?"
+
+# The notat's own paragraph on what "(bilag 1)" and "(bilag 2)" after each goal refer to.
+BILAG_INTRO = (
+    "Angivelse af bilagsnummer efter hvert mål henviser til bilag fra sagens behandling i "
+    "Byrådet d. 15. januar 2018, punkt 16: ”Strategi og handleplaner for Sundhedspolitikken”. "
+    "Bilag 1 henviser til sagens bilag 1 ”Strategier og handleplaner for sundhedspolitikken i "
+    "Ringsted Kommune 2017-2021” og bilag 2 henviser til sagens bilag 2 ”Oversigt over mål til "
+    "sundhedsstrategien”."
+)
+
+FORM_INTRO = (
+    "Skemaet viser målene, som de står, når forslagene fra sidste status er gennemført: mål, "
+    "der er foreslået udgået, er taget ud, og mål, der er foreslået omformuleret, står i den nye "
+    "formulering. Sæt X under Gennemført/igangsat eller Ikke igangsat, og skriv en bemærkning. "
+    "Kolonnen længst til højre viser status og bemærkning fra sidste periode til orientering."
+)
+
+CHANGE_LABELS = {
+    "status_changed": "Status ændret",
+    "new_goal": "Nyt mål",
+    "goal_gone": "Mål udgået",
+    "wording_changed": "Formulering ændret",
+    "reworded_as_proposed": "Omformuleret som foreslået",
+}
+
+PROPOSAL_LABELS = {"drop": "Foreslås udgået", "reword": "Foreslås omformuleret", "": ""}
+
+SEVERITY_LABELS = {"error": "Fejl", "warning": "Advarsel", "info": "Oplysning"}
+
+INGEST_STATUS_LABELS = {
+    "ok": "Læst",
+    "duplicate": "Dublet",
+    "skipped": "Sprunget over",
+    "failed": "Fejlet",
+}
+
+# Danish wording of the validation findings, by finding code; unknown codes keep their message.
+FINDING_TEXTS = {
+    "total_mismatch": "Den trykte I alt-række stemmer ikke med antallet af X.",
+    "totals_mismatch": "Den trykte I alt-række stemmer ikke med antallet af X.",
+    "two_marks": "Rækken har X i begge kolonner.",
+    "both_marked": "Rækken har X i begge kolonner.",
+    "no_mark": "Rækken har intet X.",
+    "unmarked": "Rækken har intet X.",
+    "untagged_wording": "En formulering mangler (bilag N).",
+    "missing_totals": "Tabellen mangler en I alt-række.",
+}
+
+
+def format_count_change(now: int, before: int | None) -> str:
+    """``+2``, ``−1`` (a real minus sign), ``0``; empty when there is nothing to compare with."""
+    if before is None:
+        return ""
+    diff = now - before
+    if diff > 0:
+        return f"+{diff}"
+    if diff < 0:
+        return f"−{-diff}"
+    return "0"

@@ -282,6 +282,25 @@ class ReportSkippedFile:
 
 
 @dataclass(frozen=True)
+class OverviewLine:
+    """One line of the report's "Overblik": a theme's counts, or the total over all themes.
+
+    The changes are ready-made Danish text ("+2", "−1", "0", "nyt tema", "" without a previous
+    period), so the Word and the PDF report print the same thing.
+    """
+
+    label: str  # "Tema 1 – Sundhedstilbud og sunde rammer" or "I alt"
+    short_label: str  # for the chart axis: "Tema 1" or "I alt"
+    started: int
+    not_started: int
+    unmarked: int
+    total: int
+    started_change: str
+    not_started_change: str
+    is_total: bool = False
+
+
+@dataclass(frozen=True)
 class StatusReport:
     """The status report for the latest period."""
 
@@ -295,6 +314,8 @@ class StatusReport:
     reconciliation: tuple[ReportReconciliation, ...]
     findings: tuple[ReportFinding, ...]
     skipped_files: tuple[ReportSkippedFile, ...]
+    subtitle: str = ""  # "Er opgaven igangsat/gennemført?"
+    overview: tuple[OverviewLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -320,3 +341,4 @@ class StatusForm:
     based_on_period: dt.date
     intro: str
     themes: tuple[FormTheme, ...]
+    instructions: str = ""  # how to fill in the form, Danish

@@ -1,17 +1,63 @@
-"""Writers: lay out what transform hands them. Public entry point: ``write_reports``.
+"""Writers: lay out what transform hands them. Public entry points: ``write_reports`` and
+``write_workbook``.
 
-python-docx is imported only in ``docx_report``, reportlab only in ``pdf_report``.
+python-docx is imported only in ``docx_report``, reportlab only in ``pdf_report``, openpyxl only in
+``xlsx``. Files are written to a temporary name first and then renamed, so a crash never leaves
+half a report under the final name.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
+from pipeline.errors import WriteError
 from pipeline.model import StatusForm, StatusReport
+from pipeline.write.text import safe_filename
+from pipeline.write.xlsx import write_workbook
 
-__all__ = ["write_reports"]
+__all__ = ["report_file_names", "write_reports", "write_workbook"]
+
+
+def report_file_names(report: StatusReport, form: StatusForm) -> dict[str, str]:
+    """The output file names, carrying the period's ISO date (CONTRACT.md)."""
+    period = report.period.isoformat()
+    return {
+        "report_docx": safe_filename(f"statusrapport_{period}.docx"),
+        "report_pdf": safe_filename(f"statusrapport_{period}.pdf"),
+        "form_docx": safe_filename(f"statusskema_{form.based_on_period.isoformat()}.docx"),
+    }
+
+
+def _write_atomically(path: Path, render: Callable[[Path], None]) -> Path:
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        render(tmp)
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise WriteError(f"could not write {path}: {e}") from e
+    return path
 
 
 def write_reports(report: StatusReport, form: StatusForm, out_dir: Path) -> list[Path]:
     """Write statusrapport_<date>.docx/.pdf and statusskema_<date>.docx; return their paths."""
-    raise NotImplementedError  # being written (issue 5)
+    from pipeline.write import docx_report, pdf_report  # heavy imports, only when writing
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise WriteError(f"could not create the output folder {out_dir}: {e}") from e
+    names = report_file_names(report, form)
+    return [
+        _write_atomically(
+            out_dir / names["report_docx"], lambda p: docx_report.write_report_docx(report, p)
+        ),
+        _write_atomically(
+            out_dir / names["report_pdf"], lambda p: pdf_report.write_report_pdf(report, p)
+        ),
+        _write_atomically(
+            out_dir / names["form_docx"], lambda p: docx_report.write_form_docx(form, p)
+        ),
+    ]

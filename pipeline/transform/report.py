@@ -1,0 +1,363 @@
+"""Build the report model of the latest status period from the reconciled documents.
+
+Everything the reports print is decided here, in Danish, so the Word and the PDF writer only lay
+it out: counts and their change since the previous period, the changes, the proposals, the
+bilag 1/bilag 2 reconciliation, the findings, and next period's form (statusskema).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from typing import TYPE_CHECKING
+
+from pipeline.danish import (
+    BILAG_INTRO,
+    FINDING_TEXTS,
+    FORM_INTRO,
+    REPORT_SUBTITLE,
+    STATUS_LABELS,
+    format_count_change,
+)
+from pipeline.model import (
+    ExtractedDocument,
+    FormRow,
+    FormTheme,
+    GoalRow,
+    IngestEntry,
+    Link,
+    OverviewLine,
+    ReportChange,
+    ReportFinding,
+    ReportProposal,
+    ReportReconciliation,
+    ReportRow,
+    ReportSkippedFile,
+    ReportTheme,
+    ReportWording,
+    StatusForm,
+    StatusReport,
+)
+
+if TYPE_CHECKING:
+    from pipeline.transform import Reconciled
+
+__all__ = ["build_report"]
+
+DEFAULT_TITLE = "Status på mål i strategi og handleplan for Sundhedspolitikken"
+# A link below this similarity (0..1 or 0..100, both seen) is shown for a person to check.
+_REVIEW_SCORE = 0.9
+
+
+def build_report(
+    reconciled: Reconciled, ingest_log: list[IngestEntry]
+) -> tuple[StatusReport, StatusForm] | None:
+    """The report model of the latest status period, or None when there is no dated status notat."""
+    periods = _status_periods(reconciled.documents)
+    if not periods:
+        return None
+    latest_date, latest = periods[-1]
+    previous = periods[-2] if len(periods) > 1 else None
+    previous_date = previous[0] if previous else None
+
+    themes = _themes(latest, previous[1] if previous else None)
+    report = StatusReport(
+        title=latest.document.title or DEFAULT_TITLE,
+        period=latest_date,
+        previous_period=previous_date,
+        intro=BILAG_INTRO,
+        themes=themes,
+        changes=_changes(reconciled, latest_date),
+        proposals=_proposals(latest),
+        reconciliation=_reconciliation(latest, reconciled.links),
+        findings=_findings(reconciled.documents),
+        skipped_files=tuple(
+            ReportSkippedFile(e.file, e.status, e.reason or STATUS_LABELS[""])
+            for e in ingest_log
+            if e.status != "ok"
+        ),
+        subtitle=REPORT_SUBTITLE,
+        overview=_overview(themes, has_previous=previous is not None),
+    )
+    return report, _form(latest, latest_date, report.title)
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def _status_periods(docs: list[ExtractedDocument]) -> list[tuple[dt.date, ExtractedDocument]]:
+    """Status notats with a date and goal rows, oldest first; one per date (the first read)."""
+    by_date: dict[dt.date, ExtractedDocument] = {}
+    for doc in docs:
+        if doc.document.kind != "status" or not doc.goal_rows or not doc.document.date:
+            continue
+        try:
+            day = dt.date.fromisoformat(doc.document.date)
+        except ValueError:
+            continue
+        by_date.setdefault(day, doc)
+    return sorted(by_date.items())
+
+
+def _rows_by_theme(doc: ExtractedDocument) -> OrderedDict[int, list[GoalRow]]:
+    themes: OrderedDict[int, list[GoalRow]] = OrderedDict()
+    for row in sorted(doc.goal_rows, key=lambda r: (r.theme_no, r.row_no)):
+        themes.setdefault(row.theme_no, []).append(row)
+    return themes
+
+
+def _count(rows: list[GoalRow], status: str) -> int:
+    return sum(1 for r in rows if r.status == status)
+
+
+# --------------------------------------------------------------------------- themes, overview
+
+
+def _report_row(row: GoalRow) -> ReportRow:
+    stmts = sorted(row.statements, key=lambda s: s.stmt_no)
+    return ReportRow(
+        goal_ids=tuple(dict.fromkeys(s.goal_id for s in stmts if s.goal_id)),
+        wordings=tuple(ReportWording(s.text, s.bilag) for s in stmts),
+        proposed_text=row.proposed_text if row.proposal == "reword" else "",
+        status=row.status,
+        remark=row.remark,
+    )
+
+
+def _themes(
+    latest: ExtractedDocument, previous: ExtractedDocument | None
+) -> tuple[ReportTheme, ...]:
+    before = _rows_by_theme(previous) if previous else {}
+    themes = []
+    for theme_no, rows in _rows_by_theme(latest).items():
+        prev_rows = before.get(theme_no)
+        themes.append(
+            ReportTheme(
+                theme_no=theme_no,
+                title=rows[0].theme_title,
+                rows=tuple(_report_row(r) for r in rows),
+                started=_count(rows, "started"),
+                not_started=_count(rows, "not_started"),
+                unmarked=_count(rows, ""),
+                previous_started=_count(prev_rows, "started") if prev_rows else None,
+                previous_not_started=_count(prev_rows, "not_started") if prev_rows else None,
+            )
+        )
+    return tuple(themes)
+
+
+def _overview(themes: tuple[ReportTheme, ...], *, has_previous: bool) -> tuple[OverviewLine, ...]:
+    lines = []
+    for t in themes:
+        new_theme = has_previous and t.previous_started is None
+        lines.append(
+            OverviewLine(
+                label=f"Tema {t.theme_no} – {t.title}",
+                short_label=f"Tema {t.theme_no}",
+                started=t.started,
+                not_started=t.not_started,
+                unmarked=t.unmarked,
+                total=t.started + t.not_started + t.unmarked,
+                started_change="nyt tema"
+                if new_theme
+                else format_count_change(t.started, t.previous_started),
+                not_started_change="nyt tema"
+                if new_theme
+                else format_count_change(t.not_started, t.previous_not_started),
+            )
+        )
+    prev_started = sum(t.previous_started or 0 for t in themes)
+    prev_not_started = sum(t.previous_not_started or 0 for t in themes)
+    started = sum(t.started for t in themes)
+    not_started = sum(t.not_started for t in themes)
+    unmarked = sum(t.unmarked for t in themes)
+    lines.append(
+        OverviewLine(
+            label="I alt",
+            short_label="I alt",
+            started=started,
+            not_started=not_started,
+            unmarked=unmarked,
+            total=started + not_started + unmarked,
+            started_change=format_count_change(started, prev_started if has_previous else None),
+            not_started_change=format_count_change(
+                not_started, prev_not_started if has_previous else None
+            ),
+            is_total=True,
+        )
+    )
+    return tuple(lines)
+
+
+# --------------------------------------------------------------------------- changes, proposals
+
+
+def _danish_value(kind: str, value: str) -> str:
+    if kind == "status_changed" or value in ("started", "not_started"):
+        return STATUS_LABELS.get(value, value)
+    return value
+
+
+def _changes(reconciled: Reconciled, period: dt.date) -> tuple[ReportChange, ...]:
+    iso = period.isoformat()
+    return tuple(
+        ReportChange(
+            kind=c.kind,
+            theme_no=c.theme_no,
+            wording=c.wording,
+            before=_danish_value(c.kind, c.before),
+            after=_danish_value(c.kind, c.after),
+        )
+        for c in sorted(
+            (c for c in reconciled.changes if c.period == iso),
+            key=lambda c: (c.theme_no, c.kind, c.wording),
+        )
+    )
+
+
+def _row_wording(row: GoalRow) -> str:
+    """The row's goal as one line: its wordings joined, each with its bilag."""
+    parts = []
+    for s in sorted(row.statements, key=lambda s: s.stmt_no):
+        parts.append(f"{s.text} (bilag {s.bilag})" if s.bilag else s.text)
+    return " / ".join(parts)
+
+
+def _proposals(latest: ExtractedDocument) -> tuple[ReportProposal, ...]:
+    return tuple(
+        ReportProposal(
+            theme_no=r.theme_no,
+            wording=_row_wording(r),
+            proposal=r.proposal,
+            proposed_text=r.proposed_text,
+            remark=r.remark,
+        )
+        for rows in _rows_by_theme(latest).values()
+        for r in rows
+        if r.proposal
+    )
+
+
+# --------------------------------------------------------------------------- reconciliation
+
+
+def _score_text(score: float) -> str:
+    value = score / 100 if score > 1 else score
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _review_notes(links: list[Link], latest_doc_id: str, key_goal: dict) -> dict[str, list[str]]:
+    """Danish notes on uncertain links, per goal of the latest period."""
+    notes: dict[str, list[str]] = {}
+    for link in links:
+        score = max(link.score_token, link.score_char)
+        score01 = score / 100 if score > 1 else score
+        uncertain = link.decision == "refused" or (link.rule == "fuzzy" and score01 < _REVIEW_SCORE)
+        if not uncertain:
+            continue
+        for doc_id, theme, row, stmt in (
+            (link.left_doc_id, link.left_theme_no, link.left_row_no, link.left_stmt_no),
+            (link.right_doc_id, link.right_theme_no, link.right_row_no, link.right_stmt_no),
+        ):
+            goal_id = key_goal.get((doc_id, theme, row, stmt))
+            if doc_id != latest_doc_id or not goal_id:
+                continue
+            if link.decision == "refused":
+                note = f"Ikke sammenkoblet trods lighed ({_score_text(score)})"
+            else:
+                note = f"Usikker sammenkobling (lighed {_score_text(score)})"
+            if note not in notes.setdefault(goal_id, []):
+                notes[goal_id].append(note)
+    return notes
+
+
+def _reconciliation(
+    latest: ExtractedDocument, links: list[Link]
+) -> tuple[ReportReconciliation, ...]:
+    key_goal = {(s.doc_id, s.theme_no, s.row_no, s.stmt_no): s.goal_id for s in latest.statements}
+    notes = _review_notes(links, latest.document.doc_id, key_goal)
+    goals: OrderedDict[str, dict] = OrderedDict()
+    for row in sorted(latest.goal_rows, key=lambda r: (r.theme_no, r.row_no)):
+        for s in sorted(row.statements, key=lambda s: s.stmt_no):
+            goal_id = s.goal_id or f"{row.theme_no}.{row.row_no}.{s.stmt_no}"
+            g = goals.setdefault(goal_id, {"1": [], "2": [], "": [], "themes": [], "rows": set()})
+            if s.text not in g[s.bilag]:
+                g[s.bilag].append(s.text)
+            if row.theme_no not in g["themes"]:
+                g["themes"].append(row.theme_no)
+            g["rows"].add((row.theme_no, row.row_no))
+    result = []
+    for goal_id, g in goals.items():
+        goal_notes = list(notes.get(goal_id, []))
+        occurrences = len(g["rows"])
+        if occurrences > 1:
+            where = ", ".join(f"tema {t}" for t in g["themes"])
+            goal_notes.append(f"Skrevet {occurrences} gange ({where})")
+        if g[""]:
+            goal_notes.append("Formulering uden bilagsnummer")
+        result.append(
+            ReportReconciliation(
+                goal_id=goal_id,
+                bilag1=tuple(g["1"]),
+                bilag2=tuple(g["2"]),
+                untagged=tuple(g[""]),
+                theme_nos=tuple(g["themes"]),
+                occurrences=occurrences,
+                needs_review=goal_id in notes,
+                note="; ".join(goal_notes),
+            )
+        )
+    return tuple(result)
+
+
+# --------------------------------------------------------------------------- findings, form
+
+
+def _findings(docs: list[ExtractedDocument]) -> tuple[ReportFinding, ...]:
+    found = []
+    for doc in sorted(docs, key=lambda d: (d.document.date, d.document.file)):
+        for f in doc.findings:
+            found.append(
+                ReportFinding(
+                    file=doc.document.file,
+                    theme_no=f.theme_no,
+                    row_no=f.row_no,
+                    severity=f.severity,
+                    message=FINDING_TEXTS.get(f.code, f.message),
+                )
+            )
+    return tuple(found)
+
+
+def _form(latest: ExtractedDocument, period: dt.date, title: str) -> StatusForm:
+    """Next period's form: dropped goals left out, reworded goals in their new wording."""
+    themes = []
+    for theme_no, rows in _rows_by_theme(latest).items():
+        form_rows = []
+        for r in rows:
+            if r.proposal == "drop":
+                continue
+            report_row = _report_row(r)
+            wordings = report_row.wordings
+            if r.proposal == "reword" and r.proposed_text:
+                # The new wording replaces the row's wordings; it keeps the tag of the wording it
+                # rewords (the last one, normally the bilag 2 goal).
+                bilag = wordings[-1].bilag if wordings else ""
+                wordings = (ReportWording(r.proposed_text, bilag),)
+            form_rows.append(
+                FormRow(
+                    goal_ids=report_row.goal_ids,
+                    wordings=wordings,
+                    last_status=r.status,
+                    last_remark=r.remark,
+                )
+            )
+        if form_rows:
+            themes.append(FormTheme(theme_no, rows[0].theme_title, tuple(form_rows)))
+    return StatusForm(
+        title=title,
+        based_on_period=period,
+        intro=BILAG_INTRO,
+        themes=tuple(themes),
+        instructions=FORM_INTRO,
+    )
