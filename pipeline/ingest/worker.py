@@ -1,0 +1,218 @@
+"""The child process that reads one input file under resource limits.
+
+Run as ``python -m pipeline.ingest.worker INPUT DISPLAY_NAME SHA256 WORKDIR RESULT MEMORY_MB
+SECONDS MAX_PAGES OCR``. It sets its own rlimits first (``preexec_fn`` is unsafe when the parent
+runs ingest from a thread pool), reads the file, and pickles a ``WorkerOutcome`` to RESULT.
+Temporary copies (repaired, decrypted, OCR'd) go to WORKDIR; the input is only ever read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import pickle
+import resource
+import sys
+import time
+from pathlib import Path
+
+from pipeline.ingest.outcome import WorkerOutcome
+
+# A stream that expands past this share of the memory budget is treated as a bomb.
+_BOMB_SHARE = 0.5
+_MIN_BOMB_CAP = 32 << 20
+
+
+def _set_limits(memory_mb: int, seconds: float) -> None:
+    memory = memory_mb << 20
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    cpu = math.ceil(seconds) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+
+
+class _Reader:
+    def __init__(self, path: Path, name: str, sha256: str, workdir: Path, *, memory_mb: int,
+                 seconds: float, max_pages: int, ocr: bool) -> None:  # fmt: skip
+        self.path, self.name, self.sha256, self.workdir = path, name, sha256, workdir
+        self.memory_mb, self.max_pages, self.ocr = memory_mb, max_pages, ocr
+        self.deadline = time.monotonic() + seconds
+
+    def plain(self, text: str) -> str:
+        """Library messages quote full paths; a reason names the input file only."""
+        text = text.replace(str(self.path), self.name)
+        return text.replace(f"{self.workdir}/", "").replace(str(self.workdir), "")
+
+    def skipped(self, cause: str, why: str, kind: str = "") -> WorkerOutcome:
+        return WorkerOutcome("skipped", kind, self.plain(f"{self.name}: {why}"), cause)  # type: ignore[arg-type]
+
+    def failed(self, cause: str, why: str) -> WorkerOutcome:
+        return WorkerOutcome("failed", "", self.plain(f"{self.name}: {why}"), cause)  # type: ignore[arg-type]
+
+    def read(self) -> WorkerOutcome:
+        import pikepdf
+
+        from pipeline.ingest import pdfcheck
+
+        try:
+            pdf = pikepdf.open(self.path)
+        except pikepdf.PasswordError:
+            return self.skipped("password", "password protected; a password is needed to open it")
+        except MemoryError:
+            raise
+        except Exception as e:
+            # qpdf already tried to reconstruct the file; the reader itself is the last chance.
+            problem = f"its structure is broken ({pdfcheck.first_line(e)})"
+            return self.extract(self.path, problems=[problem], unopened=True)
+        with pdf:
+            try:
+                n_pages = len(pdf.pages)
+            except (pikepdf.PdfError, RuntimeError, RecursionError) as e:
+                return self.skipped(
+                    "damaged", f"its page tree is broken ({pdfcheck.first_line(e)})"
+                )
+            if n_pages == 0:
+                return self.skipped("no_pages", "the PDF has no pages")
+            if n_pages > self.max_pages:
+                return self.skipped(
+                    "too_many_pages",
+                    f"the PDF has {n_pages:,} pages, more than the limit of {self.max_pages:,} "
+                    "(max_pages)",
+                )
+            cap = max(_MIN_BOMB_CAP, int((self.memory_mb << 20) * _BOMB_SHARE))
+            bomb = pdfcheck.expanding_stream(pdf, cap)
+            if bomb:
+                return self.skipped("bomb", f"looks like a decompression bomb: it holds {bomb}")
+            layer = pdfcheck.text_layer(pdf)
+            problems = [
+                f"the content of page {number} is damaged and was not read ({detail})"
+                for number, detail in pdfcheck.damaged_pages(pdf)
+            ]
+            source, repaired = self.path, pdfcheck.is_damaged(pdf)
+            if repaired or pdf.is_encrypted:
+                source = self.workdir / ("repaired.pdf" if repaired else "decrypted.pdf")
+                try:
+                    pdfcheck.rewrite(pdf, source)
+                except (pikepdf.PdfError, RuntimeError, OSError) as e:
+                    return self.failed(
+                        "damaged",
+                        f"the PDF is damaged and could not be repaired ({pdfcheck.first_line(e)})",
+                    )
+            if repaired:
+                problems.insert(0, "the PDF was damaged and a repaired copy was read")
+        if not layer.has_text and not layer.has_images:
+            return self.skipped("no_text", "the PDF has no text and no images: nothing to read")
+        if not layer.has_text:
+            return self.ocr_then_extract(source, problems=problems, repaired=repaired)
+        return self.extract(source, problems=problems, repaired=repaired)
+
+    def ocr_then_extract(
+        self, source: Path, *, problems: list[str], repaired: bool
+    ) -> WorkerOutcome:
+        from pipeline.ingest import ocr
+
+        if not self.ocr:
+            return self.skipped(
+                "ocr_disabled",
+                "the pages are images without a text layer (a scan) and OCR is turned off",
+            )
+        missing = ocr.ocr_missing()
+        if missing:
+            return self.skipped(
+                "ocr_unavailable",
+                f"the pages are images without a text layer (a scan) and cannot be OCR'd: {missing}",
+            )
+        target = self.workdir / "ocr.pdf"
+        try:
+            ocr.run_ocr(source, target, timeout=self.deadline - time.monotonic())
+        except ocr.OcrError as e:
+            return self.failed("ocr_failed", f"the pages are scanned images and {e}")
+        problems = [*problems, "the pages are scanned images; their text was read by OCR"]
+        return self.extract(target, problems=problems, repaired=repaired, used_ocr=True)
+
+    def extract(self, source: Path, *, problems: list[str], repaired: bool = False,
+                used_ocr: bool = False, unopened: bool = False) -> WorkerOutcome:  # fmt: skip
+        """Run the extraction stage on ``source`` (the input, or a repaired/OCR'd temp copy)."""
+        from pipeline.errors import ExtractError
+        from pipeline.extract import extract_pdf
+        from pipeline.ingest import pdfcheck
+        from pipeline.model import Finding
+
+        try:
+            extracted = extract_pdf(source, sha256=self.sha256)
+        except MemoryError:
+            raise
+        except RecursionError:
+            return self.failed(
+                "damaged", "its objects are nested too deeply (or in a loop) to read"
+            )
+        except NotImplementedError as e:
+            return self.failed(
+                "unreadable", f"this kind of notat cannot be read yet ({pdfcheck.first_line(e)})"
+            )
+        except Exception as e:  # pdfminer raises many types on hostile input
+            if isinstance(e, ExtractError):
+                message = str(e).removeprefix(source.name).lstrip(":, ")
+            else:
+                message = f"{e.__class__.__name__}: {pdfcheck.first_line(e)}"
+            if "password" in message:
+                return self.skipped(
+                    "password", "password protected; a password is needed to open it"
+                )
+            if unopened:
+                return self.failed(
+                    "damaged", f"the PDF is damaged beyond repair: {problems[0]}; {message[:160]}"
+                )
+            return self.failed("unreadable", f"an error while reading it: {message[:200]}")
+        extracted.document = dataclasses.replace(extracted.document, file=self.name)
+        doc_id = extracted.document.doc_id
+        for problem in problems:
+            code = (
+                "ocr_used"
+                if "OCR" in problem
+                else "repaired_pdf"
+                if "repaired" in problem
+                else "damaged_pdf"
+            )
+            severity = "info" if code == "ocr_used" else "warning"
+            extracted.findings.append(
+                Finding(doc_id, None, None, severity, code, self.plain(f"{self.name}: {problem}"))
+            )
+        notes = "; ".join(problems)
+        kind = extracted.document.kind
+        if kind == "unknown":
+            why = (
+                "not a status or concept notat (no Tema goal tables and no proposed initiatives "
+                "found)"
+            )
+            return WorkerOutcome(
+                "skipped", "unknown", self.plain(f"{self.name}: {why}" + (f"; {notes}" if notes else "")),
+                "not_a_notat", used_ocr=used_ocr, repaired=repaired,
+            )  # fmt: skip
+        reason = self.plain(f"{self.name}: {notes}") if notes else ""
+        return WorkerOutcome("ok", kind, reason, "", extracted, used_ocr, repaired)
+
+
+def main(argv: list[str]) -> int:
+    path, name, sha256, workdir, result, memory_mb, seconds, max_pages, ocr = argv
+    _set_limits(int(memory_mb), float(seconds))
+    reader = _Reader(
+        Path(path), name, sha256, Path(workdir),
+        memory_mb=int(memory_mb), seconds=float(seconds), max_pages=int(max_pages), ocr=ocr == "1",
+    )  # fmt: skip
+    try:
+        outcome = reader.read()
+    except MemoryError:
+        outcome = reader.failed(
+            "memory", f"reading it needed more than the memory limit of {memory_mb} MB (memory_mb)"
+        )
+    except RecursionError:
+        outcome = reader.failed(
+            "damaged", "its objects are nested too deeply (or in a loop) to read"
+        )
+    with open(result, "wb") as f:
+        pickle.dump(outcome, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
