@@ -110,7 +110,10 @@ class ExtractionCache:
 
 def _renamed(outcome, file: str):
     """The same bytes under another name: the outcome with ``file`` set to the current name."""
-    entry = dataclasses.replace(outcome.entry, file=file)
+    old, reason = outcome.entry.file, outcome.entry.reason
+    if old != file and reason.startswith(f"{old}: "):  # ingest starts a reason with the name
+        reason = f"{file}: {reason[len(old) + 2 :]}"
+    entry = dataclasses.replace(outcome.entry, file=file, reason=reason)
     doc = outcome.document
     if doc is not None:
         doc = dataclasses.replace(doc, document=dataclasses.replace(doc.document, file=file))

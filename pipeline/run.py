@@ -240,7 +240,9 @@ def _ingest_folder(
     todo: list[InputFile] = []
     for f in files:
         if not f.sha256:
-            entries[f.path] = IngestEntry(f.path.name, "", "skipped", "", "the file cannot be read")
+            entries[f.path] = IngestEntry(
+                f.path.name, "", "skipped", "", f"{f.path.name}: the file cannot be read"
+            )
         elif not f.is_pdf:
             entries[f.path] = IngestEntry(
                 f.path.name, f.sha256, "skipped", "", _not_pdf_reason(f.path)
@@ -251,7 +253,7 @@ def _ingest_folder(
                 f.sha256,
                 "duplicate",
                 "",
-                f"same bytes as {first_of[f.sha256].name}",
+                f"{f.path.name}: same bytes as {first_of[f.sha256].name}",
             )
         else:
             first_of[f.sha256] = f.path
@@ -291,9 +293,7 @@ def _ingest_folder(
                 for future in as_completed(futures):
                     f = futures[future]
                     outcome = future.result()
-                    if outcome.entry.status != "failed" or not outcome.entry.reason.startswith(
-                        _INTERNAL_ERROR
-                    ):
+                    if getattr(outcome, "cause", "") not in _NOT_CACHED:
                         cache.put(f.sha256, outcome)
                     record(f, outcome, cached=False)
             finally:
@@ -307,7 +307,8 @@ def _ingest_folder(
     return ordered, read
 
 
-_INTERNAL_ERROR = "internal error"
+# Outcomes that depend on the moment or the machine, not on the bytes: tried again next run.
+_NOT_CACHED = frozenset({"internal_error", "timeout", "ocr_unavailable"})
 
 
 @dataclass(frozen=True)
@@ -317,6 +318,7 @@ class _FailedIngest:
     entry: IngestEntry
     document: ExtractedDocument | None = None
     used_ocr: bool = False
+    cause: str = "internal_error"
 
 
 def _ingest_one(f: InputFile):
@@ -328,13 +330,15 @@ def _ingest_one(f: InputFile):
         return ingest.ingest_file(f.path, sha256=f.sha256)
     except Exception as e:
         log.error("%s: ingest failed: %s: %s", f.path.name, e.__class__.__name__, e)
-        entry = IngestEntry(f.path.name, f.sha256, "failed", "", f"{_INTERNAL_ERROR}: {e}")
+        reason = f"{f.path.name}: internal error while reading it ({e.__class__.__name__}: {e})"
+        entry = IngestEntry(f.path.name, f.sha256, "failed", "", reason)
         return _FailedIngest(entry)
 
 
 def _not_pdf_reason(path: Path) -> str:
     suffix = path.suffix.lower()
-    return f"not a PDF file ({suffix} file)" if suffix else "not a PDF file"
+    what = f"a {suffix} file" if suffix else "no .pdf name and no %PDF- header"
+    return f"{path.name}: not a PDF ({what})"
 
 
 def _nothing_usable(input_dir: Path, entries: list[IngestEntry]) -> str:

@@ -113,6 +113,8 @@ def fakes(monkeypatch):
     install_fake_stages(
         lambda obj, name, value: monkeypatch.setattr(obj, name, value, raising=False)
     )
+    # other work on the source tree must not invalidate the cache in the middle of a test
+    monkeypatch.setattr(run, "pipeline_version", lambda: "test-version")
     EXTRACTIONS.clear()
     return EXTRACTIONS
 
