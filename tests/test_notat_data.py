@@ -32,7 +32,8 @@ from tests.fixtures.status_2021 import (
     WORDING_EDITS,
 )
 
-SEED_2020 = Path("/work/shared/seeds/000_2bd7f63e8c2d10ef.txt")
+# CI clones the repository with shared/ beside it, as on a developer machine.
+SEED_2020 = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_2bd7f63e8c2d10ef.txt"
 NOTATS = {"2020": STATUS_2020, "2021": STATUS_2021}
 
 
