@@ -1,12 +1,44 @@
-"""Concept notats: numbered areas, each with numbered proposed initiatives."""
+"""Concept notats: numbered areas, each with numbered proposed initiatives.
+
+A concept notat (*Koncept for Ringsted Sundhedshus*) has numbered areas (*indsatsområder*,
+``3. Sundhed tæt på borgerne: …``), each with ambition text, a section *Udfordringer og
+muligheder…* and a section *Det foreslås, at …* that lists the proposals: numbered items, under
+optional group sub-headings, with lettered sub-items and bullet points.
+
+The page is read through its layout, not one engine's text order: headings by weight and size,
+list items by their number standing left of the item's hanging indent, paragraphs by the
+vertical gaps between lines. Page headers and footers (lines repeated at the page edge,
+*Side X af Y*), footnote markers (superscript digits, smaller than the body text) and the
+footnotes at the page bottom (under the short separator rule, or in a smaller type) are dropped
+before the structure is read, so they never leak into an initiative's text.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.extract.pdf import PageLayout
+from pipeline.danish import find_dato
+from pipeline.extract.pdf import PageLayout, Word
 from pipeline.model import Finding, Initiative
+from pipeline.text import normalize_text
+
+__all__ = ["ConceptParse", "Line", "body_lines", "parse_concept_notat"]
+
+BULLET = "\u25cf"  # ● : bullet points are kept in the initiative's text after this sign
+_BULLET_SIGNS = frozenset("●•▪■◦○-–\uf0b7\uf0a7")
+_ITEM_NO = re.compile(r"^(\d{1,2})[.)]$")
+_ITEM_NO_GLUED = re.compile(r"^(\d{1,2})[.)](\S+)$")
+_SUB_LETTER = re.compile(r"^([a-z])[.)]$")
+_AREA_HEADING = re.compile(r"^(\d{1,2})\.\s+(\S.*)$")
+_PROPOSALS = re.compile(r"^Det\s+foreslås\b", re.IGNORECASE)
+_PAGE_NO = re.compile(r"^(Side\s+)?\d+\s*(af|/)\s*\d+$|^Side\s+\d+$", re.IGNORECASE)
+_TITLE = re.compile(r"^Koncept\s+for\b", re.IGNORECASE)
+_SUPERSCRIPT = re.compile(r"^[\d,*†]+\)?\.?$")
+_ELIDED_COMPOUND_NEXT = frozenset({"og", "eller", "samt", "til", "&"})
+_SENTENCE_END = (".", ":", "!", "?", ")")
 
 
 @dataclass
@@ -18,5 +50,338 @@ class ConceptParse:
     findings: list[Finding] = field(default_factory=list)
 
 
+@dataclass
+class Line:
+    """One printed text line: its words left to right, with the style most of its letters have."""
+
+    page: int
+    words: list[Word]
+    size: float
+    bold: bool
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+
+# --------------------------------------------------------------------------- page cleaning
+
+
+def _body_size(pages: Sequence[PageLayout]) -> float:
+    sizes = Counter()
+    for p in pages:
+        for w in p.words:
+            sizes[w.size] += len(w.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def _group_lines(words: Iterable[Word], page: int) -> list[Line]:
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.bottom, w.x0)):
+        if lines and abs(lines[-1][-1].bottom - w.bottom) <= max(2.0, w.size * 0.3):
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    out = []
+    for ws in lines:
+        ws.sort(key=lambda w: w.x0)
+        weight = Counter()
+        for w in ws:
+            weight[(w.size, w.bold)] += len(w.text)
+        (size, bold), _ = weight.most_common(1)[0]
+        out.append(Line(page, ws, size, bold))
+    out.sort(key=lambda ln: (ln.top, ln.x0))
+    return out
+
+
+def _footnote_rule_top(page: PageLayout) -> float | None:
+    """The top of the short separator rule above a page's footnotes, if the page has one."""
+    tops = [
+        r.top
+        for r in page.rules
+        if r.horizontal and (r.x1 - r.x0) < page.width * 0.45 and r.top > page.height * 0.4
+    ]
+    return min(tops) if tops else None
+
+
+def _edge_key(line: Line) -> str:
+    return re.sub(r"\d+", "#", line.text.lower())
+
+
+def body_lines(pages: Sequence[PageLayout]) -> tuple[list[Line], float]:
+    """Every page's lines without headers, footers, footnotes and footnote markers, in order."""
+    body = _body_size(pages)
+    per_page: list[list[Line]] = []
+    for page in pages:
+        words = [w for w in page.words if not (w.size < body * 0.8 and _SUPERSCRIPT.match(w.text))]
+        lines = _group_lines(words, page.number)
+        rule_top = _footnote_rule_top(page)
+        if rule_top is not None:
+            lines = [ln for ln in lines if ln.bottom <= rule_top + 1]
+        per_page.append(lines)
+
+    # Running headers and footers: the same text (digits aside) at a page edge on most pages.
+    edge_counts: Counter[str] = Counter()
+    for page, lines in zip(pages, per_page, strict=True):
+        seen = {
+            _edge_key(ln)
+            for ln in lines
+            if ln.top < page.height * 0.12 or ln.bottom > page.height * 0.9
+        }
+        edge_counts.update(seen)
+    repeated = {k for k, n in edge_counts.items() if n >= max(2, len(pages) // 2)}
+
+    out: list[Line] = []
+    for page, lines in zip(pages, per_page, strict=True):
+        kept = []
+        for ln in lines:
+            at_edge = ln.top < page.height * 0.12 or ln.bottom > page.height * 0.9
+            if at_edge and (_edge_key(ln) in repeated or _PAGE_NO.match(ln.text)):
+                continue
+            if _PAGE_NO.match(ln.text):
+                continue
+            kept.append(ln)
+        # Footnotes without a separator rule: the small-type block at the page bottom.
+        cut = len(kept)
+        while cut > 0 and kept[cut - 1].size < body * 0.9 and kept[cut - 1].top > page.height * 0.5:
+            cut -= 1
+        out.extend(kept[:cut])
+    return out, body
+
+
+# --------------------------------------------------------------------------- structure
+
+
+@dataclass
+class _Open:
+    """The initiative being read: its number, sub letter and text pieces."""
+
+    group_title: str
+    item_no: str
+    sub: str
+    parts: list[str]
+    text_x0: float  # where the item's continuation lines start (its hanging indent)
+    label_x0: float  # where its number or letter stands
+
+
+def _join(parts: list[str]) -> str:
+    text = ""
+    for piece in parts:
+        if not text:
+            text = piece
+        elif text.endswith("-") and not text.endswith(" -"):
+            first = piece.split(" ", 1)[0]
+            glue = " " if first.lower() in _ELIDED_COMPOUND_NEXT or not first[:1].islower() else ""
+            text += glue + piece
+        else:
+            text += " " + piece
+    return normalize_text(text)
+
+
+def _is_heading(line: Line, body: float) -> bool:
+    return line.bold or line.size >= body * 1.15
+
+
+def _merge_heading(lines: list[Line], i: int, body: float) -> tuple[str, int]:
+    """A heading and the lines it wraps onto (same style, no paragraph gap); returns next index."""
+    first = lines[i]
+    parts = [first.text]
+    j = i + 1
+    while j < len(lines):
+        nxt, prev = lines[j], lines[j - 1]
+        same_style = nxt.bold == first.bold and abs(nxt.size - first.size) < 0.6
+        close = nxt.page == prev.page and nxt.top - prev.bottom < first.size * 0.6
+        if not (same_style and close):
+            break
+        parts.append(nxt.text)
+        j += 1
+    return _join(parts), j
+
+
 def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptParse:
-    raise NotImplementedError  # being written (issue 3)
+    """Read the proposed initiatives of a concept notat, area by area."""
+    pages = list(pages)
+    lines, body = body_lines(pages)
+    findings: list[Finding] = []
+
+    def warn(code: str, message: str) -> None:
+        findings.append(Finding(doc_id, None, None, "warning", code, message))
+
+    first_page = pages[0] if pages else None
+    title = _find_title(first_page) if first_page else ""
+    dato = find_dato(first_page.text) if first_page else None
+
+    initiatives: list[Initiative] = []
+    area_no, area_title = 0, ""
+    state = "before"  # before | area | proposals | after
+    group_title = ""
+    current: _Open | None = None
+    last_no_in_group = 0
+    margin = min((ln.x0 for ln in lines), default=0.0)
+    area_size = _area_heading_size(lines, body)
+
+    def close() -> None:
+        nonlocal current
+        if current is not None:
+            initiatives.append(
+                Initiative(
+                    doc_id, area_no, area_title, current.group_title, current.item_no,
+                    current.sub, _join(current.parts),
+                )
+            )  # fmt: skip
+        current = None
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        prev = lines[i - 1] if i else None
+        text = line.text
+        if _is_heading(line, body):
+            heading, nxt = _merge_heading(lines, i, body)
+            big = line.size >= area_size - 0.5
+            m = _AREA_HEADING.match(heading)
+            if big and m and line.bold and int(m.group(1)) == area_no + 1:
+                close()
+                area_no, area_title = int(m.group(1)), m.group(2)
+                state, group_title = "area", ""
+                i = nxt
+                continue
+            if big and state != "before" and not m:
+                close()
+                state = "after"  # an unnumbered main heading ends the areas (closing section)
+                i = nxt
+                continue
+            if state in ("area", "proposals") and _PROPOSALS.match(heading):
+                close()
+                state, group_title, last_no_in_group = "proposals", "", 0
+                i = nxt
+                continue
+            if state == "proposals" and line.bold and not big:
+                close()
+                group_title, last_no_in_group = heading, 0
+                i = nxt
+                continue
+            if state in ("area", "proposals") and line.bold:
+                close()
+                state = "area"  # another section inside the area (Udfordringer og muligheder …)
+                i = nxt
+                continue
+        if state != "proposals":
+            i += 1
+            continue
+
+        words = line.words
+        first = words[0].text
+        new_paragraph = (
+            prev is None or prev.page != line.page or (line.top - prev.bottom > body * 0.5)
+        )
+        m_no = _ITEM_NO.match(first) or _ITEM_NO_GLUED.match(first)
+        m_sub = _SUB_LETTER.match(first)
+        left_of_indent = current is None or line.x0 < current.text_x0 - 2
+        if (
+            m_no
+            and len(words) > 1
+            and left_of_indent
+            and (int(m_no.group(1)) in (1, last_no_in_group + 1))
+        ):
+            close()
+            last_no_in_group = int(m_no.group(1))
+            rest = words[1:]
+            glued = m_no.group(2) if m_no.re is _ITEM_NO_GLUED else ""
+            parts = [glued] if glued else []
+            parts.append(" ".join(w.text for w in rest))
+            current = _Open(group_title, m_no.group(1), "", parts, rest[0].x0, line.x0)
+        elif (
+            m_sub
+            and len(words) > 1
+            and current is not None
+            and current.item_no
+            and (_next_letter_ok(current, initiatives, m_sub.group(1)))
+        ):
+            item_no = current.item_no
+            close()
+            current = _Open(group_title, item_no, m_sub.group(1), [], words[1].x0, line.x0)
+            current.parts.append(" ".join(w.text for w in words[1:]))
+        elif first in _BULLET_SIGNS and len(words) > 1 and current is not None:
+            current.parts.append(f"{BULLET} " + " ".join(w.text for w in words[1:]))
+        elif current is not None and line.x0 >= current.text_x0 - 2 and current.item_no:
+            current.parts.append(
+                text
+            )  # continuation at the hanging indent (also after a page break)
+        elif line.x0 <= margin + 3 or (current is not None and not current.item_no):
+            continues = (
+                current is not None
+                and not current.item_no
+                and (
+                    not new_paragraph
+                    or (
+                        prev is not None
+                        and prev.page != line.page
+                        and not prev.text.endswith(_SENTENCE_END)
+                    )
+                )
+            )
+            if continues:
+                current.parts.append(text)
+            elif group_title and last_no_in_group == 0:
+                # An unnumbered paragraph under a group heading is an initiative of its own.
+                close()
+                current = _Open(group_title, "", "", [text], line.x0, line.x0)
+            else:
+                close()  # intro text between "Det foreslås …" and the first item
+        elif current is not None:
+            current.parts.append(text)
+        i += 1
+    close()
+
+    if not initiatives:
+        warn("no_initiatives", "Ingen forslag fundet i konceptnotatet.")
+    if area_no == 0:
+        warn("no_areas", "Ingen nummererede indsatsområder fundet i konceptnotatet.")
+    return ConceptParse(
+        title=title,
+        date=dato.isoformat() if dato else "",
+        pages=len(pages),
+        initiatives=initiatives,
+        findings=findings,
+    )
+
+
+def _area_heading_size(lines: list[Line], body: float) -> float:
+    """The type size of the numbered area headings: the largest numbered bold heading."""
+    sizes = [
+        ln.size
+        for ln in lines
+        if ln.bold and ln.size >= body * 1.1 and _AREA_HEADING.match(ln.text)
+    ]
+    return max(sizes) if sizes else body * 1.15
+
+
+def _next_letter_ok(current: _Open, done: list[Initiative], letter: str) -> bool:
+    """A lettered sub-item follows its item (``a``) or the sub-item before it (``b`` after ``a``)."""
+    if current.sub:
+        return ord(letter) == ord(current.sub) + 1
+    return letter == "a"
+
+
+def _find_title(page: PageLayout) -> str:
+    lines = _group_lines(page.words, page.number)
+    for ln in lines:
+        if _TITLE.match(ln.text):
+            return normalize_text(ln.text)
+    candidates = [ln for ln in lines if ln.text.upper() != "NOTAT" and len(ln.text) > 3]
+    if not candidates:
+        return ""
+    return max(candidates, key=lambda ln: (ln.size, ln.bold, -ln.top)).text
