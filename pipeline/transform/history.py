@@ -10,6 +10,8 @@ Choices, stated once:
   ``not_started``, empty); for ``wording_changed``/``reworded_as_proposed`` the wordings that
   went and came (several joined by `` | ``); the status
   code on the side where the goal stands for ``new_goal``/``goal_gone``.
+- A wording counts as changed when its normalized form changed (pipeline.transform.normalize):
+  edits of case, spacing or punctuation alone are not reported; they are mostly extraction noise.
 """
 
 from __future__ import annotations
