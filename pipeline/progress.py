@@ -82,6 +82,7 @@ class RunSummary:
         if self.not_read:
             yield f"Files not read: {len(self.not_read)}"
             for file, status, reason in self.not_read[:10]:
+                reason = reason.removeprefix(f"{file}: ")
                 yield f"  {file}: {status}, {reason}"
             if len(self.not_read) > 10:
                 yield f"  … and {len(self.not_read) - 10} more (see ingest_log.csv)"

@@ -42,7 +42,7 @@ from pipeline.errors import ExtractError, PipelineError, RunLockedError, UsageEr
 from pipeline.extract import extract_pdf, sha256_of
 from pipeline.model import ExtractedDocument, IngestEntry
 from pipeline.progress import FileProgress, RunSummary
-from pipeline.tables import extraction_frames, frame_from_dataclasses, ingest_frame, write_csv
+from pipeline.tables import extraction_frames, ingest_frame, write_csv
 
 log = logging.getLogger("pipeline")
 
@@ -366,7 +366,7 @@ def _build_outputs(
     reconciled = transform.reconcile(docs, overrides if overrides.is_file() else None)
     frames = dict(extraction_frames(reconciled.documents))
     frames["ingest_log"] = ingest_frame(entries)
-    frames.update(_reconciliation_frames(reconciled))
+    frames.update(transform.reconciled_frames(reconciled))
     for severity in frames["findings"]["severity"]:
         summary.findings[severity] += 1
     tables = staging / TABLES_DIR
@@ -385,43 +385,6 @@ def _build_outputs(
 
 
 def _write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> None:
-    try:
-        from pipeline.write.xlsx import write_workbook
-    except ImportError:  # the workbook writer is not there yet
-        log.warning("no workbook writer yet: %s not written", path.name)
-        return
-    write_workbook(frames, path)
+    from pipeline import write
 
-
-def _reconciliation_frames(reconciled) -> dict[str, pd.DataFrame]:
-    """goals, links, history, changes as tables; list cells joined with " | "."""
-    sources = {
-        "goals": reconciled.goals,
-        "links": reconciled.links,
-        "history": reconciled.history,
-        "changes": reconciled.changes,
-    }
-    frames = {}
-    for name, items in sources.items():
-        frame = frame_from_dataclasses(items, _columns_of(name))
-        for col in frame.columns:
-            if frame[col].map(lambda v: isinstance(v, list | tuple)).any():
-                frame[col] = frame[col].map(
-                    lambda v: " | ".join(map(str, v)) if isinstance(v, list | tuple) else v
-                )
-        frames[name] = frame
-    return frames
-
-
-def _columns_of(name: str) -> list[str]:
-    import dataclasses
-
-    from pipeline import model
-
-    cls = {
-        "goals": model.Goal,
-        "links": model.Link,
-        "history": model.GoalPeriodStatus,
-        "changes": model.Change,
-    }[name]
-    return [f.name for f in dataclasses.fields(cls)]
+    write.write_workbook(frames, path)
