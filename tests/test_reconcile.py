@@ -61,7 +61,7 @@ def rec(docs) -> Reconciled:
 
 @pytest.fixture(scope="session")
 def judgment_overrides(tmp_path_factory) -> Path:
-    """goal_overrides.csv with its example lines switched on."""
+    """goal_overrides.csv as shipped (its example lines switched on if commented out)."""
     lines = EXAMPLE_OVERRIDES.read_text(encoding="utf-8").splitlines()
     active = [line[2:] if line.startswith("# same,") else line for line in lines]
     path = tmp_path_factory.mktemp("overrides") / "goal_overrides.csv"
@@ -410,8 +410,16 @@ def test_override_broken_line_names_file_and_line(docs, tmp_path, text, line_no,
         reconcile(docs, overrides=path)
 
 
-def test_example_overrides_file_has_no_active_rule():
-    assert load_overrides(EXAMPLE_OVERRIDES) == []
+def test_shipped_overrides_file_parses_and_names_real_wordings():
+    """Each shipped rule must point at wordings the notat really prints, or it silently does nothing."""
+    printed = {
+        normalize_wording(w.text) for t in STATUS_2020.themes for r in t.rows for w in r.wordings
+    }
+    rules = load_overrides(EXAMPLE_OVERRIDES)
+    assert len(rules) == 4
+    for rule in rules:
+        assert rule.wording_a in printed, rule
+        assert rule.wording_b in printed, rule
 
 
 # --------------------------------------------------------------------------- history and tables
