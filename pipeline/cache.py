@@ -28,13 +28,14 @@ log = logging.getLogger("pipeline.cache")
 _NOT_EXTRACTION = ("write", "transform", "run.py", "cache.py", "progress.py", "__main__.py")
 
 
-def pipeline_version() -> str:
-    """``__version__`` plus a hash of every source file extraction depends on."""
+def pipeline_version(*, everything: bool = False) -> str:
+    """``__version__`` plus a hash of every source file extraction depends on (of every source
+    file of the package with ``everything``)."""
     root = Path(pipeline.__file__).parent
     h = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
         rel = path.relative_to(root)
-        if rel.parts[0] in _NOT_EXTRACTION:
+        if rel.parts[0] in _NOT_EXTRACTION and not everything:
             continue
         h.update(str(rel).encode() + b"\0" + path.read_bytes() + b"\0")
     return f"{pipeline.__version__}+{h.hexdigest()[:16]}"

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
+import json
 import logging
 import os
 import re
@@ -48,6 +50,7 @@ log = logging.getLogger("pipeline")
 
 TABLES_DIR = "tables"
 CACHE_FILE = Path(".cache") / "extraction.sqlite"
+LAST_RUN_FILE = Path(".cache") / "last_run.json"  # what the last complete run read and wrote
 DATABASE_FILE = "statusdata.sqlite"
 WORKBOOK_FILE = "statusdata.xlsx"
 LOCK_FILE = ".lock"
@@ -111,7 +114,17 @@ def run_report(input_dir: Path, output_dir: Path, *, workers: int | None = None)
     with _output_lock(output_dir):
         _clear_leftovers(output_dir)
         summary = RunSummary(input_dir, output_dir)
-        entries, docs = _ingest_folder(input_dir, output_dir, workers, summary)
+        files = _list_inputs(input_dir)
+        if not files:
+            raise PipelineError(f"no files in the input folder {input_dir}")
+        fingerprint = _run_fingerprint(input_dir, files)
+        up_to_date = _published_for(output_dir, fingerprint)
+        if up_to_date is not None:
+            log.info("Output is up to date (same input files, same pipeline): nothing to do.")
+            for path in up_to_date:
+                log.info("  %s", path)
+            return 0
+        entries, docs = _ingest_folder(files, output_dir, workers, summary)
         usable = [d for d in docs if d.document.kind in ("status", "concept")]
         if not usable:
             raise PipelineError(_nothing_usable(input_dir, entries))
@@ -120,7 +133,9 @@ def run_report(input_dir: Path, output_dir: Path, *, workers: int | None = None)
         try:
             reports = _build_outputs(docs, entries, input_dir, staging, summary)
             _pause_for_tests(staging)
+            (output_dir / LAST_RUN_FILE).unlink(missing_ok=True)
             _publish(staging, output_dir, reports, summary)
+            _remember_run(output_dir, fingerprint, summary)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     summary.log()
@@ -202,6 +217,42 @@ def _publish(staging: Path, output_dir: Path, reports: list[Path], summary: RunS
         summary.reports.append(final)
 
 
+def _run_fingerprint(input_dir: Path, files: list[InputFile]) -> str:
+    """Everything a run's output depends on: the input files (names and bytes), the overrides
+    and the whole pipeline's source (writers included)."""
+    h = hashlib.sha256(pipeline_version(everything=True).encode())
+    for f in files:
+        h.update(f"{f.path.name}\0{f.sha256}\0".encode())
+    overrides = input_dir / OVERRIDES_FILE
+    if overrides.is_file():
+        h.update(b"overrides\0" + sha256_of(overrides).encode())
+    return h.hexdigest()
+
+
+def _published_for(output_dir: Path, fingerprint: str) -> list[Path] | None:
+    """The files the last run published, if it read exactly these inputs and they all stand."""
+    try:
+        last = json.loads((output_dir / LAST_RUN_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if last.get("fingerprint") != fingerprint:
+        return None
+    paths = [output_dir / name for name in last.get("published", [])]
+    return paths if paths and all(p.exists() for p in paths) else None
+
+
+def _remember_run(output_dir: Path, fingerprint: str, summary: RunSummary) -> None:
+    published = [TABLES_DIR, DATABASE_FILE, WORKBOOK_FILE]
+    published += [p.name for p in summary.reports]
+    published = [name for name in published if (output_dir / name).exists()]
+    path = output_dir / LAST_RUN_FILE
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(
+        json.dumps({"fingerprint": fingerprint, "published": published}), encoding="utf-8"
+    )
+    os.replace(tmp, path)
+
+
 def _latest_report_period(output_dir: Path) -> str:
     periods = [m.group(2) for p in output_dir.iterdir() if (m := _REPORT_NAME.match(p.name))]
     return max(periods, default="")
@@ -229,12 +280,9 @@ def _list_inputs(input_dir: Path) -> list[InputFile]:
 
 
 def _ingest_folder(
-    input_dir: Path, output_dir: Path, workers: int, summary: RunSummary
+    files: list[InputFile], output_dir: Path, workers: int, summary: RunSummary
 ) -> tuple[list[IngestEntry], list[ExtractedDocument]]:
     """Every input file's ingest_log entry (input order) and the documents read from them."""
-    files = _list_inputs(input_dir)
-    if not files:
-        raise PipelineError(f"no files in the input folder {input_dir}")
     entries: dict[Path, IngestEntry] = {}
     first_of: dict[str, Path] = {}
     todo: list[InputFile] = []
@@ -259,7 +307,7 @@ def _ingest_folder(
             first_of[f.sha256] = f.path
             todo.append(f)
     docs: dict[Path, ExtractedDocument] = {}
-    log.info("%d files in %s: %d PDFs to read", len(files), input_dir, len(todo))
+    log.info("%d input files: %d PDFs to read", len(files), len(todo))
     with (
         ExtractionCache(output_dir / CACHE_FILE, pipeline_version()) as cache,
         FileProgress(len(todo)) as progress,

@@ -114,7 +114,7 @@ def fakes(monkeypatch):
         lambda obj, name, value: monkeypatch.setattr(obj, name, value, raising=False)
     )
     # other work on the source tree must not invalidate the cache in the middle of a test
-    monkeypatch.setattr(run, "pipeline_version", lambda: "test-version")
+    monkeypatch.setattr(run, "pipeline_version", lambda **_: "test-version")
     EXTRACTIONS.clear()
     return EXTRACTIONS
 
@@ -219,6 +219,7 @@ def test_rerun_without_new_input_extracts_nothing(fakes, folders):
     run.run_report(inp, out, workers=2)
     assert sorted(fakes) == ["locked.pdf", "n0.pdf", "n1.pdf", "n2.pdf"]
     fakes.clear()
+    (out / run.LAST_RUN_FILE).unlink()  # force a full run, not the "up to date" shortcut
     run.run_report(inp, out, workers=2)
     assert fakes == []  # skipped outcomes are cached too
     log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
@@ -251,7 +252,7 @@ def test_changed_pipeline_version_invalidates_the_cache(fakes, folders, monkeypa
     notat(inp, "a.pdf")
     run.run_report(inp, out)
     fakes.clear()
-    monkeypatch.setattr(run, "pipeline_version", lambda: "9.9.9+changed")
+    monkeypatch.setattr(run, "pipeline_version", lambda **_: "9.9.9+changed")
     run.run_report(inp, out)
     assert fakes == ["a.pdf"]
 
@@ -271,6 +272,22 @@ def test_pipeline_version_changes_with_extraction_source(tmp_path, monkeypatch):
     assert cache.pipeline_version() == before  # writers do not change extraction
     (fake_pkg / "extract" / "status.py").write_text("A = 2\n")
     assert cache.pipeline_version() != before
+
+
+def test_unchanged_inputs_and_pipeline_leave_the_output_as_it_is(fakes, folders, caplog):
+    inp, out = folders
+    notat(inp, "a.pdf")
+    run.run_report(inp, out)
+    report = out / "statusrapport_2020-05-28.docx"
+    stamp = report.stat().st_mtime_ns, (out / "tables").stat().st_ino
+    caplog.set_level("INFO", logger="pipeline")
+    assert run.run_report(inp, out) == 0
+    assert "up to date" in caplog.text
+    assert (report.stat().st_mtime_ns, (out / "tables").stat().st_ino) == stamp
+    report.unlink()  # a published file gone: the next run writes everything again
+    run.run_report(inp, out)
+    assert report.is_file()
+    assert (out / "tables").stat().st_ino != stamp[1]
 
 
 # --------------------------------------------------------------------------- periods

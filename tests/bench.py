@@ -1,0 +1,212 @@
+"""Speed and memory benchmark (`make bench`): prints one table per question.
+
+1. Extraction of a generated status notat of about 35, 70 and 140 pages against raw pdfplumber
+   ``page.extract_tables()`` over the same pages, alternating the two for 3 rounds. Each
+   measurement runs in its own child process, which reports its time and its peak resident
+   memory (``ru_maxrss``), so one measurement cannot warm or bloat the next.
+   Targets: time ratio ≤ 1.0 at 140 pages, peak ≤ 250 MiB and flat across sizes.
+2. `python -m pipeline report` over a folder of ≥ 40 notats: cold, warm rerun (target ≤ 5 % of
+   cold), one new PDF added, and the cold run with 1 and with 2 workers (target ≥ 1.7x).
+
+The notats are rendered by the project's own fixture generators (cached under .cache/).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE_SIZES = (35, 70, 140)
+ROUNDS = 3
+FOLDER_SIZE = 40
+
+_MEASURE = r"""
+import json, resource, sys, time
+mode, path = sys.argv[1], sys.argv[2]
+if mode == "pipeline":
+    from pipeline.extract import extract_pdf
+else:
+    import pdfplumber
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t0 = time.perf_counter()
+if mode == "pipeline":
+    doc = extract_pdf(__import__("pathlib").Path(path))
+    pages, rows = doc.document.pages, len(doc.goal_rows)
+else:
+    rows = 0
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            rows += sum(len(t) for t in page.extract_tables())
+        pages = len(pdf.pages)
+seconds = time.perf_counter() - t0
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"seconds": seconds, "peak_mib": peak / 1024, "base_mib": base / 1024,
+                  "pages": pages, "rows": rows}))
+"""
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+def _render_status(notat, name: str) -> Path:
+    """One status notat through the reportlab producer (the fastest), cached by the fixtures."""
+    from tests.fixtures import render
+
+    if hasattr(render, "render_notat"):
+        return render.render_notat(notat, producer="reportlab", variant="ruled", name=name)
+    from tests.fixtures.producers import status_reportlab
+
+    cache = ROOT / ".cache" / "bench"
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"{name}.pdf"
+    if not path.exists():
+        tmp = path.with_suffix(".tmp.pdf")
+        status_reportlab.render(notat, tmp, variant="ruled")
+        os.replace(tmp, path)
+    return path
+
+
+def _big_status_notat(pages: int):
+    try:
+        from tests.fixtures.status_2020 import big_status_notat
+    except ImportError:
+        from tests.fixtures.notat_data import big_status_notat
+    return big_status_notat(pages)
+
+
+def _folder_notats(n: int):
+    """``n`` distinct status notats: the 2020 and 2021 notats moved to other reporting dates."""
+    from tests.fixtures.status_2020 import STATUS_2020
+    from tests.fixtures.status_2021 import STATUS_2021
+
+    out = []
+    for i in range(n):
+        base = STATUS_2020 if i % 2 == 0 else STATUS_2021
+        date = dt.date(2010, 1, 15) + dt.timedelta(days=91 * i)
+        out.append((f"status_{date.isoformat()}", dataclasses.replace(base, date=date)))
+    return out
+
+
+# --------------------------------------------------------------------------- measurements
+
+
+def _measure(mode: str, path: Path) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run(
+        [sys.executable, "-c", _MEASURE, mode, str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"{mode} on {path.name} failed:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def bench_extract() -> None:
+    print(
+        "== 1. extract vs raw pdfplumber page.extract_tables() "
+        f"(median of {ROUNDS} alternating rounds, one child process each)"
+    )
+    print(
+        f"{'pages':>5} {'extract s':>10} {'raw s':>8} {'ratio':>6} "
+        f"{'extract MiB':>12} {'raw MiB':>8} {'rows':>5}"
+    )
+    for target in PAGE_SIZES:
+        path = _render_status(_big_status_notat(target), f"bench_big_{target}")
+        runs: dict[str, list[dict]] = {"pipeline": [], "raw": []}
+        for _ in range(ROUNDS):
+            for mode in ("pipeline", "raw"):
+                runs[mode].append(_measure(mode, path))
+        ours = statistics.median(r["seconds"] for r in runs["pipeline"])
+        raw = statistics.median(r["seconds"] for r in runs["raw"])
+        our_peak = max(r["peak_mib"] for r in runs["pipeline"])
+        raw_peak = max(r["peak_mib"] for r in runs["raw"])
+        pages = runs["pipeline"][0]["pages"]
+        print(
+            f"{pages:>5} {ours:>10.2f} {raw:>8.2f} {ours / raw:>6.2f} "
+            f"{our_peak:>12.0f} {raw_peak:>8.0f} {runs['pipeline'][0]['rows']:>5}"
+        )
+    print(
+        "   targets: ratio <= 1.0; extract peak <= 250 MiB and flat over the sizes "
+        f"(interpreter + imports alone: {runs['pipeline'][0]['base_mib']:.0f} MiB)"
+    )
+
+
+def _report(inp: Path, out: Path, workers: int) -> float:
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "report",
+            "--input",
+            str(inp),
+            "--output",
+            str(out),
+            "--workers",
+            str(workers),
+            "-q",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"report failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    return seconds
+
+
+def bench_report() -> None:
+    workers = min(2, os.cpu_count() or 1)
+    print(f"\n== 2. report over {FOLDER_SIZE} notats (+1 new), wall clock incl. interpreter start")
+    notats = _folder_notats(FOLDER_SIZE + 1)
+    pdfs = [_render_status(notat, name) for name, notat in notats]
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
+        tmp = Path(tmp)
+        inp = tmp / "input"
+        inp.mkdir()
+        for (name, _), pdf in zip(notats[:FOLDER_SIZE], pdfs, strict=False):
+            shutil.copy(pdf, inp / f"{name}.pdf")
+        cold1 = _report(inp, tmp / "out1", 1)
+        cold2 = _report(inp, tmp / "out2", workers)
+        warm = _report(inp, tmp / "out2", workers)
+        name, _ = notats[FOLDER_SIZE]
+        shutil.copy(pdfs[FOLDER_SIZE], inp / f"{name}.pdf")
+        one_new = _report(inp, tmp / "out2", workers)
+    print(f"   cold, 1 worker:        {cold1:7.1f} s")
+    print(
+        f"   cold, {workers} workers:       {cold2:7.1f} s   speed-up {cold1 / cold2:.2f}x "
+        "(target >= 1.7x)"
+    )
+    print(
+        f"   warm rerun:            {warm:7.1f} s   {100 * warm / cold2:.1f} % of cold "
+        "(target <= 5 %)"
+    )
+    print(f"   one new PDF added:     {one_new:7.1f} s")
+
+
+def main() -> None:
+    which = sys.argv[1:] or ["extract", "report"]
+    if "extract" in which:
+        bench_extract()
+    if "report" in which:
+        bench_report()
+
+
+if __name__ == "__main__":
+    main()
