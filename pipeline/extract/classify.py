@@ -1,30 +1,99 @@
-"""Which kind of notat a PDF is, from what its first pages say (never from the file name)."""
+"""Which kind of notat a PDF is, from what its first pages show (never from the file name).
+
+Words alone are weak evidence: minutes of a meeting or a letter may well mention *Tema 2* or
+*Koncept for Ringsted Sundhedshus*. So the kind is read from the structure the page shows:
+
+- a *status* notat has a goal table, recognized by its header row (*Gennemført/igangsat*,
+  *Ikke igangsat* and *Bemærkning* as short cells side by side on one band of the page), under
+  *Tema N:* headings;
+- a *concept* notat has numbered area headings (bold, larger than the body text) together with
+  its own section headings (*Udfordringer og muligheder…*, *Det foreslås, at…*) or its title
+  (*Koncept for …*) printed as a heading;
+- anything else is ``unknown``.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable
 
-from pipeline.extract.pdf import PageLayout
+from pipeline.extract.pdf import PageLayout, Word
 from pipeline.model import DocumentKind
 
-_STATUS_SIGNS = (
-    re.compile(r"\bTema\s+\d+\s*:", re.IGNORECASE),
-    re.compile(r"Gennemført\s*/", re.IGNORECASE),
-    re.compile(r"Ikke\s+igangsat", re.IGNORECASE),
-    re.compile(r"Bemærkning", re.IGNORECASE),
+__all__ = ["classify_pages"]
+
+_TEMA_HEADING = re.compile(r"^Tema\s+\d+\s*:", re.IGNORECASE)
+_AREA_HEADING = re.compile(r"^\d{1,2}\.\s+[A-ZÆØÅ]")
+_CONCEPT_SECTION = re.compile(
+    r"^(Udfordringer\s+og\s+muligheder|Det\s+foreslås,?\s+at)\b", re.IGNORECASE
 )
-_CONCEPT_SIGNS = (
-    re.compile(r"Koncept\s+for", re.IGNORECASE),
-    re.compile(r"Det\s+foreslås,\s+at\s+(følgende|der)", re.IGNORECASE),
-    re.compile(r"Udfordringer\s+og\s+muligheder", re.IGNORECASE),
-)
+_CONCEPT_TITLE = re.compile(r"^Koncept\s+for\b", re.IGNORECASE)
+_HEADER_BAND = 25.0  # points: the header cells of one table row wrap within this height
+_MAX_HEADER_WORDS = 16  # a few short cells (and a heading above), not lines of prose
 
 
-def classify_pages(pages: Sequence[PageLayout]) -> DocumentKind:
-    text = "\n".join(p.text for p in pages)
-    if sum(bool(p.search(text)) for p in _STATUS_SIGNS) >= 3:
+def _lines(page: PageLayout) -> list[tuple[str, float, bool]]:
+    """(text, dominant size, bold) per printed line."""
+    rows: list[list[Word]] = []
+    for w in sorted(page.words, key=lambda w: (w.bottom, w.x0)):
+        if rows and abs(rows[-1][-1].bottom - w.bottom) <= max(2.0, w.size * 0.3):
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    out = []
+    for ws in rows:
+        ws.sort(key=lambda w: w.x0)
+        weight: Counter[tuple[float, bool]] = Counter()
+        for w in ws:
+            weight[(w.size, w.bold)] += len(w.text)
+        (size, bold), _ = weight.most_common(1)[0]
+        out.append((" ".join(w.text for w in ws), size, bold))
+    return out
+
+
+def _has_goal_table_header(page: PageLayout) -> bool:
+    """*Gennemført…*, *Ikke …* and *Bemærkning* as separate short cells in one band."""
+    for anchor in page.words:
+        if not anchor.text.lower().startswith("gennemf"):
+            continue
+        band = [w for w in page.words if abs(w.top - anchor.top) <= _HEADER_BAND]
+        remark = [w for w in band if w.text.lower().startswith("bemærkning")]
+        if not remark or remark[0].x0 - anchor.x1 < 20:
+            continue
+        # Only the table's width: a margin column (the contact block) may stand beside it.
+        band = [w for w in band if w.x0 <= remark[0].x1 + 20]
+        if len(band) <= _MAX_HEADER_WORDS and "ikke" in {w.text.lower() for w in band}:
+            return True
+    return False
+
+
+def classify_pages(pages: Iterable[PageLayout]) -> DocumentKind:
+    pages = list(pages)
+    sizes: Counter[float] = Counter()
+    for p in pages:
+        for w in p.words:
+            sizes[w.size] += len(w.text)
+    if not sizes:
+        return "unknown"
+    body = sizes.most_common(1)[0][0]
+    lines = [ln for p in pages for ln in _lines(p)]
+
+    tema_headings = sum(1 for text, _, _ in lines if _TEMA_HEADING.match(text))
+    if tema_headings and any(_has_goal_table_header(p) for p in pages):
         return "status"
-    if sum(bool(p.search(text)) for p in _CONCEPT_SIGNS) >= 1:
+
+    area_headings = sum(
+        1 for text, size, bold in lines if bold and size >= body * 1.1 and _AREA_HEADING.match(text)
+    )
+    sections = {
+        _CONCEPT_SECTION.match(text).group(1).split()[0].lower()
+        for text, _, bold in lines
+        if bold and _CONCEPT_SECTION.match(text)
+    }
+    titled = any(_CONCEPT_TITLE.match(text) and (bold or size > body) for text, size, bold in lines)
+    if area_headings and (sections or titled):
+        return "concept"
+    if len(sections) == 2:
         return "concept"
     return "unknown"
