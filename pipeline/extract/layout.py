@@ -72,7 +72,7 @@ def group_lines(words: Iterable[Word]) -> list[Line]:
 
 
 def is_header_line(line: Line) -> bool:
-    """A line of the table's header row: at least two of its column headings stand on it."""
+    """A line of the table's header row: several of its column headings stand on it."""
     keys = set()
     for w in line.words:
         low = w.text.lower()
@@ -80,7 +80,8 @@ def is_header_line(line: Line) -> bool:
             keys.add(_HEADER_KEYS[low])
         elif _GENNEMFOERT.match(low):
             keys.add(STARTED)
-    return len(keys) >= 2
+    # "Mål …" may open a goal and a remark may say "Bemærkning": the status headings decide.
+    return len(keys) >= 3 or (STARTED in keys and len(keys) >= 2)
 
 
 def is_header_continuation(line: Line, right_limit: float) -> bool:

@@ -8,6 +8,7 @@ rows from horizontal rules or, in a borderless table, from whitespace bands acro
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -243,14 +244,14 @@ class _StatusParser:
     def _body_lines(self, page: PageLayout) -> list[Line]:
         """The page's lines without footers ("Side X af Y") and headers repeated in the margins."""
         lines = group_lines(page.words)
-        margin = page.height * 0.09
+        margin = page.height * 0.065  # about 19 mm of an A4 page: where running heads stand
         keys: set[tuple[str, int]] = set()
         out = []
         for line in lines:
             text = line.text
             if _FOOTER.match(text):
                 continue
-            in_margin = line.top < margin or line.bottom > page.height - margin
+            in_margin = line.bottom < margin or line.top > page.height - margin
             if in_margin:
                 key = (re.sub(r"\d+", "#", text), round(line.top / 4))
                 keys.add(key)
@@ -444,7 +445,7 @@ class _StatusParser:
         sizes: list[float] = []
         for c in (GOAL, REMARK):
             lines = group_lines(by_col.get(c, []))
-            for a, b in zip(lines, lines[1:], strict=False):
+            for a, b in itertools.pairwise(lines):
                 gaps.append(b.top - a.bottom)
             sizes += [ln.size for ln in lines]
         size = sorted(sizes)[len(sizes) // 2] if sizes else 10.0

@@ -1,0 +1,472 @@
+"""Status notat extraction: every hard case of issue 2 as a named test, plus the fixture notats
+of every producer compared field by field with ``expected_tables``.
+
+The targeted tests render small notats with reportlab (platypus tables, as a Word user would lay
+them out) so each case can be forced: a tag broken across lines, a row cut by a page break, a
+contact block standing beside the table, a borderless table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    NextPageTemplate,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from pipeline.danish import format_danish_date
+from pipeline.extract.pdf import read_pages
+from pipeline.extract.status import StatusParse, parse_status_notat, split_wordings
+from tests.fixtures.notat_data import (
+    CONTACT_BLOCK,
+    Row,
+    StatusNotat,
+    Theme,
+    expected_tables,
+    goal_row,
+    tag_text,
+)
+
+_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+_FONT_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+pdfmetrics.registerFont(TTFont("TDV", _FONT))
+pdfmetrics.registerFont(TTFont("TDVB", _FONT_BOLD))
+_BODY = ParagraphStyle("body", fontName="TDV", fontSize=9, leading=11)
+_BOLD = ParagraphStyle("bold", fontName="TDVB", fontSize=9, leading=11)
+_TITLE = ParagraphStyle("title", fontName="TDVB", fontSize=14, leading=17)
+_TEMA = ParagraphStyle("tema", fontName="TDVB", fontSize=11, leading=14, spaceBefore=10)
+
+TITLE = "Status på mål i strategi og handleplan for Sundhedspolitikken"
+LONG_REMARK = " ".join(f"Sætning nummer {i} om indsatsen i kommunen." for i in range(1, 80))
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;")
+
+
+def _goal_markup(row: Row) -> list[str]:
+    out = [_esc(w.text) + (f" {tag_text(w)}" if w.bilag else "") for w in row.wordings]
+    if row.proposed_text:
+        out += ["Foreslås omformuleret til:", _esc(row.proposed_text)]
+    return out
+
+
+def render_notat(
+    path: Path,
+    notat: StatusNotat,
+    *,
+    ruled: bool = True,
+    one_line_ikke: bool = False,
+    goal_markup: dict[tuple[int, int], list[str]] | None = None,
+    filler: int = 0,
+) -> Path:
+    """A status notat PDF: contact block beside the first table, footers, repeated headers.
+
+    ``goal_markup`` replaces the goal cell of (theme_no, row_no) by the given paragraphs
+    (reportlab markup, e.g. ``<br/>`` to force a line break); ``filler`` adds blank space
+    before the first table to push rows towards a page break.
+    """
+    width, height = A4
+
+    def later(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont("TDV", 8)
+        canvas.drawString(width / 2 - 20, 12 * mm, f"Side {doc.page} af 9")
+        canvas.drawString(20 * mm, height - 10 * mm, "Ringsted Kommune")
+        canvas.restoreState()
+
+    def first(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont("TDV", 8)
+        y = height - 85 * mm
+        canvas.drawString(width - 48 * mm, y + 12, f"Dato: {format_danish_date(notat.date)}")
+        for line in CONTACT_BLOCK:
+            canvas.drawString(width - 48 * mm, y, line)
+            y -= 10
+        canvas.restoreState()
+        later(canvas, doc)
+
+    doc = BaseDocTemplate(str(path), pagesize=A4)
+    frame = Frame(20 * mm, 20 * mm, width - 72 * mm, height - 40 * mm, id="body")
+    doc.addPageTemplates(
+        [PageTemplate("first", [frame], onPage=first), PageTemplate("later", [frame], onPage=later)]
+    )
+    story = [
+        NextPageTemplate("later"),
+        Paragraph("NOTAT", _BOLD),
+        Spacer(1, 6),
+        Paragraph(_esc(notat.title), _TITLE),
+        Paragraph(_esc(notat.subtitle), _BOLD),
+        Spacer(1, 6),
+        Paragraph(_esc(notat.intro), _BODY),
+        Spacer(1, filler),
+    ]
+    ikke = "Ikke igangsat" if one_line_ikke else "Ikke<br/>igangsat"
+    widths = [
+        50 * mm,
+        26 * mm,
+        (30 if one_line_ikke else 21) * mm,
+        (34 if one_line_ikke else 43) * mm,
+    ]
+    for theme in notat.themes:
+        story.append(Paragraph(_esc(theme.heading), _TEMA))
+        data = [
+            [
+                Paragraph("Mål", _BOLD),
+                Paragraph("Gennemført/<br/>igangsat", _BOLD),
+                Paragraph(ikke, _BOLD),
+                Paragraph("Bemærkning", _BOLD),
+            ]
+        ]
+        for row_no, row in enumerate(theme.rows, start=1):
+            markup = (goal_markup or {}).get((theme.no, row_no)) or _goal_markup(row)
+            data.append(
+                [
+                    [Paragraph(m, _BODY) for m in markup],
+                    row.mark if row.marks_started else "",
+                    row.mark if row.marks_not_started else "",
+                    Paragraph(_esc(row.remark), _BODY),
+                ]
+            )
+        started, not_started = theme.totals_to_print
+        data.append([Paragraph("I alt", _BOLD), str(started), str(not_started), ""])
+        style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (1, 1), (2, -1), "TDV", 9)]
+        if ruled:
+            style.append(("GRID", (0, 0), (-1, -1), 0.5, "black"))
+        else:
+            style += [("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]
+        story.append(
+            Table(data, colWidths=widths, repeatRows=1, splitInRow=1, style=TableStyle(style))
+        )
+    doc.build(story)
+    return path
+
+
+def notat(*themes: Theme, date: dt.date = dt.date(2020, 5, 28)) -> StatusNotat:
+    return StatusNotat(
+        TITLE, "Er opgaven igangsat/gennemført?", date, "Indledning om bilag.", themes
+    )
+
+
+def extract(path: Path) -> StatusParse:
+    return parse_status_notat("doc", read_pages(path))
+
+
+def assert_matches(parsed: StatusParse, expected: StatusNotat) -> None:
+    """Field by field against expected_tables (page columns checked separately)."""
+    want = expected_tables(expected, "doc")
+    rows = [
+        {
+            k: v
+            for k, v in dataclasses.asdict(r).items()
+            if k not in ("page_first", "page_last", "statements")
+        }
+        for r in parsed.goal_rows
+    ]
+    statements = [dataclasses.asdict(s) for r in parsed.goal_rows for s in r.statements]
+    totals = [dataclasses.asdict(t) for t in parsed.theme_totals]
+    assert rows == want["goal_rows"]
+    assert statements == want["goal_statements"]
+    assert totals == want["theme_totals"]
+
+
+def _simple_theme(no: int = 1, *rows: Row, title: str = "Sundhedstilbud og sunde rammer") -> Theme:
+    return Theme(no, title, rows or (goal_row("g", ("Motionsvejledning", "1")),))
+
+
+# --------------------------------------------------------------------------- targeted cases
+
+
+def test_ruled_table_rows_status_remarks_and_totals(tmp_path):
+    doc = notat(
+        Theme(
+            1,
+            "Sundhedstilbud og sunde rammer",
+            (
+                goal_row("a", ("Motionsvejledning", "1"), ("Indsats vedr. motionsvejledning", "2")),
+                goal_row(
+                    "b", ("Del af driften", "2"), status="not_started", remark="Del af driften."
+                ),
+                goal_row("c", ("Tryghed i trafikken for skolebørn", "2")),
+            ),
+        ),
+        Theme(2, "Det sunde liv for børn og unge", (goal_row("d", ("Unges rygevaner", "1")),)),
+    )
+    parsed = extract(render_notat(tmp_path / "n.pdf", doc))
+    assert_matches(parsed, doc)
+    assert parsed.findings == []
+
+
+def test_borderless_table_rows_from_whitespace(tmp_path):
+    doc = notat(
+        _simple_theme(
+            1,
+            goal_row("a", ("Motionsvejledning", "1"), ("Indsats vedr. motionsvejledning", "2")),
+            goal_row(
+                "b",
+                ("Viden om sammenhængen mellem blodtryk og sundhed", "2"),
+                status="not_started",
+                remark="Del af driften. Udviklingen følges i den regionale sundhedsprofil.",
+            ),
+            goal_row("c", ("Tryghed i trafikken for skolebørn", "2")),
+        )
+    )
+    parsed = extract(render_notat(tmp_path / "n.pdf", doc, ruled=False))
+    assert_matches(parsed, doc)
+
+
+def test_header_ikke_igangsat_on_one_line(tmp_path):
+    doc = notat(
+        _simple_theme(
+            4,
+            goal_row("a", ("Øge antallet af borgere i rehabilitering", "2"), status="not_started"),
+            goal_row("b", ("Basismåling af borgernes oplevelse af ejerskab", "2")),
+        )
+    )
+    parsed = extract(render_notat(tmp_path / "n.pdf", doc, one_line_ikke=True))
+    assert_matches(parsed, doc)
+
+
+def test_tag_broken_across_lines(tmp_path):
+    doc = notat(
+        _simple_theme(
+            1, goal_row("a", ("Fokus på krop og bevægelse", "2"), ("Hygiejne", "2", "(Bilag 2)"))
+        )
+    )
+    markup = {(1, 1): ["Fokus på krop og bevægelse (bilag<br/>2)", "Hygiejne<br/>(Bilag 2)"]}
+    parsed = extract(render_notat(tmp_path / "n.pdf", doc, goal_markup=markup))
+    assert_matches(parsed, doc)
+
+
+def test_untagged_wording_gets_empty_bilag_and_warning(tmp_path):
+    doc = notat(_simple_theme(1, goal_row("a", ("Færre borgere får KOL", ""))))
+    parsed = extract(render_notat(tmp_path / "n.pdf", doc))
+    assert_matches(parsed, doc)
+    (finding,) = parsed.findings
+    assert (finding.code, finding.severity, finding.theme_no, finding.row_no) == (
+        "untagged_wording",
+        "warning",
+        1,
+        1,
+    )
+    assert "række 1" in finding.message and "side 1" in finding.message
+
+
+def test_lowercase_x_is_a_mark_but_x_in_remark_is_not(tmp_path):
+    doc = notat(
+        _simple_theme(
+            2,
+            goal_row(
+                "a",
+                ("Unges rygevaner", "1"),
+                status="not_started",
+                mark="x",
+                remark="Alle unge anbefales rygestop gennem app’en X-hale",
+            ),
+            goal_row("b", ("Ekstra hjemmebesøg", "1"), remark="X X"),
+        )
+    )
+    # The second row's remark "X X" is text in the remark column, never a mark.
+    parsed = extract(render_notat(tmp_path / "n.pdf", doc))
+    assert_matches(parsed, doc)
+
+
+def test_two_marks_and_no_mark_are_findings(tmp_path):
+    doc = notat(
+        _simple_theme(
+            1,
+            goal_row("a", ("Motionsvejledning", "1"), status="both"),
+            goal_row("b", ("Indførelse af et digitalt bookingsystem", "2"), status=""),
+        )
+    )
+    parsed = extract(render_notat(tmp_path / "n.pdf", doc))
+    assert_matches(parsed, doc)
+    codes = {(f.code, f.row_no, f.severity) for f in parsed.findings}
+    assert codes == {("two_marks", 1, "error"), ("no_mark", 2, "error")}
+    assert all("Tema 1" in f.message and "side 1" in f.message for f in parsed.findings)
+
+
+def test_totals_mismatch_is_a_finding_and_extraction_goes_on(tmp_path):
+    doc = notat(
+        Theme(
+            1,
+            "Sundhedstilbud og sunde rammer",
+            (goal_row("a", ("Motionsvejledning", "1")),),
+            printed_totals=(24, 3),
+        ),
+        _simple_theme(2, goal_row("b", ("Unges rygevaner", "1"))),
+    )
+    parsed = extract(render_notat(tmp_path / "n.pdf", doc))
+    assert_matches(parsed, doc)
+    (finding,) = parsed.findings
+    assert (finding.code, finding.theme_no, finding.severity) == ("totals_mismatch", 1, "error")
+    assert [r.theme_no for r in parsed.goal_rows] == [1, 2]
+
+
+def test_reword_proposal_is_not_a_wording(tmp_path):
+    doc = notat(
+        _simple_theme(
+            2,
+            goal_row(
+                "a",
+                ("Udarbejdelse af en folder om den sunde madpakke", "2"),
+                status="not_started",
+                proposed_text="Der sættes fokus på den sunde madpakke i daginstitutioner og skoler.",
+                remark="Foreslås omformuleret: Der udarbejdes ikke foldere.",
+            ),
+        )
+    )
+    parsed = extract(render_notat(tmp_path / "n.pdf", doc))
+    assert_matches(parsed, doc)
+    assert parsed.goal_rows[0].proposal == "reword"
+    assert len(parsed.goal_rows[0].statements) == 1
+
+
+def test_drop_proposal_mid_sentence_any_case(tmp_path):
+    doc = notat(
+        _simple_theme(
+            4,
+            goal_row(
+                "a",
+                ("Samarbejde med sundhedsregionen omkring klinisk funktion", "2"),
+                remark="Det 4-årige mål foreslås udgået, da samarbejdet organiseres i Sundhedsaftalen.",
+            ),
+            goal_row(
+                "b",
+                ("Screeningsmodeller skal på sigt forenes", "2"),
+                remark="FORESLÅS UDGÅET: Målet kan ikke understøttes.",
+            ),
+        )
+    )
+    parsed = extract(render_notat(tmp_path / "n.pdf", doc))
+    assert_matches(parsed, doc)
+    assert [r.proposal for r in parsed.goal_rows] == ["drop", "drop"]
+
+
+def test_hyphen_at_line_end_is_kept(tmp_path):
+    doc = notat(
+        _simple_theme(
+            1,
+            goal_row("a", ("Formidle information om KRAM-faktorer til borgerne", "1")),
+            goal_row("b", ("Sygemeldte, ledighedsydelses- og ressourceforløbsborgere", "2")),
+        )
+    )
+    markup = {
+        (1, 1): ["Formidle information om KRAM-<br/>faktorer til borgerne (bilag 1)"],
+        (1, 2): ["Sygemeldte, ledighedsydelses-<br/>og ressourceforløbsborgere (bilag 2)"],
+    }
+    parsed = extract(render_notat(tmp_path / "n.pdf", doc, goal_markup=markup))
+    assert_matches(parsed, doc)
+
+
+def test_danish_characters_survive(tmp_path):
+    doc = notat(
+        _simple_theme(
+            1,
+            goal_row(
+                "a",
+                ("Alle vordende førstegangsforældre tilbydes kurset ’Klar til barn’", "1"),
+                remark="Sundhed og Træning varetager forebyggelse jf. §119 – også ”redebyggeri”.",
+            ),
+        )
+    )
+    parsed = extract(render_notat(tmp_path / "n.pdf", doc))
+    assert_matches(parsed, doc)
+
+
+def test_contact_block_footer_and_page_header_do_not_leak(tmp_path):
+    rows = tuple(
+        goal_row(f"g{i}", (f"Mål nummer {i} om sundhed", "2"), remark=f"Bemærkning {i}.")
+        for i in range(1, 40)
+    )
+    doc = notat(_simple_theme(1, *rows))
+    for ruled in (True, False):
+        parsed = extract(render_notat(tmp_path / f"n{ruled}.pdf", doc, ruled=ruled))
+        assert_matches(parsed, doc)
+        text = " ".join(
+            r.remark + " " + " ".join(s.text for s in r.statements) for r in parsed.goal_rows
+        )
+        for leak in ("Kontaktoplysninger", "Amtstue", "EAN", "Side", "Ringsted Kommune", "Dato"):
+            assert leak not in text
+        assert parsed.goal_rows[-1].page_last >= 2
+
+
+def test_dato_and_title(tmp_path):
+    doc = notat(_simple_theme(1), date=dt.date(2021, 6, 3))
+    parsed = extract(render_notat(tmp_path / "n.pdf", doc))
+    assert parsed.date == "2021-06-03"
+    assert parsed.title == TITLE
+
+
+def test_theme_title_may_wrap(tmp_path):
+    title = "Rehabilitering, genoptræning og behandling af borgere med kroniske sygdomme i hele kommunen"
+    doc = notat(Theme(4, title, (goal_row("a", ("Motionsvejledning", "1")),)))
+    parsed = extract(render_notat(tmp_path / "n.pdf", doc))
+    assert_matches(parsed, doc)
+
+
+def _pdftotext(path: Path, page: int) -> str:
+    out = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return " ".join(out.split())
+
+
+def test_row_split_across_pages_is_one_row(tmp_path):
+    rows = (
+        goal_row("a", ("Motionsvejledning", "1")),
+        goal_row(
+            "b",
+            ("Tilbud om uddannelse, sparring og vejledning til foreninger", "2"),
+            remark=LONG_REMARK,
+            status="not_started",
+        ),
+        goal_row("c", ("Tryghed i trafikken for skolebørn", "2")),
+    )
+    doc = notat(_simple_theme(1, *rows))
+    for ruled in (True, False):
+        path = render_notat(tmp_path / f"n{ruled}.pdf", doc, ruled=ruled, filler=300)
+        parsed = extract(path)
+        assert_matches(parsed, doc)
+        split = parsed.goal_rows[1]
+        assert split.page_first < split.page_last
+        # Independent check: the row's first words stand on page_first, its last on page_last.
+        assert "Sætning nummer 1 om" in _pdftotext(path, split.page_first)
+        assert "Sætning nummer 79 om" in _pdftotext(path, split.page_last)
+        assert "Sætning nummer 79 om" not in _pdftotext(path, split.page_first)
+
+
+def test_row_split_between_wordings_and_repeated_header(tmp_path):
+    many = tuple((f"Formulering nummer {i} af målet", "2") for i in range(1, 60))
+    rows = (goal_row("a", ("Motionsvejledning", "1")), goal_row("b", *many, remark="Kort."))
+    doc = notat(_simple_theme(1, *rows))
+    path = render_notat(tmp_path / "n.pdf", doc, filler=200)
+    parsed = extract(path)
+    assert_matches(parsed, doc)
+    assert parsed.goal_rows[1].page_first < parsed.goal_rows[1].page_last
+    assert "Gennemført" in _pdftotext(path, parsed.goal_rows[1].page_last)  # header repeated
+
+
+def test_split_wordings_paragraphs_and_tags():
+    text = "Uden henvisning\nMed henvisning (bilag\n2) Tredje (Bilag 1)\nForeslås omformuleret til:\nNy tekst"
+    wordings, proposed = split_wordings(text)
+    assert wordings == [("Uden henvisning", ""), ("Med henvisning", "2"), ("Tredje", "1")]
+    assert proposed == "Ny tekst"
