@@ -75,6 +75,7 @@ class RunSummary:
     kept_reports: list[Path] = field(default_factory=list)
     tables_dir: Path | None = None
     note: str = ""
+    timings: dict[str, float] = field(default_factory=dict)  # seconds by phase
 
     def lines(self) -> Iterable[str]:
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.kinds.items())) or "none"

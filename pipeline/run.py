@@ -56,7 +56,9 @@ WORKBOOK_FILE = "statusdata.xlsx"
 LOCK_FILE = ".lock"
 STAGING_PREFIX = ".staging-"
 OLD_TABLES_PREFIX = ".old-tables-"
-OVERRIDES_FILE = "goal_overrides.csv"  # optional, in the input folder: a person's link decisions
+# A person's link decisions (pipeline.transform.overrides): optional, read from the input folder
+# or, as the project ships it, from beside the input folder (next to input_pdfs/).
+OVERRIDES_FILE = "goal_overrides.csv"
 # Files of the input folder that are not inputs: its instructions and the overrides.
 NOT_INPUTS = frozenset({"README.md", OVERRIDES_FILE})
 
@@ -124,7 +126,9 @@ def run_report(input_dir: Path, output_dir: Path, *, workers: int | None = None)
             for path in up_to_date:
                 log.info("  %s", path)
             return 0
+        t0 = time.perf_counter()
         entries, docs = _ingest_folder(files, output_dir, workers, summary)
+        summary.timings["read"] = time.perf_counter() - t0
         usable = [d for d in docs if d.document.kind in ("status", "concept")]
         if not usable:
             raise PipelineError(_nothing_usable(input_dir, entries))
@@ -139,7 +143,8 @@ def run_report(input_dir: Path, output_dir: Path, *, workers: int | None = None)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     summary.log()
-    log.info("Done in %.1f s", time.perf_counter() - started)
+    phases = ", ".join(f"{k} {v:.1f} s" for k, v in summary.timings.items())
+    log.info("Done in %.1f s (%s)", time.perf_counter() - started, phases)
     return 0
 
 
@@ -223,10 +228,17 @@ def _run_fingerprint(input_dir: Path, files: list[InputFile]) -> str:
     h = hashlib.sha256(pipeline_version(everything=True).encode())
     for f in files:
         h.update(f"{f.path.name}\0{f.sha256}\0".encode())
-    overrides = input_dir / OVERRIDES_FILE
-    if overrides.is_file():
-        h.update(b"overrides\0" + sha256_of(overrides).encode())
+    overrides = _overrides_file(input_dir)
+    if overrides is not None:
+        h.update(f"{overrides}\0{sha256_of(overrides)}".encode())
     return h.hexdigest()
+
+
+def _overrides_file(input_dir: Path) -> Path | None:
+    for folder in (input_dir, input_dir.resolve().parent):
+        if (folder / OVERRIDES_FILE).is_file():
+            return folder / OVERRIDES_FILE
+    return None
 
 
 def _published_for(output_dir: Path, fingerprint: str) -> list[Path] | None:
@@ -410,8 +422,13 @@ def _build_outputs(
     from pipeline import transform, write
     from pipeline.write.database import write_database
 
-    overrides = input_dir / OVERRIDES_FILE
-    reconciled = transform.reconcile(docs, overrides if overrides.is_file() else None)
+    overrides = _overrides_file(input_dir)
+    if overrides is not None:
+        log.info("applying the link decisions in %s", overrides)
+    t0 = time.perf_counter()
+    reconciled = transform.reconcile(docs, overrides)
+    summary.timings["reconcile"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     frames = dict(extraction_frames(reconciled.documents))
     frames["ingest_log"] = ingest_frame(entries)
     frames.update(transform.reconciled_frames(reconciled))
@@ -422,6 +439,8 @@ def _build_outputs(
         write_csv(frame, tables / f"{name}.csv")
     write_database(frames, staging / DATABASE_FILE, meta={"pipeline_version": pipeline_version()})
     _write_workbook(frames, staging / WORKBOOK_FILE)
+    summary.timings["tables"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     built = transform.build_report(reconciled, entries)
     if built is None:
         summary.note = (
@@ -429,7 +448,9 @@ def _build_outputs(
         )
         return []
     report, form = built
-    return list(write.write_reports(report, form, staging))
+    reports = list(write.write_reports(report, form, staging))
+    summary.timings["reports"] = time.perf_counter() - t0
+    return reports
 
 
 def _write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> None:
