@@ -323,7 +323,7 @@ def _findings(docs: list[ExtractedDocument]) -> tuple[ReportFinding, ...]:
                     theme_no=f.theme_no,
                     row_no=f.row_no,
                     severity=f.severity,
-                    message=FINDING_TEXTS.get(f.code, f.message),
+                    message=f.message or FINDING_TEXTS.get(f.code, f.code),
                 )
             )
     return tuple(found)
@@ -340,9 +340,9 @@ def _form(latest: ExtractedDocument, period: dt.date, title: str) -> StatusForm:
             report_row = _report_row(r)
             wordings = report_row.wordings
             if r.proposal == "reword" and r.proposed_text:
-                # The new wording replaces the row's wordings; it keeps the tag of the wording it
-                # rewords (the last one, normally the bilag 2 goal).
-                bilag = wordings[-1].bilag if wordings else ""
+                # The new wording replaces the row's wordings and keeps the first one's tag, as
+                # the next notat prints a reworded goal.
+                bilag = wordings[0].bilag if wordings else ""
                 wordings = (ReportWording(r.proposed_text, bilag),)
             form_rows.append(
                 FormRow(

@@ -126,6 +126,8 @@ def _table(doc, header: list[str], widths_cm: list[float]):
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    for column, width in zip(table.columns, widths_cm, strict=True):
+        column.width = Cm(width)  # the grid LibreOffice lays out by; cells carry it for Word
     hdr = table.rows[0]
     _row_flag(hdr, "w:tblHeader")
     _row_flag(hdr, "w:cantSplit")
@@ -199,7 +201,7 @@ def _heading(doc, text: str, level: int = 1) -> None:
 
 # --------------------------------------------------------------------------- the status report
 
-_THEME_WIDTHS = [7.6, 2.3, 2.0, 5.1]
+_THEME_WIDTHS = [7.3, 2.6, 2.0, 5.1]
 _THEME_HEADER = ["Mål", "Gennemført/ igangsat", "Ikke igangsat", "Bemærkning"]
 
 
@@ -220,10 +222,10 @@ def _overview(doc, report: StatusReport) -> None:
             doc, f"Ændring er i forhold til status af {format_danish_date(report.previous_period)}."
         )
     header = ["Tema", STATUS_LABELS["started"], STATUS_LABELS["not_started"], "I alt"]
-    widths = [7.0, 2.6, 2.4, 1.6]
+    widths = [6.8, 2.6, 2.0, 1.6]
     if has_previous:
         header += ["Ændring gennemført/ igangsat", "Ændring ikke igangsat"]
-        widths = [5.4, 2.3, 2.0, 1.3, 3.0, 3.0]
+        widths = [5.1, 2.6, 2.0, 1.3, 3.0, 3.0]
     table = _table(doc, header, widths)
     for line in report.overview:
         row = _add_row(table, widths)

@@ -148,6 +148,8 @@ class _ReportDoc(BaseDocTemplate):
             topMargin=_MARGIN,
             bottomMargin=_MARGIN,
             invariant=1,
+            initialFontName=FONT,  # no stray Helvetica reference in the file
+            initialFontSize=9.5,
             **kw,
         )
         self.total_pages = total_pages
@@ -205,6 +207,7 @@ def _canvas_for(period: dt.date):
 def _grid_style(extra: list | None = None) -> TableStyle:
     return TableStyle(
         [
+            ("FONTNAME", (0, 0), (-1, -1), FONT),
             ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#808080")),
             ("BACKGROUND", (0, 0), (-1, 0), _HEADER_BG),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -233,7 +236,7 @@ def _table(data: list[list], widths_cm: list[float], extra_style: list | None = 
     return table
 
 
-_THEME_WIDTHS = [7.6, 2.3, 2.0, 5.1]
+_THEME_WIDTHS = [7.3, 2.6, 2.0, 5.1]
 
 
 def _theme_table(theme, st) -> Table:
@@ -272,6 +275,7 @@ def _overview_chart(report: StatusReport) -> Drawing:
     themes = [line for line in report.overview if not line.is_total]
     width, height = _FRAME_W, 7 * cm
     drawing = Drawing(width, height)
+    drawing.initialFontName = FONT  # else renderPDF starts the drawing in Helvetica
     chart = VerticalBarChart()
     chart.x, chart.y = 1.2 * cm, 1.0 * cm
     chart.width, chart.height = width - 1.6 * cm, height - 2.2 * cm
@@ -334,10 +338,10 @@ def _story(report: StatusReport, st) -> list:
             )
         )
     header = ["Tema", STATUS_LABELS["started"], STATUS_LABELS["not_started"], "I alt"]
-    widths = [7.0, 2.6, 2.4, 1.6]
+    widths = [6.8, 2.6, 2.0, 1.6]
     if has_previous:
         header += ["Ændring gennemført/ igangsat", "Ændring ikke igangsat"]
-        widths = [5.4, 2.3, 2.0, 1.3, 3.0, 3.0]
+        widths = [5.1, 2.6, 2.0, 1.3, 3.0, 3.0]
     data = [[_p(h, st["cell_bold"]) for h in header]]
     for line in report.overview:
         s = st["cell_bold"] if line.is_total else st["cell"]

@@ -27,7 +27,8 @@ def safe_filename(name: str) -> str:
 
 def bilag_tag(bilag: str) -> str:
     """The tag printed after a goal wording: ``(bilag 2)``; empty when untagged."""
-    return f"(bilag {bilag})" if bilag else ""
+    # A no-break space keeps "(bilag" and "2)" on one line; text extraction reads it as a space.
+    return f"(bilag\u00a0{bilag})" if bilag else ""
 
 
 def with_tag(text: str, bilag: str) -> str:

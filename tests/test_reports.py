@@ -1,0 +1,526 @@
+"""The report model and its writers: Word and PDF status report, Word form, Excel workbook.
+
+The model is built from the transcribed 2020 and 2021 notats (tests/fixtures), with each wording's
+ground-truth goal label as its goal_id, so these tests do not depend on reconciliation.
+Golden text lives in tests/golden/ and is rewritten only with PIPELINE_UPDATE_GOLDEN=1
+(`make golden`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from docx import Document as read_docx
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
+
+from pipeline.danish import STATUS_LABELS, format_danish_date
+from pipeline.model import (
+    Change,
+    ExtractedDocument,
+    Finding,
+    IngestEntry,
+    Link,
+    StatusForm,
+    StatusReport,
+)
+from pipeline.transform import Reconciled
+from pipeline.transform.report import build_report
+from pipeline.write import report_file_names, write_reports, write_workbook
+from pipeline.write.text import safe_filename, xml_safe
+from tests.fixtures.status_2020 import STATUS_2020
+from tests.fixtures.status_2021 import STATUS_2021
+from tests.fixtures.to_model import extracted_document, goal_labels
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UPDATE_GOLDEN = os.environ.get("PIPELINE_UPDATE_GOLDEN") == "1"
+SKIPPED_FILE = IngestEntry(
+    "indkøbsliste.pdf", "ab" * 32, "skipped", "unknown", "ikke et statusnotat eller et konceptnotat"
+)
+
+
+# --------------------------------------------------------------------------- building the model
+
+
+def _labelled(notat) -> ExtractedDocument:
+    """A perfect extraction of ``notat`` whose goal_ids are the ground-truth goal labels."""
+    doc = extracted_document(notat)
+    labels = goal_labels(notat)
+    for s in doc.statements:
+        s.goal_id = labels[(s.doc_id, s.theme_no, s.row_no, s.stmt_no)]
+    return doc
+
+
+def _first_rows(doc: ExtractedDocument) -> dict[str, tuple]:
+    seen: dict[str, tuple] = {}
+    for row in doc.goal_rows:
+        for s in row.statements:
+            seen.setdefault(s.goal_id, (row, s))
+    return seen
+
+
+def _changes(before: ExtractedDocument, after: ExtractedDocument) -> list[Change]:
+    """The changes reconciliation would report, from the labels (enough for the report tests)."""
+    old, new = _first_rows(before), _first_rows(after)
+    p0, p1 = before.document.date, after.document.date
+    out = []
+    for goal, (row, s) in new.items():
+        if goal not in old:
+            out.append(Change(p1, p0, goal, "new_goal", row.theme_no, s.text, "", ""))
+        elif old[goal][0].status != row.status:
+            out.append(
+                Change(
+                    p1,
+                    p0,
+                    goal,
+                    "status_changed",
+                    row.theme_no,
+                    s.text,
+                    old[goal][0].status,
+                    row.status,
+                )
+            )
+    for goal, (row, s) in old.items():
+        if goal not in new:
+            out.append(Change(p1, p0, goal, "goal_gone", row.theme_no, s.text, "", ""))
+    return out
+
+
+def _reconciled() -> Reconciled:
+    d2020, d2021 = _labelled(STATUS_2020), _labelled(STATUS_2021)
+    first = d2021.goal_rows[0]
+    d2021.findings.append(
+        Finding(
+            d2021.document.doc_id, first.theme_no, first.row_no, "warning", "untagged_wording", ""
+        )
+    )
+    s = first.statements[0]
+    uncertain = Link(
+        d2020.document.doc_id,
+        s.theme_no,
+        s.row_no,
+        s.stmt_no,
+        d2021.document.doc_id,
+        s.theme_no,
+        s.row_no,
+        s.stmt_no,
+        "linked",
+        "fuzzy",
+        0.78,
+        0.81,
+        "ligner hinanden",
+    )
+    return Reconciled(documents=[d2020, d2021], links=[uncertain], changes=_changes(d2020, d2021))
+
+
+@pytest.fixture(scope="session")
+def model() -> tuple[StatusReport, StatusForm]:
+    built = build_report(_reconciled(), [SKIPPED_FILE])
+    assert built is not None
+    return built
+
+
+@pytest.fixture(scope="session")
+def model_2020() -> tuple[StatusReport, StatusForm]:
+    """The first period alone: no previous period, and proposals to drop and reword goals."""
+    built = build_report(Reconciled(documents=[_labelled(STATUS_2020)]), [])
+    assert built is not None
+    return built
+
+
+def _render(built, out: Path) -> dict[str, Path]:
+    report, form = built
+    paths = write_reports(report, form, out)
+    names = report_file_names(report, form)
+    assert sorted(p.name for p in paths) == sorted(names.values())
+    return {key: out / name for key, name in names.items()}
+
+
+@pytest.fixture(scope="session")
+def rendered(model, tmp_path_factory) -> dict[str, Path]:
+    return _render(model, tmp_path_factory.mktemp("reports"))
+
+
+@pytest.fixture(scope="session")
+def rendered_2020(model_2020, tmp_path_factory) -> dict[str, Path]:
+    return _render(model_2020, tmp_path_factory.mktemp("reports_2020"))
+
+
+# --------------------------------------------------------------------------- text dumps
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[ \u00a0]+", " ", text).strip()
+
+
+def docx_text(path: Path) -> str:
+    """Plain text of a .docx: paragraphs, and table rows as ``cell | cell``, in body order."""
+    doc = read_docx(str(path))
+    lines = []
+    for child in doc.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            text = "".join(t.text or "" for t in child.iter(qn("w:t")))
+            if _norm(text):
+                lines.append(_norm(text))
+        elif child.tag == qn("w:tbl"):
+            for tr in child.iter(qn("w:tr")):
+                cells = []
+                for tc in tr.iter(qn("w:tc")):
+                    paras = [
+                        "".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p"))
+                    ]
+                    cells.append(" / ".join(_norm(p) for p in paras if _norm(p)))
+                lines.append(" | ".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+def pdf_text(path: Path) -> str:
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return "\n".join(_norm(line) for line in out.splitlines() if _norm(line)) + "\n"
+
+
+def _check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE_GOLDEN:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no golden file {path}; run `make golden` and review the diff"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{name} differs from the golden text; if the change is intended run `make golden` "
+        "and review `git diff tests/golden`"
+    )
+
+
+def _theme_tables(path: Path) -> list:
+    doc = read_docx(str(path))
+    return [
+        t
+        for t in doc.tables
+        if [c.text for c in t.rows[0].cells][:4]
+        == ["Mål", "Gennemført/ igangsat", "Ikke igangsat", "Bemærkning"]
+    ]
+
+
+def _goal_lines(row) -> list[str]:
+    lines = [f"{w.text} (bilag {w.bilag})" if w.bilag else w.text for w in row.wordings]
+    if row.proposed_text:
+        lines += ["Foreslås omformuleret til:", row.proposed_text]
+    return lines
+
+
+# --------------------------------------------------------------------------- the model
+
+
+def test_no_report_without_a_status_notat():
+    assert build_report(Reconciled(documents=[]), [SKIPPED_FILE]) is None
+
+
+def test_report_is_of_the_latest_period_with_counts_and_change_since_previous(model):
+    report, _ = model
+    assert report.period == STATUS_2021.date
+    assert report.previous_period == STATUS_2020.date
+    assert [t.theme_no for t in report.themes] == [t.no for t in STATUS_2021.themes]
+    previous = {t.no: t for t in STATUS_2020.themes}
+    for theme, notat_theme in zip(report.themes, STATUS_2021.themes, strict=True):
+        assert len(theme.rows) == len(notat_theme.rows)
+        assert theme.started == sum(r.status == "started" for r in notat_theme.rows)
+        assert theme.not_started == sum(r.status == "not_started" for r in notat_theme.rows)
+        if theme.theme_no in previous:
+            old = previous[theme.theme_no].rows
+            assert theme.previous_started == sum(r.status == "started" for r in old)
+        else:
+            assert theme.previous_started is None
+    total = report.overview[-1]
+    assert total.is_total and total.label == "I alt"
+    assert total.started == sum(t.started for t in report.themes)
+    new_themes = [line for line in report.overview if line.started_change == "nyt tema"]
+    assert [line.short_label for line in new_themes] == [
+        f"Tema {t.no}" for t in STATUS_2021.themes if t.no not in previous
+    ]
+
+
+def test_status_changes_are_in_danish(model):
+    report, _ = model
+    changed = [c for c in report.changes if c.kind == "status_changed"]
+    assert changed, "the 2021 fixture changes some statuses"
+    assert all(
+        c.before in STATUS_LABELS.values() and c.after in STATUS_LABELS.values() for c in changed
+    )
+
+
+def test_uncertain_link_is_marked_for_review(model):
+    report, _ = model
+    flagged = [g for g in report.reconciliation if g.needs_review]
+    assert len(flagged) == 1
+    assert "Usikker sammenkobling (lighed 0,81)" in flagged[0].note
+
+
+def test_form_leaves_out_dropped_goals_and_carries_the_new_wording(model_2020):
+    _, form = model_2020
+    form_goals = {g for t in form.themes for r in t.rows for g in r.goal_ids}
+    form_texts = {w.text for t in form.themes for r in t.rows for w in r.wordings}
+    proposals = [r for t in STATUS_2020.themes for r in t.rows if r.proposal]
+    assert {r.proposal for r in proposals} == {"drop", "reword"}
+    for row in proposals:
+        goals = {w.goal for w in row.wordings}
+        if row.proposal == "drop":
+            assert not goals & form_goals, f"dropped goal kept: {goals}"
+        else:
+            assert row.proposed_text in form_texts
+            assert not {w.text for w in row.wordings} & form_texts
+    # What the form lists is what the next notat (2021) carries over from 2020.
+    goals_2020 = {w.goal for t in STATUS_2020.themes for r in t.rows for w in r.wordings}
+    carried = {w.goal for t in STATUS_2021.themes for r in t.rows for w in r.wordings}
+    assert form_goals == carried & goals_2020
+    assert all(r.last_status in STATUS_LABELS for t in form.themes for r in t.rows)
+
+
+def test_proposals_section_lists_drops_and_rewords(model_2020, rendered_2020):
+    report, _ = model_2020
+    assert {p.proposal for p in report.proposals} == {"drop", "reword"}
+    text = docx_text(rendered_2020["report_docx"])
+    assert "Foreslås udgået" in text and "Foreslås omformuleret" in text
+    assert "Der er ingen tidligere status at sammenligne med." in text
+
+
+# --------------------------------------------------------------------------- Word
+
+
+def test_docx_theme_tables_hold_exactly_the_rows_marks_remarks_and_totals(model, rendered):
+    report, _ = model
+    tables = _theme_tables(rendered["report_docx"])
+    assert len(tables) == len(report.themes)
+    for table, theme in zip(tables, report.themes, strict=True):
+        body, total = table.rows[1:-1], table.rows[-1]
+        assert len(body) == len(theme.rows)
+        for tr, row in zip(body, theme.rows, strict=True):
+            cells = tr.cells
+            assert [_norm(p.text) for p in cells[0].paragraphs] == _goal_lines(row)
+            assert cells[1].text == ("X" if row.status == "started" else "")
+            assert cells[2].text == ("X" if row.status == "not_started" else "")
+            assert cells[3].text == row.remark
+        assert [c.text for c in total.cells] == [
+            "I alt",
+            str(theme.started),
+            str(theme.not_started),
+            "",
+        ]
+
+
+def test_docx_table_header_repeats_and_rows_do_not_split(rendered):
+    for table in _theme_tables(rendered["report_docx"]):
+        rows = table._tbl.findall(qn("w:tr"))
+        assert rows[0].find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
+        assert all(r.find(qn("w:trPr")).find(qn("w:cantSplit")) is not None for r in rows)
+
+
+def test_docx_has_the_overview_chart_and_page_numbers(rendered):
+    doc = read_docx(str(rendered["report_docx"]))
+    assert len(doc.inline_shapes) == 1
+    footer_xml = doc.sections[0].footer._element.xml
+    assert "NUMPAGES" in footer_xml and "Side " in footer_xml
+
+
+def test_docx_strips_xml_illegal_control_characters(model, tmp_path):
+    report, form = model
+    theme = report.themes[0]
+    row = dataclasses.replace(theme.rows[0], remark="Bell\x07 og\x0b lodret\x00 tab")
+    hostile = dataclasses.replace(
+        report,
+        themes=(dataclasses.replace(theme, rows=(row,)),),
+        reconciliation=(),
+        changes=(),
+        proposals=(),
+    )
+    paths = write_reports(hostile, form, tmp_path)
+    table = _theme_tables(paths[0])[0]
+    assert table.rows[1].cells[3].text == "Bell og lodret tab"
+    assert xml_safe("a\x1fb\ufffe") == "ab"
+
+
+# --------------------------------------------------------------------------- golden text
+
+
+def test_golden_text_of_the_word_report(rendered):
+    _check_golden("statusrapport.docx.txt", docx_text(rendered["report_docx"]))
+
+
+def test_golden_text_of_the_pdf_report(rendered):
+    _check_golden("statusrapport.pdf.txt", pdf_text(rendered["report_pdf"]))
+
+
+def test_golden_text_of_the_word_form(rendered_2020):
+    _check_golden("statusskema.docx.txt", docx_text(rendered_2020["form_docx"]))
+
+
+def test_golden_update_switch_is_off_in_ci():
+    in_ci = os.environ.get("CI", "").lower() not in ("", "0", "false")
+    assert not (in_ci and UPDATE_GOLDEN), (
+        "PIPELINE_UPDATE_GOLDEN=1 in CI would rewrite the goldens instead of checking them"
+    )
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def test_pdf_is_byte_for_byte_reproducible_with_the_period_as_creation_date(model, tmp_path):
+    report, form = model
+    first = write_reports(report, form, tmp_path / "a")[1].read_bytes()
+    second = write_reports(report, form, tmp_path / "b")[1].read_bytes()
+    assert first == second
+    assert b"D:20210603" in first
+
+
+def test_danish_characters_survive_in_pdf_and_word(rendered):
+    text = pdf_text(rendered["report_pdf"])
+    for word in (
+        "Bemærkning",
+        "Gennemført/",
+        "Byrådet",
+        "Afstemning af bilag 1 og 2",
+        "Ændringer siden sidste status",
+        f"Dato: {format_danish_date(STATUS_2021.date)}",
+    ):
+        assert word in text
+    assert "Bemærkning" in docx_text(rendered["report_docx"])
+
+
+def test_pdf_embeds_the_bundled_dejavu_font(rendered):
+    fonts = subprocess.run(
+        ["pdffonts", str(rendered["report_pdf"])], check=True, capture_output=True, text=True
+    ).stdout
+    assert "DejaVuSans" in fonts
+    assert all(" yes " in line for line in fonts.splitlines()[2:]), fonts
+
+
+def test_pdf_has_page_footer_and_a_bookmark_per_section(rendered):
+    import pikepdf
+
+    text = pdf_text(rendered["report_pdf"])
+    pages = int(re.search(r"Side 1 af (\d+)", text).group(1))
+    assert f"Side {pages} af {pages}" in text
+    with pikepdf.open(rendered["report_pdf"]) as pdf, pdf.open_outline() as outline:
+        titles = [item.title for item in outline.root]
+        children = [c.title for item in outline.root for c in item.children]
+    assert titles == [
+        "NOTAT",
+        "Overblik",
+        "Status pr. tema",
+        "Ændringer siden sidste status",
+        "Forslag",
+        "Afstemning af bilag 1 og 2",
+        "Kontrol",
+    ]
+    assert [c for c in children if c.startswith("Tema ")] == [
+        f"Tema {t.no}: {t.title}" for t in STATUS_2021.themes
+    ]
+
+
+def test_pdf_report_reads_back_through_extract(model, rendered):
+    from pipeline.extract import extract_pdf
+
+    report, _ = model
+    try:
+        extracted = extract_pdf(rendered["report_pdf"])
+    except NotImplementedError:
+        pytest.skip("the status extractor is still a stub (raises NotImplementedError)")
+    assert extracted.document.kind == "status"
+    assert extracted.document.date == report.period.isoformat()
+    got = {}
+    for r in extracted.goal_rows:
+        got.setdefault(r.theme_no, []).append(r)
+    for theme in report.themes:
+        rows = got[theme.theme_no]
+        assert rows[0].theme_title == theme.title
+        assert [(r.status, r.remark, r.proposed_text) for r in rows] == [
+            (r.status, r.remark, r.proposed_text) for r in theme.rows
+        ]
+        assert [[(s.text, s.bilag) for s in r.statements] for r in rows] == [
+            [(w.text, w.bilag) for w in r.wordings] for r in theme.rows
+        ]
+        # a row that fits on a page is never split across two
+        assert all(r.page_first == r.page_last for r in rows)
+    totals = {t.theme_no: t for t in extracted.theme_totals}
+    for theme in report.themes:
+        assert (
+            totals[theme.theme_no].reported_started,
+            totals[theme.theme_no].reported_not_started,
+        ) == (theme.started, theme.not_started)
+
+
+@pytest.mark.libreoffice
+def test_word_report_converts_with_libreoffice(rendered, tmp_path):
+    soffice = shutil.which("soffice")
+    if not soffice:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(rendered["report_docx"]),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    text = pdf_text(tmp_path / rendered["report_docx"].with_suffix(".pdf").name)
+    assert "Tema 1: " in text and "Side 1 af" in text
+
+
+# --------------------------------------------------------------------------- Excel, names
+
+
+def test_workbook_has_no_formula_cells_from_hostile_text(tmp_path):
+    hostile = [
+        '=HYPERLINK("http://x";"klik")',
+        "+45 57 62 80 10",
+        "-1",
+        "@SUM(A1)",
+        "Bemærkning om æøå",
+        "tab\x07bell",
+    ]
+    frames = {
+        "goal_rows": pd.DataFrame({"remark": hostile, "row_no": range(len(hostile))}),
+        "mål/bilag: [1]": pd.DataFrame({"tekst": ["ok"]}),
+    }
+    path = write_workbook(frames, tmp_path / "tabeller.xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["goal_rows", "mål_bilag_ _1_"]
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    values = [c.value for c in wb["goal_rows"]["A"][1:]]
+    assert values[:4] == ["'" + v for v in hostile[:4]]
+    assert values[4:] == ["Bemærkning om æøå", "tabbell"]
+    assert [c.value for c in wb["goal_rows"]["B"][1:]] == list(range(len(hostile)))
+
+
+def test_output_file_names_are_sanitized(model):
+    report, form = model
+    assert report_file_names(report, form) == {
+        "report_docx": "statusrapport_2021-06-03.docx",
+        "report_pdf": "statusrapport_2021-06-03.pdf",
+        "form_docx": "statusskema_2021-06-03.docx",
+    }
+    assert safe_filename("../../etc/pass wd?.docx") == "etc_pass_wd_.docx"
+    assert safe_filename("Ændringer æøå.pdf") == "Ændringer_æøå.pdf"
+    assert safe_filename("\x00") == "rapport"
+
+
+def test_report_model_date_is_a_date(model):
+    report, form = model
+    assert isinstance(report.period, dt.date) and form.based_on_period == report.period
