@@ -87,6 +87,21 @@ def _body_size(pages: Sequence[PageLayout]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
+def _is_footnote_marker(word: Word, words: Sequence[Word], body: float) -> bool:
+    """A superscript number: smaller than the body text, raised above a neighbour's baseline."""
+    if word.size >= body * 0.9 or not _SUPERSCRIPT.match(word.text):
+        return False
+    if word.size < body * 0.75:
+        return True
+    return any(
+        w.size >= body * 0.9
+        and w.top <= (word.top + word.bottom) / 2 <= w.bottom
+        and word.bottom < w.bottom - 1
+        for w in words
+        if abs(w.x1 - word.x0) < 3 * body or abs(word.x1 - w.x0) < 3 * body
+    )
+
+
 def _group_lines(words: Iterable[Word], page: int) -> list[Line]:
     lines: list[list[Word]] = []
     for w in sorted(words, key=lambda w: (w.bottom, w.x0)):
@@ -125,7 +140,7 @@ def body_lines(pages: Sequence[PageLayout]) -> tuple[list[Line], float]:
     body = _body_size(pages)
     per_page: list[list[Line]] = []
     for page in pages:
-        words = [w for w in page.words if not (w.size < body * 0.8 and _SUPERSCRIPT.match(w.text))]
+        words = [w for w in page.words if not _is_footnote_marker(w, page.words, body)]
         lines = _group_lines(words, page.number)
         rule_top = _footnote_rule_top(page)
         if rule_top is not None:

@@ -1,0 +1,221 @@
+"""Concept notat extraction against the transcribed *Koncept for Ringsted Sundhedshus*.
+
+Every producer renders the same ``ConceptNotat``; extraction must give back every field of
+every initiative. The named tests below each guard one hard case of the real notat, and first
+check that the rendered fixture really shows that case (so none of them can pass vacuously).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import extract_pdf
+from pipeline.extract.concept import body_lines, parse_concept_notat
+from pipeline.extract.pdf import read_pages
+from tests.fixtures.concept_data import (
+    BULLET,
+    TITLE,
+    Footnote,
+    concept_notat,
+    expected_initiatives,
+)
+from tests.fixtures.producers import concept_docx, concept_reportlab
+
+DOC = "doc"
+PRODUCERS = {
+    "docx": pytest.param(
+        concept_docx.render_pdf,
+        id="docx",
+        marks=[
+            pytest.mark.libreoffice,
+            pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed"),
+        ],
+    ),
+    "reportlab": pytest.param(concept_reportlab.render_pdf, id="reportlab"),
+}
+
+
+@pytest.fixture(scope="session", params=list(PRODUCERS.values()))
+def rendered(request) -> Path:
+    return request.param()
+
+
+@pytest.fixture(scope="session")
+def pages(rendered):
+    return list(read_pages(rendered))
+
+
+@pytest.fixture(scope="session")
+def parsed(pages):
+    return parse_concept_notat(DOC, pages)
+
+
+def _rows(parsed, area_no: int):
+    return [r for r in parsed.initiatives if r.area_no == area_no]
+
+
+def test_every_initiative_field_matches_the_transcription(parsed):
+    expected = expected_initiatives(DOC)
+    got = parsed.initiatives
+    assert len(got) == len(expected) == 50
+    mismatches = [
+        (e, g)
+        for e, g in zip(expected, got, strict=True)
+        if dataclasses.astuple(e) != dataclasses.astuple(g)
+    ]
+    assert mismatches == []
+    assert parsed.findings == []
+
+
+def test_title_as_printed_and_no_date(parsed, pages):
+    assert parsed.title == TITLE
+    assert parsed.date == ""  # the concept notat prints no Dato
+    assert parsed.pages == len(pages) == 18
+
+
+def test_extract_pdf_reads_a_concept_notat_end_to_end(rendered):
+    extracted = extract_pdf(rendered)
+    assert extracted.document.kind == "concept"
+    assert extracted.document.title == TITLE
+    assert extracted.document.date == ""
+    assert len(extracted.initiatives) == 50
+    assert extracted.goal_rows == []
+
+
+def test_wrapped_area_title_is_one_title(parsed, pages):
+    lines, _ = body_lines(pages)
+    heading = next(ln for ln in lines if ln.text.startswith("2. Sammen skaber vi sundhed"))
+    full = "Sammen skaber vi sundhed – borgere, virksomheder, foreninger og frivillige"
+    assert heading.text != f"2. {full}", "fixture must wrap the heading over two lines"
+    assert {r.area_title for r in _rows(parsed, 2)} == {full}
+    assert [r.area_no for r in parsed.initiatives] == sorted(r.area_no for r in parsed.initiatives)
+    assert {r.area_no for r in parsed.initiatives} == set(range(1, 8))
+
+
+def test_numbering_restarts_under_each_group(parsed):
+    area1 = _rows(parsed, 1)
+    assert [(r.group_title.split()[0:2], r.item_no) for r in area1] == [
+        (["Eksisterende", "indsatser"], "1"),
+        (["Eksisterende", "indsatser"], "2"),
+        (["Eksisterende", "indsatser"], "3"),
+        (["Eksisterende", "indsatser"], "4"),
+        (["Nye", "kommunale"], "1"),
+        (["Nye", "kommunale"], "2"),
+        (["Nye", "kommunale"], "3"),
+        (["Nye", "kommunale"], "4"),
+        (["Nye", "kommunale"], ""),
+        (["Nye", "kommunale"], ""),
+    ]
+    assert area1[4].group_title == (
+        "Nye kommunale indsatser der foreslås udviklet og placeres i sundhedshuset"
+    )
+    assert all(r.group_title == "" for r in parsed.initiatives if r.area_no != 1)
+
+
+def test_unnumbered_paragraphs_under_a_group_are_items(parsed):
+    group = "Nye kommunale indsatser der udvikles i samarbejde med arbejdsmarkedsområdet"
+    rows = [r for r in parsed.initiatives if r.group_title == group]
+    assert [r.item_no for r in rows] == ["", ""]
+    assert rows[0].text.startswith("Sygedagpenge- og kontanthjælpsmodtagere med")
+    assert rows[0].text.endswith("mellem de forskellige instanser i kommunen.")
+    assert rows[1].text.startswith("Udvikling og igangsættelse af livsstilskurser")
+
+
+def test_lettered_sub_items_are_rows_with_sub(parsed):
+    subs = [(r.area_no, r.item_no, r.sub) for r in parsed.initiatives if r.sub]
+    assert subs == [
+        (6, "2", "a"), (6, "2", "b"), (6, "2", "c"), (6, "2", "d"),
+        (6, "5", "a"), (6, "5", "b"), (6, "5", "c"),
+        (7, "1", "a"), (7, "1", "b"), (7, "1", "c"),
+    ]  # fmt: skip
+    item2 = next(r for r in _rows(parsed, 6) if r.item_no == "2" and not r.sub)
+    assert item2.text.endswith("med den målsætning at:")  # the sub-items are not in the item
+
+
+def test_bullets_stay_in_the_items_text(parsed):
+    item = next(r for r in _rows(parsed, 3) if r.item_no == "2")
+    assert item.text.endswith(
+        f"Det kunne for eksempel være: {BULLET} Blodprøvetagning, røntgen, CT og MR scanninger "
+        f"{BULLET} Ambulatoriefunktioner: Hjerte- kar, KOL, diabetes, vægtkontrol af børn og urologi "
+        f"{BULLET} Jordemødre herunder svangrekontrol og fødselsforberedelse"
+    )
+    assert [r.item_no for r in _rows(parsed, 3)] == ["1", "2", "3", "4", "5", "6", "7"]
+
+
+def test_intro_paragraph_before_item_one_is_not_an_item(parsed):
+    area3 = _rows(parsed, 3)
+    assert area3[0].text.startswith("Almen praksis og andre sundhedsudbydere")
+    assert not any("Forudsætningen for at flere" in r.text for r in parsed.initiatives)
+    assert not any("Ringsted kommune ønsker at" in r.text for r in parsed.initiatives)
+
+
+def test_footnotes_headers_and_footers_never_leak(parsed):
+    notat = concept_notat()
+    for r in parsed.initiatives:
+        assert "http" not in r.text
+        assert "Side " not in r.text and TITLE not in r.text and "Bilag 1" not in r.text
+        for fn in notat.footnotes.values():
+            assert fn.text not in r.text
+
+
+def test_closing_section_is_not_an_area(parsed):
+    assert max(r.area_no for r in parsed.initiatives) == 7
+    assert not any(r.text.startswith("At der") for r in parsed.initiatives)
+    assert _rows(parsed, 7)[-1].text == (
+        "Der etableres en socialpsykiatrisk akutfunktion i tilknytning til lægevagten."
+    )
+
+
+def _pages_of_items(pages):
+    """For each expected initiative: the pages its first and last words are printed on."""
+    lines, _ = body_lines(pages)
+    words = [(w.text, ln.page) for ln in lines for w in ln.words]
+    texts = [w for w, _ in words]
+    spans = {}
+    for ini in expected_initiatives(DOC):
+        tokens = ini.text.split()
+        for i in range(len(texts) - 6):
+            if texts[i : i + 6] == tokens[:6]:
+                spans[(ini.area_no, ini.group_title, ini.item_no, ini.sub)] = (
+                    words[i][1],
+                    words[i + len(tokens) - 1][1],
+                )
+                break
+    return spans
+
+
+def test_item_across_a_page_break_is_one_item(parsed, pages):
+    spans = _pages_of_items(pages)
+    split = {key for key, (first, last) in spans.items() if first != last}
+    assert split, "fixture must break at least one item across pages"
+    expected = {(e.area_no, e.group_title, e.item_no, e.sub): e for e in expected_initiatives(DOC)}
+    got = {(r.area_no, r.group_title, r.item_no, r.sub): r for r in parsed.initiatives}
+    for key in split:
+        assert got[key].text == expected[key].text
+
+
+@pytest.mark.parametrize("producer", list(PRODUCERS.values()))
+def test_footnote_marker_inside_an_item_is_dropped(producer):
+    """A superscript marker in an item's own text (here ``sundhedshuset.¹¹``) is no text."""
+    notat = concept_notat()
+    item = notat.areas[0].groups[1].items[1]
+    item.text += "[^11]"
+    notat.footnotes[11] = Footnote(
+        11, "Smertebehandling 2015: en kortlægning", "http://example.dk/"
+    )
+    path = producer(notat, name="koncept_fodnote_i_forslag")
+    got = parse_concept_notat(DOC, read_pages(path)).initiatives
+    row = next(
+        r for r in got if r.area_no == 1 and r.item_no == "2" and r.group_title.startswith("Nye")
+    )
+    assert row.text == (
+        "Kommunen undersøger mulighederne for at videreudvikle tilbuddene om smertebehandling, "
+        "som for eksempel kan placeres i sundhedshuset."
+    )
+    assert [dataclasses.astuple(r) for r in got] == [
+        dataclasses.astuple(r) for r in expected_initiatives(DOC, notat)
+    ]
