@@ -293,8 +293,6 @@ def _reconciliation(
         if occurrences > 1:
             where = ", ".join(f"tema {t}" for t in g["themes"])
             goal_notes.append(f"Skrevet {occurrences} gange ({where})")
-        if g[""]:
-            goal_notes.append("Formulering uden bilagsnummer")
         result.append(
             ReportReconciliation(
                 goal_id=goal_id,

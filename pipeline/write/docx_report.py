@@ -35,6 +35,7 @@ __all__ = ["write_form_docx", "write_report_docx"]
 MARK = "X"
 PROPOSED_LABEL = "Foreslås omformuleret til:"
 REVIEW_LABEL = "Til gennemsyn"
+UNTAGGED_LABEL = "Uden bilagsnummer"
 _HEADER_FILL = "D9E2F3"
 _TOTAL_FILL = "F2F2F2"
 _REVIEW_FILL = "FFF2CC"
@@ -300,7 +301,7 @@ def _changes(doc, report: StatusReport) -> None:
     if not report.changes:
         _para(doc, "Ingen ændringer.")
         return
-    widths = [1.3, 3.0, 6.6, 3.0, 3.1]
+    widths = [1.2, 2.6, 5.8, 3.7, 3.7]
     table = _table(doc, ["Tema", "Ændring", "Mål", "Før", "Nu"], widths)
     for c in report.changes:
         row = _add_row(table, widths)
@@ -343,12 +344,12 @@ def _reconciliation(doc, report: StatusReport) -> None:
     table = _table(doc, ["Tema", "Bilag 1", "Bilag 2", "Bemærkning"], widths)
     for g in report.reconciliation:
         row = _add_row(table, widths)
-        bilag2 = list(g.bilag2) + [f"{t} (uden bilagsnummer)" for t in g.untagged]
         note = [f"{REVIEW_LABEL}: {g.note}" if g.needs_review else g.note]
+        note += [f"{UNTAGGED_LABEL}: »{t}«" for t in g.untagged]
         values = [
             ", ".join(str(t) for t in g.theme_nos),
             list(g.bilag1) or ["–"],
-            bilag2 or ["–"],
+            list(g.bilag2) or ["–"],
             note,
         ]
         for cell, value in zip(row.cells, values, strict=True):
@@ -361,7 +362,7 @@ def _control(doc, report: StatusReport) -> None:
     _heading(doc, "Kontrol")
     _heading(doc, "Fund i notaterne", level=2)
     if report.findings:
-        widths = [4.0, 1.2, 1.3, 2.0, 8.5]
+        widths = [4.6, 1.4, 1.6, 2.2, 7.2]
         table = _table(doc, ["Fil", "Tema", "Række", "Alvor", "Besked"], widths)
         for f in report.findings:
             row = _add_row(table, widths)
@@ -409,7 +410,7 @@ def write_report_docx(report: StatusReport, path: Path) -> Path:
 
 # --------------------------------------------------------------------------- next period's form
 
-_FORM_WIDTHS = [8.6, 2.3, 2.0, 6.8, 6.0]
+_FORM_WIDTHS = [8.3, 2.6, 2.0, 6.8, 6.0]
 
 
 def write_form_docx(form: StatusForm, path: Path) -> Path:

@@ -53,6 +53,7 @@ FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 MARK = "X"
 PROPOSED_LABEL = "Foreslås omformuleret til:"
 REVIEW_LABEL = "Til gennemsyn"
+UNTAGGED_LABEL = "Uden bilagsnummer"
 _MARGIN = 2 * cm
 _FRAME_W = A4[0] - 2 * _MARGIN
 _FRAME_H = A4[1] - 2 * _MARGIN - 0.6 * cm
@@ -406,7 +407,7 @@ def _story(report: StatusReport, st) -> list:
                         _cell(c.after, st["cell"]),
                     ]
                 )
-            story.append(_table(data, [1.3, 3.0, 6.6, 3.0, 3.1]))
+            story.append(_table(data, [1.2, 2.6, 5.8, 3.7, 3.7]))
 
     # Forslag
     story.append(_Heading("Forslag", st["h1"], 0, "forslag"))
@@ -451,13 +452,13 @@ def _story(report: StatusReport, st) -> list:
     data = [[_p(h, st["cell_bold"]) for h in ("Tema", "Bilag 1", "Bilag 2", "Bemærkning")]]
     review_rows = []
     for g in report.reconciliation:
-        bilag2 = list(g.bilag2) + [f"{t} (uden bilagsnummer)" for t in g.untagged]
-        note = f"{REVIEW_LABEL}: {g.note}" if g.needs_review else g.note
+        note = [f"{REVIEW_LABEL}: {g.note}" if g.needs_review else g.note]
+        note += [f"{UNTAGGED_LABEL}: »{t}«" for t in g.untagged]
         data.append(
             [
                 _p(", ".join(str(t) for t in g.theme_nos), st["cell"]),
                 _cell(list(g.bilag1) or ["–"], st["cell"]),
-                _cell(bilag2 or ["–"], st["cell"]),
+                _cell(list(g.bilag2) or ["–"], st["cell"]),
                 _cell(note, st["cell"]),
             ]
         )
@@ -486,7 +487,7 @@ def _story(report: StatusReport, st) -> list:
                     _cell(f.message, st["cell"]),
                 ]
             )
-        story.append(_table(data, [4.0, 1.2, 1.3, 2.0, 8.5]))
+        story.append(_table(data, [4.6, 1.4, 1.6, 2.2, 7.2]))
     else:
         story.append(
             _p("Ingen fund: alle I alt-rækker stemmer, og alle mål har én markering.", st["body"])
