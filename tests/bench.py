@@ -59,29 +59,23 @@ print(json.dumps({"seconds": seconds, "peak_mib": peak / 1024, "base_mib": base 
 
 
 def _render_status(notat, name: str) -> Path:
-    """One status notat through the reportlab producer (the fastest), cached by the fixtures."""
-    from tests.fixtures import render
-
-    if hasattr(render, "render_notat"):
-        return render.render_notat(notat, producer="reportlab", variant="ruled", name=name)
-    from tests.fixtures.producers import status_reportlab
+    """One status notat through the reportlab producer (the fastest), cached under .cache/."""
+    from tests.fixtures.render import cache_key, producer_module
 
     cache = ROOT / ".cache" / "bench"
     cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"{name}.pdf"
+    path = cache / f"{name}_{cache_key('reportlab', notat, 'ruled')}.pdf"
     if not path.exists():
         tmp = path.with_suffix(".tmp.pdf")
-        status_reportlab.render(notat, tmp, variant="ruled")
+        producer_module("reportlab").render(notat, tmp, variant="ruled")
         os.replace(tmp, path)
     return path
 
 
-def _big_status_notat(pages: int):
-    try:
-        from tests.fixtures.status_2020 import big_status_notat
-    except ImportError:
-        from tests.fixtures.notat_data import big_status_notat
-    return big_status_notat(pages)
+def _big_pdf(pages: int) -> Path:
+    from tests.fixtures.render import fixture_pdf
+
+    return fixture_pdf("reportlab", f"big_{pages}", "ruled")
 
 
 def _folder_notats(n: int):
@@ -124,7 +118,7 @@ def bench_extract() -> None:
         f"{'extract MiB':>12} {'raw MiB':>8} {'rows':>5}"
     )
     for target in PAGE_SIZES:
-        path = _render_status(_big_status_notat(target), f"bench_big_{target}")
+        path = _big_pdf(target)
         runs: dict[str, list[dict]] = {"pipeline": [], "raw": []}
         for _ in range(ROUNDS):
             for mode in ("pipeline", "raw"):

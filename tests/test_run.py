@@ -455,3 +455,48 @@ def test_tables_swap_interrupted_between_renames_is_repaired(fakes, folders):
     run._clear_leftovers(out)
     assert snapshot(out) == before
     assert not list(out.glob(".*-12345"))
+
+
+# --------------------------------------------------------------------------- the real stages
+
+
+@pytest.mark.slow
+def test_report_on_rendered_notats(status_pdf, tmp_path, capsys):
+    """Two periods' status notats, a concept notat, a copy and a stray file, real stages."""
+    import shutil
+
+    from tests.fixtures.producers.concept_reportlab import render_pdf as concept_pdf
+
+    inp, out = tmp_path / "input", tmp_path / "output"
+    inp.mkdir()
+    shutil.copy(status_pdf("reportlab", "status_2020"), inp / "status_2020-05-28.pdf")
+    shutil.copy(status_pdf("reportlab", "status_2021"), inp / "status_2021-06-03.pdf")
+    shutil.copy(status_pdf("reportlab", "status_2021"), inp / "kopi.pdf")
+    shutil.copy(concept_pdf(), inp / "koncept.pdf")
+    (inp / "referat.txt").write_text("ikke et notat")
+    assert main(["report", "--input", str(inp), "--output", str(out), "--workers", "2"]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    for name in (
+        "statusrapport_2021-06-03.docx",
+        "statusrapport_2021-06-03.pdf",
+        "statusskema_2021-06-03.docx",
+        "statusdata.sqlite",
+        "statusdata.xlsx",
+    ):
+        assert (out / name).stat().st_size > 0, name
+    docs = read_csv(out / "tables" / "documents.csv")
+    assert sorted(docs["kind"]) == ["concept", "status", "status"]
+    log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
+    assert log["status"].to_dict() == {
+        "kopi.pdf": "ok",
+        "koncept.pdf": "ok",
+        "referat.txt": "skipped",
+        "status_2020-05-28.pdf": "ok",
+        "status_2021-06-03.pdf": "duplicate",
+    }
+    statements = read_csv(out / "tables" / "goal_statements.csv")
+    assert len(statements) > 100 and (statements["goal_id"] != "").all()
+    con = sqlite3.connect(out / "statusdata.sqlite")
+    periods = {r[0] for r in con.execute("SELECT DISTINCT period FROM goal_statements")}
+    con.close()
+    assert periods == {"2020-05-28", "2021-06-03"}
