@@ -118,7 +118,28 @@ def _reconciled() -> Reconciled:
         0.81,
         "ligner hinanden",
     )
-    return Reconciled(documents=[d2020, d2021], links=[uncertain], changes=_changes(d2020, d2021))
+    near, far = d2021.goal_rows[1].statements[0], d2021.goal_rows[2].statements[0]
+    refusals = [
+        Link(
+            d2021.document.doc_id,
+            near.theme_no,
+            near.row_no,
+            near.stmt_no,
+            d2021.document.doc_id,
+            far.theme_no,
+            far.row_no,
+            far.stmt_no,
+            "refused",
+            "fuzzy",
+            score_token,
+            score_char,
+            "for ulige",
+        )
+        for score_token, score_char in ((0.64, 0.86), (0.23, 0.55))
+    ]
+    return Reconciled(
+        documents=[d2020, d2021], links=[uncertain, *refusals], changes=_changes(d2020, d2021)
+    )
 
 
 @pytest.fixture(scope="session")
@@ -261,8 +282,11 @@ def test_status_changes_are_in_danish(model):
 def test_uncertain_link_is_marked_for_review(model):
     report, _ = model
     flagged = [g for g in report.reconciliation if g.needs_review]
-    assert len(flagged) == 1
-    assert "Usikker sammenkobling (lighed 0,81)" in flagged[0].note
+    # the fuzzy link, and both ends of the refusal at 0,86; the refusal at 0,55 is noise
+    assert len(flagged) == 3
+    assert "Usikker sammenkobling med »" in flagged[0].note and "(lighed 0,81)" in flagged[0].note
+    assert all("trods lighed (0,86)" in g.note for g in flagged[1:])
+    assert not any("0,55" in g.note for g in report.reconciliation)
 
 
 def test_form_leaves_out_dropped_goals_and_carries_the_new_wording(model_2020):

@@ -45,8 +45,10 @@ if TYPE_CHECKING:
 __all__ = ["build_report"]
 
 DEFAULT_TITLE = "Status på mål i strategi og handleplan for Sundhedspolitikken"
-# A link below this similarity (0..1 or 0..100, both seen) is shown for a person to check.
+# Links shown for a person to check (similarity 0..1; 0..100 is read as percent): a fuzzy link
+# made below _REVIEW_SCORE, a link refused although the wordings are at least _REVIEW_REFUSED alike.
 _REVIEW_SCORE = 0.9
+_REVIEW_REFUSED = 0.75
 
 
 def build_report(
@@ -69,7 +71,7 @@ def build_report(
         themes=themes,
         changes=_changes(reconciled, latest_date),
         proposals=_proposals(latest),
-        reconciliation=_reconciliation(latest, reconciled.links),
+        reconciliation=_reconciliation(latest, reconciled.links, reconciled.documents),
         findings=_findings(reconciled.documents),
         skipped_files=tuple(
             ReportSkippedFile(e.file, e.status, e.reason or STATUS_LABELS[""])
@@ -241,41 +243,55 @@ def _proposals(latest: ExtractedDocument) -> tuple[ReportProposal, ...]:
 # --------------------------------------------------------------------------- reconciliation
 
 
+def _score01(score: float) -> float:
+    return score / 100 if score > 1 else score
+
+
 def _score_text(score: float) -> str:
-    value = score / 100 if score > 1 else score
-    return f"{value:.2f}".replace(".", ",")
+    return f"{_score01(score):.2f}".replace(".", ",")
 
 
-def _review_notes(links: list[Link], latest_doc_id: str, key_goal: dict) -> dict[str, list[str]]:
-    """Danish notes on uncertain links, per goal of the latest period."""
+def _review_notes(
+    links: list[Link], latest_doc_id: str, key_goal: dict, key_text: dict
+) -> dict[str, list[str]]:
+    """Danish notes on the links a person should check, per goal of the latest period: a fuzzy
+    link made below ``_REVIEW_SCORE``, and a refusal of wordings at least ``_REVIEW_REFUSED`` alike
+    (the "diabetes" vs "forhøjet blodtryk" kind); refusals far below the threshold are noise."""
     notes: dict[str, list[str]] = {}
     for link in links:
-        score = max(link.score_token, link.score_char)
-        score01 = score / 100 if score > 1 else score
-        uncertain = link.decision == "refused" or (link.rule == "fuzzy" and score01 < _REVIEW_SCORE)
+        score = _score01(max(link.score_token, link.score_char))
+        if link.decision == "refused":
+            uncertain = score >= _REVIEW_REFUSED
+        else:
+            uncertain = link.rule == "fuzzy" and score < _REVIEW_SCORE
         if not uncertain:
             continue
-        for doc_id, theme, row, stmt in (
+        ends = (
             (link.left_doc_id, link.left_theme_no, link.left_row_no, link.left_stmt_no),
             (link.right_doc_id, link.right_theme_no, link.right_row_no, link.right_stmt_no),
-        ):
-            goal_id = key_goal.get((doc_id, theme, row, stmt))
-            if doc_id != latest_doc_id or not goal_id:
+        )
+        for this, other in (ends, ends[::-1]):
+            goal_id = key_goal.get(this)
+            if this[0] != latest_doc_id or not goal_id:
                 continue
+            other_text = key_text.get(other, "")
             if link.decision == "refused":
-                note = f"Ikke sammenkoblet trods lighed ({_score_text(score)})"
+                note = f"Holdt adskilt fra »{other_text}« trods lighed ({_score_text(score)})"
             else:
-                note = f"Usikker sammenkobling (lighed {_score_text(score)})"
+                note = f"Usikker sammenkobling med »{other_text}« (lighed {_score_text(score)})"
             if note not in notes.setdefault(goal_id, []):
                 notes[goal_id].append(note)
     return notes
 
 
 def _reconciliation(
-    latest: ExtractedDocument, links: list[Link]
+    latest: ExtractedDocument, links: list[Link], documents: list[ExtractedDocument]
 ) -> tuple[ReportReconciliation, ...]:
     key_goal = {(s.doc_id, s.theme_no, s.row_no, s.stmt_no): s.goal_id for s in latest.statements}
-    notes = _review_notes(links, latest.document.doc_id, key_goal)
+    key_text = {
+        (s.doc_id, s.theme_no, s.row_no, s.stmt_no): s.text for d in documents for s in d.statements
+    }
+    notes = _review_notes(links, latest.document.doc_id, key_goal, key_text)
     goals: OrderedDict[str, dict] = OrderedDict()
     for row in sorted(latest.goal_rows, key=lambda r: (r.theme_no, r.row_no)):
         for s in sorted(row.statements, key=lambda s: s.stmt_no):

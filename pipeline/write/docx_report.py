@@ -345,7 +345,7 @@ def _reconciliation(doc, report: StatusReport) -> None:
     for g in report.reconciliation:
         row = _add_row(table, widths)
         note = [f"{REVIEW_LABEL}: {g.note}" if g.needs_review else g.note]
-        note += [f"{UNTAGGED_LABEL}: »{t}«" for t in g.untagged]
+        note = [n for n in note if n] + [f"{UNTAGGED_LABEL}: »{t}«" for t in g.untagged]
         values = [
             ", ".join(str(t) for t in g.theme_nos),
             list(g.bilag1) or ["–"],

@@ -453,7 +453,7 @@ def _story(report: StatusReport, st) -> list:
     review_rows = []
     for g in report.reconciliation:
         note = [f"{REVIEW_LABEL}: {g.note}" if g.needs_review else g.note]
-        note += [f"{UNTAGGED_LABEL}: »{t}«" for t in g.untagged]
+        note = [n for n in note if n] + [f"{UNTAGGED_LABEL}: »{t}«" for t in g.untagged]
         data.append(
             [
                 _p(", ".join(str(t) for t in g.theme_nos), st["cell"]),
