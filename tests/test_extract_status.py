@@ -13,6 +13,7 @@ import datetime as dt
 import subprocess
 from pathlib import Path
 
+import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -37,10 +38,12 @@ from tests.fixtures.notat_data import (
     Row,
     StatusNotat,
     Theme,
+    expected_soft_problems,
     expected_tables,
     goal_row,
     tag_text,
 )
+from tests.fixtures.render import NOTATS, PRODUCERS
 
 _FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 _FONT_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -470,3 +473,83 @@ def test_split_wordings_paragraphs_and_tags():
     wordings, proposed = split_wordings(text)
     assert wordings == [("Uden henvisning", ""), ("Med henvisning", "2"), ("Tredje", "1")]
     assert proposed == "Ny tekst"
+
+
+# --------------------------------------------------------------------------- fixture notats
+
+
+_PROBLEM_OF_CODE = {
+    "no_mark": "no_mark",
+    "two_marks": "two_marks",
+    "untagged_wording": "untagged",
+    "totals_mismatch": "totals_mismatch",
+}
+
+
+@pytest.fixture(scope="module")
+def extracted(status_pdf):
+    """Each fixture PDF extracted once per module: (path, parse)."""
+    cache: dict[tuple[str, str, str], tuple[Path, StatusParse]] = {}
+
+    def get(producer: str, notat_name: str, variant: str) -> tuple[Path, StatusParse]:
+        key = (producer, notat_name, variant)
+        if key not in cache:
+            path = status_pdf(producer, notat_name, variant)
+            cache[key] = (path, extract(path))
+        return cache[key]
+
+    return get
+
+
+_CASES = [(p, v, n) for p, v in PRODUCERS for n in sorted(NOTATS)]
+
+
+@pytest.mark.parametrize(("producer", "variant", "notat_name"), _CASES)
+def test_fixture_notat_matches_expected_tables(extracted, producer, variant, notat_name):
+    _, parsed = extracted(producer, notat_name, variant)
+    expected = NOTATS[notat_name]
+    assert parsed.title == expected.title
+    assert parsed.date == expected.date.isoformat()
+    assert_matches(parsed, expected)
+
+
+@pytest.mark.parametrize(("producer", "variant", "notat_name"), _CASES)
+def test_fixture_notat_soft_problems_are_findings(extracted, producer, variant, notat_name):
+    _, parsed = extracted(producer, notat_name, variant)
+    found = sorted(
+        {(f.theme_no, f.row_no, _PROBLEM_OF_CODE[f.code]) for f in parsed.findings},
+        key=repr,
+    )
+    assert found == sorted(set(expected_soft_problems(NOTATS[notat_name])), key=repr)
+    for f in parsed.findings:
+        assert f"Tema {f.theme_no}" in f.message and "side " in f.message
+        if f.row_no is not None:
+            assert f"række {f.row_no}" in f.message
+
+
+def _tokens(text: str) -> set[str]:
+    return {t.strip(".,:;()”’") for t in text.split()}
+
+
+@pytest.mark.parametrize(("producer", "variant", "notat_name"), _CASES)
+def test_fixture_notat_pages_of_rows(extracted, producer, variant, notat_name):
+    """page_first/page_last checked against pdftotext: a row's first word stands on its first
+    page and its last words on its last page."""
+    path, parsed = extracted(producer, notat_name, variant)
+    pages = {n: _tokens(_pdftotext(path, n)) for n in range(1, parsed.pages + 1)}
+    for row in parsed.goal_rows:
+        split_row = row.page_first < row.page_last
+        first = row.statements[0].text.split()[0].strip(".,:;()”’")
+        # A row may start with nothing but its X at the foot of a page (WeasyPrint does this).
+        starts = pages[row.page_first] | (pages[row.page_first + 1] if split_row else set())
+        assert first in starts, (row.theme_no, row.row_no)
+        ends = [row.statements[-1].text, row.remark, row.proposed_text]
+        last_words = [t.split()[-1].strip(".,:;()”’") for t in ends if t]
+        if row.statements[-1].bilag:
+            last_words.append("bilag")  # the tag "(bilag N)" may stand alone on the next page
+        assert any(w in pages[row.page_last] for w in last_words), (
+            row.theme_no,
+            row.row_no,
+            row.page_last,
+            last_words,
+        )

@@ -100,9 +100,9 @@ def _join_lines(lines: list[_CellLine], paragraphs: bool = False) -> str:
             first = line.text.split(" ", 1)[0]
             if (
                 not brk
-                and out.endswith("-")
+                and out[-1:] in ("-", "/")
                 and len(out) > 1
-                and out[-2].isalpha()
+                and out[-2].isalnum()
                 and first.lower() not in _SUSPENSION_FOLLOWERS
                 and first[:1].isalpha()
             ):
@@ -371,35 +371,41 @@ class _StatusParser:
         # Per text line, the words of each column; in a borderless table the remark column
         # also drops runs of words that start right of where remark text begins (the contact
         # block standing beside the table).
-        placed: list[tuple[int, Word]] = []
-        for line in self.region:
-            if bottom is not None and line.top >= bottom:
-                continue
-            remark_started = False
-            prev: Word | None = None
-            for w in line.words:
-                col = cols.column_of(w)
-                if col is None:
-                    prev = w
-                    continue
-                if col == REMARK and not cols.ruled_right:
-                    gap_ok = prev is not None and w.x0 - prev.x1 <= max(6.0, 0.8 * w.size)
-                    if not remark_started and w.x0 > cols.remark_text_left + 12:
-                        prev = w
-                        continue
-                    if remark_started and not gap_ok:
-                        remark_started = False
-                        prev = w
-                        continue
-                    remark_started = True
-                placed.append((col, w))
-                prev = w
+        lines = [ln for ln in self.region if bottom is None or ln.top < bottom]
+        placed = self._table_words(lines, cols)
         self.region = []
         if not placed:
             return
         blocks = self._row_blocks(page, placed)
         for k, block in enumerate(blocks):
             self._add_block(block, page_start=(k == 0), page=page.number)
+
+    @staticmethod
+    def _table_words(lines: list[Line], cols: Columns) -> list[tuple[int, Word]]:
+        """Each word inside the table with its column. Without a drawn right edge, a run of
+        words in the remark column belongs to the remark only when it starts where remark text
+        starts; runs further right (the contact block beside the table) are left out, also when
+        an overflowing word touches them (they overlap it, or are set in another size)."""
+        placed: list[tuple[int, Word]] = []
+        for line in lines:
+            in_remark = False
+            prev: Word | None = None
+            for w in line.words:
+                col = cols.column_of(w)
+                if col == REMARK and not cols.ruled_right:
+                    joined = (
+                        in_remark
+                        and prev is not None
+                        and -0.5 <= w.x0 - prev.x1 <= max(6.0, 0.8 * w.size)
+                        and abs(w.size - prev.size) <= 0.5
+                    )
+                    in_remark = joined or (not in_remark and w.x0 <= cols.remark_text_left + 12)
+                    if not in_remark:
+                        col = None
+                prev = w
+                if col is not None:
+                    placed.append((col, w))
+        return placed
 
     def _row_blocks(self, page: PageLayout, placed: list[tuple[int, Word]]) -> list[_RowBlock]:
         cols = self.cols
@@ -491,17 +497,17 @@ class _StatusParser:
         )
         if prev_open:
             return True
-        if prev.marked and not block.marked and block.remark and block.goal:
-            # Only the mark differs. A row of its own that simply lacks its X shows a closed
-            # goal cell and a remark of its own; a row cut between two wordings shows the rest
-            # of the goal cell and at most the rest of the remark, which rarely starts afresh.
-            return not (
-                goal_text
-                and _TAG.search(goal_text)
-                and goal_text[:1].isupper()
-                and _first_char(block.remark).isupper()
-            )
-        return prev.marked != block.marked
+        fresh_goal = bool(goal_text) and goal_text[:1].isupper() and bool(_TAG.search(goal_text))
+        if prev.marked and not block.marked:
+            # The X stands in a row's first part (cells are top-aligned), so an unmarked part
+            # after a marked one is the rest of that row, unless it shows a closed goal cell of
+            # its own and a remark of its own: then it is a row that lacks its X.
+            return not (fresh_goal and block.remark and _first_char(block.remark).isupper())
+        if not prev.marked and block.marked:
+            # A marked part after an unmarked one continues it only when its goal cell does not
+            # start a goal of its own (a cell whose X sits lower than its first line).
+            return not fresh_goal
+        return False
 
     def _add_block(self, block: _RowBlock, page_start: bool, page: int) -> None:
         if self.open_row is not None and self._continues(self.open_row, block, page_start):
