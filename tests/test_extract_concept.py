@@ -12,14 +12,22 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline.extract import extract_pdf
 from pipeline.extract.concept import body_lines, parse_concept_notat
 from pipeline.extract.pdf import read_pages
 from tests.fixtures.concept_data import (
     BULLET,
+    MARKUP,
     TITLE,
+    Area,
+    Block,
     Footnote,
+    Group,
+    Item,
+    SubItem,
     concept_notat,
     expected_initiatives,
 )
@@ -216,6 +224,71 @@ def test_footnote_marker_inside_an_item_is_dropped(producer):
         "Kommunen undersøger mulighederne for at videreudvikle tilbuddene om smertebehandling, "
         "som for eksempel kan placeres i sundhedshuset."
     )
+    assert [dataclasses.astuple(r) for r in got] == [
+        dataclasses.astuple(r) for r in expected_initiatives(DOC, notat)
+    ]
+
+
+# --------------------------------------------------------------------------- property
+
+_VOCAB = sorted(
+    {w.strip(".,:;()”") for w in MARKUP.split() if w.isalpha() and len(w) > 1} - {"Side", "af"}
+)
+_words = st.lists(st.sampled_from(_VOCAB), min_size=1, max_size=45)
+
+
+@st.composite
+def _notats(draw):
+    """Random concept notats built from the real notat's words, in its structure."""
+    notat = concept_notat()
+    notat.intro = notat.intro[:2]
+    notat.areas, notat.footnotes = [], {}
+    n_areas = draw(st.integers(1, 3))
+    for no in range(1, n_areas + 1):
+        title = " ".join(
+            draw(st.lists(st.sampled_from(_VOCAB), min_size=2, max_size=14))
+        ).capitalize()
+        area = Area(no, title, ambition=[Block("para", _sentence(draw(_words)))])
+        area.challenges_heading = "Udfordringer og muligheder i Ringsted kommune"
+        area.challenges = [Block("para", _sentence(draw(_words)))]
+        area.proposals_heading = (
+            "Det foreslås, at følgende indsatser og tilbud placeres i sundhedshuset"
+        )
+        if draw(st.booleans()):
+            area.proposals_intro = [Block("para", _sentence(draw(_words)))]
+        for g in range(draw(st.integers(1, 3))):
+            titled = g > 0 or draw(st.booleans())
+            group = Group(f"Gruppe {g + 1} af indsatser" if titled else "")
+            if titled and draw(st.integers(0, 3)) == 0:
+                group.items = [
+                    Item("", _sentence(draw(_words))) for _ in range(draw(st.integers(1, 2)))
+                ]
+            else:
+                for k in range(1, draw(st.integers(1, 5)) + 1):
+                    item = Item(str(k), _sentence(draw(_words)))
+                    item.bullets = [
+                        _sentence(draw(_words), end="") for _ in range(draw(st.integers(0, 2)))
+                    ]
+                    if not item.bullets:
+                        item.subs = [
+                            SubItem(chr(ord("a") + j), _sentence(draw(_words)))
+                            for j in range(draw(st.integers(0, 3)))
+                        ]
+                    group.items.append(item)
+            area.groups.append(group)
+        notat.areas.append(area)
+    return notat
+
+
+def _sentence(words: list[str], end: str = ".") -> str:
+    return (" ".join(words) + end).capitalize()
+
+
+@settings(max_examples=8, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(_notats())
+def test_property_reportlab_render_reads_back_to_its_data(notat):
+    path = concept_reportlab.render_pdf(notat, name="koncept_egenskab")
+    got = parse_concept_notat(DOC, read_pages(path)).initiatives
     assert [dataclasses.astuple(r) for r in got] == [
         dataclasses.astuple(r) for r in expected_initiatives(DOC, notat)
     ]

@@ -34,6 +34,7 @@ _ITEM_NO_GLUED = re.compile(r"^(\d{1,2})[.)](\S+)$")
 _SUB_LETTER = re.compile(r"^([a-z])[.)]$")
 _AREA_HEADING = re.compile(r"^(\d{1,2})\.\s+(\S.*)$")
 _PROPOSALS = re.compile(r"^Det\s+foreslås\b", re.IGNORECASE)
+_AREA_SECTION = re.compile(r"^(Udfordringer\s+og\s+muligheder|Det\s+foreslås)\b", re.IGNORECASE)
 _PAGE_NO = re.compile(r"^(Side\s+)?\d+\s*(af|/)\s*\d+$|^Side\s+\d+$", re.IGNORECASE)
 _TITLE = re.compile(r"^Koncept\s+for\b", re.IGNORECASE)
 _SUPERSCRIPT = re.compile(r"^[\d,*†]+\)?\.?$")
@@ -132,7 +133,8 @@ def _footnote_rule_top(page: PageLayout) -> float | None:
 
 
 def _edge_key(line: Line) -> str:
-    return re.sub(r"\d+", "#", line.text.lower())
+    # Exact text: "1. Vi guider …" and "2. Sammen …" at the top of their pages are no header.
+    return line.text.lower()
 
 
 def body_lines(pages: Sequence[PageLayout]) -> tuple[list[Line], float]:
@@ -267,13 +269,19 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
             heading, nxt = _merge_heading(lines, i, body)
             big = line.size >= area_size - 0.5
             m = _AREA_HEADING.match(heading)
-            if big and m and line.bold and int(m.group(1)) == area_no + 1:
+            section = bool(_AREA_SECTION.match(heading))
+            if (
+                big
+                and m
+                and (line.bold or line.size >= body * 1.3)
+                and int(m.group(1)) == area_no + 1
+            ):
                 close()
                 area_no, area_title = int(m.group(1)), m.group(2)
                 state, group_title = "area", ""
                 i = nxt
                 continue
-            if big and state != "before" and not m:
+            if big and state != "before" and not m and not section:
                 close()
                 state = "after"  # an unnumbered main heading ends the areas (closing section)
                 i = nxt
@@ -283,7 +291,7 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
                 state, group_title, last_no_in_group = "proposals", "", 0
                 i = nxt
                 continue
-            if state == "proposals" and line.bold and not big:
+            if state == "proposals" and line.bold and not big and not section:
                 close()
                 group_title, last_no_in_group = heading, 0
                 i = nxt
@@ -350,6 +358,9 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
             )
             if continues:
                 current.parts.append(text)
+            elif new_paragraph and _stands_alone_before_item_one(lines, i, body):
+                close()  # a group heading set in plain type: one short line right above "1."
+                group_title, last_no_in_group = text, 0
             elif group_title and last_no_in_group == 0:
                 # An unnumbered paragraph under a group heading is an initiative of its own.
                 close()
@@ -372,6 +383,16 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
         initiatives=initiatives,
         findings=findings,
     )
+
+
+def _stands_alone_before_item_one(lines: list[Line], i: int, body: float) -> bool:
+    line = lines[i]
+    if i + 1 >= len(lines) or len(line.text) > 120 or line.text.endswith(_SENTENCE_END):
+        return False
+    nxt = lines[i + 1]
+    m = _ITEM_NO.match(nxt.words[0].text)
+    gap = nxt.page != line.page or nxt.top - line.bottom > body * 0.3
+    return bool(m) and m.group(1) == "1" and len(nxt.words) > 1 and gap
 
 
 def _area_heading_size(lines: list[Line], body: float) -> float:
