@@ -301,7 +301,7 @@ def _changes(doc, report: StatusReport) -> None:
     if not report.changes:
         _para(doc, "Ingen ændringer.")
         return
-    widths = [1.2, 2.6, 5.8, 3.7, 3.7]
+    widths = [1.3, 2.7, 5.6, 3.7, 3.7]
     table = _table(doc, ["Tema", "Ændring", "Mål", "Før", "Nu"], widths)
     for c in report.changes:
         row = _add_row(table, widths)
@@ -376,7 +376,7 @@ def _control(doc, report: StatusReport) -> None:
             for cell, value in zip(row.cells, values, strict=True):
                 _cell_text(cell, value)
     else:
-        _para(doc, "Ingen fund: alle I alt-rækker stemmer, og alle mål har én markering.")
+        _para(doc, "Kontrollen af notaterne har ingen fund.")
     _heading(doc, "Filer, der ikke er læst", level=2)
     if report.skipped_files:
         widths = [5.0, 2.6, 9.4]

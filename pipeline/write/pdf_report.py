@@ -407,7 +407,7 @@ def _story(report: StatusReport, st) -> list:
                         _cell(c.after, st["cell"]),
                     ]
                 )
-            story.append(_table(data, [1.2, 2.6, 5.8, 3.7, 3.7]))
+            story.append(_table(data, [1.3, 2.7, 5.6, 3.7, 3.7]))
 
     # Forslag
     story.append(_Heading("Forslag", st["h1"], 0, "forslag"))
@@ -489,9 +489,7 @@ def _story(report: StatusReport, st) -> list:
             )
         story.append(_table(data, [4.6, 1.4, 1.6, 2.2, 7.2]))
     else:
-        story.append(
-            _p("Ingen fund: alle I alt-rækker stemmer, og alle mål har én markering.", st["body"])
-        )
+        story.append(_p("Kontrollen af notaterne har ingen fund.", st["body"]))
     story.append(_Heading("Filer, der ikke er læst", st["h2"], 1, "filer"))
     if report.skipped_files:
         data = [[_p(h, st["cell_bold"]) for h in ("Fil", "Status", "Årsag")]]
