@@ -12,7 +12,7 @@ from pipeline.extract import extract_pdf
 from pipeline.extract.classify import classify_pages
 from pipeline.extract.pdf import read_pages
 from tests.fixtures import other_docs
-from tests.fixtures.producers import concept_docx, concept_reportlab
+from tests.fixtures.producers import concept_docx, concept_reportlab, concept_weasyprint
 
 
 def _kind(path: Path, pages: int = 3) -> str:
@@ -28,6 +28,7 @@ def _kind(path: Path, pages: int = 3) -> str:
             marks=pytest.mark.skipif(not shutil.which("soffice"), reason="no LibreOffice"),
         ),
         pytest.param(concept_reportlab.render_pdf, id="reportlab"),
+        pytest.param(concept_weasyprint.render_pdf, id="weasyprint"),
     ],
 )
 def test_concept_notat_is_concept(render):

@@ -31,7 +31,7 @@ from tests.fixtures.concept_data import (
     concept_notat,
     expected_initiatives,
 )
-from tests.fixtures.producers import concept_docx, concept_reportlab
+from tests.fixtures.producers import concept_docx, concept_reportlab, concept_weasyprint
 
 DOC = "doc"
 PRODUCERS = {
@@ -44,6 +44,7 @@ PRODUCERS = {
         ],
     ),
     "reportlab": pytest.param(concept_reportlab.render_pdf, id="reportlab"),
+    "weasyprint": pytest.param(concept_weasyprint.render_pdf, id="weasyprint"),
 }
 
 

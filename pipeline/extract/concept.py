@@ -202,6 +202,8 @@ def _join(parts: list[str]) -> str:
             first = piece.split(" ", 1)[0]
             glue = " " if first.lower() in _ELIDED_COMPOUND_NEXT or not first[:1].islower() else ""
             text += glue + piece
+        elif text.endswith("/") and not text.endswith(" /"):
+            text += piece  # "og/" + "eller": a line broken after a slash inside a word
         else:
             text += " " + piece
     return normalize_text(text)
