@@ -40,12 +40,22 @@ def ocr_missing() -> str | None:
 
 
 def run_ocr(source: Path, target: Path, *, timeout: float) -> None:
-    """OCR every page of ``source`` into ``target`` (Danish, deskewed). Raises OcrError."""
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")  # several files may be OCR'd at once
+    """OCR every page of ``source`` (Danish, deskewed) and write a readable PDF to ``target``.
+
+    ocrmypdf keeps its work files (``-k``) in a folder of our own: from its deskewed page images
+    and tesseract's hOCR, ``scan_layers`` builds the PDF extraction reads. Raises OcrError.
+    """
+    from pipeline.ingest.scan_layers import build_ocr_pdf
+
+    work = target.parent / "ocrmypdf-work"
+    work.mkdir(exist_ok=True)
+    ocrmypdf_out = target.parent / "ocrmypdf-out.pdf"
+    # OMP_THREAD_LIMIT: several files may be OCR'd at once; TMPDIR: where -k leaves the pages.
+    env = dict(os.environ, OMP_THREAD_LIMIT="1", TMPDIR=str(work))
     command = [
-        sys.executable, "-m", "ocrmypdf", "-l", "dan", "--force-ocr", "--deskew",
+        sys.executable, "-m", "ocrmypdf", "-l", "dan", "--force-ocr", "--deskew", "-k",
         "--output-type", "pdf", "--optimize", "0", "--jobs", "2", "--quiet",
-        str(source), str(target),
+        str(source), str(ocrmypdf_out),
     ]  # fmt: skip
     try:
         done = subprocess.run(
@@ -53,7 +63,18 @@ def run_ocr(source: Path, target: Path, *, timeout: float) -> None:
         )
     except subprocess.TimeoutExpired as e:
         raise OcrError(f"OCR took longer than {timeout:.0f} seconds") from e
-    if done.returncode != 0 or not target.is_file():
+    if done.returncode != 0 or not ocrmypdf_out.is_file():
         lines = [ln for ln in done.stderr.splitlines() if ln.strip() and "Traceback" not in ln]
         detail = lines[-1].strip() if lines else f"exit status {done.returncode}"
         raise OcrError(f"OCR failed ({detail[:160]})")
+    pages = []
+    for hocr in sorted(work.glob("ocrmypdf.io.*/*_ocr_hocr.hocr")):
+        image = hocr.with_name(hocr.name.replace("_ocr_hocr.hocr", "_ocr.png"))
+        if image.is_file():
+            pages.append((image, hocr))
+    if not pages:
+        raise OcrError("OCR failed (ocrmypdf left no recognized pages)")
+    try:
+        build_ocr_pdf(pages, target)
+    except (OSError, ValueError) as e:
+        raise OcrError(f"OCR failed while rebuilding the pages ({e})") from e

@@ -1,0 +1,268 @@
+"""Rebuild an OCR'd scan so the extraction stage can read it like a born-digital notat.
+
+ocrmypdf's own text layer splits words into letters for pdfminer ("f o r e b y g"), and the
+ruling lines of the tables stay pixels, while extraction finds table rows by their rules. So
+from ocrmypdf's deskewed page images and tesseract's hOCR this module writes a PDF whose words
+are one invisible text run each, sized to the box tesseract found, and whose long straight ink
+runs are drawn as vector lines *under* the image (the page still looks like the scan).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+import numpy as np
+import pikepdf
+from PIL import Image
+
+_INK = 150  # grey level below which a pixel is ink
+_MIN_RULE_INCHES = 0.35  # shorter runs are letters, not rules
+_MAX_RULE_PIXELS = 6  # thicker bands are pictures or filled areas, not rules
+
+
+def _runs(mask: np.ndarray, min_len: int) -> list[tuple[int, int, int]]:
+    """Runs of True along axis 1 at least ``min_len`` long: (row, start, end)."""
+    padded = np.zeros((mask.shape[0], mask.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = mask
+    edges = np.diff(padded, axis=1)
+    found = []
+    for row in np.nonzero((edges == 1).any(axis=1))[0]:
+        starts = np.nonzero(edges[row] == 1)[0]
+        ends = np.nonzero(edges[row] == -1)[0]
+        for s, e in zip(starts, ends, strict=True):
+            if e - s >= min_len:
+                found.append((int(row), int(s), int(e)))
+    return found
+
+
+def _merge(runs: list[tuple[int, int, int]]) -> list[tuple[float, int, int]]:
+    """Join runs on neighbouring rows that overlap into one rule: (centre row, start, end)."""
+    rules: list[list[int]] = []  # [first_row, last_row, start, end]
+    for row, s, e in sorted(runs):
+        for r in rules:
+            if row - r[1] <= 1 and s < r[3] and e > r[2]:
+                r[1], r[2], r[3] = row, min(r[2], s), max(r[3], e)
+                break
+        else:
+            rules.append([row, row, s, e])
+    return [((a + b) / 2, s, e) for a, b, s, e in rules if b - a + 1 <= _MAX_RULE_PIXELS]
+
+
+def _page_rules(gray: np.ndarray, dpi: float) -> tuple[list, list]:
+    ink = gray < _INK
+    # Tolerate a residual tilt of a few tenths of a degree: a rule may step one pixel sideways.
+    thick_h = ink.copy()
+    thick_h[1:] |= ink[:-1]
+    thick_v = ink.copy()
+    thick_v[:, 1:] |= ink[:, :-1]
+    min_len = int(_MIN_RULE_INCHES * dpi)
+    horizontal = _merge(_runs(thick_h, min_len))
+    vertical = _merge(_runs(thick_v.T, min_len))
+    return horizontal, vertical
+
+
+@dataclass(frozen=True)
+class OcrWord:
+    text: str
+    x0: float  # pixels, origin top-left
+    x1: float
+    baseline: float
+    size_px: float  # the line's text height (tesseract's x_size)
+
+
+_BBOX = re.compile(r"bbox (\d+) (\d+) (\d+) (\d+)")
+_BASELINE = re.compile(r"baseline (-?[\d.]+) (-?[\d.]+)")
+_X_SIZE = re.compile(r"x_size ([\d.]+)")
+_SCAN_RES = re.compile(r"scan_res (\d+)")
+
+
+def read_hocr(path: Path) -> tuple[list[OcrWord], float]:
+    """Words of one tesseract hOCR page with their baseline, and the image resolution (dpi)."""
+    tree = ElementTree.parse(path)
+    words: list[OcrWord] = []
+    dpi = 300.0
+    for el in tree.iter():
+        title = el.get("title") or ""
+        cls = el.get("class") or ""
+        if cls == "ocr_page" and (m := _SCAN_RES.search(title)):
+            dpi = float(m.group(1))
+        if cls not in ("ocr_line", "ocr_caption", "ocr_header", "ocr_textfloat"):
+            continue
+        box = _BBOX.search(title)
+        if box is None:
+            continue
+        lx0, _, _, ly1 = (int(v) for v in box.groups())
+        slope, offset = 0.0, 0.0
+        if m := _BASELINE.search(title):
+            slope, offset = float(m.group(1)), float(m.group(2))
+        x_size = float(m.group(1)) if (m := _X_SIZE.search(title)) else 30.0
+        for word in el:
+            text = "".join(word.itertext()).strip()
+            wbox = _BBOX.search(word.get("title") or "")
+            if not text or wbox is None:
+                continue
+            x0, _, x1, _ = (int(v) for v in wbox.groups())
+            baseline = ly1 + offset + slope * ((x0 + x1) / 2 - lx0)
+            words.append(OcrWord(text, float(x0), float(x1), baseline, x_size))
+    return words, dpi
+
+
+def _literal(text: str) -> str:
+    raw = text.encode("cp1252", errors="replace").decode("latin-1")
+    return raw.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+_RULE_LIKE = set("|¦!lI[]1")
+_MARK_LIKE = {"x", "xx", "k", "×", "%", "*", "+"}
+
+
+def _is_dust(text: str) -> bool:
+    """Specks of scanner dust come out of OCR as stray punctuation."""
+    return all(not ch.isalnum() for ch in text)
+
+
+def _is_cross(ink: np.ndarray) -> bool:
+    """Both diagonals of the ink's bounding box are inked: an X, not a letter or a dot."""
+    h, w = ink.shape
+    hits = [0, 0]
+    for i in range(1, 20):
+        y, x = int(i * (h - 1) / 20), int(i * (w - 1) / 20)
+        for d, xx in enumerate((x, w - 1 - x)):
+            if ink[max(0, y - 2) : y + 3, max(0, xx - 2) : xx + 3].any():
+                hits[d] += 1
+    return min(hits) >= 16
+
+
+def _despeckle(ink: np.ndarray) -> np.ndarray:
+    """Keep ink pixels with at least three inked neighbours: strokes stay, scanner dust goes."""
+    padded = np.pad(ink, 1).astype(np.int8)
+    h, w = ink.shape
+    neighbours = sum(
+        padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+        for dy in (-1, 0, 1)
+        for dx in (-1, 0, 1)
+        if dy or dx
+    )
+    return ink & (neighbours >= 3)
+
+
+def _cells(horizontal, vertical) -> list[tuple[int, int, int, int]]:
+    """Table cells framed by rules on all four sides: (x0, x1, y0, y1) in pixels."""
+    xs = sorted(vertical, key=lambda r: r[0])
+    ys = sorted(horizontal, key=lambda r: r[0])
+    cells = []
+    for (ya, ha0, ha1), (yb, hb0, hb1) in itertools.pairwise(ys):
+        if yb - ya < 15:
+            continue
+        ymid = (ya + yb) / 2
+        columns = sorted({round(x) for x, s, e in xs if s <= ymid <= e and ha0 - 5 <= x <= ha1 + 5})
+        for xa, xb in itertools.pairwise(columns):
+            if xb - xa >= 15 and hb0 - 5 <= xa and xb <= hb1 + 5:
+                cells.append((xa, xb, round(ya), round(yb)))
+    return cells
+
+
+def add_marks(words: list[OcrWord], gray: np.ndarray, dpi: float) -> list[OcrWord]:
+    """Tesseract often misses a lone "X" in a table cell, or reads it as "Xx" or "K". A framed
+    cell whose only ink is one X-shaped mark of letter size gets the word "X"."""
+    horizontal, vertical = _page_rules(gray, dpi)
+    ink = gray < _INK
+    # A ruling line read as a letter: "|" (or "l", "I", "!") standing on a vertical rule.
+    rule_xs = [x for x, _, _ in vertical]
+    result = [
+        w for w in words
+        if not (set(w.text) <= _RULE_LIKE and any(w.x0 - 6 <= x <= w.x1 + 6 for x in rule_xs))
+    ]  # fmt: skip
+    for x0, x1, y0, y1 in _cells(horizontal, vertical):
+        inside = [w for w in result if x0 < (w.x0 + w.x1) / 2 < x1 and y0 < w.baseline - 3 < y1]
+        if any(w.text.lower() not in _MARK_LIKE and not _is_dust(w.text) for w in inside):
+            continue
+        box = _despeckle(ink[y0 + 5 : y1 - 4, x0 + 5 : x1 - 4])
+        if box.sum() < 20:
+            continue
+        rows, cols = np.nonzero(box)
+        top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+        h, w = bottom - top, right - left
+        if not (0.05 * dpi <= h <= 0.3 * dpi and 0.05 * dpi <= w <= 0.3 * dpi):
+            continue
+        if not _is_cross(box[top:bottom, left:right]):
+            continue
+        result = [w for w in result if w not in inside]
+        gx, gy = x0 + 5 + left, y0 + 5 + bottom
+        result.append(OcrWord("X", float(gx), float(gx + w), float(gy), float(h) * 1.3))
+    return result
+
+
+def _text_ops(words: list[OcrWord], scale: float, page_h: float) -> list[str]:
+    """Invisible Courier text: every glyph is 0.6 em wide, so a horizontal scale (Tz) makes each
+    word span exactly the box tesseract found, with no gaps inside it."""
+    ops = ["BT", "3 Tr"]
+    # Tesseract's line heights wobble from line to line; extraction joins the lines of a
+    # paragraph by equal font size, so body text gets one size and only clearly larger lines
+    # (headings) their own.
+    body = float(np.median([w.size_px for w in words])) if words else 30.0
+    for w in words:
+        size_px = body if abs(w.size_px - body) <= 0.3 * body else w.size_px
+        size = max(4.0, round(size_px * scale * 2) / 2)  # x_size is about the font size
+        natural = len(w.text) * 0.6 * size
+        width = max(1.0, (w.x1 - w.x0) * scale)
+        tz = max(10.0, min(400.0, 100.0 * width / natural))
+        x, y = w.x0 * scale, page_h - w.baseline * scale
+        ops.append(
+            f"/OcrF {size} Tf {tz:.1f} Tz 1 0 0 1 {x:.2f} {y:.2f} Tm ({_literal(w.text)}) Tj"
+        )
+    ops.append("ET")
+    return ops
+
+
+def _rule_ops(gray: np.ndarray, scale: float, page_h: float, dpi: float) -> list[str]:
+    horizontal, vertical = _page_rules(gray, dpi)
+    ops = ["q", "1 1 1 RG", "0.5 w"]
+    for row, s, e in horizontal:
+        y = page_h - (row + 0.5) * scale
+        ops.append(f"{s * scale:.2f} {y:.2f} m {e * scale:.2f} {y:.2f} l S")
+    for col, s, e in vertical:
+        x = (col + 0.5) * scale
+        ops.append(f"{x:.2f} {page_h - s * scale:.2f} m {x:.2f} {page_h - e * scale:.2f} l S")
+    ops.append("Q")
+    return ops
+
+
+def build_ocr_pdf(pages: list[tuple[Path, Path]], target: Path) -> None:
+    """Write a PDF of the OCR'd scan: per page the (deskewed) image, its table rules as vector
+    lines under the image, and the recognized words as invisible text over it.
+
+    ``pages`` pairs each page image (PNG) with tesseract's hOCR for it.
+    """
+    images, layers = [], []
+    for png, hocr in pages:
+        words, dpi = read_hocr(hocr)
+        with Image.open(png) as im:
+            gray = im.convert("L")
+        images.append(gray)
+        pixels = np.asarray(gray)
+        layers.append((add_marks(words, pixels, dpi), dpi, pixels))
+    first, rest = images[0], images[1:]
+    first.save(target, format="PDF", resolution=layers[0][1], save_all=True, append_images=rest)
+    font = pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Courier,
+        Encoding=pikepdf.Name.WinAnsiEncoding,
+    )  # fmt: skip
+    with pikepdf.open(target, allow_overwriting_input=True) as pdf:
+        for page, (words, dpi, gray) in zip(pdf.pages, layers, strict=True):
+            scale = 72.0 / dpi
+            page_h = float(page.mediabox[3]) - float(page.mediabox[1])
+            if "/Resources" not in page.obj:
+                page.obj.Resources = pikepdf.Dictionary()
+            if "/Font" not in page.obj.Resources:
+                page.obj.Resources.Font = pikepdf.Dictionary()
+            page.obj.Resources.Font.OcrF = font
+            below = "\n".join(_rule_ops(gray, scale, page_h, dpi)).encode()
+            above = "\n".join(_text_ops(words, scale, page_h)).encode("latin-1")
+            page.contents_add(pikepdf.Stream(pdf, below), prepend=True)
+            page.contents_add(pikepdf.Stream(pdf, above), prepend=False)
+        pdf.save(target)
