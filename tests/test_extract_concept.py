@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from pipeline.extract import extract_pdf
 from pipeline.extract.concept import body_lines, parse_concept_notat
-from pipeline.extract.pdf import read_pages
+from pipeline.extract.pdf import PageLayout, Rule, Word, read_pages
 from tests.fixtures.concept_data import (
     BULLET,
     MARKUP,
@@ -86,8 +86,9 @@ def test_title_as_printed_and_no_date(parsed, pages):
     assert parsed.pages == len(pages) == 18
 
 
-def test_extract_pdf_reads_a_concept_notat_end_to_end(rendered):
-    extracted = extract_pdf(rendered)
+def test_extract_pdf_reads_a_concept_notat_end_to_end():
+    """Through the stage's entry point: classified from its first pages, then read whole."""
+    extracted = extract_pdf(concept_reportlab.render_pdf())
     assert extracted.document.kind == "concept"
     assert extracted.document.title == TITLE
     assert extracted.document.date == ""
@@ -292,4 +293,83 @@ def test_property_reportlab_render_reads_back_to_its_data(notat):
     got = parse_concept_notat(DOC, read_pages(path)).initiatives
     assert [dataclasses.astuple(r) for r in got] == [
         dataclasses.astuple(r) for r in expected_initiatives(DOC, notat)
+    ]
+
+
+# --------------------------------------------------------------------------- synthetic layouts
+# Pages built word by word (no PDF): fast tests of layout cases no producer above prints.
+
+
+class _Page:
+    """Lays out lines top-down on an A4 page in 11 pt type, 14.5 pt line pitch."""
+
+    def __init__(self, number: int = 1):
+        self.number, self.words, self.rules, self.y = number, [], [], 72.0
+
+    def line(self, text, *, x0=71.0, size=11.0, bold=False, gap=0.0):
+        self.y += gap
+        x = x0
+        for token in text.split():
+            width = len(token) * size * 0.5
+            self.words.append(Word(token, x, x + width, self.y, self.y + size, size, bold))
+            x += width + size * 0.3
+        self.y += size * 1.32
+        return self
+
+    def para(self, text, **kw):
+        return self.line(text, gap=8.0, **kw)
+
+    def rule(self, x0, x1):
+        self.rules.append(Rule(x0, x1, self.y + 2, self.y + 2))
+        self.y += 6
+        return self
+
+    def layout(self):
+        return PageLayout(self.number, 595.0, 842.0, tuple(self.words), tuple(self.rules), 0)
+
+
+def _area_page(page: _Page) -> _Page:
+    page.line("Koncept for Ringsted Sundhedshus", bold=True, size=12)
+    page.para("1. Vi guider borgerne", size=16, bold=True)
+    page.para("Ambitionen er én indgang til sundhed.")
+    return page
+
+
+def test_plain_type_headings_for_proposals_and_groups():
+    page = _area_page(_Page())
+    page.para("Det foreslås, at følgende indsatser og tilbud placeres i sundhedshuset")
+    page.para("Eksisterende indsatser der samles")
+    page.para("1. Kommunens specialister samles i huset.", x0=71.0)
+    page.para("2. Terapeuter får base i huset.", x0=71.0)
+    got = parse_concept_notat(DOC, [page.layout()]).initiatives
+    assert [(r.group_title, r.item_no, r.text) for r in got] == [
+        ("Eksisterende indsatser der samles", "1", "Kommunens specialister samles i huset."),
+        ("Eksisterende indsatser der samles", "2", "Terapeuter får base i huset."),
+    ]
+
+
+def test_underline_in_the_text_is_no_footnote_separator():
+    """A short rule under a heading in the lower half must not cut the rest of the page away."""
+    page = _area_page(_Page())
+    page.y = 480.0
+    page.para("Det foreslås, at følgende indsatser og tilbud placeres i sundhedshuset", bold=True)
+    page.rule(71.0, 200.0)  # an underline, with body-size text below it
+    page.para("1. Foreninger får plads i huset og lån af lokaler,")
+    page.line("som frivillige kan bruge.", x0=89.0)
+    page.rule(71.0, 180.0)  # the real separator: footnote type below it
+    page.line("1 Fokusgruppeinterview med patienter", size=9.0)
+    got = parse_concept_notat(DOC, [page.layout()]).initiatives
+    assert [r.text for r in got] == [
+        "Foreninger får plads i huset og lån af lokaler, som frivillige kan bruge."
+    ]
+
+
+def test_item_number_glued_to_its_text_and_slash_break():
+    page = _area_page(_Page())
+    page.para("Det foreslås, at der arbejdes med følgende indsatser og tilbud", bold=True)
+    page.para("1.Kurser for borgere med angst og/")
+    page.line("eller stress.", x0=89.0)
+    got = parse_concept_notat(DOC, [page.layout()]).initiatives
+    assert [(r.item_no, r.text) for r in got] == [
+        ("1", "Kurser for borgere med angst og/eller stress.")
     ]

@@ -30,7 +30,7 @@ __all__ = ["ConceptParse", "Line", "body_lines", "parse_concept_notat"]
 BULLET = "\u25cf"  # ● : bullet points are kept in the initiative's text after this sign
 _BULLET_SIGNS = frozenset("●•▪■◦○-–\uf0b7\uf0a7")
 _ITEM_NO = re.compile(r"^(\d{1,2})[.)]$")
-_ITEM_NO_GLUED = re.compile(r"^(\d{1,2})[.)](\S+)$")
+_ITEM_NO_GLUED = re.compile(r"^(\d{1,2})[.)]((?:[^\W\d_]|[”\"(])\S*)$")  # "1.Kurser", not "1.000"
 _SUB_LETTER = re.compile(r"^([a-z])[.)]$")
 _AREA_HEADING = re.compile(r"^(\d{1,2})\.\s+(\S.*)$")
 _PROPOSALS = re.compile(r"^Det\s+foreslås\b", re.IGNORECASE)
@@ -122,14 +122,25 @@ def _group_lines(words: Iterable[Word], page: int) -> list[Line]:
     return out
 
 
-def _footnote_rule_top(page: PageLayout) -> float | None:
-    """The top of the short separator rule above a page's footnotes, if the page has one."""
-    tops = [
-        r.top
-        for r in page.rules
-        if r.horizontal and (r.x1 - r.x0) < page.width * 0.45 and r.top > page.height * 0.4
-    ]
-    return min(tops) if tops else None
+def _footnote_rule_top(page: PageLayout, lines: list[Line], body: float) -> float | None:
+    """The top of the short separator rule above a page's footnotes, if the page has one.
+
+    It starts at the text's left edge, and the line right below it is in footnote type (smaller
+    than the body text): an underline or a short rule inside the text is no separator.
+    """
+    left = min((ln.x0 for ln in lines), default=0.0)
+    for rule in sorted(page.rules, key=lambda r: r.top):
+        if not (
+            rule.horizontal
+            and rule.x1 - rule.x0 < page.width * 0.45
+            and rule.top > page.height * 0.4
+            and abs(rule.x0 - left) < 6
+        ):
+            continue
+        below = [ln for ln in lines if ln.top >= rule.top - 1]
+        if below and below[0].size < body * 0.95:
+            return rule.top
+    return None
 
 
 def _edge_key(line: Line) -> str:
@@ -144,7 +155,7 @@ def body_lines(pages: Sequence[PageLayout]) -> tuple[list[Line], float]:
     for page in pages:
         words = [w for w in page.words if not _is_footnote_marker(w, page.words, body)]
         lines = _group_lines(words, page.number)
-        rule_top = _footnote_rule_top(page)
+        rule_top = _footnote_rule_top(page, lines, body)
         if rule_top is not None:
             lines = [ln for ln in lines if ln.bottom <= rule_top + 1]
         per_page.append(lines)
@@ -303,6 +314,15 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
                 state = "area"  # another section inside the area (Udfordringer og muligheder …)
                 i = nxt
                 continue
+        if state in ("area", "proposals") and _AREA_SECTION.match(text) and _alone(lines, i, body):
+            # The section heading set in plain type: a line of its own at the margin.
+            close()
+            if _PROPOSALS.match(text):
+                state, group_title, last_no_in_group = "proposals", "", 0
+            else:
+                state = "area"
+            i += 1
+            continue
         if state != "proposals":
             i += 1
             continue
@@ -387,13 +407,27 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
     )
 
 
+def _alone(lines: list[Line], i: int, body: float) -> bool:
+    """A one-line paragraph: gaps (or page breaks) above and below it."""
+    line = lines[i]
+    if len(line.text) > 110:
+        return False
+    above = i == 0 or lines[i - 1].page != line.page or line.top - lines[i - 1].bottom > body * 0.5
+    below = (
+        i + 1 >= len(lines)
+        or lines[i + 1].page != line.page
+        or lines[i + 1].top - line.bottom > body * 0.5
+    )
+    return above and below
+
+
 def _stands_alone_before_item_one(lines: list[Line], i: int, body: float) -> bool:
     line = lines[i]
     if i + 1 >= len(lines) or len(line.text) > 120 or line.text.endswith(_SENTENCE_END):
         return False
     nxt = lines[i + 1]
     m = _ITEM_NO.match(nxt.words[0].text)
-    gap = nxt.page != line.page or nxt.top - line.bottom > body * 0.3
+    gap = nxt.page != line.page or nxt.top - line.bottom > body * 0.5
     return bool(m) and m.group(1) == "1" and len(nxt.words) > 1 and gap
 
 
