@@ -44,6 +44,8 @@ class IngestResult:
 def _sniff(path: Path) -> tuple[Cause, str] | None:
     """Reject what is plainly not a PDF without starting a child process."""
     try:
+        if not path.is_file():  # a folder, a named pipe, a device: opening it could block
+            return "not_pdf", "not a regular file"
         size = path.stat().st_size
         with path.open("rb") as f:
             head = f.read(_MAGIC_WINDOW)
@@ -91,6 +93,16 @@ def _kill_group(proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
+def _worker_command(path: Path, name: str, sha256: str, workdir: Path, result_file: Path,
+                    limits: Limits, ocr: bool) -> list[str]:  # fmt: skip
+    return [
+        sys.executable, "-m", "pipeline.ingest.worker",
+        str(path.resolve()), name, sha256, str(workdir), str(result_file),
+        str(limits.memory_mb), repr(float(limits.seconds)), str(limits.max_pages),
+        "1" if ocr else "0",
+    ]  # fmt: skip
+
+
 def ingest_file(
     path: Path, *, sha256: str, limits: Limits = _DEFAULT_LIMITS, ocr: bool = True
 ) -> IngestResult:
@@ -111,14 +123,10 @@ def ingest_file(
     with tempfile.TemporaryDirectory(prefix="ingest-") as tmp:
         workdir = Path(tmp)
         result_file = workdir / "outcome.pickle"
-        command = [
-            sys.executable, "-m", "pipeline.ingest.worker",
-            str(path.resolve()), name, sha256, str(workdir), str(result_file),
-            str(limits.memory_mb), repr(float(limits.seconds)), str(limits.max_pages),
-            "1" if ocr else "0",
-        ]  # fmt: skip
+        command = _worker_command(path, name, sha256, workdir, result_file, limits, ocr)
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-        env.setdefault("PYTHONPATH", str(Path(__file__).resolve().parents[2]))
+        root = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         proc = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             cwd=workdir, env=env, start_new_session=True,

@@ -1,0 +1,416 @@
+"""Ingest: every input file accounted for, isolated in a limited child process, repaired or OCR'd.
+
+The awkward files come from ``tests/fixtures/bad_inputs.py`` and are read once per session, from
+a thread pool as the report run does. Each hard case has its own named test.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+import pipeline.ingest as ingest
+from pipeline.ingest import IngestResult, Limits, LimitsError, ingest_file
+from tests.fixtures.bad_inputs import (
+    EXPECTED_CAUSE,
+    _corrupt_xref,
+    make_bad_inputs,
+    runaway_text_pdf,
+)
+
+CACHE = Path(__file__).resolve().parents[1] / ".cache" / "ingest"
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def bad_inputs(tmp_path_factory) -> tuple[Path, dict[str, str], dict[str, str]]:
+    directory = tmp_path_factory.mktemp("bad_inputs")
+    expected = make_bad_inputs(directory)
+    hashes = {name: _sha(directory / name) for name in expected}
+    return directory, expected, hashes
+
+
+@pytest.fixture(scope="session")
+def results(bad_inputs) -> dict[str, IngestResult]:
+    directory, expected, hashes = bad_inputs
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        done = pool.map(
+            lambda name: ingest_file(directory / name, sha256=hashes[name]), sorted(expected)
+        )
+        return dict(zip(sorted(expected), done, strict=True))
+
+
+def _check(results, name: str, status: str, *words: str) -> IngestResult:
+    result = results[name]
+    assert result.entry.status == status, result.entry.reason
+    assert result.cause == EXPECTED_CAUSE[name], result.entry.reason
+    assert result.entry.reason.startswith(f"{name}: "), result.entry.reason
+    for word in words:
+        assert word.lower() in result.entry.reason.lower(), result.entry.reason
+    assert (result.document is not None) == (status == "ok")
+    return result
+
+
+# --------------------------------------------------------------------------- the whole batch
+
+
+def test_at_least_25_awkward_inputs_each_with_an_expected_outcome(bad_inputs, results):
+    _, expected, _ = bad_inputs
+    assert len(expected) >= 25
+    assert {n: r.entry.status for n, r in results.items()} == expected
+    assert {n: r.cause for n, r in results.items()} == EXPECTED_CAUSE
+
+
+def test_inputs_are_byte_for_byte_unchanged(bad_inputs, results):
+    directory, expected, hashes = bad_inputs
+    assert results  # every file has been through ingest
+    assert {name: _sha(directory / name) for name in expected} == hashes
+
+
+def test_reasons_name_the_file_and_carry_no_traceback(results):
+    for name, result in results.items():
+        reason = result.entry.reason
+        assert reason.startswith(name), reason
+        assert "Traceback" not in reason and 'File "' not in reason, reason
+        assert "/tmp/" not in reason and "ingest-" not in reason, reason  # no temp paths
+        assert "\n" not in reason
+
+
+def test_entries_carry_file_name_and_hash(bad_inputs, results):
+    _, _, hashes = bad_inputs
+    for name, result in results.items():
+        assert result.entry.file == name
+        assert result.entry.sha256 == hashes[name]
+
+
+# --------------------------------------------------------------------------- not a PDF at all
+
+
+def test_empty_file_is_skipped(results):
+    _check(results, "empty.pdf", "skipped", "empty", "0 bytes")
+
+
+def test_one_byte_file_is_skipped(results):
+    _check(results, "one_byte.pdf", "skipped", "not a PDF")
+
+
+def test_text_file_named_pdf_is_skipped(results):
+    _check(results, "plain_text.pdf", "skipped", "no %PDF- header")
+
+
+def test_html_named_pdf_is_skipped(results):
+    _check(results, "webpage.pdf", "skipped", "not a PDF")
+
+
+def test_png_named_pdf_is_skipped(results):
+    _check(results, "picture.pdf", "skipped", "not a PDF")
+
+
+def test_docx_renamed_to_pdf_is_skipped_and_says_so(results):
+    _check(results, "word_document.pdf", "skipped", "Word document", ".docx")
+
+
+def test_pdf_header_followed_by_garbage_fails_as_damaged(results):
+    _check(results, "header_then_garbage.pdf", "failed", "damaged beyond repair")
+
+
+# --------------------------------------------------------------------------- damaged, repaired
+
+
+def test_truncated_pdf_is_repaired_and_read(results):
+    result = _check(results, "truncated.pdf", "skipped", "not a status or concept notat")
+    assert result.repaired and "repaired copy" in result.entry.reason
+
+
+def test_corrupt_xref_is_repaired_and_read(results):
+    result = _check(results, "corrupt_xref.pdf", "skipped", "not a status or concept notat")
+    assert result.repaired and "repaired copy" in result.entry.reason
+
+
+def test_missing_trailer_is_repaired_and_read(results):
+    result = _check(results, "no_trailer.pdf", "skipped", "not a status or concept notat")
+    assert result.repaired
+
+
+def test_junk_before_the_header_is_tolerated(results):
+    _check(results, "junk_before_header.pdf", "skipped", "not a status or concept notat")
+
+
+def test_broken_later_page_is_named_in_the_reason(results):
+    _check(results, "broken_later_page.pdf", "skipped", "page 3", "damaged")
+
+
+def test_circular_page_tree_is_read_and_reported(results):
+    _check(results, "circular_parent.pdf", "skipped", "loop")
+
+
+def test_self_referencing_object_is_handled(results):
+    _check(results, "circular_reference.pdf", "skipped", "no text")
+
+
+def test_deeply_nested_objects_are_handled(results):
+    _check(results, "deeply_nested.pdf", "skipped", "not a status or concept notat")
+
+
+# --------------------------------------------------------------------------- encryption
+
+
+def test_password_protected_pdf_is_skipped(results):
+    _check(results, "password_protected.pdf", "skipped", "password protected")
+
+
+def test_owner_password_only_pdf_is_read_normally(results):
+    _check(results, "owner_password_only.pdf", "skipped", "not a status or concept notat")
+
+
+# --------------------------------------------------------------------------- pages and content
+
+
+def test_zero_pages_is_skipped(results):
+    _check(results, "zero_pages.pdf", "skipped", "no pages")
+
+
+def test_blank_page_is_skipped_as_having_nothing_to_read(results):
+    _check(results, "blank_page.pdf", "skipped", "no text and no images")
+
+
+def test_pdf_on_another_subject_is_skipped(results):
+    result = _check(results, "other_subject.pdf", "skipped", "not a status or concept notat")
+    assert result.entry.kind == "unknown"
+
+
+def test_upper_case_extension_is_read(results):
+    _check(results, "REFERAT.PDF", "skipped", "not a status or concept notat")
+
+
+def test_file_name_with_spaces_danish_letters_and_semicolon_is_read(results):
+    _check(results, "møde referat; Ærø æøå.pdf", "skipped", "not a status or concept notat")
+
+
+def test_image_only_pdf_without_letters_is_ocrd_and_skipped(results):
+    if ingest_ocr_missing():
+        pytest.skip(f"OCR unavailable: {ingest_ocr_missing()}")
+    result = _check(results, "images_only_no_text.pdf", "skipped", "OCR")
+    assert result.used_ocr
+
+
+def test_lying_page_count_is_read_by_the_real_page_tree(results):
+    _check(results, "lying_page_count.pdf", "skipped", "not a status or concept notat")
+
+
+# --------------------------------------------------------------------------- hostile files
+
+
+def test_absurd_page_count_is_refused_before_parsing(results):
+    _check(results, "huge_page_count.pdf", "skipped", "2,500 pages", "max_pages")
+
+
+def test_decompression_bomb_stream_is_refused(results):
+    _check(results, "bomb_stream.pdf", "skipped", "decompression bomb", "expands past")
+
+
+def test_image_bomb_is_refused(results):
+    _check(results, "image_bomb.pdf", "skipped", "decompression bomb", "pixels")
+
+
+def test_not_a_regular_file_is_skipped(tmp_path):
+    folder = tmp_path / "folder.pdf"
+    folder.mkdir()
+    result = ingest_file(folder, sha256="0" * 64)
+    assert result.entry.status == "skipped"
+    assert "not a regular file" in result.entry.reason
+
+
+@pytest.fixture(scope="session")
+def runaway(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("runaway") / "runaway.pdf"
+    path.write_bytes(runaway_text_pdf(8))
+    return path
+
+
+def test_memory_limit_stops_a_runaway_reader(runaway):
+    result = ingest_file(runaway, sha256=_sha(runaway), limits=Limits(memory_mb=400, seconds=120))
+    assert result.entry.status == "failed"
+    assert result.cause == "memory"
+    assert "400 MB" in result.entry.reason and "memory_mb" in result.entry.reason
+
+
+def test_cpu_time_limit_stops_a_runaway_reader(runaway):
+    started = time.monotonic()
+    result = ingest_file(runaway, sha256=_sha(runaway), limits=Limits(seconds=2))
+    assert time.monotonic() - started < 20
+    assert result.entry.status == "failed"
+    assert result.cause in ("cpu_time", "timeout")
+    assert "2 seconds" in result.entry.reason
+
+
+def test_wall_clock_limit_kills_a_hung_reader(monkeypatch, tmp_path):
+    """A reader that waits without using CPU (stuck on I/O) is killed with its process group."""
+    marker = tmp_path / "child.pid"
+    hang = (
+        "import os, subprocess, sys, time; "
+        f"p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); "
+        f"open({str(marker)!r}, 'w').write(str(p.pid)); time.sleep(60)"
+    )
+    monkeypatch.setattr(ingest, "_worker_command", lambda *a: [sys.executable, "-c", hang])
+    monkeypatch.setattr(ingest, "_STARTUP_GRACE_SECONDS", 0.0)
+    source = tmp_path / "notat.pdf"
+    source.write_bytes(b"%PDF-1.7\n")
+    started = time.monotonic()
+    result = ingest_file(source, sha256="0" * 64, limits=Limits(seconds=2))
+    assert time.monotonic() - started < 10
+    assert result.entry.status == "failed" and result.cause == "timeout"
+    assert "2 seconds" in result.entry.reason
+    grandchild = int(marker.read_text())
+    time.sleep(0.2)
+    assert not Path(f"/proc/{grandchild}").exists() or "Z" in _proc_state(grandchild)
+
+
+def _proc_state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except OSError:
+        return "Z"
+
+
+# --------------------------------------------------------------------------- limits
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "setting"),
+    [
+        ({"memory_mb": 0}, "memory_mb"),
+        ({"seconds": -1}, "seconds"),
+        ({"seconds": float("nan")}, "seconds"),
+        ({"max_pages": 1.5}, "max_pages"),
+        ({"memory_mb": "lots"}, "memory_mb"),
+    ],
+)
+def test_limits_are_validated_and_the_error_names_the_setting(kwargs, setting):
+    with pytest.raises(LimitsError, match=setting):
+        Limits(**kwargs)
+
+
+# --------------------------------------------------------------------------- notats
+
+
+def ingest_ocr_missing() -> str | None:
+    from pipeline.ingest.ocr import ocr_missing
+
+    return ocr_missing()
+
+
+@pytest.fixture(scope="session")
+def status_notat_pdf() -> Path:
+    from tests.fixtures.producers import status_reportlab
+    from tests.fixtures.status_2020 import STATUS_2020
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / "status_2020_reportlab.pdf"
+    if not path.exists():
+        status_reportlab.render(STATUS_2020, path)
+    return path
+
+
+def test_damaged_status_notat_is_repaired_and_read_like_the_original(status_notat_pdf, tmp_path):
+    damaged = tmp_path / "status 2020 beskadiget.pdf"
+    damaged.write_bytes(_corrupt_xref(status_notat_pdf.read_bytes()))
+    before = _sha(damaged)
+    original = ingest_file(status_notat_pdf, sha256=_sha(status_notat_pdf))
+    repaired = ingest_file(damaged, sha256=before)
+    assert original.entry.status == "ok", original.entry.reason
+    assert repaired.entry.status == "ok" and repaired.repaired, repaired.entry.reason
+    assert "repaired" in repaired.entry.reason
+    assert _sha(damaged) == before
+    assert repaired.document is not None and original.document is not None
+    assert repaired.document.document.file == damaged.name
+    assert [r.remark for r in repaired.document.goal_rows] == [
+        r.remark for r in original.document.goal_rows
+    ]
+    assert any(f.code == "repaired_pdf" for f in repaired.document.findings)
+
+
+@pytest.fixture(scope="session")
+def scanned_notat(status_notat_pdf) -> Path:
+    from tests.fixtures.producers.scan import scanned
+
+    return scanned(status_notat_pdf, name="status_2020")
+
+
+def test_scan_without_ocr_is_skipped_with_the_reason(scanned_notat):
+    result = ingest_file(scanned_notat, sha256=_sha(scanned_notat), ocr=False)
+    assert result.entry.status == "skipped" and result.cause == "ocr_disabled"
+    assert (
+        "without a text layer" in result.entry.reason and "OCR is turned off" in result.entry.reason
+    )
+
+
+def test_scan_without_tesseract_says_what_to_install(scanned_notat, tmp_path, monkeypatch):
+    empty_bin = tmp_path / "bin"
+    empty_bin.mkdir()
+    monkeypatch.setenv("PATH", str(empty_bin))
+    result = ingest_file(scanned_notat, sha256=_sha(scanned_notat))
+    assert result.entry.status == "skipped" and result.cause == "ocr_unavailable"
+    assert "install tesseract-ocr and tesseract-ocr-dan" in result.entry.reason
+
+
+@pytest.fixture(scope="session")
+def ocr_result(scanned_notat) -> IngestResult:
+    if shutil.which("tesseract") is None or ingest_ocr_missing():
+        pytest.skip(f"OCR unavailable: {ingest_ocr_missing()}")
+    return ingest_file(scanned_notat, sha256=_sha(scanned_notat))
+
+
+def field_accuracy(document) -> tuple[int, int]:
+    """Fields of the expected tables the document got exactly right: (right, total)."""
+    from pipeline.tables import extraction_frames
+    from tests.fixtures.notat_data import expected_tables
+    from tests.fixtures.status_2020 import STATUS_2020
+
+    expected = expected_tables(STATUS_2020, document.document.doc_id)
+    frames = extraction_frames([document])
+    keys = {
+        "goal_rows": ("theme_no", "row_no"),
+        "goal_statements": ("theme_no", "row_no", "stmt_no"),
+        "theme_totals": ("theme_no",),
+    }
+    right = total = 0
+    for table, rows in expected.items():
+        got = {
+            tuple(str(rec[k]) for k in keys[table]): rec
+            for rec in frames[table]
+            .astype(object)
+            .where(frames[table].notna(), "")
+            .to_dict("records")
+        }
+        for row in rows:
+            found = got.get(tuple(str(row[k]) for k in keys[table]), {})
+            for column, value in row.items():
+                total += 1
+                want = "" if value is None else str(value)
+                right += str(found.get(column, "\0")) == want
+    return right, total
+
+
+@pytest.mark.ocr
+def test_scanned_status_notat_is_ocrd_and_read(ocr_result):
+    assert ocr_result.entry.status == "ok", ocr_result.entry.reason
+    assert ocr_result.used_ocr and ocr_result.entry.kind == "status"
+    assert "OCR" in ocr_result.entry.reason
+    assert any(f.code == "ocr_used" and f.severity == "info" for f in ocr_result.document.findings)
+
+
+@pytest.mark.ocr
+def test_scanned_status_notat_fields_are_at_least_97_percent_right(ocr_result):
+    right, total = field_accuracy(ocr_result.document)
+    print(f"scanned status notat: {right}/{total} fields right ({right / total:.1%})")
+    assert right / total >= 0.97, f"{right}/{total} = {right / total:.1%}"
