@@ -13,6 +13,7 @@ from pipeline.extract.classify import classify_pages
 from pipeline.extract.pdf import read_pages
 from tests.fixtures import other_docs
 from tests.fixtures.producers import concept_docx, concept_reportlab, concept_weasyprint
+from tests.fixtures.render import PRODUCERS
 
 
 def _kind(path: Path, pages: int = 3) -> str:
@@ -51,14 +52,10 @@ def test_small_status_notat_is_status():
     assert _kind(other_docs.status_table_pdf()) == "status"
 
 
-def test_status_notat_fixtures_are_status(tmp_path):
-    status_reportlab = pytest.importorskip("tests.fixtures.producers.status_reportlab")
-    status_2020 = pytest.importorskip("tests.fixtures.status_2020")
-    for variant in status_reportlab.VARIANTS:
-        path = status_reportlab.render(
-            status_2020.STATUS_2020, tmp_path / f"{variant}.pdf", variant=variant
-        )
-        assert _kind(path, pages=1) == "status", variant
+@pytest.mark.parametrize("producer,variant", PRODUCERS)
+def test_status_notat_is_status_from_its_first_page(producer, variant, status_pdf):
+    """Every status producer's render: the goal table header under *Tema 1:* on page 1."""
+    assert _kind(status_pdf(producer, "status_2020", variant), pages=1) == "status"
 
 
 def test_kind_does_not_depend_on_the_file_name(tmp_path):
