@@ -373,3 +373,16 @@ def test_item_number_glued_to_its_text_and_slash_break():
     assert [(r.item_no, r.text) for r in got] == [
         ("1", "Kurser for borgere med angst og/eller stress.")
     ]
+
+
+def test_gap_in_the_numbering_keeps_the_item_and_is_a_finding():
+    page = _area_page(_Page())
+    page.para("Det foreslås, at følgende indsatser og tilbud placeres i sundhedshuset", bold=True)
+    for no in ("1", "2", "4"):
+        page.para(f"{no}. Forslag nummer {no} om huset,", x0=71.0)
+        page.line("som fortsætter her.", x0=89.0)
+    parsed = parse_concept_notat(DOC, [page.layout()])
+    assert [(r.item_no, r.text) for r in parsed.initiatives] == [
+        (no, f"Forslag nummer {no} om huset, som fortsætter her.") for no in ("1", "2", "4")
+    ]
+    assert [f.code for f in parsed.findings] == ["item_number_gap"]

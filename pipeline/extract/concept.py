@@ -314,7 +314,12 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
                 state = "area"  # another section inside the area (Udfordringer og muligheder …)
                 i = nxt
                 continue
-        if state in ("area", "proposals") and _AREA_SECTION.match(text) and _alone(lines, i, body):
+        if (
+            state in ("area", "proposals")
+            and _AREA_SECTION.match(text)
+            and line.x0 <= margin + 3
+            and _alone(lines, i, body)
+        ):
             # The section heading set in plain type: a line of its own at the margin.
             close()
             if _PROPOSALS.match(text):
@@ -335,12 +340,22 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
         m_no = _ITEM_NO.match(first) or _ITEM_NO_GLUED.match(first)
         m_sub = _SUB_LETTER.match(first)
         left_of_indent = current is None or line.x0 < current.text_x0 - 2
-        if (
-            m_no
-            and len(words) > 1
-            and left_of_indent
-            and (int(m_no.group(1)) in (1, last_no_in_group + 1))
-        ):
+        number = int(m_no.group(1)) if m_no else 0
+        in_sequence = number in (1, last_no_in_group + 1)
+        # A number further on, printed where the last item's number stands: a gap in the list.
+        skipped = (
+            number > last_no_in_group + 1
+            and current is not None
+            and bool(current.item_no)
+            and abs(line.x0 - current.label_x0) < 2
+        )
+        if m_no and len(words) > 1 and left_of_indent and (in_sequence or skipped):
+            if skipped:
+                warn(
+                    "item_number_gap",
+                    f"Indsatsområde {area_no}: forslag {number} følger efter forslag "
+                    f"{last_no_in_group}; numre mangler i listen.",
+                )
             close()
             last_no_in_group = int(m_no.group(1))
             rest = words[1:]
@@ -353,7 +368,7 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
             and len(words) > 1
             and current is not None
             and current.item_no
-            and (_next_letter_ok(current, initiatives, m_sub.group(1)))
+            and _next_letter_ok(current, m_sub.group(1))
         ):
             item_no = current.item_no
             close()
@@ -362,9 +377,8 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
         elif first in _BULLET_SIGNS and len(words) > 1 and current is not None:
             current.parts.append(f"{BULLET} " + " ".join(w.text for w in words[1:]))
         elif current is not None and line.x0 >= current.text_x0 - 2 and current.item_no:
-            current.parts.append(
-                text
-            )  # continuation at the hanging indent (also after a page break)
+            # A continuation at the item's hanging indent (also the first line of a new page).
+            current.parts.append(text)
         elif line.x0 <= margin + 3 or (current is not None and not current.item_no):
             continues = (
                 current is not None
@@ -441,7 +455,7 @@ def _area_heading_size(lines: list[Line], body: float) -> float:
     return max(sizes) if sizes else body * 1.15
 
 
-def _next_letter_ok(current: _Open, done: list[Initiative], letter: str) -> bool:
+def _next_letter_ok(current: _Open, letter: str) -> bool:
     """A lettered sub-item follows its item (``a``) or the sub-item before it (``b`` after ``a``)."""
     if current.sub:
         return ord(letter) == ord(current.sub) + 1
