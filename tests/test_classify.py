@@ -34,6 +34,8 @@ def _kind(path: Path, pages: int = 3) -> str:
 )
 def test_concept_notat_is_concept(render):
     assert _kind(render()) == "concept"
+    # Page 1 holds only the introduction: the NOTAT label and the title heading decide.
+    assert _kind(render(), pages=1) == "concept"
 
 
 def test_minutes_naming_the_concept_are_unknown():

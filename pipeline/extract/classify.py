@@ -8,7 +8,8 @@ Words alone are weak evidence: minutes of a meeting or a letter may well mention
   *Tema N:* headings;
 - a *concept* notat has numbered area headings (bold, larger than the body text) together with
   its own section headings (*Udfordringer og muligheder…*, *Det foreslås, at…*) or its title
-  (*Koncept for …*) printed as a heading;
+  (*Koncept for …*) printed as a heading; or, when its introduction fills the pages read, the
+  title as a heading on a first page labelled *NOTAT*;
 - anything else is ``unknown``.
 """
 
@@ -93,6 +94,11 @@ def classify_pages(pages: Iterable[PageLayout]) -> DocumentKind:
     }
     titled = any(_CONCEPT_TITLE.match(text) and (bold or size > body) for text, size, bold in lines)
     if area_headings and (sections or titled):
+        return "concept"
+    # A long introduction may keep the areas beyond the pages read here: then the notat's own
+    # label (NOTAT) on its first page with the concept title as a heading is enough.
+    labelled = any(text == "NOTAT" for text, _, _ in _lines(pages[0]))
+    if titled and labelled:
         return "concept"
     if len(sections) == 2:
         return "concept"
