@@ -11,6 +11,14 @@ vertical gaps between lines. Page headers and footers (lines repeated at the pag
 *Side X af Y*), footnote markers (superscript digits, smaller than the body text) and the
 footnotes at the page bottom (under the short separator rule, or in a smaller type) are dropped
 before the structure is read, so they never leak into an initiative's text.
+
+Choices the contract leaves open, made here:
+- bullet points under an item stay in the item's text, each after a ``●`` (whatever sign the
+  page prints), so a reader still sees the list;
+- an unnumbered paragraph is an initiative (empty ``item_no``) only under a group heading that
+  has no numbered items; text between *Det foreslås …* and the first item is an introduction;
+- the closing section (*Organisatoriske og systemiske tiltag …*, an unnumbered main heading
+  after the areas) is not an area: nothing after it is read as an initiative.
 """
 
 from __future__ import annotations
