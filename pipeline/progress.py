@@ -28,8 +28,8 @@ class FileProgress:
 
             self._bar = tqdm(
                 total=total,
-                unit="fil",
-                desc="Indlæser",
+                unit="file",
+                desc="Reading",
                 file=sys.stderr,
                 dynamic_ncols=True,
                 leave=False,
@@ -41,7 +41,7 @@ class FileProgress:
         self.done += 1
         self.pages += pages
         if self._bar is not None:
-            self._bar.set_postfix_str(f"{self.pages} sider, {file}", refresh=False)
+            self._bar.set_postfix_str(f"{self.pages} pages, {file}", refresh=False)
             self._bar.update(1)
             return
         how = "cached" if cached else status

@@ -40,7 +40,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.cache import ExtractionCache, pipeline_version
-from pipeline.errors import ExtractError, PipelineError, RunLockedError, UsageError
+from pipeline.errors import ExtractError, PipelineError, RunLockedError, UsageError, WriteError
 from pipeline.extract import extract_pdf, sha256_of
 from pipeline.model import ExtractedDocument, IngestEntry
 from pipeline.progress import FileProgress, RunSummary
@@ -112,7 +112,10 @@ def run_report(input_dir: Path, output_dir: Path, *, workers: int | None = None)
         raise UsageError("the output folder must not be the input folder")
     workers = workers or os.cpu_count() or 1
     started = time.perf_counter()
-    output_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise WriteError(f"cannot create the output folder {output_dir}: {e.strerror or e}") from e
     with _output_lock(output_dir):
         _clear_leftovers(output_dir)
         summary = RunSummary(input_dir, output_dir)
@@ -133,13 +136,15 @@ def run_report(input_dir: Path, output_dir: Path, *, workers: int | None = None)
         if not usable:
             raise PipelineError(_nothing_usable(input_dir, entries))
         staging = output_dir / f"{STAGING_PREFIX}{os.getpid()}"
-        staging.mkdir()
         try:
+            staging.mkdir()
             reports = _build_outputs(docs, entries, input_dir, staging, summary)
             _pause_for_tests(staging)
             (output_dir / LAST_RUN_FILE).unlink(missing_ok=True)
             _publish(staging, output_dir, reports, summary)
             _remember_run(output_dir, fingerprint, summary)
+        except OSError as e:  # disk full, permissions: the previous output stays as it was
+            raise WriteError(f"cannot write the results into {output_dir}: {e}") from e
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     summary.log()

@@ -500,3 +500,31 @@ def test_report_on_rendered_notats(status_pdf, tmp_path, capsys):
     periods = {r[0] for r in con.execute("SELECT DISTINCT period FROM goal_statements")}
     con.close()
     assert periods == {"2020-05-28", "2021-06-03"}
+
+
+# --------------------------------------------------------------------------- progress and summary
+
+
+def test_progress_bar_counts_files_and_pages(capsys):
+    from pipeline.progress import FileProgress
+
+    with FileProgress(2, bar=True) as progress:
+        progress.file_done("a.pdf", pages=12, status="ok", cached=False)
+        progress.file_done("b.pdf", pages=3, status="skipped", cached=True, reason="b.pdf: x")
+    assert (progress.done, progress.pages) == (2, 15)
+    err = capsys.readouterr().err
+    assert "Reading" in err and "\n" not in err.strip("\n")  # one bar line, redrawn in place
+
+
+def test_summary_names_documents_skipped_files_findings_and_reports(fakes, folders, caplog):
+    inp, out = folders
+    notat(inp, "status.pdf")
+    notat(inp, "koncept.pdf", kind="concept", date="2021-01-01")
+    (inp / "notes.docx").write_bytes(b"PK\x03\x04")
+    caplog.set_level("INFO", logger="pipeline")
+    run.run_report(inp, out)
+    text = caplog.text
+    assert "Documents read: 1 concept, 1 status" in text
+    assert "notes.docx: skipped, not a PDF (a .docx file)" in text
+    assert "Findings: none" in text
+    assert f"Report: {out / 'statusrapport_2020-05-28.pdf'}" in text
