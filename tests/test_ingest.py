@@ -24,8 +24,6 @@ from tests.fixtures.bad_inputs import (
     runaway_text_pdf,
 )
 
-CACHE = Path(__file__).resolve().parents[1] / ".cache" / "ingest"
-
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -311,14 +309,9 @@ def ingest_ocr_missing() -> str | None:
 
 @pytest.fixture(scope="session")
 def status_notat_pdf() -> Path:
-    from tests.fixtures.producers import status_reportlab
-    from tests.fixtures.status_2020 import STATUS_2020
+    from tests.fixtures.render import fixture_pdf
 
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / "status_2020_reportlab.pdf"
-    if not path.exists():
-        status_reportlab.render(STATUS_2020, path)
-    return path
+    return fixture_pdf("reportlab", "status_2020")
 
 
 def test_damaged_status_notat_is_repaired_and_read_like_the_original(status_notat_pdf, tmp_path):
