@@ -45,11 +45,17 @@ def run_ocr(source: Path, target: Path, *, timeout: float) -> None:
     ocrmypdf keeps its work files (``-k``) in a folder of our own: from its deskewed page images
     and tesseract's hOCR, ``scan_layers`` builds the PDF extraction reads. Raises OcrError.
     """
-    from pipeline.ingest.scan_layers import build_ocr_pdf
+    from pipeline.ingest.scan_layers import build_ocr_pdf, clean_scan
 
     work = target.parent / "ocrmypdf-work"
     work.mkdir(exist_ok=True)
     ocrmypdf_out = target.parent / "ocrmypdf-out.pdf"
+    cleaned = target.parent / "cleaned.pdf"
+    try:
+        if clean_scan(source, cleaned):
+            source = cleaned
+    except (OSError, ValueError, RuntimeError):
+        pass  # OCR the scan as it is: dust costs accuracy, not the file
     # OMP_THREAD_LIMIT: several files may be OCR'd at once; TMPDIR: where -k leaves the pages.
     env = dict(os.environ, OMP_THREAD_LIMIT="1", TMPDIR=str(work))
     command = [
