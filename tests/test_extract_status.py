@@ -461,11 +461,12 @@ def test_row_split_between_wordings_and_repeated_header(tmp_path):
     many = tuple((f"Formulering nummer {i} af målet", "2") for i in range(1, 60))
     rows = (goal_row("a", ("Motionsvejledning", "1")), goal_row("b", *many, remark="Kort."))
     doc = notat(_simple_theme(1, *rows))
-    path = render_notat(tmp_path / "n.pdf", doc, filler=200)
-    parsed = extract(path)
-    assert_matches(parsed, doc)
-    assert parsed.goal_rows[1].page_first < parsed.goal_rows[1].page_last
-    assert "Gennemført" in _pdftotext(path, parsed.goal_rows[1].page_last)  # header repeated
+    for ruled in (True, False):
+        path = render_notat(tmp_path / f"n{ruled}.pdf", doc, ruled=ruled, filler=200)
+        parsed = extract(path)
+        assert_matches(parsed, doc)
+        assert parsed.goal_rows[1].page_first < parsed.goal_rows[1].page_last
+        assert "Gennemført" in _pdftotext(path, parsed.goal_rows[1].page_last)  # header repeated
 
 
 def test_split_wordings_paragraphs_and_tags():

@@ -170,7 +170,6 @@ class _StatusParser:
         self.ruled = False
         self.open_row: _RowBlock | None = None
         self.region: list[Line] = []  # table lines of the current page not yet cut into rows
-        self.region_top = 0.0
         self.margin_keys: set[tuple[str, int]] = set()
         self.pre_lines: list[Line] = []
 
@@ -184,7 +183,6 @@ class _StatusParser:
                 self.date = found.isoformat()
         lines = self._body_lines(page)
         self.region = []
-        self.region_top = 0.0
         i = 0
         while i < len(lines):
             line = lines[i]
@@ -320,7 +318,6 @@ class _StatusParser:
             self.ruled = cols.ruled_right or len(below) >= 2
         self.cols = cols
         self.region = []
-        self.region_top = bottom
 
     def _close_theme(self, page: PageLayout | None, totals: Line | None) -> None:
         if self.state not in ("table", "heading"):
@@ -378,7 +375,7 @@ class _StatusParser:
             return
         blocks = self._row_blocks(page, placed)
         for k, block in enumerate(blocks):
-            self._add_block(block, page_start=(k == 0), page=page.number)
+            self._add_block(block, page_start=(k == 0))
 
     @staticmethod
     def _table_words(lines: list[Line], cols: Columns) -> list[tuple[int, Word]]:
@@ -509,7 +506,7 @@ class _StatusParser:
             return not fresh_goal
         return False
 
-    def _add_block(self, block: _RowBlock, page_start: bool, page: int) -> None:
+    def _add_block(self, block: _RowBlock, page_start: bool) -> None:
         if self.open_row is not None and self._continues(self.open_row, block, page_start):
             self.open_row.extend(block)
             return
