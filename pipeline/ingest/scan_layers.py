@@ -151,26 +151,48 @@ def _despeckle(ink: np.ndarray) -> np.ndarray:
     return ink & (neighbours >= 3)
 
 
-def _cells(horizontal, vertical) -> list[tuple[int, int, int, int]]:
-    """Table cells framed by rules on all four sides: (x0, x1, y0, y1) in pixels."""
-    xs = sorted(vertical, key=lambda r: r[0])
-    ys = sorted(horizontal, key=lambda r: r[0])
-    cells = []
-    for (ya, ha0, ha1), (yb, hb0, hb1) in itertools.pairwise(ys):
-        if yb - ya < 15:
+def _narrow_columns(vertical, dpi: float) -> list[tuple[int, int, int, int]]:
+    """Stretches between two vertical rules as narrow as a status column: (x0, x1, y0, y1)."""
+    bands = []
+    for (xa, sa, ea), (xb, sb, eb) in itertools.combinations(sorted(vertical), 2):
+        top, bottom = max(sa, sb), min(ea, eb)
+        if 0.3 * dpi <= xb - xa <= 1.3 * dpi and bottom - top >= 0.2 * dpi:
+            bands.append((round(xa), round(xb), int(top), int(bottom)))
+    return bands
+
+
+def _blobs(ink: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
+    """Letter-sized X-shaped marks in a column strip: (top, bottom, left, right) in the strip."""
+    ink = ink.copy()
+    ink[ink.sum(axis=1) > 0.6 * ink.shape[1]] = False  # horizontal rules crossing the strip
+    rows = np.nonzero(ink.any(axis=1))[0]
+    found = []
+    if rows.size == 0:
+        return found
+    runs, start, prev = [], rows[0], rows[0]
+    for r in rows[1:]:
+        if r - prev > 3:
+            runs.append((start, prev + 1))
+            start = r
+        prev = r
+    runs.append((start, prev + 1))
+    lo, hi = 0.05 * dpi, 0.3 * dpi
+    for top, bottom in runs:
+        if not lo <= bottom - top <= hi:
             continue
-        ymid = (ya + yb) / 2
-        columns = sorted({round(x) for x, s, e in xs if s <= ymid <= e and ha0 - 5 <= x <= ha1 + 5})
-        for xa, xb in itertools.pairwise(columns):
-            if xb - xa >= 15 and hb0 - 5 <= xa and xb <= hb1 + 5:
-                cells.append((xa, xb, round(ya), round(yb)))
-    return cells
+        cols = np.nonzero(ink[top:bottom].any(axis=0))[0]
+        left, right = int(cols.min()), int(cols.max()) + 1
+        if not lo <= right - left <= hi:
+            continue
+        if _is_cross(ink[top:bottom, left:right]):
+            found.append((int(top), int(bottom), left, right))
+    return found
 
 
 def add_marks(words: list[OcrWord], gray: np.ndarray, dpi: float) -> list[OcrWord]:
-    """Tesseract often misses a lone "X" in a table cell, or reads it as "Xx" or "K". A framed
-    cell whose only ink is one X-shaped mark of letter size gets the word "X"."""
-    horizontal, vertical = _page_rules(gray, dpi)
+    """Tesseract often misses a lone "X" in a table cell, or reads it as "Xx" or "K". An
+    X-shaped mark of letter size in a column as narrow as a status column gets the word "X"."""
+    _, vertical = _page_rules(gray, dpi)
     ink = gray < _INK
     # A ruling line read as a letter: "|" (or "l", "I", "!") standing on a vertical rule.
     rule_xs = [x for x, _, _ in vertical]
@@ -178,23 +200,18 @@ def add_marks(words: list[OcrWord], gray: np.ndarray, dpi: float) -> list[OcrWor
         w for w in words
         if not (set(w.text) <= _RULE_LIKE and any(w.x0 - 6 <= x <= w.x1 + 6 for x in rule_xs))
     ]  # fmt: skip
-    for x0, x1, y0, y1 in _cells(horizontal, vertical):
-        inside = [w for w in result if x0 < (w.x0 + w.x1) / 2 < x1 and y0 < w.baseline - 3 < y1]
-        if any(w.text.lower() not in _MARK_LIKE and not _is_dust(w.text) for w in inside):
-            continue
-        box = _despeckle(ink[y0 + 5 : y1 - 4, x0 + 5 : x1 - 4])
-        if box.sum() < 20:
-            continue
-        rows, cols = np.nonzero(box)
-        top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
-        h, w = bottom - top, right - left
-        if not (0.05 * dpi <= h <= 0.3 * dpi and 0.05 * dpi <= w <= 0.3 * dpi):
-            continue
-        if not _is_cross(box[top:bottom, left:right]):
-            continue
-        result = [w for w in result if w not in inside]
-        gx, gy = x0 + 5 + left, y0 + 5 + bottom
-        result.append(OcrWord("X", float(gx), float(gx + w), float(gy), float(h) * 1.3))
+    for x0, x1, y0, y1 in _narrow_columns(vertical, dpi):
+        for top, bottom, left, right in _blobs(_despeckle(ink[y0:y1, x0 + 5 : x1 - 4]), dpi):
+            bx0, bx1, by0, by1 = x0 + 5 + left, x0 + 5 + right, y0 + top, y0 + bottom
+            inside = [
+                w for w in result
+                if w.x0 - 4 < bx1 and w.x1 + 4 > bx0 and by0 - 4 < w.baseline < by1 + w.size_px
+            ]  # fmt: skip
+            if any(w.text.lower() not in _MARK_LIKE and not _is_dust(w.text) for w in inside):
+                continue
+            result = [w for w in result if w not in inside]
+            h = by1 - by0
+            result.append(OcrWord("X", float(bx0), float(bx1), float(by1), float(h) * 1.3))
     return result
 
 
