@@ -403,9 +403,8 @@ def test_scanned_status_notat_is_ocrd_and_read(ocr_result):
 
 
 # Measured on the 200 dpi scan with 0.2 % speckle (tests/fixtures/producers/scan.py) with the
-# dust filter, hOCR text layer, restored rules and framed-cell X search: 97.3 % of fields right.
-# What is left: a few X marks neither tesseract nor the cell search finds, and OCR slips
-# ("jf. 8" for "jf. §").
+# dust filter, hOCR text layer, restored rules and column-strip X search: 97.6 % of fields right.
+# What is left: OCR slips in long texts ("jf. 8" for "jf. §", "måigrupper") and a few totals.
 
 
 @pytest.mark.ocr
