@@ -30,13 +30,16 @@ def _parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("report", help="extract, reconcile and write the reports for a folder")
     rp.add_argument("--input", required=True, type=Path, metavar="DIR")
     rp.add_argument("--output", required=True, type=Path, metavar="DIR")
-    rp.add_argument("--workers", type=int, default=None, metavar="N",
-                    help="extraction worker processes (default: number of cores)")
+    rp.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="extraction worker processes (default: number of cores)",
+    )
     for sp in (ex, rp):
         sp.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     return p
-
-
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,8 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # a bug: still no traceback for the user, but keep it for us
         if os.environ.get("PIPELINE_DEBUG"):
             raise
-        print(f"internal error: {e.__class__.__name__}: {e} (set PIPELINE_DEBUG=1 for details)",
-              file=sys.stderr)
+        print(
+            f"internal error: {e.__class__.__name__}: {e} (set PIPELINE_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
         return 70
 
 

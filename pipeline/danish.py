@@ -8,8 +8,18 @@ import re
 from pipeline.text import normalize_text
 
 MONTHS = (
-    "januar", "februar", "marts", "april", "maj", "juni",
-    "juli", "august", "september", "oktober", "november", "december",
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
 )
 _MONTH_NO = {name: i + 1 for i, name in enumerate(MONTHS)}
 # Short forms seen in notats ("28. maj 2020", "3. jun. 2021", "28.05.2020").
@@ -19,7 +29,11 @@ _DATE_WORDS = re.compile(r"(\d{1,2})\.\s*([A-Za-zæøåÆØÅ]+)\.?\s+(\d{4})")
 _DATE_DIGITS = re.compile(r"(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})")
 _DATO = re.compile(r"Dato\s*:\s*(.+)", re.IGNORECASE)
 
-STATUS_LABELS = {"started": "Gennemført/igangsat", "not_started": "Ikke igangsat", "": "Ikke angivet"}
+STATUS_LABELS = {
+    "started": "Gennemført/igangsat",
+    "not_started": "Ikke igangsat",
+    "": "Ikke angivet",
+}
 
 
 def parse_danish_date(text: str) -> dt.date | None:

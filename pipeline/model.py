@@ -152,7 +152,9 @@ class Link:
     right_row_no: int
     right_stmt_no: int
     decision: Literal["linked", "refused"]
-    rule: str  # which rule decided: same_row, same_wording, fuzzy, across_periods, reworded, override
+    rule: (
+        str  # which rule decided: same_row, same_wording, fuzzy, across_periods, reworded, override
+    )
     score_token: float
     score_char: float
     evidence: str  # a plain sentence a person can audit
@@ -185,7 +187,9 @@ class GoalPeriodStatus:
     remark: str
 
 
-ChangeKind = Literal["status_changed", "new_goal", "goal_gone", "wording_changed", "reworded_as_proposed"]
+ChangeKind = Literal[
+    "status_changed", "new_goal", "goal_gone", "wording_changed", "reworded_as_proposed"
+]
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,25 @@ from schemas import validate_table
 COLUMNS: dict[str, list[str]] = {
     "documents": ["doc_id", "file", "sha256", "kind", "title", "date", "pages"],
     "goal_rows": [
-        "doc_id", "theme_no", "theme_title", "row_no", "status", "remark", "proposal",
-        "proposed_text", "page_first", "page_last",
+        "doc_id",
+        "theme_no",
+        "theme_title",
+        "row_no",
+        "status",
+        "remark",
+        "proposal",
+        "proposed_text",
+        "page_first",
+        "page_last",
     ],
     "goal_statements": ["doc_id", "theme_no", "row_no", "stmt_no", "text", "bilag", "goal_id"],
     "theme_totals": [
-        "doc_id", "theme_no", "reported_started", "reported_not_started",
-        "counted_started", "counted_not_started",
+        "doc_id",
+        "theme_no",
+        "reported_started",
+        "reported_not_started",
+        "counted_started",
+        "counted_not_started",
     ],
     "initiatives": ["doc_id", "area_no", "area_title", "group_title", "item_no", "sub", "text"],
     "findings": ["doc_id", "theme_no", "row_no", "severity", "code", "message"],
@@ -33,7 +45,12 @@ COLUMNS: dict[str, list[str]] = {
 }
 
 EXTRACT_TABLES = (
-    "documents", "goal_rows", "goal_statements", "theme_totals", "initiatives", "findings",
+    "documents",
+    "goal_rows",
+    "goal_statements",
+    "theme_totals",
+    "initiatives",
+    "findings",
 )
 
 
@@ -53,15 +70,19 @@ def extraction_frames(docs: Iterable[ExtractedDocument]) -> dict[str, pd.DataFra
         "initiatives": [i for d in docs for i in d.initiatives],
         "findings": [f for d in docs for f in d.findings],
     }
-    return {name: validate_table(name, _records(items, COLUMNS[name]))
-            for name, items in sources.items()}
+    return {
+        name: validate_table(name, _records(items, COLUMNS[name]))
+        for name, items in sources.items()
+    }
 
 
 def ingest_frame(entries: Iterable[IngestEntry]) -> pd.DataFrame:
     return validate_table("ingest_log", _records(entries, COLUMNS["ingest_log"]))
 
 
-def frame_from_dataclasses(items: Iterable[object], columns: list[str] | None = None) -> pd.DataFrame:
+def frame_from_dataclasses(
+    items: Iterable[object], columns: list[str] | None = None
+) -> pd.DataFrame:
     """A frame from any list of dataclass instances (for tables without a contract schema)."""
     items = list(items)
     if columns is None:

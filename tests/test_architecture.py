@@ -36,7 +36,8 @@ def _modules() -> dict[str, set[str]]:
 )
 def test_only_one_module_imports_each_document_library(library, allowed):
     importers = {
-        mod for mod, names in _modules().items()
+        mod
+        for mod, names in _modules().items()
         if any(n == library or n.startswith(library + ".") for n in names)
     }
     assert importers <= allowed, f"{library} imported outside {allowed}: {importers - allowed}"
@@ -50,7 +51,12 @@ def test_stages_do_not_import_their_siblings():
             continue
         for name in names:
             parts = name.split(".")
-            if parts[0] == "pipeline" and len(parts) > 1 and parts[1] in STAGES and parts[1] != stage:
+            if (
+                parts[0] == "pipeline"
+                and len(parts) > 1
+                and parts[1] in STAGES
+                and parts[1] != stage
+            ):
                 offenders.append(f"{mod} imports {name}")
     # The ingest stage runs extraction in a child process: that one edge is its purpose.
     offenders = [o for o in offenders if not o.startswith("ingest/") or "pipeline.extract" not in o]

@@ -45,8 +45,12 @@ def extract_pdf(path: Path, *, sha256: str | None = None) -> ExtractedDocument:
     if kind == "status":
         parsed = parse_status_notat(doc_id, all_pages)
         doc = Document(doc_id, path.name, sha, kind, parsed.title, parsed.date, parsed.pages)
-        return ExtractedDocument(doc, goal_rows=parsed.goal_rows,
-                                 theme_totals=parsed.theme_totals, findings=parsed.findings)
+        return ExtractedDocument(
+            doc,
+            goal_rows=parsed.goal_rows,
+            theme_totals=parsed.theme_totals,
+            findings=parsed.findings,
+        )
     if kind == "concept":
         parsed = parse_concept_notat(doc_id, all_pages)
         doc = Document(doc_id, path.name, sha, kind, parsed.title, parsed.date, parsed.pages)
