@@ -19,7 +19,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from pipeline.extract.pdf import PageLayout, Word
+from pipeline.extract.layout import styled_lines
+from pipeline.extract.pdf import PageLayout
 from pipeline.model import DocumentKind
 
 __all__ = ["classify_pages"]
@@ -36,21 +37,7 @@ _MAX_HEADER_WORDS = 16  # a few short cells (and a heading above), not lines of 
 
 def _lines(page: PageLayout) -> list[tuple[str, float, bool]]:
     """(text, dominant size, bold) per printed line."""
-    rows: list[list[Word]] = []
-    for w in sorted(page.words, key=lambda w: (w.bottom, w.x0)):
-        if rows and abs(rows[-1][-1].bottom - w.bottom) <= max(2.0, w.size * 0.3):
-            rows[-1].append(w)
-        else:
-            rows.append([w])
-    out = []
-    for ws in rows:
-        ws.sort(key=lambda w: w.x0)
-        weight: Counter[tuple[float, bool]] = Counter()
-        for w in ws:
-            weight[(w.size, w.bold)] += len(w.text)
-        (size, bold), _ = weight.most_common(1)[0]
-        out.append((" ".join(w.text for w in ws), size, bold))
-    return out
+    return [(ln.text, ln.size, ln.bold) for ln in styled_lines(page.words, page.number)]
 
 
 def _has_goal_table_header(page: PageLayout) -> bool:

@@ -29,6 +29,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pipeline.danish import find_dato
+from pipeline.extract.layout import StyledLine as Line
+from pipeline.extract.layout import styled_lines
 from pipeline.extract.pdf import PageLayout, Word
 from pipeline.model import Finding, Initiative
 from pipeline.text import normalize_text
@@ -59,32 +61,6 @@ class ConceptParse:
     findings: list[Finding] = field(default_factory=list)
 
 
-@dataclass
-class Line:
-    """One printed text line: its words left to right, with the style most of its letters have."""
-
-    page: int
-    words: list[Word]
-    size: float
-    bold: bool
-
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
-
-    @property
-    def x0(self) -> float:
-        return self.words[0].x0
-
-    @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
-
-
 # --------------------------------------------------------------------------- page cleaning
 
 
@@ -109,25 +85,6 @@ def _is_footnote_marker(word: Word, words: Sequence[Word], body: float) -> bool:
         for w in words
         if abs(w.x1 - word.x0) < 3 * body or abs(word.x1 - w.x0) < 3 * body
     )
-
-
-def _group_lines(words: Iterable[Word], page: int) -> list[Line]:
-    lines: list[list[Word]] = []
-    for w in sorted(words, key=lambda w: (w.bottom, w.x0)):
-        if lines and abs(lines[-1][-1].bottom - w.bottom) <= max(2.0, w.size * 0.3):
-            lines[-1].append(w)
-        else:
-            lines.append([w])
-    out = []
-    for ws in lines:
-        ws.sort(key=lambda w: w.x0)
-        weight = Counter()
-        for w in ws:
-            weight[(w.size, w.bold)] += len(w.text)
-        (size, bold), _ = weight.most_common(1)[0]
-        out.append(Line(page, ws, size, bold))
-    out.sort(key=lambda ln: (ln.top, ln.x0))
-    return out
 
 
 def _footnote_rule_top(page: PageLayout, lines: list[Line], body: float) -> float | None:
@@ -162,7 +119,7 @@ def body_lines(pages: Sequence[PageLayout]) -> tuple[list[Line], float]:
     per_page: list[list[Line]] = []
     for page in pages:
         words = [w for w in page.words if not _is_footnote_marker(w, page.words, body)]
-        lines = _group_lines(words, page.number)
+        lines = styled_lines(words, page.number)
         rule_top = _footnote_rule_top(page, lines, body)
         if rule_top is not None:
             lines = [ln for ln in lines if ln.bottom <= rule_top + 1]
@@ -471,7 +428,7 @@ def _next_letter_ok(current: _Open, letter: str) -> bool:
 
 
 def _find_title(page: PageLayout) -> str:
-    lines = _group_lines(page.words, page.number)
+    lines = styled_lines(page.words, page.number)
     for ln in lines:
         if _TITLE.match(ln.text):
             return normalize_text(ln.text)

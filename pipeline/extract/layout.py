@@ -9,10 +9,58 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pipeline.extract.pdf import Rule, Word
+
+
+@dataclass
+class StyledLine:
+    """One printed text line: its words left to right, with the style most of its letters have."""
+
+    page: int
+    words: list[Word]
+    size: float
+    bold: bool
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+
+def styled_lines(words: Iterable[Word], page: int) -> list[StyledLine]:
+    """Group words into printed lines by their baselines, top to bottom, each with its style."""
+    rows: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.bottom, w.x0)):
+        if rows and abs(rows[-1][-1].bottom - w.bottom) <= max(2.0, w.size * 0.3):
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    out = []
+    for ws in rows:
+        ws.sort(key=lambda w: w.x0)
+        weight: Counter[tuple[float, bool]] = Counter()
+        for w in ws:
+            weight[(w.size, w.bold)] += len(w.text)
+        (size, bold), _ = weight.most_common(1)[0]
+        out.append(StyledLine(page, ws, size, bold))
+    out.sort(key=lambda ln: (ln.top, ln.x0))
+    return out
+
 
 # The four columns of a goal table, left to right.
 GOAL, STARTED, NOT_STARTED, REMARK = 0, 1, 2, 3
