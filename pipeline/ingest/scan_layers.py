@@ -78,6 +78,9 @@ class OcrWord:
 _BBOX = re.compile(r"bbox (\d+) (\d+) (\d+) (\d+)")
 _BASELINE = re.compile(r"baseline (-?[\d.]+) (-?[\d.]+)")
 _X_SIZE = re.compile(r"x_size ([\d.]+)")
+# The status column heading "Gennemført/" (completed/started): in thin fonts OCR reads its slash
+# as "!", "|" or "l", and extraction finds the status columns by that heading.
+_HEADING_SLASH = re.compile(r"^(Gennemf[øo]rt)[!|lI1]$", re.IGNORECASE)
 _SCAN_RES = re.compile(r"scan_res (\d+)")
 
 
@@ -108,6 +111,7 @@ def read_hocr(path: Path) -> tuple[list[OcrWord], float]:
                 continue
             x0, _, x1, _ = (int(v) for v in wbox.groups())
             baseline = ly1 + offset + slope * ((x0 + x1) / 2 - lx0)
+            text = _HEADING_SLASH.sub(r"\1/", text)
             words.append(OcrWord(text, float(x0), float(x1), baseline, x_size))
     return words, dpi
 
