@@ -112,6 +112,31 @@ INGEST_STATUS_LABELS = {
     "failed": "Fejlet",
 }
 
+# Danish wording of why an input file was not read, by IngestEntry.cause; the plain-English reason
+# with its technical detail stays in ingest_log.csv.
+INGEST_CAUSE_TEXTS = {
+    "duplicate": "Samme fil som en anden i mappen (identisk indhold); kun den ene er læst.",
+    "empty": "Filen er tom.",
+    "not_pdf": "Filen er ikke en PDF.",
+    "office_document": "Filen er et Word- eller Office-dokument med endelsen .pdf; gem den som PDF.",
+    "password": "PDF'en er beskyttet med adgangskode og kan ikke åbnes.",
+    "no_pages": "PDF'en har ingen sider.",
+    "too_many_pages": "PDF'en har flere sider end grænsen tillader.",
+    "bomb": "PDF'en indeholder data, der pakker sig ud til en urimelig størrelse; den er ikke læst.",
+    "no_text": "PDF'en har hverken tekst eller billeder.",
+    "ocr_unavailable": "Skannet PDF uden tekst; tekstgenkendelse (tesseract med dansk) er ikke "
+    "installeret.",
+    "ocr_disabled": "Skannet PDF uden tekst; tekstgenkendelse er slået fra.",
+    "ocr_failed": "Skannet PDF; tekstgenkendelsen mislykkedes.",
+    "not_a_notat": "Ikke et statusnotat eller et koncept-notat.",
+    "damaged": "PDF'en er beskadiget og kunne ikke repareres.",
+    "memory": "Læsningen brugte mere hukommelse end tilladt og blev stoppet.",
+    "timeout": "Læsningen tog længere tid end tilladt og blev stoppet.",
+    "cpu_time": "Læsningen brugte mere regnetid end tilladt og blev stoppet.",
+    "crashed": "Læsningen af filen fejlede uventet.",
+    "unreadable": "Filen kunne ikke læses.",
+}
+
 # Danish wording of the validation findings, by finding code; unknown codes keep their message.
 FINDING_TEXTS = {
     "total_mismatch": "Den trykte I alt-række stemmer ikke med antallet af X.",

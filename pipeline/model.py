@@ -134,6 +134,7 @@ class IngestEntry:
     status: IngestStatus
     kind: DocumentKind | Literal[""]
     reason: str  # plain words; empty only for status "ok"
+    cause: str = ""  # a stable code for the reason ("password", "duplicate", …), "" when ok
 
 
 # --------------------------------------------------------------------------- transform output

@@ -313,11 +313,16 @@ def _ingest_folder(
     for f in files:
         if not f.sha256:
             entries[f.path] = IngestEntry(
-                f.path.name, "", "skipped", "", f"{f.path.name}: the file cannot be read"
+                f.path.name,
+                "",
+                "skipped",
+                "",
+                f"{f.path.name}: the file cannot be read",
+                "unreadable",
             )
         elif not f.is_pdf:
             entries[f.path] = IngestEntry(
-                f.path.name, f.sha256, "skipped", "", _not_pdf_reason(f.path)
+                f.path.name, f.sha256, "skipped", "", _not_pdf_reason(f.path), "not_pdf"
             )
         elif f.sha256 in first_of:
             entries[f.path] = IngestEntry(
@@ -326,6 +331,7 @@ def _ingest_folder(
                 "duplicate",
                 "",
                 f"{f.path.name}: same bytes as {first_of[f.sha256].name}",
+                "duplicate",
             )
         else:
             first_of[f.sha256] = f.path
@@ -403,7 +409,7 @@ def _ingest_one(f: InputFile):
     except Exception as e:
         log.error("%s: ingest failed: %s: %s", f.path.name, e.__class__.__name__, e)
         reason = f"{f.path.name}: internal error while reading it ({e.__class__.__name__}: {e})"
-        entry = IngestEntry(f.path.name, f.sha256, "failed", "", reason)
+        entry = IngestEntry(f.path.name, f.sha256, "failed", "", reason, "crashed")
         return _FailedIngest(entry)
 
 

@@ -41,7 +41,7 @@ COLUMNS: dict[str, list[str]] = {
     ],
     "initiatives": ["doc_id", "area_no", "area_title", "group_title", "item_no", "sub", "text"],
     "findings": ["doc_id", "theme_no", "row_no", "severity", "code", "message"],
-    "ingest_log": ["file", "sha256", "status", "kind", "reason"],
+    "ingest_log": ["file", "sha256", "status", "kind", "reason", "cause"],
 }
 
 EXTRACT_TABLES = (

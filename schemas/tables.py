@@ -116,6 +116,7 @@ class IngestLog(pa.DataFrameModel):
     status: Series[str] = pa.Field(isin=["ok", "duplicate", "skipped", "failed"])
     kind: Series[str] = pa.Field(isin=["status", "concept", "unknown", ""])
     reason: Series[str]
+    cause: Series[str] = pa.Field(str_matches=r"^[a-z_]*$")
 
     class Config:
         strict = False

@@ -548,3 +548,32 @@ def test_output_file_names_are_sanitized(model):
 def test_report_model_date_is_a_date(model):
     report, form = model
     assert isinstance(report.period, dt.date) and form.based_on_period == report.period
+
+
+def test_every_ingest_cause_is_worded_in_danish_for_the_kontrol_section():
+    """A council member reads why a file was skipped in Danish; the CSV keeps the English detail."""
+    import typing
+
+    from pipeline.danish import INGEST_CAUSE_TEXTS
+    from pipeline.ingest.outcome import Cause
+
+    causes = {c for c in typing.get_args(Cause) if c} | {"duplicate", "not_pdf", "crashed"}
+    assert causes <= set(INGEST_CAUSE_TEXTS), causes - set(INGEST_CAUSE_TEXTS)
+
+
+def test_skipped_files_reach_the_report_with_their_danish_reason():
+    from pipeline.model import IngestEntry
+    from pipeline.transform import reconcile
+    from tests.fixtures.to_model import extracted_document
+
+    doc = extracted_document(STATUS_2020, doc_id="d2020")
+    log = [
+        IngestEntry("status.pdf", "0" * 64, "ok", "status", ""),
+        IngestEntry(
+            "hemmelig.pdf", "1" * 64, "skipped", "", "hemmelig.pdf: password protected", "password"
+        ),
+    ]
+    report, _ = build_report(reconcile([doc]), log)
+    (skipped,) = report.skipped_files
+    assert skipped.file == "hemmelig.pdf"
+    assert skipped.reason == "PDF'en er beskyttet med adgangskode og kan ikke åbnes."

@@ -112,7 +112,7 @@ def ingest_file(
 
     def result(status, kind, cause: Cause, why: str) -> IngestResult:
         return IngestResult(
-            IngestEntry(name, sha256, status, kind, f"{name}: {why}"), None, cause=cause
+            IngestEntry(name, sha256, status, kind, f"{name}: {why}", cause), None, cause=cause
         )
 
     rejected = _sniff(path)
@@ -154,6 +154,6 @@ def ingest_file(
             cause, why = _crash_reason(proc.returncode, stderr, limits)
             return result("failed", "", cause, why)
 
-    entry = IngestEntry(name, sha256, outcome.status, outcome.kind, outcome.reason)
+    entry = IngestEntry(name, sha256, outcome.status, outcome.kind, outcome.reason, outcome.cause)
     document = outcome.document if outcome.status == "ok" else None
     return IngestResult(entry, document, outcome.used_ocr, outcome.cause, outcome.repaired)

@@ -15,6 +15,7 @@ from pipeline.danish import (
     BILAG_INTRO,
     FINDING_TEXTS,
     FORM_INTRO,
+    INGEST_CAUSE_TEXTS,
     REPORT_SUBTITLE,
     STATUS_LABELS,
     format_count_change,
@@ -74,7 +75,9 @@ def build_report(
         reconciliation=_reconciliation(latest, reconciled.links, reconciled.documents),
         findings=_findings(reconciled.documents),
         skipped_files=tuple(
-            ReportSkippedFile(e.file, e.status, e.reason or STATUS_LABELS[""])
+            ReportSkippedFile(
+                e.file, e.status, INGEST_CAUSE_TEXTS.get(e.cause) or e.reason or STATUS_LABELS[""]
+            )
             for e in ingest_log
             if e.status != "ok"
         ),
