@@ -454,7 +454,9 @@ def _build_outputs(
         summary.findings[severity] += 1
     tables = staging / TABLES_DIR
     for name, frame in frames.items():
-        write_csv(frame, tables / f"{name}.csv")
+        # The report's tables are opened in Excel by people: a cell may not start a formula.
+        # (`extract` writes the text exactly as printed, for scripts.)
+        write_csv(frame, tables / f"{name}.csv", formula_safe=True)
     with _side_process(sum(len(f) for f in frames.values())) as side:
         # the workbook (openpyxl, pure Python and slow on big tables) is written beside the rest
         workbook = side.submit(_write_workbook, frames, staging / WORKBOOK_FILE)

@@ -536,3 +536,19 @@ def test_big_workbook_is_written_in_a_side_process(fakes, folders, monkeypatch):
     monkeypatch.setattr(run, "SIDE_PROCESS_ROWS", 0)
     assert run.run_report(inp, out) == 0
     assert "goal_rows" in (out / "statusdata.xlsx").read_text()  # the fake writer, via spawn
+
+
+def test_formula_safe_csv_neutralizes_formulas_and_plain_csv_keeps_the_text(tmp_path):
+    """`report` writes its tables formula-safe (=HYPERLINK… neutralized); `extract` keeps text exact."""
+    import pandas as pd
+
+    from pipeline.tables import write_csv
+
+    frame = pd.DataFrame({"remark": ['=HYPERLINK("x")', "+45 57 62 80 10", "Del af driften."]})
+    write_csv(frame, tmp_path / "safe.csv", formula_safe=True)
+    write_csv(frame, tmp_path / "exact.csv")
+    safe = (tmp_path / "safe.csv").read_text(encoding="utf-8").splitlines()
+    exact = (tmp_path / "exact.csv").read_text(encoding="utf-8").splitlines()
+    assert safe[1].startswith("\"'=HYPERLINK") and safe[2] == "'+45 57 62 80 10"
+    assert safe[3] == exact[3] == "Del af driften."
+    assert exact[2] == "+45 57 62 80 10"
