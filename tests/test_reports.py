@@ -515,6 +515,8 @@ def test_workbook_has_no_formula_cells_from_hostile_text(tmp_path):
         "+45 57 62 80 10",
         "-1",
         "@SUM(A1)",
+        "\t=1+1",
+        "\r=1+1",
         "Bemærkning om æøå",
         "tab\x07bell",
     ]
@@ -528,9 +530,78 @@ def test_workbook_has_no_formula_cells_from_hostile_text(tmp_path):
     cells = [c for ws in wb for row in ws.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     values = [c.value for c in wb["goal_rows"]["A"][1:]]
-    assert values[:4] == ["'" + v for v in hostile[:4]]
-    assert values[4:] == ["Bemærkning om æøå", "tabbell"]
+    assert values[:6] == ["'" + v for v in hostile[:6]]
+    assert values[6:] == ["Bemærkning om æøå", "tabbell"]
     assert [c.value for c in wb["goal_rows"]["B"][1:]] == list(range(len(hostile)))
+
+
+def test_workbook_keeps_every_table_typed_with_header_frozen_and_filter(tmp_path):
+    long_text = 'Borgerne skal have hurtig og & <korrekt> "hjælp" ' * 3
+    frames = {
+        "goal_rows": pd.DataFrame(
+            {
+                "theme_no": pd.array([1, pd.NA, 3], dtype="Int64"),
+                "share": [0.5, float("nan"), float("inf")],
+                "done": [True, False, True],
+                "remark": [long_text, "linje 1\nlinje 2", ""],
+            }
+        ),
+        "Ole's tabel": pd.DataFrame({"tekst": ["æøå"] * 5}),
+        "tom": pd.DataFrame({"a": [], "b": []}),
+    }
+    wb = load_workbook(write_workbook(frames, tmp_path / "statusdata.xlsx"))
+    assert wb.sheetnames == ["goal_rows", "Ole's tabel", "tom"]
+    ws = wb["goal_rows"]
+    assert [[c.value for c in row] for row in ws.iter_rows()] == [
+        ["theme_no", "share", "done", "remark"],
+        [1, 0.5, True, long_text],
+        [None, None, False, "linje 1\nlinje 2"],
+        [3, None, True, None],
+    ]
+    assert [c.value for c in wb["Ole's tabel"]["A"]] == ["tekst"] + ["æøå"] * 5
+    assert [c.value for c in wb["tom"][1]] == ["a", "b"] and wb["tom"].max_row == 1
+    for sheet in wb:
+        assert sheet.freeze_panes == "A2"
+        assert all(c.font.b for c in sheet[1])
+        assert not any(c.font.b for row in sheet.iter_rows(min_row=2) for c in row)
+    assert ws.auto_filter.ref == "A1:D4" and wb["Ole's tabel"].auto_filter.ref == "A1:A6"
+    assert ws.column_dimensions["A"].width == len("theme_no") + 2
+    assert ws.column_dimensions["D"].width == 60  # capped; the long text wraps instead
+    assert ws["D2"].alignment.wrap_text and ws["D2"].alignment.vertical == "top"
+    assert not ws["D3"].alignment.wrap_text
+
+
+def test_workbook_without_tables_has_one_empty_sheet(tmp_path):
+    wb = load_workbook(write_workbook({}, tmp_path / "statusdata.xlsx"))
+    assert wb.sheetnames == ["Tom"] and wb["Tom"]["A1"].value is None
+
+
+def test_workbook_of_a_40_notat_folder_is_written_in_seconds(tmp_path):
+    """~20,000 rows (3,800 goal rows, 4,300 statements, …) took 8-9 s with per-cell openpyxl."""
+    import time
+
+    rows = 4000
+    goal_rows = pd.DataFrame(
+        {
+            "doc_id": [f"d{i % 40:02d}" for i in range(rows)],
+            "theme_no": range(rows),
+            "goal_text": [
+                f"Mål nr. {i}: borgerne oplever en sammenhængende indsats" for i in range(rows)
+            ],
+            "remark": [
+                "-" if i % 7 else "Forsinket pga. udbud, se bilag 2 " * 3 for i in range(rows)
+            ],
+            "status": ["Gennemført", "Igangsat", "Ikke påbegyndt", ""] * (rows // 4),
+        }
+    )
+    frames = {f"table_{n}": goal_rows for n in range(5)}
+    t0 = time.perf_counter()
+    path = write_workbook(frames, tmp_path / "statusdata.xlsx")
+    seconds = time.perf_counter() - t0
+    assert seconds < 4, f"{seconds:.1f} s"
+    wb = load_workbook(path, read_only=True)
+    assert [ws.max_row for ws in wb] == [rows + 1] * 5
+    assert next(wb["table_0"].iter_rows(min_row=3, max_row=3, values_only=True))[3] == "'-"
 
 
 def test_output_file_names_are_sanitized(model):
