@@ -30,7 +30,13 @@ from dataclasses import dataclass, field
 from pipeline.model import ExtractedDocument, GoalRow, GoalStatement, Link
 from pipeline.transform.normalize import normalize_wording
 from pipeline.transform.overrides import Override
-from pipeline.transform.similarity import DEFAULT_SETTINGS, Likeness, ReconcileSettings, likeness
+from pipeline.transform.similarity import (
+    DEFAULT_SETTINGS,
+    Likeness,
+    ReconcileSettings,
+    likeness,
+    related_wordings,
+)
 
 _DATELESS = "9999-12-31"  # a notat without a date sorts after every dated one
 
@@ -157,11 +163,41 @@ def assign_goal_ids(
         out.links.append(_link(left, right, "linked", rule, like, evidence))
         return True
 
+    # which wording pairs can come near a threshold at all; every other pair is never compared
+    texts = [s.statement.text for s in stmts]
+    proposed = [s.row.proposed_text for s in stmts if s.row.proposed_text]
+    within = related_wordings(
+        texts,
+        texts,
+        settings.within_min_score - settings.refusal_margin,
+        settings.within_min_char - settings.refusal_margin,
+        settings,
+    )
+    max_bonus = settings.same_theme_bonus + settings.same_position_bonus
+    across = related_wordings(
+        texts + proposed,
+        texts,
+        settings.across_min_score - settings.refusal_margin - max_bonus,
+        2.0,  # a char likeness alone never makes an across-period candidate
+        settings,
+    )
+    to_new: dict[str, set[str]] = defaultdict(set)  # new wording -> earlier texts near it
+    for text, near in across.items():
+        for t in near:
+            to_new[t].add(text)
+    latest: dict[int, list[_Stmt]] = {}  # goal root -> its statements in its latest notat
     for doc_no, mine in enumerate(by_doc):
-        _within_notat(mine, join, together, out, settings)
+        _within_notat(mine, join, together, out, settings, within)
         if doc_no:
-            earlier = [s for d in by_doc[:doc_no] for s in d]
-            _across_periods(earlier, mine, goals, join, together, apart, out, settings)
+            _across_periods(latest, mine, goals, join, together, apart, out, settings, to_new)
+        # the goals known after this notat: a root's latest statements are this notat's when
+        # the goal stands here, else those it had before
+        updated: dict[int, list[_Stmt]] = {}
+        for root, group in latest.items():
+            updated.setdefault(goals.find(root), []).append(group)
+        for s in mine:
+            updated.setdefault(goals.find(s.idx), []).append([s])
+        latest = {root: _latest_of(groups) for root, groups in updated.items()}
 
     # ids, in order of each goal's first appearance
     members: dict[int, list[_Stmt]] = defaultdict(list)
@@ -181,20 +217,34 @@ def assign_goal_ids(
     return out
 
 
-def _within_notat(mine, join, together, out, settings: ReconcileSettings) -> None:
+def _latest_of(groups: list[list[_Stmt]]) -> list[_Stmt]:
+    """The statements of the newest notat among ``groups`` (each group from one notat)."""
+    last = max(g[0].doc_no for g in groups)
+    return [s for g in groups if g[0].doc_no == last for s in g]
+
+
+def _within_notat(
+    mine, join, together, out, settings: ReconcileSettings, related: dict[str, set[str]]
+) -> None:
     """Step 2 of the module doc, for one notat's statements."""
     # overrides first: a person's word beats every rule
-    for i, a in enumerate(mine):
-        for b in mine[i + 1 :]:
-            o = together.get(frozenset((a.norm, b.norm)))
-            if o is not None:
-                join(
-                    a,
-                    b,
-                    "override",
-                    likeness(a.statement.text, b.statement.text, settings),
-                    f"override 'same' (line {o.line_no})",
-                )
+    where: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(mine):
+        where[s.norm].append(i)
+    pairs: list[tuple[int, int, Override]] = []
+    for pair, o in together.items():
+        x, y = tuple(pair)
+        for i in where.get(x, ()):
+            pairs.extend((min(i, j), max(i, j), o) for j in where.get(y, ()))
+    for i, j, o in sorted(pairs, key=lambda p: (p[0], p[1])):
+        a, b = mine[i], mine[j]
+        join(
+            a,
+            b,
+            "override",
+            likeness(a.statement.text, b.statement.text, settings),
+            f"override 'same' (line {o.line_no})",
+        )
     # the row is the unit
     by_row: dict[tuple[int, int], list[_Stmt]] = defaultdict(list)
     for s in mine:
@@ -223,8 +273,12 @@ def _within_notat(mine, join, together, out, settings: ReconcileSettings) -> Non
             )
     # near-identical wordings in other rows, best first
     candidates = []
+    at: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(mine):
+        at[s.statement.text].append(i)
     for i, a in enumerate(mine):
-        for b in mine[i + 1 :]:
+        near_a = sorted(j for t in related[a.statement.text] for j in at.get(t, ()) if j > i)
+        for b in (mine[j] for j in near_a):
             if a.row is b.row or a.norm == b.norm:
                 continue
             like = likeness(a.statement.text, b.statement.text, settings)
@@ -267,82 +321,104 @@ class _Candidate:
 
 
 def _across_periods(
-    earlier, mine, goals: _Goals, join, together, apart, out, settings: ReconcileSettings
+    latest: dict[int, list[_Stmt]],
+    mine: list[_Stmt],
+    goals: _Goals,
+    join,
+    together,
+    apart,
+    out,
+    settings: ReconcileSettings,
+    related_to: dict[str, set[str]],
 ) -> None:
-    """Step 3 of the module doc: match this notat's goals one-to-one to earlier goals."""
-    old_groups: dict[int, list[_Stmt]] = defaultdict(list)
-    for s in earlier:
-        old_groups[goals.find(s.idx)].append(s)
-    new_groups: dict[int, list[_Stmt]] = defaultdict(list)
-    for s in mine:
-        new_groups[goals.find(s.idx)].append(s)
-    latest_doc = mine[0].doc_no - 1 if mine else -1
+    """Step 3 of the module doc: match this notat's goals one-to-one to earlier goals.
 
-    candidates: list[_Candidate] = []
+    ``latest`` holds each earlier goal's statements in its latest notat; ``related_to`` maps a
+    new wording to the earlier wordings and proposed texts that may come near the threshold.
+    Pairs left out of it cannot be the best candidate of their two goals with a score at the
+    refusal floor, so leaving them out changes no link and no refusal."""
+    latest_doc = mine[0].doc_no - 1 if mine else -1
+    by_text: dict[str, list[tuple[int, int, _Stmt]]] = defaultdict(list)
+    by_norm: dict[str, list[tuple[int, _Stmt]]] = defaultdict(list)
+    for old_root, group in latest.items():
+        last = group[0].doc_no
+        for o in group:
+            by_text[o.statement.text].append((old_root, last, o))
+            if o.row.proposed_text:
+                by_text[o.row.proposed_text].append((old_root, last, o))
+            by_norm[o.norm].append((old_root, o))
+    partners: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
+    for pair in together:
+        x, y = tuple(pair)
+        partners[x].append((y, pair))
+        partners[y].append((x, pair))
+
+    best_of: dict[tuple[int, int], _Candidate] = {}
     forced: list[_Candidate] = []
-    for old_root, group in old_groups.items():
-        last = max(s.doc_no for s in group)
-        latest = [s for s in group if s.doc_no == last]
-        for new_root, new_stmts in new_groups.items():
-            best: _Candidate | None = None
-            for o in latest:
-                for n in new_stmts:
-                    pair = frozenset((o.norm, n.norm))
-                    if pair in apart:
-                        continue
-                    if pair in together:
-                        like = likeness(o.statement.text, n.statement.text, settings)
-                        forced.append(
-                            _Candidate(
-                                9.0,
-                                9.0,
-                                like,
-                                "override",
-                                o,
-                                n,
-                                old_root,
-                                new_root,
-                                f"override 'same' (line {together[pair].line_no})",
-                            )
-                        )
-                        continue
-                    bonus = 0.0
-                    if last == latest_doc and o.statement.theme_no == n.statement.theme_no:
-                        bonus += settings.same_theme_bonus
-                        if o.statement.row_no == n.statement.row_no:
-                            bonus += settings.same_position_bonus
-                    options = [
+    for n in mine:
+        new_root = goals.find(n.idx)
+        for norm, pair in partners.get(n.norm, ()):
+            for old_root, o in by_norm.get(norm, ()):
+                like = likeness(o.statement.text, n.statement.text, settings)
+                forced.append(
+                    _Candidate(
+                        9.0,
+                        9.0,
+                        like,
+                        "override",
+                        o,
+                        n,
+                        old_root,
+                        new_root,
+                        f"override 'same' (line {together[pair].line_no})",
+                    )
+                )
+        seen: set[int] = set()
+        for text in related_to.get(n.statement.text, ()):
+            for old_root, last, o in by_text.get(text, ()):
+                if o.idx in seen:
+                    continue
+                seen.add(o.idx)
+                pair = frozenset((o.norm, n.norm))
+                if pair in apart or pair in together:
+                    continue
+                bonus = 0.0
+                if last == latest_doc and o.statement.theme_no == n.statement.theme_no:
+                    bonus += settings.same_theme_bonus
+                    if o.statement.row_no == n.statement.row_no:
+                        bonus += settings.same_position_bonus
+                options = [
+                    (
+                        "across_periods",
+                        likeness(o.statement.text, n.statement.text, settings),
+                        "",
+                    )
+                ]
+                if o.row.proposed_text:
+                    options.append(
                         (
-                            "across_periods",
-                            likeness(o.statement.text, n.statement.text, settings),
-                            "",
+                            "reworded_as_proposed",
+                            likeness(o.row.proposed_text, n.statement.text, settings),
+                            "the previous notat proposed this wording "
+                            "(Foreslås omformuleret til); ",
                         )
-                    ]
-                    if o.row.proposed_text:
-                        options.append(
-                            (
-                                "reworded_as_proposed",
-                                likeness(o.row.proposed_text, n.statement.text, settings),
-                                "the previous notat proposed this wording "
-                                "(Foreslås omformuleret til); ",
-                            )
-                        )
-                    for rule, like, why in options:
-                        cand = _Candidate(
-                            like.score + bonus,
-                            like.score,
-                            like,
-                            rule,
-                            o,
-                            n,
-                            old_root,
-                            new_root,
-                            why,
-                        )
-                        if best is None or _rank(cand) < _rank(best):
-                            best = cand
-            if best is not None:
-                candidates.append(best)
+                    )
+                for rule, like, why in options:
+                    cand = _Candidate(
+                        like.score + bonus,
+                        like.score,
+                        like,
+                        rule,
+                        o,
+                        n,
+                        old_root,
+                        new_root,
+                        why,
+                    )
+                    best = best_of.get((old_root, new_root))
+                    if best is None or _rank(cand) < _rank(best):
+                        best_of[(old_root, new_root)] = cand
+    candidates = list(best_of.values())
 
     taken_old: set[int] = set()
     taken_new: set[int] = set()

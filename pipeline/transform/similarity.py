@@ -16,12 +16,15 @@ substitution at all.
 
 from __future__ import annotations
 
+import bisect
 import itertools
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import NamedTuple
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from pipeline.errors import ReconcileError
 from pipeline.transform.normalize import content_stems, content_words, normalize_wording, stem
@@ -94,18 +97,29 @@ class _Parsed(NamedTuple):
     normalized: str
     words: tuple[str, ...]  # content words, unstemmed
     stems: tuple[str, ...]
+    # adjacent word pairs written as one word: (joined stem, stems of the two parts), in the
+    # order _joined_pairs gives them
+    joined: tuple[tuple[str, tuple[str, str]], ...]
 
 
 @lru_cache(maxsize=65536)
 def _parsed(text: str) -> _Parsed:
-    return _Parsed(normalize_wording(text), content_words(text), content_stems(text))
+    words = content_words(text)
+    joined = tuple(
+        (key, (stem(words[i]), stem(words[j]))) for key, (i, j) in _joined_pairs(words).items()
+    )
+    return _Parsed(normalize_wording(text), words, content_stems(text), joined)
+
+
+@lru_cache(maxsize=262144)
+def _word_ratio(a: str, b: str) -> float:
+    return fuzz.ratio(a, b)
 
 
 def _leftovers(
     left: _Parsed, right: _Parsed, settings: ReconcileSettings
 ) -> tuple[int, list[str], list[str]]:
     """Match content stems one-to-one (exact, compound, typo); return shared count and leftovers."""
-    left_raw, right_raw = left.words, right.words
     ls, rs = list(left.stems), list(right.stems)
     shared = 0
     # exact
@@ -118,9 +132,11 @@ def _leftovers(
         else:
             rest_l.append(s)
     # compounds: a word on one side equal to two adjacent words on the other
-    for one, other_raw, other_rest in ((rest_l, right_raw, rest_r), (rest_r, left_raw, rest_l)):
-        for joined, (i, j) in _joined_pairs(other_raw).items():
-            parts = [stem(other_raw[i]), stem(other_raw[j])]
+    for one, other_joined, other_rest in (
+        (rest_l, right.joined, rest_r),
+        (rest_r, left.joined, rest_l),
+    ):
+        for joined, parts in other_joined:
             if joined in one and all(p in other_rest for p in parts):
                 one.remove(joined)
                 for p in parts:
@@ -128,12 +144,16 @@ def _leftovers(
                 shared += 1
     # typos and inflections the stemmer leaves apart
     for s in list(rest_l):
-        best = max(rest_r, key=lambda r: fuzz.ratio(s, r), default=None)
+        best, best_ratio = None, 0.0
+        for r in rest_r:  # the first of the most alike, as max() picks it
+            ratio = _word_ratio(s, r)
+            if best is None or ratio > best_ratio:
+                best, best_ratio = r, ratio
         if (
             best is not None
             and min(len(s), len(best)) >= 4
             and (
-                fuzz.ratio(s, best) / 100 >= settings.token_typo_ratio
+                best_ratio / 100 >= settings.token_typo_ratio
                 or (len(s) >= 4 and best.startswith(s))
                 or (len(best) >= 4 and s.startswith(best))
             )
@@ -161,3 +181,85 @@ def _likeness(left: str, right: str, settings: ReconcileSettings) -> Likeness:
     substituted = min(len(only_l), len(only_r))
     score = max(0.0, (token + char) / 2 - settings.substitution_penalty * substituted)
     return Likeness(round(token, 4), round(char, 4), tuple(only_l), tuple(only_r), round(score, 4))
+
+
+def related_wordings(
+    left: Iterable[str],
+    right: Iterable[str],
+    min_score: float,
+    min_char: float,
+    settings: ReconcileSettings = DEFAULT_SETTINGS,
+) -> dict[str, set[str]]:
+    """For each left wording, the right wordings whose likeness to it may reach ``min_score`` or
+    ``min_char``: a superset, so every pair left out is sure to stay below both.
+
+    A pair can only share a content word (and so have a token score above 0) when the two
+    share a stem, a stem equals two adjacent words joined on the other side, or two stems are
+    near-typos (the rules of ``_leftovers``); those pairs are found through an index on stems.
+    Every other pair has token 0, so its score is at most char / 2: it needs a char likeness of
+    ``min(min_char, 2 * min_score)``, which rapidfuzz's cdist finds among all pairs at once.
+    """
+    lefts, rights = list(dict.fromkeys(left)), list(dict.fromkeys(right))
+    out: dict[str, set[str]] = {t: set() for t in lefts}
+    if not lefts or not rights:
+        return out
+    parsed_l = [_parsed(t) for t in lefts]
+    parsed_r = [_parsed(t) for t in rights]
+    by_stem: dict[str, set[int]] = defaultdict(set)
+    by_joined: dict[str, set[int]] = defaultdict(set)
+    no_stems: set[int] = set()
+    for k, p in enumerate(parsed_r):
+        for s in p.stems:
+            by_stem[s].add(k)
+        for joined, _ in p.joined:
+            by_joined[joined].add(k)
+        if not p.stems:
+            no_stems.add(k)
+    typos = _typo_partners(
+        {s for p in parsed_l for s in p.stems}, set(by_stem), settings.token_typo_ratio
+    )
+    for t, p in zip(lefts, parsed_l, strict=True):
+        found: set[int] = set(no_stems) if not p.stems else set()
+        for s in set(p.stems):
+            found.update(by_stem.get(s, ()))
+            found.update(by_joined.get(s, ()))
+            for partner in typos.get(s, ()):
+                found.update(by_stem[partner])
+        for joined, _ in p.joined:
+            found.update(by_stem.get(joined, ()))
+        out[t].update(rights[k] for k in found)
+    cutoff = 100 * min(min_char, 2 * min_score) - 0.1  # a margin for float32 and rounding
+    if cutoff <= 0:
+        for t in lefts:
+            out[t].update(rights)
+        return out
+    chars = process.cdist(
+        [p.normalized for p in parsed_l],
+        [p.normalized for p in parsed_r],
+        scorer=fuzz.ratio,
+        score_cutoff=cutoff,
+    )
+    for i, k in zip(*chars.nonzero(), strict=True):
+        out[lefts[i]].add(rights[k])
+    return out
+
+
+def _typo_partners(words: set[str], vocabulary: set[str], ratio: float) -> dict[str, set[str]]:
+    """Each word's near-typos and prefix relatives in ``vocabulary`` (the typo rule of
+    ``_leftovers``: both at least 4 letters; char ratio >= ``ratio`` or one begins the other)."""
+    long_words = sorted(w for w in words if len(w) >= 4)
+    vocab = sorted(w for w in vocabulary if len(w) >= 4)
+    out: dict[str, set[str]] = defaultdict(set)
+    if not long_words or not vocab:
+        return out
+    close = process.cdist(long_words, vocab, scorer=fuzz.ratio, score_cutoff=100 * ratio - 0.1)
+    for i, k in zip(*close.nonzero(), strict=True):
+        out[long_words[i]].add(vocab[k])
+    for w in long_words:
+        # vocabulary words that begin with w (sorted: they follow w), and those w begins with
+        k = bisect.bisect_left(vocab, w)
+        while k < len(vocab) and vocab[k].startswith(w):
+            out[w].add(vocab[k])
+            k += 1
+        out[w].update(w[:n] for n in range(4, len(w)) if w[:n] in vocabulary)
+    return out
