@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from pipeline.model import ExtractedDocument, GoalRow, GoalStatement, Link
@@ -166,19 +166,19 @@ def assign_goal_ids(
     # which wording pairs can come near a threshold at all; every other pair is never compared
     texts = [s.statement.text for s in stmts]
     proposed = [s.row.proposed_text for s in stmts if s.row.proposed_text]
-    within = related_wordings(
-        texts,
-        texts,
-        settings.within_min_score - settings.refusal_margin,
-        settings.within_min_char - settings.refusal_margin,
+    near_char = settings.within_min_char - settings.refusal_margin
+    near_score = settings.within_min_score - settings.refusal_margin
+    within = _keep(
+        related_wordings(texts, texts, near_score, near_char, settings),
+        lambda like: like.char >= near_char or like.score >= near_score,
         settings,
     )
+    within = {t: near | {u for u in near if t in within.get(u, ())} for t, near in within.items()}
+    floor = settings.across_min_score - settings.refusal_margin
     max_bonus = settings.same_theme_bonus + settings.same_position_bonus
-    across = related_wordings(
-        texts + proposed,
-        texts,
-        settings.across_min_score - settings.refusal_margin - max_bonus,
-        2.0,  # a char likeness alone never makes an across-period candidate
+    across = _keep(
+        related_wordings(texts + proposed, texts, floor - max_bonus, 2.0, settings),
+        lambda like: like.score + max_bonus >= floor,
         settings,
     )
     to_new: dict[str, set[str]] = defaultdict(set)  # new wording -> earlier texts near it
@@ -215,6 +215,15 @@ def assign_goal_ids(
         for s in group:
             out.goal_ids[id(s.statement)] = goal_id
     return out
+
+
+def _keep(
+    related: dict[str, set[str]], near: Callable[[Likeness], bool], settings: ReconcileSettings
+) -> dict[str, set[str]]:
+    """Of each wording's related wordings, those whose likeness to it is ``near``."""
+    return {
+        t: {u for u in others if near(likeness(t, u, settings))} for t, others in related.items()
+    }
 
 
 def _latest_of(groups: list[list[_Stmt]]) -> list[_Stmt]:
