@@ -4,7 +4,6 @@ for the tables goals.csv, links.csv, history.csv and changes.csv)."""
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +20,7 @@ from pipeline.model import (
 )
 from pipeline.transform.history import goal_register, period_changes, period_history
 from pipeline.transform.overrides import load_overrides
-from pipeline.transform.reconcile import assign_goal_ids, period_order
+from pipeline.transform.reconcile import assign_goal_ids, period_order, status_copy
 from pipeline.transform.similarity import DEFAULT_SETTINGS, ReconcileSettings
 
 if TYPE_CHECKING:
@@ -54,7 +53,7 @@ def reconcile(
     ReconcileError naming the file and line.
     """
     rules = load_overrides(overrides)
-    out_docs = [copy.deepcopy(d) if d.document.kind == "status" else d for d in docs]
+    out_docs = [status_copy(d) if d.document.kind == "status" else d for d in docs]
     assignment = assign_goal_ids(out_docs, rules, settings)
     for doc in out_docs:
         if doc.document.kind == "status":

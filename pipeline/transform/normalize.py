@@ -132,8 +132,11 @@ STOP_WORDS = frozenset(
 _stemmer = snowballstemmer.stemmer("danish")
 
 
+@lru_cache(maxsize=65536)
 def normalize_wording(text: str) -> str:
-    """Casefolded NFC text with quotes dropped and dashes/punctuation as single spaces."""
+    """Casefolded NFC text with quotes dropped and dashes/punctuation as single spaces.
+
+    Memoized: reconciliation asks for the same few hundred wordings thousands of times."""
     text = unicodedata.normalize("NFC", text).casefold()
     text = text.translate(_QUOTES).translate(_DASHES)
     text = _UNDERSCORE.sub(" ", _NON_WORD.sub(" ", text))

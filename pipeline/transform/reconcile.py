@@ -21,6 +21,7 @@ The order of work, and why:
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import itertools
 from collections import defaultdict
@@ -45,6 +46,34 @@ def period_order(docs: Iterable[ExtractedDocument]) -> list[ExtractedDocument]:
     """Status notats oldest first; ties by doc_id, so file order never matters."""
     status = [d for d in docs if d.document.kind == "status"]
     return sorted(status, key=lambda d: (d.document.date or _DATELESS, d.document.doc_id))
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def status_copy(doc: ExtractedDocument) -> ExtractedDocument:
+    """A copy of ``doc`` that reconciliation may write goal_ids into, as ``copy.deepcopy`` would
+    give it but a good deal faster: lists and mutable dataclasses of the model are copied,
+    frozen dataclasses of plain values and the plain values themselves are shared (they cannot
+    change); anything else is deep-copied."""
+    return _clone(doc)
+
+
+def _clone(value):  # any value of the model
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, list):
+        return [_clone(v) for v in value]
+    params = getattr(type(value), "__dataclass_params__", None)
+    attrs = getattr(value, "__dict__", None)
+    if params is not None and attrs is not None:
+        if params.frozen and all(isinstance(v, _PLAIN) for v in attrs.values()):
+            return value
+        if not params.frozen:
+            new = object.__new__(type(value))
+            new.__dict__.update({k: _clone(v) for k, v in attrs.items()})
+            return new
+    return copy.deepcopy(value)
 
 
 @dataclass(frozen=True)
