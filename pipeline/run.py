@@ -27,24 +27,15 @@ import fcntl
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 import re
 import shutil
 import time
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import (
-    Executor,
-    Future,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-    as_completed,
-)
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
 
 from pipeline.cache import ExtractionCache, pipeline_version
 from pipeline.errors import ExtractError, PipelineError, RunLockedError, UsageError, WriteError
@@ -457,54 +448,15 @@ def _build_outputs(
         # The report's tables are opened in Excel by people: a cell may not start a formula.
         # (`extract` writes the text exactly as printed, for scripts.)
         write_csv(frame, tables / f"{name}.csv", formula_safe=True)
-    with _side_process(sum(len(f) for f in frames.values())) as side:
-        # the workbook (openpyxl, pure Python and slow on big tables) is written beside the rest
-        workbook = side.submit(_write_workbook, frames, staging / WORKBOOK_FILE)
-        write_database(
-            frames, staging / DATABASE_FILE, meta={"pipeline_version": pipeline_version()}
-        )
-        summary.timings["tables"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        built = transform.build_report(reconciled, entries)
-        reports = list(write.write_reports(*built, staging)) if built is not None else []
-        summary.timings["reports"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        workbook.result()
-        summary.timings["workbook wait"] = time.perf_counter() - t0
+    write.write_workbook(frames, staging / WORKBOOK_FILE)
+    write_database(frames, staging / DATABASE_FILE, meta={"pipeline_version": pipeline_version()})
+    summary.timings["tables"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    built = transform.build_report(reconciled, entries)
+    reports = list(write.write_reports(*built, staging)) if built is not None else []
+    summary.timings["reports"] = time.perf_counter() - t0
     if built is None:
         summary.note = (
             "No status notat among the inputs: tables written, no status report could be made."
         )
     return reports
-
-
-# A workbook of more table rows than this is written in a second process, while the reports are
-# written; below it, starting that process costs more than it saves.
-SIDE_PROCESS_ROWS = 3000
-
-
-class _InProcess:
-    """The ``submit``/``result`` of an executor, run at once in this process."""
-
-    def submit(self, fn, *args):
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args))
-        except BaseException as e:
-            future.set_exception(e)
-        return future
-
-
-@contextlib.contextmanager
-def _side_process(rows: int) -> Iterator[Executor | _InProcess]:
-    if rows <= SIDE_PROCESS_ROWS or (os.cpu_count() or 1) < 2:
-        yield _InProcess()
-        return
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield pool
-
-
-def _write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> None:
-    from pipeline import write
-
-    write.write_workbook(frames, path)

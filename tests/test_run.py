@@ -105,7 +105,7 @@ def install_fake_stages(setattr_=setattr) -> None:
     setattr_(transform, "reconcile", fake_reconcile)
     setattr_(transform, "build_report", fake_build_report)
     setattr_(write, "write_reports", fake_write_reports)
-    setattr_(run, "_write_workbook", fake_write_workbook)
+    setattr_(write, "write_workbook", fake_write_workbook)
 
 
 @pytest.fixture
@@ -528,14 +528,6 @@ def test_summary_names_documents_skipped_files_findings_and_reports(fakes, folde
     assert "notes.docx: skipped, not a PDF (a .docx file)" in text
     assert "Findings: none" in text
     assert f"Report: {out / 'statusrapport_2020-05-28.pdf'}" in text
-
-
-def test_big_workbook_is_written_in_a_side_process(fakes, folders, monkeypatch):
-    inp, out = folders
-    notat(inp, "status.pdf")
-    monkeypatch.setattr(run, "SIDE_PROCESS_ROWS", 0)
-    assert run.run_report(inp, out) == 0
-    assert "goal_rows" in (out / "statusdata.xlsx").read_text()  # the fake writer, via spawn
 
 
 def test_formula_safe_csv_neutralizes_formulas_and_plain_csv_keeps_the_text(tmp_path):
