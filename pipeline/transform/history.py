@@ -69,16 +69,13 @@ def _appearances(ordered: list[ExtractedDocument]) -> list[dict[str, _Appearance
 def goal_register(ordered: list[ExtractedDocument]) -> list[Goal]:
     """One Goal per goal_id, in order of first appearance."""
     per_doc = _appearances(ordered)
-    goal_ids: list[str] = []
-    for apps in per_doc:
-        goal_ids.extend(g for g in apps if g not in goal_ids)
+    # each goal's appearances in period order; dict order is the order of first appearance
+    appears: dict[str, list[tuple[ExtractedDocument, _Appearance]]] = defaultdict(list)
+    for doc, apps in zip(ordered, per_doc, strict=True):
+        for goal_id, app in apps.items():
+            appears[goal_id].append((doc, app))
     goals: list[Goal] = []
-    for goal_id in goal_ids:
-        present = [
-            (doc, apps[goal_id])
-            for doc, apps in zip(ordered, per_doc, strict=True)
-            if goal_id in apps
-        ]
+    for goal_id, present in appears.items():
         bilag: dict[str, list[str]] = {"1": [], "2": [], "": []}
         themes: set[int] = set()
         for _, app in present:

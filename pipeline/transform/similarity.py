@@ -137,7 +137,8 @@ def _leftovers(
         (rest_r, left.joined, rest_l),
     ):
         for joined, parts in other_joined:
-            if joined in one and all(p in other_rest for p in parts):
+            # both parts must be left (twice, when the two words are the same word)
+            if joined in one and all(other_rest.count(p) >= parts.count(p) for p in parts):
                 one.remove(joined)
                 for p in parts:
                     other_rest.remove(p)
