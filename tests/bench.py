@@ -200,12 +200,47 @@ def bench_report() -> None:
     print(f"   one new PDF:      {one_new:7.1f} s   {done_new}")
 
 
+def _workbook_frames(rows_per_table: int = 4000, tables: int = 5) -> dict:
+    """Tables shaped like a 40-notat folder's (3,800 goal rows, 4,300 statements, …)."""
+    import pandas as pd
+
+    n = rows_per_table
+    frame = pd.DataFrame(
+        {
+            "doc_id": [f"d{i % 40:02d}" for i in range(n)],
+            "theme_no": range(n),
+            "goal_text": [
+                f"Mål nr. {i}: borgerne oplever en sammenhængende indsats" for i in range(n)
+            ],
+            "remark": ["-" if i % 7 else "Forsinket pga. udbud, se bilag 2 " * 3 for i in range(n)],
+            "status": ["Gennemført", "Igangsat", "Ikke påbegyndt", ""] * (n // 4),
+        }
+    )
+    return {f"table_{t}": frame for t in range(tables)}
+
+
+def bench_workbook() -> None:
+    from pipeline.write import write_workbook
+
+    frames = _workbook_frames()
+    rows = sum(len(f) for f in frames.values())
+    with tempfile.TemporaryDirectory(prefix="bench-workbook-") as tmp:
+        seconds = []
+        for _ in range(ROUNDS):
+            t0 = time.perf_counter()
+            write_workbook(frames, Path(tmp) / "statusdata.xlsx")
+            seconds.append(time.perf_counter() - t0)
+    print(f"\n== 3. workbook {rows:,} rows: {statistics.median(seconds):.2f} s")
+
+
 def main() -> None:
-    which = sys.argv[1:] or ["extract", "report"]
+    which = sys.argv[1:] or ["extract", "report", "workbook"]
     if "extract" in which:
         bench_extract()
     if "report" in which:
         bench_report()
+    if "workbook" in which:
+        bench_workbook()
 
 
 if __name__ == "__main__":
