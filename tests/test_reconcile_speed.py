@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 import importlib
 import random
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -168,18 +167,6 @@ def test_related_wordings_is_a_superset_for_compounds_typos_and_stop_words(texts
                 like = likeness(a, b)
                 if like.char >= min_char or like.score >= min_score:
                     assert b in related[a], (a, b, like)
-
-
-@pytest.mark.parametrize("n", [40])
-def test_reconcile_of_40_notats_takes_seconds_not_minutes(n):
-    docs = _notat_docs(n)
-    t0 = time.perf_counter()
-    rec = reconcile(docs)
-    seconds = time.perf_counter() - t0
-    assert sum(len(d.goal_rows) for d in docs) > 3500
-    assert len(rec.goals) > 100
-    # about 0.5 s on the 2-core CI machine; the all-pairs comparison took 6-10 s
-    assert seconds < 3.0, f"reconcile of {n} notats took {seconds:.1f} s"
 
 
 def test_likeness_of_a_doubled_word_against_its_compound_does_not_crash():
