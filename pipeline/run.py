@@ -27,13 +27,14 @@ import fcntl
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import re
 import shutil
 import time
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,7 +137,7 @@ def run_report(input_dir: Path, output_dir: Path, *, workers: int | None = None)
         staging = output_dir / f"{STAGING_PREFIX}{os.getpid()}"
         try:
             staging.mkdir()
-            reports = _build_outputs(docs, entries, input_dir, staging, summary)
+            reports = _build_outputs(docs, entries, input_dir, staging, summary, workers)
             _pause_for_tests(staging)
             (output_dir / LAST_RUN_FILE).unlink(missing_ok=True)
             _publish(staging, output_dir, reports, summary)
@@ -425,11 +426,12 @@ def _build_outputs(
     input_dir: Path,
     staging: Path,
     summary: RunSummary,
+    workers: int = 1,
 ) -> list[Path]:
     """Reconcile, build the report model and write everything into ``staging``; return the
-    staged report files."""
+    staged report files. With more than one worker the Word/PDF reports are laid out in a
+    second process while this one writes the tables."""
     from pipeline import transform, write
-    from pipeline.write.database import write_database
 
     overrides = _overrides_file(input_dir)
     if overrides is not None:
@@ -438,6 +440,26 @@ def _build_outputs(
     reconciled = transform.reconcile(docs, overrides)
     summary.timings["reconcile"] = time.perf_counter() - t0
     t0 = time.perf_counter()
+    built = transform.build_report(reconciled, entries)
+    with _report_writer(workers) as pool:
+        pending: Future | None = None
+        if built is not None:
+            pending = pool.submit(write.write_reports, *built, staging)
+        _write_tables(reconciled, entries, staging, summary)
+        reports = list(pending.result()) if pending is not None else []
+    summary.timings["tables+reports"] = time.perf_counter() - t0
+    if built is None:
+        summary.note = (
+            "No status notat among the inputs: tables written, no status report could be made."
+        )
+    return reports
+
+
+def _write_tables(reconciled, entries: list[IngestEntry], staging: Path, summary: RunSummary):
+    """Every table as CSV, the Excel workbook and the SQLite database, into ``staging``."""
+    from pipeline import transform, write
+    from pipeline.write.database import write_database
+
     frames = dict(extraction_frames(reconciled.documents))
     frames["ingest_log"] = ingest_frame(entries)
     frames.update(transform.reconciled_frames(reconciled))
@@ -450,13 +472,26 @@ def _build_outputs(
         write_csv(frame, tables / f"{name}.csv", formula_safe=True)
     write.write_workbook(frames, staging / WORKBOOK_FILE)
     write_database(frames, staging / DATABASE_FILE, meta={"pipeline_version": pipeline_version()})
-    summary.timings["tables"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    built = transform.build_report(reconciled, entries)
-    reports = list(write.write_reports(*built, staging)) if built is not None else []
-    summary.timings["reports"] = time.perf_counter() - t0
-    if built is None:
-        summary.note = (
-            "No status notat among the inputs: tables written, no status report could be made."
-        )
-    return reports
+
+
+class _InThisProcess:
+    """The executor interface, running the call here (one worker: nothing runs beside it)."""
+
+    def submit(self, fn, *args) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args))
+        except BaseException as e:
+            future.set_exception(e)
+        return future
+
+
+@contextlib.contextmanager
+def _report_writer(workers: int) -> Iterator[ProcessPoolExecutor | _InThisProcess]:
+    if workers < 2:
+        yield _InThisProcess()
+        return
+    # fork: the child already has the report model's modules loaded (no interpreter start-up)
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(method)) as pool:
+        yield pool

@@ -502,6 +502,27 @@ def test_report_on_rendered_notats(status_pdf, tmp_path, capsys):
     assert periods == {"2020-05-28", "2021-06-03"}
 
 
+def test_one_and_two_workers_write_the_same_report(status_pdf, tmp_path):
+    """With two workers the reports are laid out in a second process: same bytes, same tables."""
+    import shutil
+
+    inp = tmp_path / "input"
+    inp.mkdir()
+    shutil.copy(status_pdf("reportlab", "status_2020"), inp / "status_2020-05-28.pdf")
+    shutil.copy(status_pdf("reportlab", "status_2021"), inp / "status_2021-06-03.pdf")
+    outs = {}
+    for workers in (1, 2):
+        out = tmp_path / f"output{workers}"
+        assert main(["report", "--input", str(inp), "--output", str(out), "--workers",
+                     str(workers)]) == 0  # fmt: skip
+        outs[workers] = out
+    pdf = "statusrapport_2021-06-03.pdf"
+    assert (outs[1] / pdf).read_bytes() == (outs[2] / pdf).read_bytes()
+    for table in ("goal_rows.csv", "goal_statements.csv", "changes.csv", "goals.csv"):
+        one = (outs[1] / "tables" / table).read_text(encoding="utf-8")
+        assert one == (outs[2] / "tables" / table).read_text(encoding="utf-8"), table
+
+
 # --------------------------------------------------------------------------- progress and summary
 
 
