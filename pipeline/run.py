@@ -40,10 +40,9 @@ from pathlib import Path
 
 from pipeline.cache import ExtractionCache, pipeline_version
 from pipeline.errors import ExtractError, PipelineError, RunLockedError, UsageError, WriteError
-from pipeline.extract import extract_pdf, sha256_of
+from pipeline.hashing import sha256_of
 from pipeline.model import ExtractedDocument, IngestEntry
 from pipeline.progress import FileProgress, RunSummary
-from pipeline.tables import extraction_frames, ingest_frame, write_csv
 
 log = logging.getLogger("pipeline")
 
@@ -71,6 +70,9 @@ _REPORT_NAME = re.compile(r"^(statusrapport|statusskema)_(\d{4}-\d{2}-\d{2})\.(d
 
 def run_extract(pdfs: list[Path], out_dir: Path) -> int:
     """`python -m pipeline extract`: tables of the given PDFs, no reconciliation. Returns exit code."""
+    from pipeline.extract import extract_pdf
+    from pipeline.tables import extraction_frames, write_csv
+
     docs: list[ExtractedDocument] = []
     failed = 0
     for path in pdfs:
@@ -458,6 +460,7 @@ def _build_outputs(
 def _write_tables(reconciled, entries: list[IngestEntry], staging: Path, summary: RunSummary):
     """Every table as CSV, the Excel workbook and the SQLite database, into ``staging``."""
     from pipeline import transform, write
+    from pipeline.tables import extraction_frames, ingest_frame, write_csv
     from pipeline.write.database import write_database
 
     frames = dict(extraction_frames(reconciled.documents))

@@ -6,7 +6,6 @@ Extraction only parses and normalizes what the page says; it links nothing acros
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from pathlib import Path
 
@@ -14,19 +13,12 @@ from pipeline.extract.classify import classify_pages
 from pipeline.extract.concept import parse_concept_notat
 from pipeline.extract.pdf import read_pages
 from pipeline.extract.status import parse_status_notat
+from pipeline.hashing import sha256_of
 from pipeline.model import Document, ExtractedDocument
 
 __all__ = ["doc_id_for", "extract_pdf", "sha256_of"]
 
 _CLASSIFY_PAGES = 3
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def doc_id_for(sha256: str) -> str:
