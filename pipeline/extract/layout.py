@@ -16,14 +16,11 @@ from dataclasses import dataclass
 from pipeline.extract.pdf import Rule, Word
 
 
-@dataclass
-class StyledLine:
-    """One printed text line: its words left to right, with the style most of its letters have."""
+class _WordsOnALine:
+    """What every kind of printed line has: its words, left to right."""
 
-    page: int
+    __slots__ = ()
     words: list[Word]
-    size: float
-    bold: bool
 
     @property
     def text(self) -> str:
@@ -32,6 +29,16 @@ class StyledLine:
     @property
     def x0(self) -> float:
         return self.words[0].x0
+
+
+@dataclass
+class StyledLine(_WordsOnALine):
+    """One printed text line: its words left to right, with the style most of its letters have."""
+
+    page: int
+    words: list[Word]
+    size: float
+    bold: bool
 
     @property
     def top(self) -> float:
@@ -71,20 +78,12 @@ _HEADER_VOCABULARY = {"mål", "gennemført/", "gennemført", "/", "igangsat", "i
 
 
 @dataclass(slots=True)
-class Line:
+class Line(_WordsOnALine):
     """Words standing on one text line, left to right."""
 
     words: list[Word]
     top: float
     bottom: float
-
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
-
-    @property
-    def x0(self) -> float:
-        return self.words[0].x0
 
     @property
     def size(self) -> float:
