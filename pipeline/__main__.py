@@ -42,17 +42,30 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _configure_logging(*, quiet: bool) -> None:
+    """Progress and the summary go to stdout; stderr carries only warnings and errors, so a run
+    that fails shows its reason there as one plain line (CONTRACT.md: exit status)."""
+    to_stdout = logging.StreamHandler(sys.stdout)
+    to_stdout.addFilter(lambda record: record.levelno < logging.WARNING)
+    to_stderr = logging.StreamHandler(sys.stderr)
+    to_stderr.setLevel(logging.WARNING)
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "_pipeline_cli", False)]:
+        root.removeHandler(handler)  # main() may run more than once in one process (tests)
+    for handler in (to_stdout, to_stderr):
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler._pipeline_cli = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    root.setLevel(logging.WARNING if quiet else logging.INFO)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse already printed its one-line usage error
         return 2 if e.code else 0
-    logging.basicConfig(
-        level=logging.WARNING if args.quiet else logging.INFO,
-        format="%(message)s",
-        stream=sys.stderr,
-    )
+    _configure_logging(quiet=args.quiet)
     from pipeline import run  # imported late so `--help` stays fast
 
     try:

@@ -51,3 +51,15 @@ def test_workers_must_be_positive(tmp_path):
     r = _run("report", "--input", str(tmp_path), "--output", str(tmp_path / "o"), "--workers", "0")
     assert r.returncode == 2
     assert "--workers" in r.stderr
+
+
+def test_report_with_nothing_usable_prints_exactly_one_line_on_stderr(tmp_path):
+    """Progress goes to stdout; stderr holds only the reason the run produced nothing."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "brev.pdf").write_text("ikke en pdf", encoding="utf-8")
+    r = _run("report", "--input", str(inputs), "--output", str(tmp_path / "out"))
+    assert r.returncode == 1
+    assert r.stderr.strip().splitlines() == [r.stderr.strip()]
+    assert r.stderr.startswith("error: ") and "Traceback" not in r.stderr
+    assert "brev.pdf" in r.stdout
