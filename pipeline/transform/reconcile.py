@@ -473,28 +473,13 @@ def _across_periods(
             f"Tema {c.new.statement.theme_no} row {c.new.statement.row_no}"
         )
         detail = f"{c.evidence}{where}; {c.like.describe()}; with structure {c.score:.2f}"
+        refusal = ""
         if c.text_score < settings.across_min_score:
-            out.links.append(
-                _link(
-                    c.old,
-                    c.new,
-                    "refused",
-                    c.rule,
-                    c.like,
-                    f"below the across-period threshold; {detail}",
-                )
-            )
+            refusal = "below the across-period threshold"
         elif c.old_root in taken_old or c.new_root in taken_new:
-            out.links.append(
-                _link(
-                    c.old,
-                    c.new,
-                    "refused",
-                    c.rule,
-                    c.like,
-                    f"a better match was taken (one-to-one); {detail}",
-                )
-            )
+            refusal = "a better match was taken (one-to-one)"
+        if refusal:
+            out.links.append(_link(c.old, c.new, "refused", c.rule, c.like, f"{refusal}; {detail}"))
         elif join(c.old, c.new, c.rule, c.like, f"next period's notat; {detail}"):
             taken_old.add(c.old_root)
             taken_new.add(c.new_root)
