@@ -139,8 +139,14 @@ class _Heading(Paragraph):
         self.outline = (text, level, key)
 
 
+# The page count in the footer ("Side 3 af 32") is a form XObject drawn on every page and defined
+# once, when the last page is done: one layout pass instead of a second one to count the pages.
+_PAGE_TOTAL_FORM = "page_total"
+_FOOTER_SIZE = 8.5
+
+
 class _ReportDoc(BaseDocTemplate):
-    def __init__(self, target, *, total_pages: int | None, **kw):
+    def __init__(self, target, **kw):
         super().__init__(
             target,
             pagesize=A4,
@@ -153,7 +159,6 @@ class _ReportDoc(BaseDocTemplate):
             initialFontSize=9.5,
             **kw,
         )
-        self.total_pages = total_pages
         frame = Frame(
             _MARGIN,
             _MARGIN + 0.6 * cm,
@@ -168,10 +173,17 @@ class _ReportDoc(BaseDocTemplate):
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._footer)])
 
     def _footer(self, canvas: Canvas, doc) -> None:
+        """"Side N af " here, the total from the form defined at the end. Centred as if the
+        total had two digits (off by half a digit's width otherwise)."""
+        label = f"Side {doc.page} af "
+        label_w = pdfmetrics.stringWidth(label, FONT, _FOOTER_SIZE)
+        x = (A4[0] - label_w - pdfmetrics.stringWidth("00", FONT, _FOOTER_SIZE)) / 2
+        y = _MARGIN - 0.4 * cm
         canvas.saveState()
-        canvas.setFont(FONT, 8.5)
-        total = self.total_pages or doc.page
-        canvas.drawCentredString(A4[0] / 2, _MARGIN - 0.4 * cm, f"Side {doc.page} af {total}")
+        canvas.setFont(FONT, _FOOTER_SIZE)
+        canvas.drawString(x, y, label)
+        canvas.translate(x + label_w, y)
+        canvas.doForm(_PAGE_TOTAL_FORM)
         canvas.restoreState()
 
     def afterFlowable(self, flowable) -> None:
@@ -198,6 +210,14 @@ def _canvas_for(period: dt.date):
             self._doc._timeStamp = _PeriodStamp()
             self.setCreator("Ringsted Kommune – statuspipeline")
             self.setProducer("Ringsted Kommune – statuspipeline")
+
+        def save(self) -> None:
+            # every page is shown: define the page total the footers refer to
+            self.beginForm(_PAGE_TOTAL_FORM, lowery=-_FOOTER_SIZE)
+            self.setFont(FONT, _FOOTER_SIZE)
+            self.drawString(0, 0, str(self.getPageNumber() - 1))
+            self.endForm()
+            super().save()
 
     return _PeriodCanvas
 
@@ -507,26 +527,18 @@ def _story(report: StatusReport, st) -> list:
     return story
 
 
-def _render(report: StatusReport, total_pages: int | None) -> tuple[bytes, int]:
-    st = _styles()
+def write_report_pdf(report: StatusReport, path: Path) -> Path:
+    """statusrapport_<date>.pdf, laid out in one pass."""
+    _register_fonts()
     out = io.BytesIO()
     doc = _ReportDoc(
         out,
-        total_pages=total_pages,
         title=report.title,
         author="Ringsted Kommune",
         subject=f"Status {report.period.isoformat()}",
         creator="Ringsted Kommune – statuspipeline",
         lang="da-DK",
     )
-    doc.build(_story(report, st), canvasmaker=_canvas_for(report.period))
-    return out.getvalue(), doc.page
-
-
-def write_report_pdf(report: StatusReport, path: Path) -> Path:
-    """statusrapport_<date>.pdf. Rendered twice: the first pass counts the pages for the footer."""
-    _register_fonts()
-    _, pages = _render(report, None)
-    data, _ = _render(report, pages)
-    path.write_bytes(data)
+    doc.build(_story(report, _styles()), canvasmaker=_canvas_for(report.period))
+    path.write_bytes(out.getvalue())
     return path
