@@ -93,6 +93,19 @@ FORM_INTRO = (
     "Kolonnen længst til højre viser status og bemærkning fra sidste periode til orientering."
 )
 
+# Kontrol lists the findings of the notats the report is built on; those of older periods are
+# in the tables, and the report says how many.
+NO_FINDINGS_TEXT = "Kontrollen af notaterne har ingen fund."
+NO_RECENT_FINDINGS_TEXT = "Kontrollen af denne og sidste periodes notater har ingen fund."
+
+
+def earlier_findings_text(count: int) -> str:
+    return (
+        f"Notaterne fra tidligere perioder har i alt {count} fund. De står i arket »Fund« i "
+        "statusdata.xlsx og i tabellen findings.csv."
+    )
+
+
 CHANGE_LABELS = {
     "status_changed": "Status ændret",
     "new_goal": "Nyt mål",

@@ -317,10 +317,11 @@ class StatusReport:
     changes: tuple[ReportChange, ...]
     proposals: tuple[ReportProposal, ...]
     reconciliation: tuple[ReportReconciliation, ...]
-    findings: tuple[ReportFinding, ...]
+    findings: tuple[ReportFinding, ...]  # of the notats this report is built on
     skipped_files: tuple[ReportSkippedFile, ...]
     subtitle: str = ""  # "Er opgaven igangsat/gennemført?"
     overview: tuple[OverviewLine, ...] = ()
+    earlier_findings: int = 0  # findings of status notats older than the previous period
 
 
 @dataclass(frozen=True)

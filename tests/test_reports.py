@@ -311,6 +311,45 @@ def test_form_leaves_out_dropped_goals_and_carries_the_new_wording(model_2020):
     assert all(r.last_status in STATUS_LABELS for t in form.themes for r in t.rows)
 
 
+def test_kontrol_shows_this_and_last_periods_findings_and_counts_the_older_ones(tmp_path):
+    """Kontrol lists what the report stands on: the findings of an older period's notat are
+    counted and pointed to (they are in the tables), not listed."""
+    older = _labelled(dataclasses.replace(STATUS_2020, date=dt.date(2019, 5, 1)))
+    d2020, d2021 = _labelled(STATUS_2020), _labelled(STATUS_2021)
+    for doc, n in ((older, 2), (d2020, 1)):
+        row = doc.goal_rows[0]
+        for _ in range(n):
+            doc.findings.append(
+                Finding(doc.document.doc_id, row.theme_no, row.row_no, "warning", "no_mark", "")
+            )
+    undated = _labelled(dataclasses.replace(STATUS_2020, date=dt.date(2018, 1, 1)))
+    # a notat whose date could not be read is never "older"
+    undated.document = dataclasses.replace(undated.document, date="")
+    undated.findings.append(Finding(undated.document.doc_id, None, None, "error", "no_date", ""))
+    built = build_report(Reconciled(documents=[older, d2020, undated, d2021]), [])
+    assert built is not None
+    report, _ = built
+    assert report.period == STATUS_2021.date
+    assert sorted({f.file for f in report.findings}) == sorted(
+        {d2020.document.file, undated.document.file}
+    )
+    assert older.document.file not in {f.file for f in report.findings}
+    assert report.earlier_findings == 2
+    paths = _render(built, tmp_path)
+    note = "Notaterne fra tidligere perioder har i alt 2 fund."
+    assert note in _norm(docx_text(paths["report_docx"]))
+    assert note in _norm(pdf_text(paths["report_pdf"]))
+
+    # only the older notat has findings: this period's Kontrol says so, and points to them
+    for doc in (d2020, undated):
+        doc.findings.clear()
+    report, _ = build_report(Reconciled(documents=[older, d2020, d2021]), [])
+    assert report.findings == () and report.earlier_findings == 2
+    text = _norm(docx_text(_render((report, built[1]), tmp_path / "b")["report_docx"]))
+    assert "Kontrollen af denne og sidste periodes notater har ingen fund." in text
+    assert "Kontrollen af notaterne har ingen fund." not in text
+
+
 def test_proposals_section_lists_drops_and_rewords(model_2020, rendered_2020):
     report, _ = model_2020
     assert {p.proposal for p in report.proposals} == {"drop", "reword"}

@@ -64,6 +64,10 @@ def build_report(
     previous_date = previous[0] if previous else None
 
     themes = _themes(latest, previous[1] if previous else None)
+    # Kontrol shows the findings of what this report stands on; an older period's are in the tables.
+    oldest_shown = previous_date or latest_date
+    shown = [d for d in reconciled.documents if not _older_status(d, oldest_shown)]
+    earlier = sum(len(d.findings) for d in reconciled.documents if _older_status(d, oldest_shown))
     report = StatusReport(
         title=latest.document.title or DEFAULT_TITLE,
         period=latest_date,
@@ -73,7 +77,7 @@ def build_report(
         changes=_changes(reconciled, latest_date),
         proposals=_proposals(latest),
         reconciliation=_reconciliation(latest, reconciled.links, reconciled.documents),
-        findings=_findings(reconciled.documents),
+        findings=_findings(shown),
         skipped_files=tuple(
             ReportSkippedFile(
                 e.file, e.status, INGEST_CAUSE_TEXTS.get(e.cause) or e.reason or STATUS_LABELS[""]
@@ -83,6 +87,7 @@ def build_report(
         ),
         subtitle=REPORT_SUBTITLE,
         overview=_overview(themes, has_previous=previous is not None),
+        earlier_findings=earlier,
     )
     return report, _form(latest, latest_date, report.title)
 
@@ -102,6 +107,16 @@ def _status_periods(docs: list[ExtractedDocument]) -> list[tuple[dt.date, Extrac
             continue
         by_date.setdefault(day, doc)
     return sorted(by_date.items())
+
+
+def _older_status(doc: ExtractedDocument, day: dt.date) -> bool:
+    """A status notat dated before ``day`` (one with no readable date is never older)."""
+    if doc.document.kind != "status" or not doc.document.date:
+        return False
+    try:
+        return dt.date.fromisoformat(doc.document.date) < day
+    except ValueError:
+        return False
 
 
 def _rows_by_theme(doc: ExtractedDocument) -> OrderedDict[int, list[GoalRow]]:

@@ -21,9 +21,12 @@ from docx.shared import Cm, Pt, RGBColor
 from pipeline.danish import (
     CHANGE_LABELS,
     INGEST_STATUS_LABELS,
+    NO_FINDINGS_TEXT,
+    NO_RECENT_FINDINGS_TEXT,
     PROPOSAL_LABELS,
     SEVERITY_LABELS,
     STATUS_LABELS,
+    earlier_findings_text,
     format_danish_date,
 )
 from pipeline.model import StatusForm, StatusReport
@@ -375,8 +378,12 @@ def _control(doc, report: StatusReport) -> None:
             ]
             for cell, value in zip(row.cells, values, strict=True):
                 _cell_text(cell, value)
+    elif report.earlier_findings:
+        _para(doc, NO_RECENT_FINDINGS_TEXT)
     else:
-        _para(doc, "Kontrollen af notaterne har ingen fund.")
+        _para(doc, NO_FINDINGS_TEXT)
+    if report.earlier_findings:
+        _para(doc, earlier_findings_text(report.earlier_findings))
     _heading(doc, "Filer, der ikke er læst", level=2)
     if report.skipped_files:
         widths = [5.0, 2.6, 9.4]

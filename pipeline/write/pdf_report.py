@@ -39,9 +39,12 @@ from reportlab.platypus import (
 from pipeline.danish import (
     CHANGE_LABELS,
     INGEST_STATUS_LABELS,
+    NO_FINDINGS_TEXT,
+    NO_RECENT_FINDINGS_TEXT,
     PROPOSAL_LABELS,
     SEVERITY_LABELS,
     STATUS_LABELS,
+    earlier_findings_text,
     format_danish_date,
 )
 from pipeline.model import StatusReport
@@ -173,7 +176,7 @@ class _ReportDoc(BaseDocTemplate):
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._footer)])
 
     def _footer(self, canvas: Canvas, doc) -> None:
-        """"Side N af " here, the total from the form defined at the end. Centred as if the
+        """ "Side N af " here, the total from the form defined at the end. Centred as if the
         total had two digits (off by half a digit's width otherwise)."""
         label = f"Side {doc.page} af "
         label_w = pdfmetrics.stringWidth(label, FONT, _FOOTER_SIZE)
@@ -508,8 +511,12 @@ def _story(report: StatusReport, st) -> list:
                 ]
             )
         story.append(_table(data, [4.6, 1.4, 1.6, 2.2, 7.2]))
+    elif report.earlier_findings:
+        story.append(_p(NO_RECENT_FINDINGS_TEXT, st["body"]))
     else:
-        story.append(_p("Kontrollen af notaterne har ingen fund.", st["body"]))
+        story.append(_p(NO_FINDINGS_TEXT, st["body"]))
+    if report.earlier_findings:
+        story.append(_p(earlier_findings_text(report.earlier_findings), st["body"]))
     story.append(_Heading("Filer, der ikke er læst", st["h2"], 1, "filer"))
     if report.skipped_files:
         data = [[_p(h, st["cell_bold"]) for h in ("Fil", "Status", "Årsag")]]
