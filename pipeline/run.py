@@ -25,12 +25,14 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import importlib
 import json
 import logging
 import multiprocessing
 import os
 import re
 import shutil
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -130,9 +132,13 @@ def run_report(input_dir: Path, output_dir: Path, *, workers: int | None = None)
             for path in up_to_date:
                 log.info("  %s", path)
             return 0
+        from pipeline import ingest  # noqa: F401  (before the preloading thread starts)
+
+        preloading = _preload_writers()
         t0 = time.perf_counter()
         entries, docs = _ingest_folder(files, output_dir, workers, summary)
         summary.timings["read"] = time.perf_counter() - t0
+        preloading.join()
         usable = [d for d in docs if d.document.kind in ("status", "concept")]
         if not usable:
             raise PipelineError(_nothing_usable(input_dir, entries))
@@ -431,9 +437,12 @@ def _build_outputs(
     workers: int = 1,
 ) -> list[Path]:
     """Reconcile, build the report model and write everything into ``staging``; return the
-    staged report files. With more than one worker the Word/PDF reports are laid out in a
-    second process while this one writes the tables."""
+    staged report files. With more than one worker the Word/PDF reports and the Excel workbook
+    are each written in a process of their own while this one writes the CSV files and the
+    database."""
     from pipeline import transform, write
+    from pipeline.tables import extraction_frames, ingest_frame, write_csv
+    from pipeline.write.database import write_database
 
     overrides = _overrides_file(input_dir)
     if overrides is not None:
@@ -443,38 +452,31 @@ def _build_outputs(
     summary.timings["reconcile"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     built = transform.build_report(reconciled, entries)
-    with _report_writer(workers) as pool:
-        pending: Future | None = None
-        if built is not None:
-            pending = pool.submit(write.write_reports, *built, staging)
-        _write_tables(reconciled, entries, staging, summary)
-        reports = list(pending.result()) if pending is not None else []
-    summary.timings["tables+reports"] = time.perf_counter() - t0
-    if built is None:
-        summary.note = (
-            "No status notat among the inputs: tables written, no status report could be made."
-        )
-    return reports
-
-
-def _write_tables(reconciled, entries: list[IngestEntry], staging: Path, summary: RunSummary):
-    """Every table as CSV, the Excel workbook and the SQLite database, into ``staging``."""
-    from pipeline import transform, write
-    from pipeline.tables import extraction_frames, ingest_frame, write_csv
-    from pipeline.write.database import write_database
-
     frames = dict(extraction_frames(reconciled.documents))
     frames["ingest_log"] = ingest_frame(entries)
     frames.update(transform.reconciled_frames(reconciled))
     for severity in frames["findings"]["severity"]:
         summary.findings[severity] += 1
-    tables = staging / TABLES_DIR
-    for name, frame in frames.items():
-        # The report's tables are opened in Excel by people: a cell may not start a formula.
-        # (`extract` writes the text exactly as printed, for scripts.)
-        write_csv(frame, tables / f"{name}.csv", formula_safe=True)
-    write.write_workbook(frames, staging / WORKBOOK_FILE)
-    write_database(frames, staging / DATABASE_FILE, meta={"pipeline_version": pipeline_version()})
+    with _writers(workers) as pool:
+        reports: Future | None = None
+        if built is not None:
+            reports = pool.submit(write.write_reports, *built, staging)
+        workbook = pool.submit(write.write_workbook, frames, staging / WORKBOOK_FILE)
+        tables = staging / TABLES_DIR
+        for name, frame in frames.items():
+            # The report's tables are opened in Excel by people: a cell may not start a formula.
+            # (`extract` writes the text exactly as printed, for scripts.)
+            write_csv(frame, tables / f"{name}.csv", formula_safe=True)
+        meta = {"pipeline_version": pipeline_version()}
+        write_database(frames, staging / DATABASE_FILE, meta=meta)
+        workbook.result()
+        staged = list(reports.result()) if reports is not None else []
+    summary.timings["tables+reports"] = time.perf_counter() - t0
+    if built is None:
+        summary.note = (
+            "No status notat among the inputs: tables written, no status report could be made."
+        )
+    return staged
 
 
 class _InThisProcess:
@@ -490,11 +492,38 @@ class _InThisProcess:
 
 
 @contextlib.contextmanager
-def _report_writer(workers: int) -> Iterator[ProcessPoolExecutor | _InThisProcess]:
+def _writers(workers: int) -> Iterator[ProcessPoolExecutor | _InThisProcess]:
+    """Where the reports and the workbook are written: here with one worker, else in two
+    processes beside this one."""
     if workers < 2:
         yield _InThisProcess()
         return
-    # fork: the child already has the report model's modules loaded (no interpreter start-up)
+    # fork: the children have the writers' modules loaded already (see _preload_writers)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(method)) as pool:
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context(method)) as pool:
         yield pool
+
+
+# The modules of transform and write: about 1.5 s of imports (pandas, pandera, reportlab,
+# python-docx), loaded while the PDFs are read, when this process mostly waits for its children.
+_WRITER_MODULES = (
+    "pipeline.tables",
+    "pipeline.transform",
+    "pipeline.write",
+    "pipeline.write.database",
+    "pipeline.write.docx_report",
+    "pipeline.write.pdf_report",
+)
+
+
+def _preload_writers() -> threading.Thread:
+    def load() -> None:
+        for name in _WRITER_MODULES:
+            try:
+                importlib.import_module(name)
+            except Exception:  # the stage that needs it will import it again and say why
+                log.debug("preloading %s failed", name, exc_info=True)
+
+    thread = threading.Thread(target=load, name="preload-writers", daemon=True)
+    thread.start()
+    return thread
