@@ -68,7 +68,12 @@ def _sql_type(series: pd.Series) -> str:
     return "TEXT"
 
 
+_AS_IS = frozenset({str, int, bool})
+
+
 def _cell(value: object) -> object:
+    if type(value) in _AS_IS:  # most cells: stored as they are
+        return value
     if value is None or value is pd.NA:
         return None
     if isinstance(value, float) and value != value:  # NaN
