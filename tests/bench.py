@@ -6,7 +6,9 @@
    memory (``ru_maxrss``), so one measurement cannot warm or bloat the next.
    Targets: time ratio ≤ 1.0 at 140 pages, peak ≤ 250 MiB and flat across sizes.
 2. `python -m pipeline report` over a folder of ≥ 40 notats: cold, warm rerun (target ≤ 5 % of
-   cold), one new PDF added, and the cold run with 1 and with 2 workers (target ≥ 1.7x).
+   cold), one new PDF added, and the cold run with 1 and with 2 workers (target ≥ 1.7x). The
+   one-new run is set beside a run on that PDF alone: the difference is what the earlier notats
+   cost a run that reads none of them again.
 
 The notats are rendered by the project's own fixture generators (cached under .cache/).
 """
@@ -160,7 +162,7 @@ def _report(src: Path, inp: Path, out: Path, workers: int) -> tuple[float, str]:
     seconds = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"report failed ({proc.returncode}): {proc.stderr[-2000:]}")
-    lines = proc.stderr.strip().splitlines()
+    lines = proc.stdout.strip().splitlines()
     done = next((ln for ln in reversed(lines) if ln.startswith(("Done in", "Output is up"))), "")
     return seconds, done
 
@@ -168,6 +170,10 @@ def _report(src: Path, inp: Path, out: Path, workers: int) -> tuple[float, str]:
 def _read_seconds(done: str) -> float | None:
     m = re.search(r"read ([\d.]+) s", done)
     return float(m.group(1)) if m else None
+
+
+def _median_run(runs: list[tuple[float, str]]) -> tuple[float, str]:
+    return sorted(runs)[len(runs) // 2]
 
 
 def bench_report() -> None:
@@ -185,9 +191,21 @@ def bench_report() -> None:
         cold1, done1 = _report(src, inp, tmp / "out1", 1)
         cold2, done2 = _report(src, inp, tmp / "out2", workers)
         warm, done_warm = _report(src, inp, tmp / "out2", workers)
-        name, _ = notats[FOLDER_SIZE]
-        shutil.copy(pdfs[FOLDER_SIZE], inp / f"{name}.pdf")
-        one_new, done_new = _report(src, inp, tmp / "out2", workers)
+        # One new PDF, ROUNDS times over a copy of the warm output; and, for comparison, the same
+        # PDF alone in an empty folder (what any run that reads it and writes its period's
+        # reports costs).
+        new_name, _ = notats[FOLDER_SIZE]
+        one_new, alone = [], []
+        for i in range(ROUNDS):
+            grown, out = tmp / f"grown{i}", tmp / f"out_new{i}"
+            shutil.copytree(inp, grown)
+            shutil.copy(pdfs[FOLDER_SIZE], grown / f"{new_name}.pdf")
+            shutil.copytree(tmp / "out2", out)
+            one_new.append(_report(src, grown, out, workers))
+            single = tmp / f"alone{i}"
+            single.mkdir()
+            shutil.copy(pdfs[FOLDER_SIZE], single / f"{new_name}.pdf")
+            alone.append(_report(src, single, tmp / f"out_alone{i}", workers))
     print(f"   cold, 1 worker:   {cold1:7.1f} s   {done1}")
     print(f"   cold, {workers} workers:  {cold2:7.1f} s   {done2}")
     print(f"      speed-up, whole run {cold1 / cold2:.2f}x (target >= 1.7x)", end="")
@@ -197,7 +215,14 @@ def bench_report() -> None:
         f"   warm rerun:       {warm:7.1f} s   {100 * warm / cold2:.1f} % of cold "
         f"(target <= 5 %)   {done_warm}"
     )
-    print(f"   one new PDF:      {one_new:7.1f} s   {done_new}")
+    new_s, new_done = _median_run(one_new)
+    alone_s, alone_done = _median_run(alone)
+    print(f"   one new PDF:      {new_s:7.1f} s   {new_done}   (median of {ROUNDS})")
+    print(f"   that PDF alone:   {alone_s:7.1f} s   {alone_done}   (median of {ROUNDS})")
+    print(
+        f"      the {FOLDER_SIZE} earlier notats add {new_s - alone_s:.1f} s "
+        f"({new_s / alone_s:.2f}x the run on the new PDF alone)"
+    )
 
 
 def _workbook_frames(rows_per_table: int = 4000, tables: int = 5) -> dict:
