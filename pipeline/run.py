@@ -461,7 +461,9 @@ def _build_outputs(
         reports: Future | None = None
         if built is not None:
             reports = pool.submit(write.write_reports, *built, staging)
-        workbook = pool.submit(write.write_workbook, frames, staging / WORKBOOK_FILE)
+        workbook = pool.submit(
+            write.write_workbook, transform.workbook_frames(frames), staging / WORKBOOK_FILE
+        )
         tables = staging / TABLES_DIR
         for name, frame in frames.items():
             # The report's tables are opened in Excel by people: a cell may not start a formula.

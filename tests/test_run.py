@@ -500,6 +500,31 @@ def test_report_on_rendered_notats(status_pdf, tmp_path, capsys):
     periods = {r[0] for r in con.execute("SELECT DISTINCT period FROM goal_statements")}
     con.close()
     assert periods == {"2020-05-28", "2021-06-03"}
+    _check_workbook(out)
+
+
+def _check_workbook(out: Path) -> None:
+    """statusdata.xlsx: a sheet per table holding the CSV's rows, except that Koblinger holds
+    only the links worth a person's look (refused, or between different wordings)."""
+    from openpyxl import load_workbook
+
+    from pipeline.write.xlsx import SHEET_NAMES
+
+    book = load_workbook(out / "statusdata.xlsx", read_only=True)
+    assert book.sheetnames == list(SHEET_NAMES.values())
+    for name in SHEET_NAMES:
+        table = read_csv(out / "tables" / f"{name}.csv")
+        rows = list(book[SHEET_NAMES[name]].iter_rows(values_only=True))
+        assert list(rows[0]) == list(table.columns), name
+        if name != "links":
+            assert len(rows) - 1 == len(table), name
+            continue
+        worth = table[(table["decision"] == "refused") | (table["left_text"] != table["right_text"])]
+        assert 0 < len(worth) < len(table)
+        shown = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+        assert len(shown) == len(worth)
+        assert all(r["decision"] == "refused" or r["left_text"] != r["right_text"] for r in shown)
+    book.close()
 
 
 def test_one_and_two_workers_write_the_same_report(status_pdf, tmp_path):

@@ -26,7 +26,14 @@ from pipeline.transform.similarity import DEFAULT_SETTINGS, ReconcileSettings
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["ReconcileSettings", "Reconciled", "build_report", "reconcile", "reconciled_frames"]
+__all__ = [
+    "ReconcileSettings",
+    "Reconciled",
+    "build_report",
+    "reconcile",
+    "reconciled_frames",
+    "workbook_frames",
+]
 
 
 @dataclass
@@ -74,6 +81,13 @@ def reconciled_frames(rec: Reconciled) -> dict[str, pd.DataFrame]:
     from pipeline.transform.frames import reconciled_frames as frames
 
     return frames(rec)
+
+
+def workbook_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables as the Excel workbook shows them (links: only the decisions worth a look)."""
+    from pipeline.transform.frames import workbook_frames as view
+
+    return view(frames)
 
 
 def build_report(

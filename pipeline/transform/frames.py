@@ -70,6 +70,20 @@ def reconciled_frames(rec: Reconciled) -> dict[str, pd.DataFrame]:
     }
 
 
+def workbook_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables as the Excel workbook shows them to people: all of them, except that links
+    holds only the decisions worth a look, every refused pair and every link between two
+    different wordings. A link between two identical wordings (the same goal printed again in
+    the next period, or twice in one notat) is left out there; links.csv and the database keep
+    every link."""
+    out = dict(frames)
+    links = frames.get("links")
+    if links is not None and {"decision", "left_text", "right_text"} <= set(links.columns):
+        worth_a_look = (links["decision"] != "linked") | (links["left_text"] != links["right_text"])
+        out["links"] = links[worth_a_look].reset_index(drop=True)
+    return out
+
+
 def _fields(cls: type) -> list[str]:
     import dataclasses
 
