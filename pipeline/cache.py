@@ -17,6 +17,7 @@ import hashlib
 import logging
 import pickle
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
@@ -68,6 +69,12 @@ class ExtractionCache:
         if gone.rowcount:
             log.info("extraction cache: pipeline changed, %d old entries dropped", gone.rowcount)
         self._db.commit()
+
+    def known(self, sha256s: Iterable[str]) -> set[str]:
+        """Which of these contents have an outcome stored for this pipeline version."""
+        wanted = set(sha256s)
+        rows = self._db.execute("SELECT sha256 FROM outcome WHERE version = ?", (self.version,))
+        return {sha for (sha,) in rows if sha in wanted}
 
     def get(self, sha256: str, file: str):
         """The cached outcome of these bytes, renamed to ``file``; None on a miss."""

@@ -236,6 +236,24 @@ def test_one_new_pdf_costs_one_extraction(fakes, folders):
     assert fakes == ["b.pdf"]
 
 
+def test_cache_entry_that_cannot_be_read_back_is_read_again(fakes, folders):
+    inp, out = folders
+    notat(inp, "a.pdf")
+    notat(inp, "b.pdf", date="2021-06-03")
+    run.run_report(inp, out)
+    fakes.clear()
+    con = sqlite3.connect(out / run.CACHE_FILE)
+    b_sha = hashlib.sha256((inp / "b.pdf").read_bytes()).hexdigest()
+    con.execute("UPDATE outcome SET payload = x'00' WHERE sha256 = ?", (b_sha,))
+    con.commit()
+    con.close()
+    (out / run.LAST_RUN_FILE).unlink()
+    run.run_report(inp, out)
+    assert fakes == ["b.pdf"]
+    log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
+    assert log["status"].to_dict() == {"a.pdf": "ok", "b.pdf": "ok"}
+
+
 def test_renamed_file_is_a_cache_hit_under_its_new_name(fakes, folders):
     inp, out = folders
     notat(inp, "old_name.pdf")
