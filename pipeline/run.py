@@ -471,15 +471,15 @@ def _build_outputs(
     summary.timings["reconcile"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     built = transform.build_report(reconciled, entries)
-    frames = dict(extraction_frames(reconciled.documents))
-    frames["ingest_log"] = ingest_frame(entries)
-    frames.update(transform.reconciled_frames(reconciled))
-    for severity in frames["findings"]["severity"]:
-        summary.findings[severity] += 1
     with _writers(workers) as pool:
         reports: Future | None = None
-        if built is not None:
+        if built is not None:  # the reports need no tables: laid out while they are built
             reports = pool.submit(write.write_reports, *built, staging)
+        frames = dict(extraction_frames(reconciled.documents))
+        frames["ingest_log"] = ingest_frame(entries)
+        frames.update(transform.reconciled_frames(reconciled))
+        for severity in frames["findings"]["severity"]:
+            summary.findings[severity] += 1
         workbook = pool.submit(
             write.write_workbook, transform.workbook_frames(frames), staging / WORKBOOK_FILE
         )
