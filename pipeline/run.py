@@ -133,8 +133,9 @@ def run_report(input_dir: Path, output_dir: Path, *, workers: int | None = None)
             for path in up_to_date:
                 log.info("  %s", path)
             return 0
-        from pipeline import ingest  # noqa: F401  (before the preloading thread starts)
+        from pipeline import ingest  # before the preloading thread starts
 
+        ingest.start_fork_server()  # it loads the readers while the cache is looked up
         preloading = _preload_writers()
         t0 = time.perf_counter()
         entries, docs = _ingest_folder(files, output_dir, workers, summary)

@@ -251,26 +251,49 @@ def test_cpu_time_limit_stops_a_runaway_reader(runaway):
     assert "2 seconds" in result.entry.reason
 
 
-def test_wall_clock_limit_kills_a_hung_reader(monkeypatch, tmp_path):
-    """A reader that waits without using CPU (stuck on I/O) is killed with its process group."""
+@pytest.mark.parametrize("started", ["forked", "new interpreter"])
+def test_wall_clock_limit_kills_a_hung_reader(monkeypatch, tmp_path, started):
+    """A reader that waits without using CPU (stuck on I/O) is killed with its process group,
+    whether it was forked from the fork server or started as a new interpreter."""
     marker = tmp_path / "child.pid"
-    hang = (
-        "import os, subprocess, sys, time; "
-        f"p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); "
-        f"open({str(marker)!r}, 'w').write(str(p.pid)); time.sleep(60)"
-    )
-    monkeypatch.setattr(ingest, "_worker_command", lambda *a: [sys.executable, "-c", hang])
+    if started == "forked":
+        from tests.fixtures import hung_reader
+
+        assert ingest.start_fork_server()
+        monkeypatch.setattr(ingest, "_forked_target", hung_reader.hang)
+        monkeypatch.setenv("HUNG_READER_MARKER", str(marker))
+    else:
+        hang = (
+            "import os, subprocess, sys, time; "
+            f"p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); "
+            f"open({str(marker)!r}, 'w').write(str(p.pid)); time.sleep(60)"
+        )
+        monkeypatch.setattr(ingest, "_run_forked", lambda *a: None)
+        monkeypatch.setattr(ingest, "_worker_command", lambda *a: [sys.executable, "-c", hang])
     monkeypatch.setattr(ingest, "_STARTUP_GRACE_SECONDS", 0.0)
     source = tmp_path / "notat.pdf"
     source.write_bytes(b"%PDF-1.7\n")
-    started = time.monotonic()
+    started_at = time.monotonic()
     result = ingest_file(source, sha256="0" * 64, limits=Limits(seconds=2))
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started_at < 10
     assert result.entry.status == "failed" and result.cause == "timeout"
     assert "2 seconds" in result.entry.reason
     grandchild = int(marker.read_text())
     time.sleep(0.2)
     assert not Path(f"/proc/{grandchild}").exists() or "Z" in _proc_state(grandchild)
+
+
+def test_forked_and_new_interpreter_readers_read_a_notat_alike(status_notat_pdf, monkeypatch):
+    """The fork server is an optimisation: a reader started as a new interpreter (where there is
+    no fork server) gives the same outcome."""
+    path = status_notat_pdf
+    assert ingest.start_fork_server()
+    forked = ingest_file(path, sha256=_sha(path))
+    monkeypatch.setattr(ingest, "_run_forked", lambda *a: None)
+    started = ingest_file(path, sha256=_sha(path))
+    assert forked.entry == started.entry and forked.entry.status == "ok"
+    assert forked.document == started.document
+    assert len(forked.document.goal_rows) > 50
 
 
 def _proc_state(pid: int) -> str:

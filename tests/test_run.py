@@ -537,7 +537,9 @@ def _check_workbook(out: Path) -> None:
         if name != "links":
             assert len(rows) - 1 == len(table), name
             continue
-        worth = table[(table["decision"] == "refused") | (table["left_text"] != table["right_text"])]
+        worth = table[
+            (table["decision"] == "refused") | (table["left_text"] != table["right_text"])
+        ]
         assert 0 < len(worth) < len(table)
         shown = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
         assert len(shown) == len(worth)

@@ -1,7 +1,9 @@
 """Ingest: every input file accounted for. Public entry: ``ingest_file``.
 
 Each file is read in its own child process (``pipeline.ingest.worker``) under a memory, CPU and
-wall-clock budget, so no single file can hang or kill a batch. Damaged PDFs are repaired into a
+wall-clock budget, so no single file can hang or kill a batch. The child is forked from a fork
+server that has imported the readers once (``start_fork_server``), or, where the platform has no
+fork server, started as a new interpreter. Damaged PDFs are repaired into a
 temp copy, scanned ones OCR'd into a temp copy; the input file is only ever read. Every outcome,
 good or bad, comes back as an ``IngestResult`` whose reason names the file and the cause in plain
 words; ``ingest_file`` never raises for bad input. It is safe to call from several threads.
@@ -10,13 +12,18 @@ words; ``ingest_file`` never raises for bad input. It is safe to call from sever
 from __future__ import annotations
 
 import contextlib
+import logging
+import multiprocessing
+import multiprocessing.context
 import os
 import pickle
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
+from multiprocessing import forkserver
 from pathlib import Path
 
 from pipeline.ingest.limits import Limits, LimitsError
@@ -30,6 +37,8 @@ _MAGIC_WINDOW = 1024  # the PDF spec lets a few bytes of junk precede the header
 # Starting Python and importing the readers is not the file's fault: allow it on top of the budget.
 _STARTUP_GRACE_SECONDS = 5.0
 _DEFAULT_LIMITS = Limits()
+
+log = logging.getLogger("pipeline")
 
 
 @dataclass
@@ -87,20 +96,99 @@ def _crash_reason(returncode: int, stderr: str, limits: Limits) -> tuple[Cause, 
     return "crashed", f"the reader stopped unexpectedly while reading it (exit status {returncode})"
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
-    # The worker and whatever it started (ocrmypdf, tesseract, ghostscript).
+def _kill_group(pid: int) -> None:
+    # The reader and whatever it started (ocrmypdf, tesseract, ghostscript).
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
+        os.killpg(pid, signal.SIGKILL)
 
 
-def _worker_command(path: Path, name: str, sha256: str, workdir: Path, result_file: Path,
-                    limits: Limits, ocr: bool) -> list[str]:  # fmt: skip
+def _worker_args(path: Path, name: str, sha256: str, workdir: Path, result_file: Path,
+                 limits: Limits, ocr: bool) -> list[str]:  # fmt: skip
     return [
-        sys.executable, "-m", "pipeline.ingest.worker",
         str(path.resolve()), name, sha256, str(workdir), str(result_file),
         str(limits.memory_mb), repr(float(limits.seconds)), str(limits.max_pages),
         "1" if ocr else "0",
     ]  # fmt: skip
+
+
+def _worker_command(args: list[str]) -> list[str]:
+    return [sys.executable, "-m", "pipeline.ingest.worker", *args]
+
+
+def _run_started(args: list[str], workdir: Path, timeout: float) -> tuple[int | None, bytes]:
+    """The reader as a new interpreter: (exit status or None on timeout, its stderr)."""
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    proc = subprocess.Popen(
+        _worker_command(args), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, cwd=workdir, env=env, start_new_session=True,
+    )  # fmt: skip
+    try:
+        _, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc.pid)
+        _, stderr = proc.communicate()
+        return None, stderr
+    finally:
+        _kill_group(proc.pid)  # nothing of this file's work may outlive the call
+    return proc.returncode, stderr
+
+
+# The forked reader's entry point (tests put a misbehaving reader in its place).
+_forked_target = None  # pipeline.ingest.worker.forked_main, set when the fork server starts
+_fork_lock = threading.Lock()
+_fork_context: multiprocessing.context.BaseContext | bool | None = False  # False: not tried
+
+
+def start_fork_server() -> bool:
+    """Start the fork server that readers are forked from, if this platform has one; it imports
+    the readers (``worker.PRELOAD``) in the background. Safe to call more than once, from any
+    thread. Returns whether readers will be forked."""
+    global _fork_context, _forked_target
+    with _fork_lock:
+        if _fork_context is False:
+            _fork_context = None
+            if "forkserver" in multiprocessing.get_all_start_methods():
+                try:
+                    from pipeline.ingest import worker
+
+                    context = multiprocessing.get_context("forkserver")
+                    context.set_forkserver_preload(list(worker.PRELOAD))
+                    forkserver.ensure_running()
+                    _fork_context = context
+                    if _forked_target is None:
+                        _forked_target = worker.forked_main
+                except (OSError, ValueError) as e:
+                    log.info("no fork server (%s): each file is read by a new interpreter", e)
+        return _fork_context is not None
+
+
+def _run_forked(args: list[str], workdir: Path, timeout: float) -> tuple[int | None, bytes] | None:
+    """The reader forked from the fork server: (exit status or None on timeout, its stderr);
+    None when there is no fork server."""
+    if not start_fork_server():
+        return None
+    stderr_path = workdir / "stderr.txt"
+    proc = _fork_context.Process(  # type: ignore[union-attr]
+        target=_forked_target, args=(args, str(stderr_path), dict(os.environ)), daemon=False
+    )
+    try:
+        proc.start()
+    except OSError as e:
+        log.info("the fork server failed (%s): reading this file in a new interpreter", e)
+        return None
+    try:
+        proc.join(timeout)
+        timed_out = proc.exitcode is None
+    finally:
+        _kill_group(proc.pid)  # nothing of this file's work may outlive the call
+        proc.join()
+    try:
+        stderr = stderr_path.read_bytes()
+    except OSError:
+        stderr = b""
+    return (None if timed_out else proc.exitcode), stderr
 
 
 def ingest_file(
@@ -123,35 +211,27 @@ def ingest_file(
     with tempfile.TemporaryDirectory(prefix="ingest-") as tmp:
         workdir = Path(tmp)
         result_file = workdir / "outcome.pickle"
-        command = _worker_command(path, name, sha256, workdir, result_file, limits, ocr)
-        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-        root = str(Path(__file__).resolve().parents[2])
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-        proc = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            cwd=workdir, env=env, start_new_session=True,
-        )  # fmt: skip
-        try:
-            _, stderr_bytes = proc.communicate(timeout=limits.seconds + _STARTUP_GRACE_SECONDS)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            proc.communicate()
+        timeout = limits.seconds + _STARTUP_GRACE_SECONDS
+        args = _worker_args(path, name, sha256, workdir, result_file, limits, ocr)
+        finished = _run_forked(args, workdir, timeout)
+        if finished is None:  # no fork server here: a new interpreter per file
+            finished = _run_started(args, workdir, timeout)
+        returncode, stderr_bytes = finished
+        if returncode is None:
             return result(
                 "failed", "", "timeout",
                 f"reading it took longer than the limit of {limits.seconds:g} seconds (seconds); stopped",
             )  # fmt: skip
-        finally:
-            _kill_group(proc)  # nothing of this file's work may outlive the call
         stderr = stderr_bytes.decode("utf-8", "replace")
         outcome: WorkerOutcome | None = None
-        if proc.returncode == 0 and result_file.is_file():
+        if returncode == 0 and result_file.is_file():
             try:
                 with result_file.open("rb") as f:
                     outcome = pickle.load(f)
             except (OSError, EOFError, pickle.UnpicklingError):
                 outcome = None
         if outcome is None:
-            cause, why = _crash_reason(proc.returncode, stderr, limits)
+            cause, why = _crash_reason(returncode, stderr, limits)
             return result("failed", "", cause, why)
 
     entry = IngestEntry(name, sha256, outcome.status, outcome.kind, outcome.reason, outcome.cause)
