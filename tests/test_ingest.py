@@ -7,7 +7,9 @@ a thread pool as the report run does. Each hard case has its own named test.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -294,6 +296,28 @@ def test_forked_and_new_interpreter_readers_read_a_notat_alike(status_notat_pdf,
     assert forked.entry == started.entry and forked.entry.status == "ok"
     assert forked.document == started.document
     assert len(forked.document.goal_rows) > 50
+
+
+def test_script_without_main_guard_is_not_run_again_by_the_readers(status_notat_pdf, tmp_path):
+    """Processes started through multiprocessing import the parent's __main__ again; a caller's
+    script without an ``if __name__ == "__main__"`` guard must still run once, and read."""
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from pipeline import ingest\n"
+        "print('script ran', flush=True)\n"
+        "result = ingest.ingest_file(Path(sys.argv[1]), sha256='0' * 64)\n"
+        "print(result.entry.status, ingest.start_fork_server())\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run(
+        [sys.executable, str(script), str(status_notat_pdf)],
+        cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(root)),
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.splitlines() == ["script ran", "ok False"]
 
 
 def _proc_state(pid: int) -> str:

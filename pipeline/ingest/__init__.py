@@ -149,7 +149,9 @@ def start_fork_server() -> bool:
     with _fork_lock:
         if _fork_context is False:
             _fork_context = None
-            if "forkserver" in multiprocessing.get_all_start_methods():
+            if _forking_reruns_main():
+                log.debug("__main__ would run again in each reader: no fork server")
+            elif "forkserver" in multiprocessing.get_all_start_methods():
                 try:
                     from pipeline.ingest import worker
 
@@ -162,6 +164,18 @@ def start_fork_server() -> bool:
                 except (OSError, ValueError) as e:
                     log.info("no fork server (%s): each file is read by a new interpreter", e)
         return _fork_context is not None
+
+
+def _forking_reruns_main() -> bool:
+    """Whether a process started through multiprocessing would run this one's ``__main__``
+    again: it does for a script or a module other than a package's ``__main__`` (which may lack
+    an ``if __name__ == "__main__"`` guard); not for ``python -m pipeline``, ``python -m pytest``
+    or ``python -c``."""
+    main = sys.modules.get("__main__")
+    name = getattr(getattr(main, "__spec__", None), "name", None)
+    if name is not None:
+        return name != "__main__" and not name.endswith(".__main__")
+    return getattr(main, "__file__", None) is not None
 
 
 def _run_forked(args: list[str], workdir: Path, timeout: float) -> tuple[int | None, bytes] | None:
