@@ -114,6 +114,11 @@ CHANGE_LABELS = {
     "reworded_as_proposed": "Omformuleret som foreslået",
 }
 
+# A wording change with nothing on one side: a wording the goal no longer has, or one it gained
+# beside its old ones (the goal itself stands on, in the wording shown as its Mål).
+WORDING_NONE_AFTER = "(formuleringen står ikke længere i notatet)"
+WORDING_NONE_BEFORE = "(ny formulering ved siden af de hidtidige)"
+
 PROPOSAL_LABELS = {"drop": "Foreslås udgået", "reword": "Foreslås omformuleret", "": ""}
 
 SEVERITY_LABELS = {"error": "Fejl", "warning": "Advarsel", "info": "Oplysning"}

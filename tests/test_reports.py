@@ -281,6 +281,28 @@ def test_status_changes_are_in_danish(model):
     )
 
 
+def test_wording_change_with_nothing_on_one_side_says_so_in_danish():
+    """A goal that lost one of its wordings (or gained one beside the old) has nothing on one
+    side of the change: the report says what happened instead of leaving the cell empty."""
+    from pipeline.danish import WORDING_NONE_AFTER, WORDING_NONE_BEFORE
+
+    d2020, d2021 = _labelled(STATUS_2020), _labelled(STATUS_2021)
+    period, previous = d2021.document.date, d2020.document.date
+    changes = [
+        Change(period, previous, "G-1", "wording_changed", 1, "Mål A", "Mål B", ""),
+        Change(period, previous, "G-2", "wording_changed", 2, "Mål C", "", "Mål D"),
+        Change(period, previous, "G-3", "wording_changed", 3, "Mål E", "Mål F", "Mål E"),
+    ]
+    built = build_report(Reconciled(documents=[d2020, d2021], changes=changes), [])
+    assert built is not None
+    shown = {(c.before, c.after) for c in built[0].changes}
+    assert shown == {
+        ("Mål B", WORDING_NONE_AFTER),
+        (WORDING_NONE_BEFORE, "Mål D"),
+        ("Mål F", "Mål E"),
+    }
+
+
 def test_uncertain_link_is_marked_for_review(model):
     report, _ = model
     flagged = [g for g in report.reconciliation if g.needs_review]

@@ -18,6 +18,8 @@ from pipeline.danish import (
     INGEST_CAUSE_TEXTS,
     REPORT_SUBTITLE,
     STATUS_LABELS,
+    WORDING_NONE_AFTER,
+    WORDING_NONE_BEFORE,
     format_count_change,
 )
 from pipeline.model import (
@@ -212,9 +214,11 @@ def _overview(themes: tuple[ReportTheme, ...], *, has_previous: bool) -> tuple[O
 # --------------------------------------------------------------------------- changes, proposals
 
 
-def _danish_value(kind: str, value: str) -> str:
+def _danish_value(kind: str, value: str, *, side: str) -> str:
     if kind == "status_changed" or value in ("started", "not_started"):
         return STATUS_LABELS.get(value, value)
+    if kind in ("wording_changed", "reworded_as_proposed") and not value:
+        return WORDING_NONE_AFTER if side == "after" else WORDING_NONE_BEFORE
     return value
 
 
@@ -225,8 +229,8 @@ def _changes(reconciled: Reconciled, period: dt.date) -> tuple[ReportChange, ...
             kind=c.kind,
             theme_no=c.theme_no,
             wording=c.wording,
-            before=_danish_value(c.kind, c.before),
-            after=_danish_value(c.kind, c.after),
+            before=_danish_value(c.kind, c.before, side="before"),
+            after=_danish_value(c.kind, c.after, side="after"),
         )
         for c in sorted(
             (c for c in reconciled.changes if c.period == iso),
