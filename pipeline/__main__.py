@@ -38,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="extraction worker processes (default: number of cores)",
     )
+    rp.add_argument(
+        "--overrides",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="link decisions (default: goal_overrides.csv in the input folder or beside it)",
+    )
     for sp in (ex, rp):
         sp.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     return p
@@ -74,7 +81,9 @@ def main(argv: list[str] | None = None) -> int:
             return run.run_extract(args.pdfs, args.out)
         if args.workers is not None and args.workers < 1:
             raise UsageError("--workers must be at least 1")
-        return run.run_report(args.input, args.output, workers=args.workers)
+        return run.run_report(
+            args.input, args.output, workers=args.workers, overrides=args.overrides
+        )
     except UsageError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -104,12 +104,23 @@ class InputFile:
     is_pdf: bool
 
 
-def run_report(input_dir: Path, output_dir: Path, *, workers: int | None = None) -> int:
+def run_report(
+    input_dir: Path,
+    output_dir: Path,
+    *,
+    workers: int | None = None,
+    overrides: Path | None = None,
+) -> int:
     """`python -m pipeline report`: every file of ``input_dir`` to tables and reports in
-    ``output_dir``. Returns the exit status; raises PipelineError when nothing is usable."""
+    ``output_dir``, with the link decisions of ``overrides`` (default: a goal_overrides.csv in
+    the input folder or beside it). Returns the exit status; raises PipelineError when nothing
+    is usable."""
     input_dir, output_dir = Path(input_dir), Path(output_dir)
     if not input_dir.is_dir():
         raise UsageError(f"input folder not found: {input_dir}")
+    if overrides is not None and not Path(overrides).is_file():
+        raise UsageError(f"overrides file not found: {overrides}")
+    overrides = Path(overrides) if overrides is not None else _overrides_file(input_dir)
     if output_dir.exists() and not output_dir.is_dir():
         raise UsageError(f"output is not a folder: {output_dir}")
     if output_dir.resolve() == input_dir.resolve():
@@ -126,7 +137,7 @@ def run_report(input_dir: Path, output_dir: Path, *, workers: int | None = None)
         files = _list_inputs(input_dir)
         if not files:
             raise PipelineError(f"no files in the input folder {input_dir}")
-        fingerprint = _run_fingerprint(input_dir, files)
+        fingerprint = _run_fingerprint(files, overrides)
         up_to_date = _published_for(output_dir, fingerprint)
         if up_to_date is not None:
             log.info("Output is up to date (same input files, same pipeline): nothing to do.")
@@ -148,7 +159,7 @@ def run_report(input_dir: Path, output_dir: Path, *, workers: int | None = None)
         try:
             staging.mkdir()
             with _collector_skips_what_is_loaded():
-                reports = _build_outputs(docs, entries, input_dir, staging, summary, workers)
+                reports = _build_outputs(docs, entries, overrides, staging, summary, workers)
             _pause_for_tests(staging)
             (output_dir / LAST_RUN_FILE).unlink(missing_ok=True)
             _publish(staging, output_dir, reports, summary)
@@ -250,13 +261,12 @@ def _publish(staging: Path, output_dir: Path, reports: list[Path], summary: RunS
         summary.reports.append(final)
 
 
-def _run_fingerprint(input_dir: Path, files: list[InputFile]) -> str:
+def _run_fingerprint(files: list[InputFile], overrides: Path | None) -> str:
     """Everything a run's output depends on: the input files (names and bytes), the overrides
     and the whole pipeline's source (writers included)."""
     h = hashlib.sha256(pipeline_version(everything=True).encode())
     for f in files:
         h.update(f"{f.path.name}\0{f.sha256}\0".encode())
-    overrides = _overrides_file(input_dir)
     if overrides is not None:
         h.update(f"{overrides}\0{sha256_of(overrides)}".encode())
     return h.hexdigest()
@@ -451,7 +461,7 @@ def _nothing_usable(input_dir: Path, entries: list[IngestEntry]) -> str:
 def _build_outputs(
     docs: list[ExtractedDocument],
     entries: list[IngestEntry],
-    input_dir: Path,
+    overrides: Path | None,
     staging: Path,
     summary: RunSummary,
     workers: int = 1,
@@ -464,7 +474,6 @@ def _build_outputs(
     from pipeline.tables import extraction_frames, ingest_frame, write_csv
     from pipeline.write.database import write_database
 
-    overrides = _overrides_file(input_dir)
     if overrides is not None:
         log.info("applying the link decisions in %s", overrides)
     t0 = time.perf_counter()

@@ -67,7 +67,11 @@ def fake_ingest_file(path: Path, *, sha256: str, **_: object) -> FakeIngestResul
     return FakeIngestResult(IngestEntry(path.name, sha256, "ok", kind, ""), doc)
 
 
+OVERRIDES_SEEN: list[Path | None] = []
+
+
 def fake_reconcile(docs, overrides=None):
+    OVERRIDES_SEEN.append(overrides)
     for d in docs:
         for s in d.statements:
             s.goal_id = "g0001"
@@ -339,6 +343,35 @@ def test_concept_notats_only_write_tables_and_succeed(fakes, folders):
 
 
 # --------------------------------------------------------------------------- exit codes, errors
+
+
+def test_overrides_file_is_found_beside_the_input_or_given_on_the_command_line(
+    fakes, folders, capsys
+):
+    inp, out = folders
+    notat(inp, "a.pdf")
+    beside = inp.parent / "goal_overrides.csv"
+    beside.write_text("action,wording_a,wording_b\n", encoding="utf-8")
+    OVERRIDES_SEEN.clear()
+    assert main(["report", "--input", str(inp), "--output", str(out)]) == 0
+    assert OVERRIDES_SEEN[-1] == beside and len(OVERRIDES_SEEN) == 1
+
+    chosen = inp.parent / "andre_afgørelser.csv"
+    chosen.write_text("action,wording_a,wording_b\n", encoding="utf-8")
+    argv = ["report", "--input", str(inp), "--output", str(out), "--overrides", str(chosen)]
+    assert main(argv) == 0
+    assert OVERRIDES_SEEN[-1] == chosen  # another overrides file: not "up to date", run again
+    assert main(argv) == 0
+    assert len(OVERRIDES_SEEN) == 2  # same inputs, same overrides: nothing to do
+    chosen.write_text("action,wording_a,wording_b\nsame,a,b\n", encoding="utf-8")
+    assert main(argv) == 0
+    assert len(OVERRIDES_SEEN) == 3  # the decisions changed: the output is made again
+
+    capsys.readouterr()
+    missing = ["report", "--input", str(inp), "--output", str(out), "--overrides", "nej.csv"]
+    assert main(missing) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["error: overrides file not found: nej.csv"]
 
 
 def test_exit_codes_and_one_plain_line_for_bad_input(fakes, folders, capsys):
