@@ -23,6 +23,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
     NextPageTemplate,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -77,12 +78,14 @@ def render_notat(
     one_line_ikke: bool = False,
     goal_markup: dict[tuple[int, int], list[str]] | None = None,
     filler: int = 0,
+    table_on_next_page: frozenset[int] = frozenset(),
 ) -> Path:
     """A status notat PDF: contact block beside the first table, footers, repeated headers.
 
     ``goal_markup`` replaces the goal cell of (theme_no, row_no) by the given paragraphs
     (reportlab markup, e.g. ``<br/>`` to force a line break); ``filler`` adds blank space
-    before the first table to push rows towards a page break.
+    before the first table to push rows towards a page break; the themes numbered in
+    ``table_on_next_page`` have their heading where the page ends and their table on the next.
     """
     width, height = A4
 
@@ -128,6 +131,8 @@ def render_notat(
     ]
     for theme in notat.themes:
         story.append(Paragraph(_esc(theme.heading), _TEMA))
+        if theme.no in table_on_next_page:
+            story.append(PageBreak())
         data = [
             [
                 Paragraph("Mål", _BOLD),
@@ -467,6 +472,32 @@ def test_row_split_between_wordings_and_repeated_header(tmp_path):
         assert_matches(parsed, doc)
         assert parsed.goal_rows[1].page_first < parsed.goal_rows[1].page_last
         assert "Gennemført" in _pdftotext(path, parsed.goal_rows[1].page_last)  # header repeated
+
+
+def test_tema_heading_at_the_foot_of_a_page_and_its_table_on_the_next(tmp_path):
+    first = _simple_theme(
+        1, *(goal_row(f"a{i}", (f"Første temas mål nummer {i}", "1")) for i in range(1, 9))
+    )
+    second = Theme(
+        2,
+        "Det sunde liv for børn og unge",
+        (
+            goal_row("b1", ("Tryghed i trafikken for skolebørn", "2"), status="not_started"),
+            goal_row("b2", ("Motion i skoletiden", "1"), remark="Igangsat i 2019."),
+        ),
+    )
+    doc = notat(first, second)
+    for ruled in (True, False):
+        path = render_notat(
+            tmp_path / f"n{ruled}.pdf", doc, ruled=ruled, filler=150,
+            table_on_next_page=frozenset({2}),
+        )  # fmt: skip
+        parsed = extract(path)
+        assert_matches(parsed, doc)
+        heading_page = next(p for p in (1, 2) if "Tema 2" in _pdftotext(path, p))
+        assert "Tryghed i trafikken" not in _pdftotext(path, heading_page)
+        assert parsed.goal_rows[-2].theme_title == "Det sunde liv for børn og unge"
+        assert parsed.goal_rows[-2].page_first == heading_page + 1
 
 
 def test_split_wordings_paragraphs_and_tags():
