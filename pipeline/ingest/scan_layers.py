@@ -165,6 +165,41 @@ def _narrow_columns(vertical, dpi: float) -> list[tuple[int, int, int, int]]:
     return bands
 
 
+_HEAD_STARTED = re.compile(r"^gennemf", re.IGNORECASE)
+_HEAD_NOT_STARTED = re.compile(r"^ikke$", re.IGNORECASE)
+_HEAD_REMARK = re.compile(r"^bem", re.IGNORECASE)
+
+
+def _header_columns(
+    words: list[OcrWord], page_h: int, dpi: float
+) -> list[tuple[int, int, int, int]]:
+    """A table without rules: its two status columns as the page shows them, from the header
+    words "Gennemført/", "Ikke" and "Bemærkning" standing on one line, down to the next such
+    header or the foot of the page: (x0, x1, y0, y1), as ``_narrow_columns``."""
+    heads = []
+    for started in (w for w in words if _HEAD_STARTED.match(w.text)):
+        same_line = [w for w in words if abs(w.baseline - started.baseline) < 0.1 * dpi]
+        not_started = [
+            w for w in same_line if _HEAD_NOT_STARTED.match(w.text) and w.x0 > started.x1
+        ]
+        remark = [w for w in same_line if _HEAD_REMARK.match(w.text)]
+        if not_started and remark and not_started[0].x1 < remark[0].x0:
+            heads.append((started, not_started[0], remark[0]))
+    heads.sort(key=lambda h: h[0].baseline)
+    bands = []
+    gap = int(0.03 * dpi)
+    for i, (started, not_started, remark) in enumerate(heads):
+        top = int(started.baseline + 0.25 * dpi)  # under the header's second line ("igangsat")
+        bottom = int(heads[i + 1][0].baseline - 0.2 * dpi) if i + 1 < len(heads) else page_h
+        if bottom - top < 0.2 * dpi:
+            continue
+        left = int(started.x0) - gap
+        middle = int(not_started.x0) - gap
+        bands.append((left, middle, top, bottom))
+        bands.append((middle, int(remark.x0) - gap, top, bottom))
+    return bands
+
+
 def _blobs(ink: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
     """Letter-sized X-shaped marks in a column strip: (top, bottom, left, right) in the strip."""
     ink = ink.copy()
@@ -195,7 +230,8 @@ def _blobs(ink: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
 
 def add_marks(words: list[OcrWord], gray: np.ndarray, dpi: float) -> list[OcrWord]:
     """Tesseract often misses a lone "X" in a table cell, or reads it as "Xx" or "K". An
-    X-shaped mark of letter size in a column as narrow as a status column gets the word "X"."""
+    X-shaped mark of letter size in a status column gets the word "X": a column as narrow as a
+    status column between two rules, or, in a table without rules, under the status headers."""
     _, vertical = _page_rules(gray, dpi)
     ink = gray < _INK
     # A ruling line read as a letter: "|" (or "l", "I", "!") standing on a vertical rule.
@@ -204,7 +240,8 @@ def add_marks(words: list[OcrWord], gray: np.ndarray, dpi: float) -> list[OcrWor
         w for w in words
         if not (set(w.text) <= _RULE_LIKE and any(w.x0 - 6 <= x <= w.x1 + 6 for x in rule_xs))
     ]  # fmt: skip
-    for x0, x1, y0, y1 in _narrow_columns(vertical, dpi):
+    bands = _narrow_columns(vertical, dpi) or _header_columns(result, gray.shape[0], dpi)
+    for x0, x1, y0, y1 in bands:
         for top, bottom, left, right in _blobs(_despeckle(ink[y0:y1, x0 + 5 : x1 - 4]), dpi):
             bx0, bx1, by0, by1 = x0 + 5 + left, x0 + 5 + right, y0 + top, y0 + bottom
             inside = [
