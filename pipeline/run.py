@@ -471,7 +471,7 @@ def _build_outputs(
     are each written in a process of their own while this one writes the CSV files and the
     database."""
     from pipeline import transform, write
-    from pipeline.tables import extraction_frames, ingest_frame, write_csv
+    from pipeline.tables import write_csv
     from pipeline.write.database import write_database
 
     if overrides is not None:
@@ -485,11 +485,8 @@ def _build_outputs(
         reports: Future | None = None
         if built is not None:  # the reports need no tables: laid out while they are built
             reports = pool.submit(write.write_reports, *built, staging)
-        frames = dict(extraction_frames(reconciled.documents))
-        frames["ingest_log"] = ingest_frame(entries)
-        frames.update(transform.reconciled_frames(reconciled))
-        for severity in frames["findings"]["severity"]:
-            summary.findings[severity] += 1
+        frames = _table_frames(reconciled, entries)
+        summary.findings.update(frames["findings"]["severity"])
         workbook = pool.submit(
             write.write_workbook, transform.workbook_frames(frames), staging / WORKBOOK_FILE
         )
@@ -508,6 +505,17 @@ def _build_outputs(
             "No status notat among the inputs: tables written, no status report could be made."
         )
     return staged
+
+
+def _table_frames(reconciled, entries: list[IngestEntry]) -> dict:
+    """Every table of the run by name: the documents' own, ingest_log and the reconciliation's."""
+    from pipeline import transform
+    from pipeline.tables import extraction_frames, ingest_frame
+
+    frames = dict(extraction_frames(reconciled.documents))
+    frames["ingest_log"] = ingest_frame(entries)
+    frames.update(transform.reconciled_frames(reconciled))
+    return frames
 
 
 class _InThisProcess:

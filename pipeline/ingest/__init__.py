@@ -12,6 +12,7 @@ words; ``ingest_file`` never raises for bad input. It is safe to call from sever
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import multiprocessing
 import multiprocessing.context
@@ -21,7 +22,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing import forkserver
 from pathlib import Path
@@ -135,35 +136,35 @@ def _run_started(args: list[str], workdir: Path, timeout: float) -> tuple[int | 
     return proc.returncode, stderr
 
 
-# The forked reader's entry point (tests put a misbehaving reader in its place).
-_forked_target = None  # pipeline.ingest.worker.forked_main, set when the fork server starts
-_fork_lock = threading.Lock()
-_fork_context: multiprocessing.context.BaseContext | bool | None = False  # False: not tried
+# The forked reader's entry point: pipeline.ingest.worker.forked_main unless a test puts a
+# misbehaving reader in its place.
+_forked_target: Callable[[list[str], str, dict[str, str]], None] | None = None
 
 
 def start_fork_server() -> bool:
     """Start the fork server that readers are forked from, if this platform has one; it imports
     the readers (``worker.PRELOAD``) in the background. Safe to call more than once, from any
     thread. Returns whether readers will be forked."""
-    global _fork_context, _forked_target
-    with _fork_lock:
-        if _fork_context is False:
-            _fork_context = None
-            if _forking_reruns_main():
-                log.debug("__main__ would run again in each reader: no fork server")
-            elif "forkserver" in multiprocessing.get_all_start_methods():
-                try:
-                    from pipeline.ingest import worker
+    return _fork_context() is not None
 
-                    context = multiprocessing.get_context("forkserver")
-                    context.set_forkserver_preload(list(worker.PRELOAD))
-                    forkserver.ensure_running()
-                    _fork_context = context
-                    if _forked_target is None:
-                        _forked_target = worker.forked_main
-                except (OSError, ValueError) as e:
-                    log.info("no fork server (%s): each file is read by a new interpreter", e)
-        return _fork_context is not None
+
+@functools.cache
+def _fork_context() -> multiprocessing.context.BaseContext | None:
+    if _forking_reruns_main():
+        log.debug("__main__ would run again in each reader: no fork server")
+        return None
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return None
+    from pipeline.ingest import worker
+
+    try:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(worker.PRELOAD))
+        forkserver.ensure_running()
+    except (OSError, ValueError) as e:
+        log.info("no fork server (%s): each file is read by a new interpreter", e)
+        return None
+    return context
 
 
 def _forking_reruns_main() -> bool:
@@ -181,11 +182,16 @@ def _forking_reruns_main() -> bool:
 def _run_forked(args: list[str], workdir: Path, timeout: float) -> tuple[int | None, bytes] | None:
     """The reader forked from the fork server: (exit status or None on timeout, its stderr);
     None when there is no fork server."""
-    if not start_fork_server():
+    context = _fork_context()
+    if context is None:
         return None
+    from pipeline.ingest import worker
+
     stderr_path = workdir / "stderr.txt"
-    proc = _fork_context.Process(  # type: ignore[union-attr]
-        target=_forked_target, args=(args, str(stderr_path), dict(os.environ)), daemon=False
+    proc = context.Process(
+        target=_forked_target or worker.forked_main,
+        args=(args, str(stderr_path), dict(os.environ)),
+        daemon=False,
     )
     try:
         proc.start()

@@ -67,9 +67,12 @@ def build_report(
 
     themes = _themes(latest, previous[1] if previous else None)
     # Kontrol shows the findings of what this report stands on; an older period's are in the tables.
+    # (a status notat whose date cannot be read is never older)
     oldest_shown = previous_date or latest_date
-    shown = [d for d in reconciled.documents if not _older_status(d, oldest_shown)]
-    earlier = sum(len(d.findings) for d in reconciled.documents if _older_status(d, oldest_shown))
+    shown, older = [], []
+    for doc in reconciled.documents:
+        day = _status_date(doc)
+        (older if day is not None and day < oldest_shown else shown).append(doc)
     report = StatusReport(
         title=latest.document.title or DEFAULT_TITLE,
         period=latest_date,
@@ -89,7 +92,7 @@ def build_report(
         ),
         subtitle=REPORT_SUBTITLE,
         overview=_overview(themes, has_previous=previous is not None),
-        earlier_findings=earlier,
+        earlier_findings=sum(len(d.findings) for d in older),
     )
     return report, _form(latest, latest_date, report.title)
 
@@ -97,28 +100,24 @@ def build_report(
 # --------------------------------------------------------------------------- periods
 
 
+def _status_date(doc: ExtractedDocument) -> dt.date | None:
+    """The period of a status notat; None for another kind or a date that cannot be read."""
+    if doc.document.kind != "status" or not doc.document.date:
+        return None
+    try:
+        return dt.date.fromisoformat(doc.document.date)
+    except ValueError:
+        return None
+
+
 def _status_periods(docs: list[ExtractedDocument]) -> list[tuple[dt.date, ExtractedDocument]]:
     """Status notats with a date and goal rows, oldest first; one per date (the first read)."""
     by_date: dict[dt.date, ExtractedDocument] = {}
     for doc in docs:
-        if doc.document.kind != "status" or not doc.goal_rows or not doc.document.date:
-            continue
-        try:
-            day = dt.date.fromisoformat(doc.document.date)
-        except ValueError:
-            continue
-        by_date.setdefault(day, doc)
+        day = _status_date(doc)
+        if day is not None and doc.goal_rows:
+            by_date.setdefault(day, doc)
     return sorted(by_date.items())
-
-
-def _older_status(doc: ExtractedDocument, day: dt.date) -> bool:
-    """A status notat dated before ``day`` (one with no readable date is never older)."""
-    if doc.document.kind != "status" or not doc.document.date:
-        return False
-    try:
-        return dt.date.fromisoformat(doc.document.date) < day
-    except ValueError:
-        return False
 
 
 def _rows_by_theme(doc: ExtractedDocument) -> OrderedDict[int, list[GoalRow]]:

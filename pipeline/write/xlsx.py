@@ -22,7 +22,6 @@ import re
 from pathlib import Path
 
 import pandas as pd
-from pandas.api.types import is_bool_dtype, is_numeric_dtype
 from xlsxwriter import Workbook
 from xlsxwriter.exceptions import XlsxFileError
 
@@ -70,10 +69,13 @@ def excel_safe(value: object) -> object:
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
-    text = xml_safe(str(value))
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    return _safe_text(str(value))
+
+
+def _safe_text(text: str) -> str:
+    """Text without XML-illegal characters that cannot start a formula."""
+    text = xml_safe(text)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
@@ -94,18 +96,9 @@ def _width(header: object, values: list[object]) -> float:
 
 
 def _column_values(series: pd.Series) -> list[object]:
-    """The column's cell values made safe (``excel_safe``); None for a cell left empty."""
-    values = series.tolist()
-    if is_bool_dtype(series.dtype) or is_numeric_dtype(series.dtype):
-        return [excel_safe(v) for v in values]
-    out: list[object] = []
-    for v in values:
-        if type(v) is str:  # the common case, inlined: text from a PDF
-            text = xml_safe(v) if v else v
-            out.append(("'" + text if text.startswith(_FORMULA_START) else text) or None)
-        else:
-            out.append(excel_safe(v))
-    return out
+    """The column's cell values made safe, as ``excel_safe`` makes them; text, the common
+    case, goes straight to ``_safe_text``."""
+    return [_safe_text(v) if type(v) is str else excel_safe(v) for v in series.tolist()]
 
 
 def _write_column(ws, col: int, values: list[object], formats: dict) -> None:
