@@ -119,6 +119,9 @@ class ExtractedDocument:
     theme_totals: list[ThemeTotal] = field(default_factory=list)
     initiatives: list[Initiative] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # Why a document of a known kind could not be read after all ("no goal table could be read
+    # on pages 1–12"); "" when it was. Ingest turns it into a failed ingest_log row.
+    failure: str = ""
 
     @property
     def statements(self) -> list[GoalStatement]:

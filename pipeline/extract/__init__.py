@@ -42,6 +42,7 @@ def extract_pdf(path: Path, *, sha256: str | None = None) -> ExtractedDocument:
             goal_rows=parsed.goal_rows,
             theme_totals=parsed.theme_totals,
             findings=parsed.findings,
+            failure=parsed.failure,
         )
     if kind == "concept":
         parsed = parse_concept_notat(doc_id, all_pages)

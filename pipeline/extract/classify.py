@@ -3,9 +3,10 @@
 Words alone are weak evidence: minutes of a meeting or a letter may well mention *Tema 2* or
 *Koncept for Ringsted Sundhedshus*. So the kind is read from the structure the page shows:
 
-- a *status* notat has a goal table, recognized by its header row (*Gennemført/igangsat*,
-  *Ikke igangsat* and *Bemærkning* as short cells side by side on one band of the page), under
-  *Tema N:* headings;
+- a *status* notat has *Tema N:* headings over goal tables, recognized by their header row
+  (found by the same ``pipeline.extract.header`` the reader uses, however its cells wrap) or,
+  where no header can be read, by the tables' *I alt* rows with their counts: such a notat is
+  still a status notat, and the reader then says it could not read it;
 - a *concept* notat has numbered area headings (bold, larger than the body text) together with
   its own section headings (*Udfordringer og muligheder…*, *Det foreslås, at…*) or its title
   (*Koncept for …*) printed as a heading; or, when its introduction fills the pages read, the
@@ -19,20 +20,21 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from pipeline.extract.layout import styled_lines
+from pipeline.extract.header import find_headers
+from pipeline.extract.layout import group_lines, styled_lines
 from pipeline.extract.pdf import PageLayout
+from pipeline.extract.settings import DEFAULT_SETTINGS
 from pipeline.model import DocumentKind
+from pipeline.vocabulary import TEMA_HEADING, is_totals_label
 
 __all__ = ["classify_pages"]
 
-_TEMA_HEADING = re.compile(r"^Tema\s+\d+\s*:", re.IGNORECASE)
 _AREA_HEADING = re.compile(r"^\d{1,2}\.\s+[A-ZÆØÅ]")
 _CONCEPT_SECTION = re.compile(
     r"^(Udfordringer\s+og\s+muligheder|Det\s+foreslås,?\s+at)\b", re.IGNORECASE
 )
 _CONCEPT_TITLE = re.compile(r"^Koncept\s+for\b", re.IGNORECASE)
-_HEADER_BAND = 25.0  # points: the header cells of one table row wrap within this height
-_MAX_HEADER_WORDS = 16  # a few short cells (and a heading above), not lines of prose
+_COUNTS = re.compile(r"^i\s*alt\s*:?\s+\d+\s+\d+\b", re.IGNORECASE)
 
 
 def _lines(page: PageLayout) -> list[tuple[str, float, bool]]:
@@ -40,20 +42,12 @@ def _lines(page: PageLayout) -> list[tuple[str, float, bool]]:
     return [(ln.text, ln.size, ln.bold) for ln in styled_lines(page.words, page.number)]
 
 
-def _has_goal_table_header(page: PageLayout) -> bool:
-    """*Gennemført…*, *Ikke …* and *Bemærkning* as separate short cells in one band."""
-    for anchor in page.words:
-        if not anchor.text.lower().startswith("gennemf"):
-            continue
-        band = [w for w in page.words if abs(w.top - anchor.top) <= _HEADER_BAND]
-        remark = [w for w in band if w.text.lower().startswith("bemærkning")]
-        if not remark or remark[0].x0 - anchor.x1 < 20:
-            continue
-        # Only the table's width: a margin column (the contact block) may stand beside it.
-        band = [w for w in band if w.x0 <= remark[0].x1 + 20]
-        if len(band) <= _MAX_HEADER_WORDS and "ikke" in {w.text.lower() for w in band}:
-            return True
-    return False
+def _has_goal_table(page: PageLayout) -> bool:
+    """A goal-table header row, or an *I alt* row with its two counts."""
+    lines = group_lines(page.words)
+    if find_headers(lines, page.number, DEFAULT_SETTINGS):
+        return True
+    return any(is_totals_label(ln.text) and _COUNTS.match(ln.text) for ln in lines)
 
 
 def classify_pages(pages: Iterable[PageLayout]) -> DocumentKind:
@@ -67,8 +61,8 @@ def classify_pages(pages: Iterable[PageLayout]) -> DocumentKind:
     body = sizes.most_common(1)[0][0]
     lines = [ln for p in pages for ln in _lines(p)]
 
-    tema_headings = sum(1 for text, _, _ in lines if _TEMA_HEADING.match(text))
-    if tema_headings and any(_has_goal_table_header(p) for p in pages):
+    tema_headings = sum(1 for text, _, _ in lines if TEMA_HEADING.match(text))
+    if tema_headings and any(_has_goal_table(p) for p in pages):
         return "status"
 
     area_headings = sum(

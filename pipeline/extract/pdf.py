@@ -7,12 +7,14 @@ words the page shows, where they stand, and the ruling lines drawn on it.
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
-from pdfminer.layout import LTChar, LTContainer, LTImage, LTLine, LTRect
+from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage, LTLine, LTRect
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.text import WordExtractor
@@ -71,12 +73,15 @@ class PageLayout:
         return "\n".join(" ".join(w.text for w in sorted(ln, key=lambda w: w.x0)) for ln in lines)
 
 
-_MAX_RULE_THICKNESS = 3.0
+# A rule is at most this thick, as a share of the page's body text size (Word draws a 2.25 pt
+# border as a filled bar; a shaded header row is far thicker).
+_RULE_THICKNESS_EM = 0.5
+_MIN_RULE_THICKNESS = 1.0  # points: hairlines of tiny type are still rules
 
 
 @dataclass(slots=True)
 class _PageObjects:
-    """The few attributes of a page's chars, lines and rects that extraction reads.
+    """The few attributes of a page's chars and drawn shapes that extraction reads.
 
     pdfplumber's ``page.chars``/``page.lines``/``page.rects`` turn every pdfminer object into
     a dict of all its attributes (colours, matrices, resolved PDF objects), which costs more
@@ -86,14 +91,15 @@ class _PageObjects:
 
     chars: list[dict]
     lines: list[tuple[float, float, float, float]]  # x0, x1, top, bottom
-    rects: list[tuple[float, float, float, float, bool]]  # ... and whether it is filled
+    boxes: list[tuple[float, float, float, float]]  # rectangles, filled or outlined
+    segments: list[tuple[float, float, float, float]]  # straight pieces of stroked paths
     images: int = 0
 
 
 def _page_objects(page) -> _PageObjects:
     height = float(page.height)
     mb_top = float(page.mediabox[1])
-    out = _PageObjects([], [], [])
+    out = _PageObjects([], [], [], [])
     stack = [iter(page.layout._objs)]
     while stack:
         for obj in stack[-1]:
@@ -116,15 +122,11 @@ def _page_objects(page) -> _PageObjects:
                     (obj.x0, obj.x1, height - obj.y1 + mb_top, height - obj.y0 + mb_top)
                 )
             elif isinstance(obj, LTRect):
-                out.rects.append(
-                    (
-                        obj.x0,
-                        obj.x1,
-                        height - obj.y1 + mb_top,
-                        height - obj.y0 + mb_top,
-                        bool(obj.fill),
-                    )
+                out.boxes.append(
+                    (obj.x0, obj.x1, height - obj.y1 + mb_top, height - obj.y0 + mb_top)
                 )
+            elif isinstance(obj, LTCurve):
+                _curve_pieces(obj, height + mb_top, out)
             elif isinstance(obj, LTImage):
                 out.images += 1
             elif isinstance(obj, LTContainer):
@@ -135,20 +137,39 @@ def _page_objects(page) -> _PageObjects:
     return out
 
 
-def _rules(objects: _PageObjects) -> list[Rule]:
+def _curve_pieces(curve: LTCurve, flip: float, out: _PageObjects) -> None:
+    """A path pdfminer could not call a line or a rectangle (Qt and some drivers draw borders as
+    polylines): a filled one counts as a box, a stroked one by its straight axis-parallel
+    pieces."""
+    if curve.fill and not curve.stroke:
+        out.boxes.append((curve.x0, curve.x1, flip - curve.y1, flip - curve.y0))
+        return
+    for (ax, ay), (bx, by) in itertools.pairwise(curve.pts):
+        if abs(ax - bx) < 0.5 or abs(ay - by) < 0.5:
+            out.segments.append((min(ax, bx), max(ax, bx), flip - max(ay, by), flip - min(ay, by)))
+
+
+def _rules(objects: _PageObjects, body_size: float) -> list[Rule]:
+    """Ruling lines: stroked lines, thin bars (Word's borders are filled rectangles) and the
+    edges of wider boxes (a shaded cell or row: its edges are where the cell ends)."""
+    thin = max(_MIN_RULE_THICKNESS, _RULE_THICKNESS_EM * body_size)
     rules: list[Rule] = []
-    for x0, x1, top, bottom in objects.lines:
-        rules.append(Rule(x0, x1, top, bottom))
-    for x0, x1, top, bottom, fill in objects.rects:
-        w, h = x1 - x0, bottom - top
-        if h <= _MAX_RULE_THICKNESS and w > 1:
+    for x0, x1, top, bottom in itertools.chain(objects.lines, objects.segments):
+        if bottom - top <= thin:
             mid = (top + bottom) / 2
             rules.append(Rule(x0, x1, mid, mid))
-        elif w <= _MAX_RULE_THICKNESS and h > 1:
+        elif x1 - x0 <= thin:
             mid = (x0 + x1) / 2
             rules.append(Rule(mid, mid, top, bottom))
-        elif w > 1 and h > 1 and not fill:
-            # An outlined box (a cell drawn as a rectangle): its four edges are rules.
+    for x0, x1, top, bottom in objects.boxes:
+        w, h = x1 - x0, bottom - top
+        if h <= thin and w > 1:
+            mid = (top + bottom) / 2
+            rules.append(Rule(x0, x1, mid, mid))
+        elif w <= thin and h > 1:
+            mid = (x0 + x1) / 2
+            rules.append(Rule(mid, mid, top, bottom))
+        elif w > 1 and h > 1:
             rules += [
                 Rule(x0, x1, top, top),
                 Rule(x0, x1, bottom, bottom),
@@ -160,41 +181,75 @@ def _rules(objects: _PageObjects) -> list[Rule]:
 
 def _is_bold(fontname: str) -> bool:
     name = fontname.lower()
-    return "bold" in name or "black" in name or name.endswith(",b")
+    return any(k in name for k in ("bold", "black", "heavy", "semibold", "demi")) or name.endswith(
+        ",b"
+    )
 
 
 _WORDS = WordExtractor(
-    x_tolerance=1.5,
-    y_tolerance=2.5,
+    x_tolerance_ratio=0.15,
+    y_tolerance_ratio=0.25,
     keep_blank_chars=False,
     use_text_flow=False,
     extra_attrs=["fontname", "size"],
 )
 
 
+def _body_size(chars: list[dict]) -> float:
+    """The size most of the page's letters have (10 pt on a page without text)."""
+    sizes = Counter(round(c["size"], 1) for c in chars if not c["text"].isspace())
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def _split_at_rules(chars: list[dict], verticals: list[Rule]) -> list[list[dict]]:
+    """A word's letters cut where a vertical rule runs between them: text of two cells that
+    touch (zero cell padding) is two words, not one."""
+    if len(chars) < 2 or not verticals:
+        return [chars]
+    top, bottom = chars[0]["top"], chars[0]["bottom"]
+    middle = (top + bottom) / 2
+    cuts = [
+        r.x0
+        for r in verticals
+        if r.top <= middle <= r.bottom and chars[0]["x0"] < r.x0 < chars[-1]["x1"]
+    ]
+    if not cuts:
+        return [chars]
+    pieces: list[list[dict]] = [[]]
+    for char in chars:
+        if pieces[-1] and any(pieces[-1][-1]["x1"] - 0.5 <= x <= char["x0"] + 0.5 for x in cuts):
+            pieces.append([])
+        pieces[-1].append(char)
+    return pieces
+
+
 def _layout(page, number: int) -> PageLayout:
     objects = _page_objects(page)
+    rules = _rules(objects, _body_size(objects.chars))
+    verticals = [r for r in rules if r.vertical]
     out = []
-    for w in _WORDS.extract_words(objects.chars):
-        text = normalize_text(w["text"])
-        if text:
-            out.append(
-                Word(
-                    text,
-                    w["x0"],
-                    w["x1"],
-                    w["top"],
-                    w["bottom"],
-                    round(w["size"], 1),
-                    _is_bold(w["fontname"]),
+    for word, chars in _WORDS.iter_extract_tuples(objects.chars):
+        pieces = _split_at_rules(chars, verticals)
+        for w in [word] if len(pieces) == 1 else map(_WORDS.merge_chars, pieces):
+            text = normalize_text(w["text"])
+            if text:
+                out.append(
+                    Word(
+                        text,
+                        w["x0"],
+                        w["x1"],
+                        w["top"],
+                        w["bottom"],
+                        round(w["size"], 1),
+                        _is_bold(w["fontname"]),
+                    )
                 )
-            )
     return PageLayout(
         number,
         float(page.width),
         float(page.height),
         tuple(out),
-        tuple(_rules(objects)),
+        tuple(rules),
         objects.images,
     )
 

@@ -1,43 +1,44 @@
-"""Status notats: one goal table per Tema, the X in the column under its header.
+"""Status notats: one goal table per *Tema*, the mark in the column under its header.
 
-Pages are read as a stream: the parser keeps only the open table (its columns) and the open
-row, so a row broken across a page boundary is joined, and memory stays flat however long the
-notat is. Columns come from the header words' positions (snapped to vertical rules when drawn),
-rows from horizontal rules or, in a borderless table, from whitespace bands across all columns.
+Pages are read as a stream. On each page, running heads and feet are set aside, then the page's
+printed lines are split by what they are: a *Tema* heading opens a theme, a header row (found by
+``pipeline.extract.header`` however its cells wrap) opens or continues that theme's table, an
+*I alt* row closes it, and the lines between belong to the table part on that page. A theme is
+read (``pipeline.extract.table``) as soon as it is closed, so memory stays flat however long
+the notat is, and a row broken across a page is one row.
+
+What the reader cannot read it says: a *Tema* heading with no table read under it is an error
+finding naming its page, and a notat with *Tema* headings but no goal row at all comes back with
+a ``failure`` that ingest reports as a failed document.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pipeline.danish import find_dato
-from pipeline.extract.layout import (
-    GOAL,
-    NOT_STARTED,
-    REMARK,
-    STARTED,
-    Columns,
-    Line,
-    columns_from_header,
-    group_lines,
-    horizontal_rule_ys,
-    is_header_continuation,
-    is_header_line,
-    snap_to_rules,
-)
-from pipeline.extract.pdf import PageLayout, Word
+from pipeline.extract.header import TableHeader, find_headers
+from pipeline.extract.layout import Line, group_lines
+from pipeline.extract.pdf import PageLayout
+from pipeline.extract.settings import DEFAULT_SETTINGS, ReaderSettings
+from pipeline.extract.table import CellLine, RawRow, TablePart, read_table
+from pipeline.extract.title import notat_title
 from pipeline.model import Bilag, Finding, GoalRow, GoalStatement, Status, ThemeTotal
 from pipeline.text import normalize_text
+from pipeline.vocabulary import (
+    BILAG_TAG,
+    DROP_PHRASE,
+    PAGE_FOOTER,
+    REWORD_LEAD,
+    TEMA_HEADING,
+    is_totals_label,
+)
 
-_TEMA = re.compile(r"^Tema\s+(\d+)\s*:\s*(.*)$")
-_FOOTER = re.compile(r"^Side\s+\d+\s+af\s+\d+$", re.IGNORECASE)
-_TAG = re.compile(r"\(\s*bilag\s*(\d)\s*\)", re.IGNORECASE)
-_REWORD = re.compile(r"Foreslås\s+omformuleret\s+til\s*:", re.IGNORECASE)
-_DROP = "foreslås udgået"
-_MARKS = {"X", "x"}
+__all__ = ["StatusParse", "parse_status_notat", "split_wordings"]
+
+_FOOTER_IN_LINE = re.compile(r"\bSide\s+\d+\s+af\s+\d+\b", re.IGNORECASE)
 # A line ending in "-" before one of these is a suspended compound ("ledighedsydelses- og"):
 # the words stay apart. Before any other word the hyphen belongs to a compound the layout
 # engine broke after its hyphen ("KRAM-" / "faktorer"), so the two halves join directly.
@@ -53,50 +54,27 @@ class StatusParse:
     goal_rows: list[GoalRow] = field(default_factory=list)
     theme_totals: list[ThemeTotal] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    failure: str = ""  # why no goal table could be read at all; "" when rows were read
 
 
-@dataclass(slots=True)
-class _CellLine:
-    text: str
-    top: float
-    bottom: float
-    size: float
-    page: int
+# --------------------------------------------------------------------------- text of the cells
 
 
-@dataclass
-class _RowBlock:
-    """The part of one table row that stands on one page (or a whole row)."""
-
-    page: int
-    goal: list[_CellLine] = field(default_factory=list)
-    remark: list[_CellLine] = field(default_factory=list)
-    started: int = 0
-    not_started: int = 0
-    pages: list[int] = field(default_factory=list)
-
-    @property
-    def marked(self) -> bool:
-        return bool(self.started or self.not_started)
-
-    def extend(self, other: _RowBlock) -> None:
-        self.goal += other.goal
-        self.remark += other.remark
-        self.started += other.started
-        self.not_started += other.not_started
-        self.pages += other.pages
-
-
-def _join_lines(lines: list[_CellLine], paragraphs: bool = False) -> str:
-    """Cell lines joined by one space (a paragraph break as "\\n" when asked), hyphens kept."""
+def _join_lines(lines: list[CellLine], paragraph_gap: float | None = None) -> str:
+    """Cell lines joined by one space, hyphens kept; with ``paragraph_gap`` (em), a gap wider
+    than that between two lines of one page is a paragraph break ("\\n")."""
     out = ""
-    prev: _CellLine | None = None
+    prev: CellLine | None = None
     for line in lines:
         if prev is None:
             out = line.text
         else:
             gap = line.top - prev.bottom
-            brk = paragraphs and line.page == prev.page and gap > 0.45 * max(line.size, 1.0)
+            brk = (
+                paragraph_gap is not None
+                and line.page == prev.page
+                and gap > paragraph_gap * max(line.size, 1.0)
+            )
             first = line.text.split(" ", 1)[0]
             if (
                 not brk
@@ -113,14 +91,6 @@ def _join_lines(lines: list[_CellLine], paragraphs: bool = False) -> str:
     return out
 
 
-def _first_char(lines: list[_CellLine]) -> str:
-    return lines[0].text[:1] if lines else ""
-
-
-def _cell_lines(words: list[Word], page: int) -> list[_CellLine]:
-    return [_CellLine(ln.text, ln.top, ln.bottom, ln.size, page) for ln in group_lines(words)]
-
-
 def split_wordings(goal_text: str) -> tuple[list[tuple[str, Bilag]], str]:
     """The goal cell's wordings (text, bilag) and the proposed rewording after the marker.
 
@@ -128,13 +98,13 @@ def split_wordings(goal_text: str) -> tuple[list[tuple[str, Bilag]], str]:
     is a wording of its own.
     """
     proposed = ""
-    m = _REWORD.search(goal_text)
+    m = REWORD_LEAD.search(goal_text)
     if m:
         proposed = normalize_text(goal_text[m.end() :])
         goal_text = goal_text[: m.start()]
     wordings: list[tuple[str, Bilag]] = []
     pos = 0
-    for tag in _TAG.finditer(goal_text):
+    for tag in BILAG_TAG.finditer(goal_text):
         pieces = [normalize_text(p) for p in goal_text[pos : tag.start()].split(_PARAGRAPH)]
         pieces = [p for p in pieces if p]
         if not pieces:
@@ -148,108 +118,50 @@ def split_wordings(goal_text: str) -> tuple[list[tuple[str, Bilag]], str]:
     return wordings, proposed
 
 
-class _StatusParser:
-    def __init__(self, doc_id: str) -> None:
-        self.doc_id = doc_id
-        self.pages = 0
-        self.title = ""
-        self.date = ""
-        self.rows: list[GoalRow] = []
-        self.totals: list[ThemeTotal] = []
-        self.findings: list[Finding] = []
-        # the open theme and table
-        self.state = "pre"  # pre | heading | table | after
-        self.theme_no = 0
-        self.theme_title = ""
-        self.theme_x0 = 0.0
-        self.theme_size = 0.0
-        self.theme_last_bottom = 0.0
-        self.row_no = 0
-        self.counted = [0, 0]
-        self.cols: Columns | None = None
-        self.ruled = False
-        self.open_row: _RowBlock | None = None
-        self.region: list[Line] = []  # table lines of the current page not yet cut into rows
+# --------------------------------------------------------------------------- the page stream
+
+
+@dataclass
+class _Theme:
+    """A *Tema* heading and what stands under it, as the pages are read."""
+
+    no: int
+    title: str
+    page: int
+    x0: float
+    size: float
+    last_bottom: float  # of the heading's last line (a long title wraps)
+    parts: list[TablePart] = field(default_factory=list)
+    totals: Line | None = None
+    totals_page: int = 0
+    closed: bool = False  # its I alt row was read: nothing more belongs to the table
+
+    @property
+    def header(self) -> TableHeader | None:
+        return next((p.header for p in reversed(self.parts) if p.header), None)
+
+
+class _Collector:
+    """Splits the page stream into themes and their table parts; hands on each closed theme."""
+
+    def __init__(self, settings: ReaderSettings) -> None:
+        self.settings = settings
+        self.theme: _Theme | None = None
         self.margin_keys: set[tuple[str, int]] = set()
-        self.pre_lines: list[Line] = []
+        self.orphan_pages: list[int] = []  # pages with a goal table but no Tema heading above
 
-    # ------------------------------------------------------------------ page stream
-
-    def feed(self, page: PageLayout) -> None:
-        self.pages += 1
-        if not self.date:
-            found = find_dato(page.text)
-            if found:
-                self.date = found.isoformat()
-        lines = self._body_lines(page)
-        self.region = []
-        i = 0
-        while i < len(lines):
-            line = lines[i]
-            head = line.segments()[0]
-            head_text = " ".join(w.text for w in head)
-            tema = _TEMA.match(head_text)
-            if tema and (self.cols is None or head[0].x0 < self.cols.b_started):
-                self._close_region(page)
-                self._close_theme(page, totals=None)
-                self._open_theme(int(tema.group(1)), tema.group(2), head, line)
-                i += 1
-                continue
-            if self.state in ("heading", "table") and is_header_line(line):
-                header_words = list(line.words)
-                bottom = line.bottom
-                limit = max(
-                    (w.x1 for w in line.words if w.text.lower() == "bemærkning"),
-                    default=page.width,
-                )
-                while i + 1 < len(lines) and is_header_continuation(lines[i + 1], limit):
-                    i += 1
-                    header_words += lines[i].words
-                    bottom = max(bottom, lines[i].bottom)
-                self._open_table(page, header_words, line.top, bottom)
-                i += 1
-                continue
-            if self.state == "heading":
-                if (
-                    abs(head[0].x0 - self.theme_x0) <= 3
-                    and abs(head[0].size - self.theme_size) <= 0.5
-                    and line.top - self.theme_last_bottom <= 1.2 * self.theme_size
-                ):
-                    self.theme_title = normalize_text(f"{self.theme_title} {head_text}")
-                    self.theme_last_bottom = line.bottom
-            elif self.state == "table":
-                if head_text.startswith("I alt") and self.cols and head[0].x0 < self.cols.b_started:
-                    self._close_region(page, bottom=line.top)
-                    self._close_theme(page, totals=line)
-                else:
-                    self.region.append(line)
-            elif self.state == "pre" and self.pages == 1:
-                self.pre_lines.append(line)
-            i += 1
-        if self.state == "table":
-            self._close_region(page)
-        if self.pages == 1:
-            self.title = self._title()
-            self.pre_lines = []
-
-    def finish(self, last_page: PageLayout | None) -> StatusParse:
-        if self.state == "table":
-            self._close_theme(last_page, totals=None)
-        return StatusParse(self.title, self.date, self.pages, self.rows, self.totals, self.findings)
-
-    # ------------------------------------------------------------------ page furniture
-
-    def _body_lines(self, page: PageLayout) -> list[Line]:
-        """The page's lines without footers ("Side X af Y") and headers repeated in the margins."""
+    def body_lines(self, page: PageLayout) -> list[Line]:
+        """The page's lines without page numbers and without heads and feet repeated in the
+        page margins from the page before."""
         lines = group_lines(page.words)
-        margin = page.height * 0.065  # about 19 mm of an A4 page: where running heads stand
+        margin = page.height * self.settings.margin_share
         keys: set[tuple[str, int]] = set()
         out = []
         for line in lines:
             text = line.text
-            if _FOOTER.match(text):
-                continue
             in_margin = line.bottom < margin or line.top > page.height - margin
+            if PAGE_FOOTER.match(text) or (in_margin and _FOOTER_IN_LINE.search(text)):
+                continue
             if in_margin:
                 key = (re.sub(r"\d+", "#", text), round(line.top / 4))
                 keys.add(key)
@@ -259,326 +171,200 @@ class _StatusParser:
         self.margin_keys = keys
         return out
 
-    def _title(self) -> str:
-        """The text after "NOTAT" in the same type as its first line (the subtitle differs)."""
-        lines = self.pre_lines
-        for k, line in enumerate(lines):
-            if line.text.strip().upper() == "NOTAT":
-                rest = lines[k + 1 :]
-                break
-        else:
-            rest = lines
-        rest = [ln for ln in rest if ln.segments()[0]]
-        if not rest:
-            return ""
-        first = rest[0].segments()[0]
-        size, bold, x0 = first[0].size, first[0].bold, first[0].x0
-        parts = [" ".join(w.text for w in first)]
-        prev = rest[0]
-        for line in rest[1:]:
-            seg = line.segments()[0]
-            if (
-                abs(seg[0].size - size) > 0.3
-                or seg[0].bold != bold
-                or abs(seg[0].x0 - x0) > 3
-                or line.top - prev.bottom > 1.2 * size
-            ):
-                break
-            parts.append(" ".join(w.text for w in seg))
-            prev = line
-        return normalize_text(" ".join(parts))
-
-    # ------------------------------------------------------------------ themes and tables
-
-    def _open_theme(self, no: int, title: str, head: list[Word], line: Line) -> None:
-        self.state = "heading"
-        self.theme_no = no
-        self.theme_title = normalize_text(title)
-        self.theme_x0 = head[0].x0
-        self.theme_size = head[0].size
-        self.theme_last_bottom = line.bottom
-        self.row_no = 0
-        self.counted = [0, 0]
-        self.cols = None
-        self.open_row = None
-
-    def _open_table(self, page: PageLayout, header: list[Word], top: float, bottom: float) -> None:
-        cols = columns_from_header(header, page.width)
-        if cols is None:
-            return
-        cols = snap_to_rules(cols, page.rules, top, bottom + 2)
-        if self.state == "table":
-            # A header repeated further down: the rows above it belong to the table still.
-            self._close_region(page, bottom=top)
-        if self.state == "heading":
-            self.state = "table"
-            below = horizontal_rule_ys(
-                page.rules, (cols.b_started + max(cols.left, 0)) / 2, bottom, page.height
-            )
-            self.ruled = cols.ruled_right or len(below) >= 2
-        self.cols = cols
-        self.region = []
-
-    def _close_theme(self, page: PageLayout | None, totals: Line | None) -> None:
-        if self.state not in ("table", "heading"):
-            self.state = "after" if self.state != "pre" else "pre"
-            return
-        self._emit_open_row()
-        reported: list[int | None] = [None, None]
-        if totals is not None and self.cols:
-            for w in totals.words:
-                if w.text.isdigit():
-                    col = self.cols.column_of(w)
-                    if col == STARTED:
-                        reported[0] = int(w.text)
-                    elif col == NOT_STARTED:
-                        reported[1] = int(w.text)
-        page_no = page.number if page else self.pages
-        if totals is None:
-            self._finding(
-                None,
-                "error",
-                "totals_missing",
-                f"Tema {self.theme_no} (side {page_no}): tabellen har ingen 'I alt'-række",
-            )
-        elif reported != self.counted:
-            shown = ", ".join("–" if v is None else str(v) for v in reported)
-            self._finding(
-                None,
-                "error",
-                "totals_mismatch",
-                f"Tema {self.theme_no} (side {page_no}): 'I alt' angiver {shown}, men der er "
-                f"talt {self.counted[0]} X under Gennemført/igangsat og {self.counted[1]} X "
-                "under Ikke igangsat",
-            )
-        self.totals.append(
-            ThemeTotal(self.doc_id, self.theme_no, reported[0], reported[1], *self.counted)
-        )
-        self.state = "after"
-        self.cols = None
-
-    # ------------------------------------------------------------------ rows
-
-    def _close_region(self, page: PageLayout, bottom: float | None = None) -> None:
-        """Cut the table lines collected on this page into row blocks and hand them on."""
-        if self.state != "table" or self.cols is None:
-            self.region = []
-            return
-        cols = self.cols
-        # Per text line, the words of each column; in a borderless table the remark column
-        # also drops runs of words that start right of where remark text begins (the contact
-        # block standing beside the table).
-        lines = [ln for ln in self.region if bottom is None or ln.top < bottom]
-        placed = self._table_words(lines, cols)
-        self.region = []
-        if not placed:
-            return
-        blocks = self._row_blocks(page, placed)
-        for k, block in enumerate(blocks):
-            self._add_block(block, page_start=(k == 0))
-
-    @staticmethod
-    def _table_words(lines: list[Line], cols: Columns) -> list[tuple[int, Word]]:
-        """Each word inside the table with its column. Without a drawn right edge, a run of
-        words in the remark column belongs to the remark only when it starts where remark text
-        starts; runs further right (the contact block beside the table) are left out, also when
-        an overflowing word touches them (they overlap it, or are set in another size)."""
-        placed: list[tuple[int, Word]] = []
-        for line in lines:
-            in_remark = False
-            prev: Word | None = None
-            for w in line.words:
-                col = cols.column_of(w)
-                if col == REMARK and not cols.ruled_right:
-                    joined = (
-                        in_remark
-                        and prev is not None
-                        and -0.5 <= w.x0 - prev.x1 <= max(6.0, 0.8 * w.size)
-                        and abs(w.size - prev.size) <= 0.5
+    def feed(self, page: PageLayout, lines: list[Line]) -> list[_Theme]:
+        """Read one page's ``lines``; return the themes it closed."""
+        closed: list[_Theme] = []
+        headers = {h.first_line: h for h in find_headers(lines, page.number, self.settings)}
+        part: TablePart | None = None
+        theme = self.theme
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            header = headers.get(i)
+            if header is not None:
+                if theme is not None and not theme.closed:
+                    if part is not None:
+                        part.bottom = header.top
+                    part = TablePart(
+                        page.number, header, [], page.rules, header.bottom, header.bottom
                     )
-                    in_remark = joined or (not in_remark and w.x0 <= cols.remark_text_left + 12)
-                    if not in_remark:
-                        col = None
-                prev = w
-                if col is not None:
-                    placed.append((col, w))
-        return placed
+                    theme.parts.append(part)
+                else:
+                    self.orphan_pages.append(page.number)
+                i = header.last_line + 1
+                continue
+            head = line.segments()[0]
+            head_text = " ".join(w.text for w in head)
+            tema = TEMA_HEADING.match(head_text)
+            started = theme.header.cell("started") if theme is not None and theme.header else None
+            if tema and (part is None or started is None or head[0].x0 < started.x0):
+                if part is not None:
+                    part.bottom = line.top
+                    part = None
+                if theme is not None:
+                    closed.append(theme)
+                theme = _Theme(
+                    int(tema.group(1)), normalize_text(tema.group(2)), page.number,
+                    head[0].x0, head[0].size, line.bottom,
+                )  # fmt: skip
+            elif theme is not None and not theme.parts:
+                self._heading_continues(theme, line, head_text)
+            elif theme is not None and not theme.closed:
+                if part is None:  # the table goes on from the page before
+                    part = TablePart(page.number, None, [], page.rules, line.top, line.bottom)
+                    theme.parts.append(part)
+                if is_totals_label(head_text) and (started is None or head[0].x0 < started.x0):
+                    part.bottom = line.top
+                    theme.totals, theme.totals_page, theme.closed = line, page.number, True
+                    part = None
+                else:
+                    part.lines.append(line)
+                    part.bottom = line.bottom
+            i += 1
+        self.theme = theme
+        return closed
 
-    def _row_blocks(self, page: PageLayout, placed: list[tuple[int, Word]]) -> list[_RowBlock]:
-        cols = self.cols
-        assert cols is not None
-        groups: list[list[tuple[int, Word]]] = []
-        if self.ruled:
-            probe = (max(cols.left, 0) + cols.b_started) / 2
-            top = min(w.top for _, w in placed)
-            bot = max(w.bottom for _, w in placed)
-            ys = horizontal_rule_ys(page.rules, probe, top, bot)
-            if not ys:
-                groups = [placed]
-            else:
-                buckets: dict[int, list[tuple[int, Word]]] = {}
-                for cw in placed:
-                    w = cw[1]
-                    mid = (w.top + w.bottom) / 2
-                    idx = sum(1 for y in ys if y < mid)
-                    buckets.setdefault(idx, []).append(cw)
-                groups = [buckets[k] for k in sorted(buckets)]
-        else:
-            groups = self._whitespace_rows(placed)
-        blocks = []
-        for group in groups:
-            block = _RowBlock(page.number, pages=[page.number])
-            goal = [w for c, w in group if c == GOAL]
-            remark = [w for c, w in group if c == REMARK]
-            block.goal = _cell_lines(goal, page.number)
-            block.remark = _cell_lines(remark, page.number)
-            block.started = sum(1 for c, w in group if c == STARTED and w.text in _MARKS)
-            block.not_started = sum(1 for c, w in group if c == NOT_STARTED and w.text in _MARKS)
-            if block.goal or block.remark or block.marked:
-                blocks.append(block)
-        return blocks
+    def _heading_continues(self, theme: _Theme, line: Line, text: str) -> None:
+        """A long *Tema* title wraps onto lines in the same type, right under it."""
+        first = line.words[0]
+        if (
+            abs(first.x0 - theme.x0) <= 0.3 * theme.size
+            and abs(first.size - theme.size) <= 0.05 * theme.size
+            and line.top - theme.last_bottom <= self.settings.heading_line_gap * theme.size
+        ):
+            theme.title = normalize_text(f"{theme.title} {text}")
+            theme.last_bottom = line.bottom
 
-    def _whitespace_rows(self, placed: list[tuple[int, Word]]) -> list[list[tuple[int, Word]]]:
-        """Rows of a borderless table: a whitespace band across all columns that is wider than
-        the line spacing inside the cells separates two rows."""
-        by_col: dict[int, list[Word]] = {}
-        for c, w in placed:
-            by_col.setdefault(c, []).append(w)
-        gaps: list[float] = []
-        sizes: list[float] = []
-        for c in (GOAL, REMARK):
-            lines = group_lines(by_col.get(c, []))
-            for a, b in itertools.pairwise(lines):
-                gaps.append(b.top - a.bottom)
-            sizes += [ln.size for ln in lines]
-        size = sorted(sizes)[len(sizes) // 2] if sizes else 10.0
-        small = sorted(g for g in gaps if g >= -1)
-        line_gap = small[len(small) // 4] if small else 0.2 * size
-        threshold = max(line_gap, 0.0) + 0.45 * size
-        ordered = sorted(placed, key=lambda cw: cw[1].top)
-        groups: list[list[tuple[int, Word]]] = []
-        reach = -1e9
-        for cw in ordered:
-            w = cw[1]
-            if not groups or w.top - reach > threshold:
-                groups.append([cw])
-                reach = w.bottom
-            else:
-                groups[-1].append(cw)
-                reach = max(reach, w.bottom)
-        return groups
+    def finish(self) -> list[_Theme]:
+        return [self.theme] if self.theme is not None else []
 
-    def _continues(self, prev: _RowBlock, block: _RowBlock, page_start: bool) -> bool:
-        """Is ``block`` the rest of ``prev`` (a row broken across a page, or a borderless row
-        cut at a wide paragraph gap)? Decided from what the page shows."""
-        starts_lower = any(
-            ch.islower() for ch in (_first_char(block.goal), _first_char(block.remark))
-        )
-        goal_text = _join_lines(block.goal)
-        strong = (
-            starts_lower
-            or (not block.goal and bool(prev.goal))
-            or bool(re.match(r"\(\s*bilag", goal_text, re.IGNORECASE))
-        )
-        if prev.marked and block.marked:
-            return False
-        if strong:
-            return True
-        if not page_start:
-            return False
-        prev_goal = _join_lines(prev.goal)
-        prev_open = (
-            bool(prev_goal)
-            and not re.search(r"\(\s*bilag\s*\d\s*\)\s*$", prev_goal, re.IGNORECASE)
-            and not _REWORD.search(prev_goal)
-        )
-        if prev_open:
-            return True
-        fresh_goal = bool(goal_text) and goal_text[:1].isupper() and bool(_TAG.search(goal_text))
-        if prev.marked and not block.marked:
-            # The X stands in a row's first part (cells are top-aligned), so an unmarked part
-            # after a marked one is the rest of that row, unless it shows a closed goal cell of
-            # its own and a remark of its own: then it is a row that lacks its X.
-            return not (fresh_goal and block.remark and _first_char(block.remark).isupper())
-        if not prev.marked and block.marked:
-            # A marked part after an unmarked one continues it only when its goal cell does not
-            # start a goal of its own (a cell whose X sits lower than its first line).
-            return not fresh_goal
-        return False
 
-    def _add_block(self, block: _RowBlock, page_start: bool) -> None:
-        if self.open_row is not None and self._continues(self.open_row, block, page_start):
-            self.open_row.extend(block)
+# --------------------------------------------------------------------------- rows and findings
+
+
+class _Emitter:
+    """Turns each read theme into goal rows, totals and findings."""
+
+    def __init__(self, doc_id: str, settings: ReaderSettings) -> None:
+        self.doc_id = doc_id
+        self.settings = settings
+        self.rows: list[GoalRow] = []
+        self.totals: list[ThemeTotal] = []
+        self.findings: list[Finding] = []
+
+    def finding(self, theme_no: int | None, row_no: int | None, severity, code: str, message: str):
+        self.findings.append(Finding(self.doc_id, theme_no, row_no, severity, code, message))
+
+    def theme(self, theme: _Theme) -> None:
+        read = read_table(theme.parts, theme.totals, self.settings)
+        if read is None or not read.rows:
+            self.finding(
+                theme.no, None, "error", "no_table",
+                f"Tema {theme.no} (side {theme.page}): der kunne ikke læses nogen måltabel under "
+                "overskriften",
+            )  # fmt: skip
             return
-        self._emit_open_row()
-        self.open_row = block
+        counted = [0, 0]
+        for row_no, raw in enumerate(read.rows, start=1):
+            self._row(theme, row_no, raw)
+            counted[0] += bool(raw.started)
+            counted[1] += bool(raw.not_started)
+        reported = list(read.totals)
+        page_no = theme.totals_page or theme.parts[-1].page
+        if theme.totals is None:
+            self.finding(
+                theme.no, None, "error", "totals_missing",
+                f"Tema {theme.no} (side {page_no}): tabellen har ingen 'I alt'-række",
+            )  # fmt: skip
+        elif reported != counted:
+            shown = ", ".join("–" if v is None else str(v) for v in reported)
+            self.finding(
+                theme.no, None, "error", "totals_mismatch",
+                f"Tema {theme.no} (side {page_no}): 'I alt' angiver {shown}, men der er "
+                f"talt {counted[0]} X under Gennemført/igangsat og {counted[1]} X "
+                "under Ikke igangsat",
+            )  # fmt: skip
+        self.totals.append(ThemeTotal(self.doc_id, theme.no, reported[0], reported[1], *counted))
 
-    def _emit_open_row(self) -> None:
-        block = self.open_row
-        self.open_row = None
-        if block is None:
-            return
-        self.row_no += 1
-        row_no = self.row_no
-        page_first, page_last = min(block.pages), max(block.pages)
-        where = f"Tema {self.theme_no}, række {row_no} (side {page_first})"
-        wordings, proposed = split_wordings(_join_lines(block.goal, paragraphs=True))
-        remark = normalize_text(_join_lines(block.remark))
+    def _row(self, theme: _Theme, row_no: int, raw: RawRow) -> None:
+        page_first, page_last = min(raw.pages), max(raw.pages)
+        where = f"Tema {theme.no}, række {row_no} (side {page_first})"
+        text = _join_lines(raw.goal, paragraph_gap=self.settings.paragraph_gap)
+        wordings, proposed = split_wordings(text)
+        remark = normalize_text(_join_lines(raw.remark))
         status: Status = ""
-        if block.started and block.not_started:
-            self._finding(
-                row_no,
-                "error",
-                "two_marks",
+        if raw.started and raw.not_started:
+            self.finding(
+                theme.no, row_no, "error", "two_marks",
                 f"{where}: X i både Gennemført/igangsat og Ikke igangsat",
-            )
-        elif block.started:
+            )  # fmt: skip
+        elif raw.started:
             status = "started"
-        elif block.not_started:
+        elif raw.not_started:
             status = "not_started"
         else:
-            self._finding(row_no, "error", "no_mark", f"{where}: intet X i statuskolonnerne")
-        self.counted[0] += bool(block.started)
-        self.counted[1] += bool(block.not_started)
-        proposal = "reword" if proposed else ("drop" if _DROP in remark.lower() else "")
+            self.finding(
+                theme.no, row_no, "error", "no_mark", f"{where}: intet X i statuskolonnerne"
+            )
+        proposal = "reword" if proposed else ("drop" if DROP_PHRASE in remark.lower() else "")
         row = GoalRow(
-            self.doc_id,
-            self.theme_no,
-            self.theme_title,
-            row_no,
-            status,
-            remark,
-            proposal,
-            proposed,
-            page_first,
-            page_last,
-        )
-        for stmt_no, (text, bilag) in enumerate(wordings, start=1):
+            self.doc_id, theme.no, theme.title, row_no, status, remark, proposal, proposed,
+            page_first, page_last,
+        )  # fmt: skip
+        for stmt_no, (wording, bilag) in enumerate(wordings, start=1):
             row.statements.append(
-                GoalStatement(self.doc_id, self.theme_no, row_no, stmt_no, text, bilag)
+                GoalStatement(self.doc_id, theme.no, row_no, stmt_no, wording, bilag)
             )
             if not bilag:
-                self._finding(
-                    row_no,
-                    "warning",
-                    "untagged_wording",
-                    f"{where}: formulering {stmt_no} har ingen bilagshenvisning: »{text}«",
-                )
+                self.finding(
+                    theme.no, row_no, "warning", "untagged_wording",
+                    f"{where}: formulering {stmt_no} har ingen bilagshenvisning: »{wording}«",
+                )  # fmt: skip
         if not wordings:
-            self._finding(row_no, "error", "empty_goal", f"{where}: målcellen er tom")
+            self.finding(theme.no, row_no, "error", "empty_goal", f"{where}: målcellen er tom")
         self.rows.append(row)
 
-    def _finding(self, row_no: int | None, severity, code: str, message: str) -> None:
-        self.findings.append(
-            Finding(self.doc_id, self.theme_no or None, row_no, severity, code, message)
-        )
 
-
-def parse_status_notat(doc_id: str, pages: Iterable[PageLayout]) -> StatusParse:
+def parse_status_notat(
+    doc_id: str, pages: Iterable[PageLayout], settings: ReaderSettings = DEFAULT_SETTINGS
+) -> StatusParse:
     """Read a status notat's goal tables, page by page, into rows, totals and findings."""
-    parser = _StatusParser(doc_id)
-    last: PageLayout | None = None
+    collector = _Collector(settings)
+    emitter = _Emitter(doc_id, settings)
+    title, date, count = "", "", 0
     for page in pages:
-        parser.feed(page)
-        last = page
-    return parser.finish(last)
+        count += 1
+        if not date and (found := find_dato(page.text)):
+            date = found.isoformat()
+        lines = collector.body_lines(page)
+        if count == 1:
+            title = notat_title(_before_body(lines, page.number, settings))
+        for theme in collector.feed(page, lines):
+            emitter.theme(theme)
+    for theme in collector.finish():
+        emitter.theme(theme)
+    for page_no in sorted(set(collector.orphan_pages)):
+        emitter.finding(
+            None, None, "error", "table_without_theme",
+            f"Side {page_no}: en måltabel uden Tema-overskrift over sig er ikke læst",
+        )  # fmt: skip
+    failure = ""
+    if not emitter.rows:
+        pages_read = f"pages 1–{count}" if count > 1 else "its page"
+        failure = f"no goal table could be read on {pages_read}"
+        emitter.finding(
+            None, None, "error", "no_goal_table",
+            f"Notatet har Tema-overskrifter, men der kunne ikke læses nogen måltabel "
+            f"(side 1–{count})",
+        )  # fmt: skip
+    return StatusParse(title, date, count, emitter.rows, emitter.totals, emitter.findings, failure)
+
+
+def _before_body(lines: list[Line], page: int, settings: ReaderSettings) -> list[Line]:
+    """The first page's lines above its first *Tema* heading or table header."""
+    headers = find_headers(lines, page, settings)
+    end = headers[0].first_line if headers else len(lines)
+    for i, line in enumerate(lines[:end]):
+        if TEMA_HEADING.match(line.text):
+            return lines[:i]
+    return lines[:end]

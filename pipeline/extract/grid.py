@@ -1,0 +1,169 @@
+"""Where a goal table's columns run: from drawn vertical rules, or from what the text shows.
+
+Two ways, tried in turn by the table reader:
+
+- **rules**: the vertical rules between the header cells (stroked lines or Word's thin filled
+  bars) are the boundaries; the outermost ones are the table's edges;
+- **text**: no word of a column crosses into the next, so each boundary lies in the gap next to
+  a status column's content (its header cell and the marks under it): left of it for the goal
+  column, right of it for the remark column.
+
+Either way the result is a ``Columns``: boundaries left to right and the column key of each.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pipeline.extract.header import TableHeader
+from pipeline.extract.pdf import Rule, Word
+from pipeline.vocabulary import ColumnKey, is_mark
+
+__all__ = ["Columns", "columns_from_rules", "columns_from_text", "merge_rules"]
+
+_STATUS: frozenset[ColumnKey] = frozenset({"started", "not_started"})
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """A table's columns on the page: ``edges[i]``..``edges[i + 1]`` is column ``keys[i]``."""
+
+    keys: tuple[ColumnKey, ...]
+    edges: tuple[float, ...]  # len(keys) + 1 x positions, left to right
+    ruled: bool  # the boundaries are drawn rules
+    closed_right: bool  # the right edge is drawn (else runs right of the remark text are not read)
+    remark_left: float  # where the remark column's text lines begin
+
+    def column_of(self, w: Word) -> ColumnKey | None:
+        """The column a word stands in, by its middle; None outside the table."""
+        middle = (w.x0 + w.x1) / 2
+        if middle < self.edges[0] or middle > self.edges[-1]:
+            return None
+        i = bisect.bisect_right(self.edges, middle) - 1
+        return self.keys[min(max(i, 0), len(self.keys) - 1)]
+
+    def span(self, key: ColumnKey) -> tuple[float, float] | None:
+        if key not in self.keys:
+            return None
+        i = self.keys.index(key)
+        return self.edges[i], self.edges[i + 1]
+
+    def middle(self, key: ColumnKey) -> float | None:
+        span = self.span(key)
+        return None if span is None else (span[0] + span[1]) / 2
+
+
+def merge_rules(rules: Iterable[Rule], *, horizontal: bool, tolerance: float) -> list[Rule]:
+    """Collinear pieces joined into whole rules: Word draws each cell's border on its own, and a
+    border shared by two cells may be drawn twice, a hair apart."""
+    if horizontal:
+        pieces = sorted((r for r in rules if r.horizontal), key=lambda r: (r.top, r.x0))
+    else:
+        pieces = sorted((r for r in rules if r.vertical), key=lambda r: (r.x0, r.top))
+    merged: list[list[float]] = []  # [position, start, end]
+    for r in pieces:
+        pos, start, end = (r.top, r.x0, r.x1) if horizontal else (r.x0, r.top, r.bottom)
+        joined = None
+        for m in reversed(merged):
+            if pos - m[0] > tolerance:
+                break
+            if start <= m[2] + tolerance and end >= m[1] - tolerance:
+                joined = m
+                break
+        if joined is None:
+            merged.append([pos, start, end])
+        else:
+            joined[1], joined[2] = min(joined[1], start), max(joined[2], end)
+    if horizontal:
+        return [Rule(s, e, p, p) for p, s, e in merged]
+    return [Rule(p, p, s, e) for p, s, e in merged]
+
+
+def _remark_left(header: TableHeader, words: Sequence[Word], boundary: float) -> float:
+    """Where remark lines begin: the left edge most remark lines share (the header cell's left
+    edge when the column holds no text yet)."""
+    cell = header.cell("remark")
+    lefts = sorted(w.x0 for w in words if w.x0 >= boundary - 0.5)
+    if not lefts:
+        return cell.x0 if cell else boundary
+    return min(lefts[0], cell.x0) if cell else lefts[0]
+
+
+def columns_from_rules(
+    header: TableHeader, verticals: Sequence[Rule], words: Sequence[Word], em: float
+) -> Columns | None:
+    """Boundaries from the vertical rules of this table part (``verticals``: merged, within its
+    height); None when two header cells have no rule between them or the table no right edge."""
+    xs = sorted(r.x0 for r in verticals)
+    if not xs:
+        return None
+    cells = header.cells
+    edges: list[float] = []
+    left = [x for x in xs if x <= cells[0].x0 + 0.1 * em]
+    right = [x for x in xs if x >= cells[-1].x1 - 0.1 * em]
+    for a, b in itertools.pairwise(cells):
+        between = [x for x in xs if a.x1 - 0.1 * em <= x <= b.x0 + 0.1 * em]
+        if not between:
+            return None
+        edges.append(max(between) if b.key in _STATUS else min(between))
+    if not right:
+        return None
+    edges = [left[-1] if left else cells[0].x0 - em, *edges, right[0]]
+    boundary = edges[cells.index(header.cell("remark"))] if header.cell("remark") else edges[-2]
+    return Columns(
+        tuple(c.key for c in cells),
+        tuple(edges),
+        ruled=True,
+        closed_right=True,
+        remark_left=_remark_left(header, [w for w in words if w.x1 <= edges[-1]], boundary),
+    )
+
+
+def columns_from_text(
+    header: TableHeader, words: Sequence[Word], em: float, right_edge: float | None = None
+) -> Columns:
+    """Boundaries from the gaps beside each status column's content (header cell and marks).
+
+    ``words`` are the table's body words below this header; ``right_edge`` is a drawn right
+    edge (the end of horizontal rules) when there is one."""
+    cells = header.cells
+    keys = tuple(c.key for c in cells)
+    mids = {c.key: (c.x0 + c.x1) / 2 for c in cells if c.key in _STATUS}
+    content = {c.key: [c.x0, c.x1] for c in cells}
+    for w in words:
+        if not is_mark(w.text) or not mids:
+            continue
+        middle = (w.x0 + w.x1) / 2
+        key = min(mids, key=lambda k: abs(mids[k] - middle))
+        span = content[key]
+        # A mark belongs to a status column when it stands under its header, give or take a cell.
+        if abs(mids[key] - middle) <= 2.5 * em + (span[1] - span[0]) / 2:
+            span[0], span[1] = min(span[0], w.x0), max(span[1], w.x1)
+    edges: list[float] = []
+    for a, b in itertools.pairwise(cells):
+        end_a = content[a.key][1] if a.key in _STATUS else a.x1
+        if b.key in _STATUS:
+            # Left of a status column: halfway between its content and the nearest text before.
+            start = content[b.key][0]
+            before = max([end_a, *(w.x1 for w in words if w.x1 <= start + 0.05 * em)])
+            edges.append((min(before, start) + start) / 2)
+        elif a.key in _STATUS:
+            # Right of a status column: halfway to the nearest text after its content.
+            after = min([b.x0, *(w.x0 for w in words if w.x0 >= end_a - 0.05 * em)])
+            edges.append((end_a + max(after, end_a)) / 2)
+        else:
+            edges.append((a.x1 + b.x0) / 2)
+    left = min([cells[0].x0, *(w.x0 for w in words if w.x1 <= edges[0])]) - 0.5 * em
+    right = right_edge if right_edge is not None else float("inf")
+    remark = header.cell("remark")
+    boundary = edges[keys.index("remark") - 1] if remark and keys.index("remark") > 0 else left
+    return Columns(
+        keys,
+        (left, *edges, right),
+        ruled=False,
+        closed_right=right_edge is not None,
+        remark_left=_remark_left(header, [w for w in words if w.x0 >= boundary], boundary),
+    )

@@ -1,0 +1,161 @@
+"""The header row of a goal table, found from what its cells say, however they wrap.
+
+A header cell may wrap over several printed lines, break inside a word ("Gennemfør" + "t/" +
+"igangsat"), be hyphenated, centred, or stand level with a contact block beside the table. So a
+header is searched for as a *window* of a few consecutive printed lines: their words are cut
+into the horizontal stretches no word crosses (a column's text never crosses into the next), and
+those stretches are grouped, left to right, into cells whose joined text names a column in
+``pipeline.vocabulary``. The smallest window that names both status columns and the remark
+column is the header; what stands further right, past a clear gap, is not the table's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.extract.layout import Line
+from pipeline.extract.pdf import Word
+from pipeline.extract.settings import ReaderSettings
+from pipeline.vocabulary import ColumnKey, heading_column, heading_prefix
+
+__all__ = ["HeaderCell", "TableHeader", "find_headers"]
+
+_REQUIRED: frozenset[ColumnKey] = frozenset({"started", "not_started", "remark"})
+# A header is a few short cells: a window with more words than this is prose or a table body.
+_MAX_WINDOW_WORDS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderCell:
+    key: ColumnKey
+    x0: float
+    x1: float
+    text: str  # the cell's lines joined by spaces, as printed
+
+
+@dataclass(frozen=True, slots=True)
+class TableHeader:
+    """One goal table's header row on one page."""
+
+    page: int
+    first_line: int  # index of its first and last printed line in the page's lines
+    last_line: int
+    top: float
+    bottom: float
+    cells: tuple[HeaderCell, ...]  # left to right
+    size: float  # the header text's size
+
+    def cell(self, key: ColumnKey) -> HeaderCell | None:
+        return next((c for c in self.cells if c.key == key), None)
+
+    @property
+    def right(self) -> float:
+        return self.cells[-1].x1
+
+
+@dataclass(slots=True)
+class _Stretch:
+    """A horizontal stretch of the window that no word crosses."""
+
+    x0: float
+    x1: float
+
+
+def _stretches(words: list[Word]) -> list[_Stretch]:
+    out: list[_Stretch] = []
+    for w in sorted(words, key=lambda w: w.x0):
+        if out and w.x0 < out[-1].x1 - 0.01:
+            out[-1].x1 = max(out[-1].x1, w.x1)
+        else:
+            out.append(_Stretch(w.x0, w.x1))
+    return out
+
+
+def _cell_text(window: Sequence[Line], x0: float, x1: float) -> str:
+    parts = []
+    for line in window:
+        parts += [w.text for w in line.words if x0 <= (w.x0 + w.x1) / 2 <= x1]
+    return " ".join(parts)
+
+
+def _match(window: Sequence[Line], settings: ReaderSettings) -> list[HeaderCell] | None:
+    """The window's words as header cells, left to right, or None when they are not a header."""
+    words = [w for line in window for w in line.words]
+    stretches = _stretches(words)
+    if not stretches or not heading_prefix(_cell_text(window, stretches[0].x0, stretches[0].x1)):
+        return None
+    n = len(stretches)
+    size = max(w.size for w in words)
+    # best[k]: cells covering stretches[:k] exactly, or None.
+    best: list[list[HeaderCell] | None] = [None] * (n + 1)
+    best[0] = []
+    for k in range(1, n + 1):
+        for a in range(k):
+            before = best[a]
+            if before is None:
+                continue
+            x0, x1 = stretches[a].x0, stretches[k - 1].x1
+            text = _cell_text(window, x0, x1)
+            key = heading_column(text)
+            if key is None or any(c.key == key for c in before):
+                continue
+            if before and before[-1].x1 > x0:
+                continue
+            best[k] = [*before, HeaderCell(key, x0, x1, text)]
+            break
+    gap = settings.run_gap * size
+    for k in range(n, 0, -1):
+        cells = best[k]
+        if cells is None or not {c.key for c in cells} >= _REQUIRED:
+            continue
+        # What stands right of the last cell past a clear gap (a contact block level with the
+        # header) is not part of the table.
+        if k == n or stretches[k].x0 - stretches[k - 1].x1 >= gap:
+            return cells
+    return None
+
+
+def find_headers(
+    lines: Sequence[Line], page: int, settings: ReaderSettings, start: int = 0
+) -> list[TableHeader]:
+    """Every goal-table header among ``lines`` (one page's printed lines, top to bottom)."""
+    found: list[TableHeader] = []
+    i = start
+    while i < len(lines):
+        if not any(heading_prefix(w.text) for w in lines[i].words):
+            i += 1
+            continue
+        header = _header_at(lines, i, page, settings)
+        if header is None:
+            i += 1
+            continue
+        found.append(header)
+        i = header.last_line + 1
+    return found
+
+
+def _header_at(
+    lines: Sequence[Line], i: int, page: int, settings: ReaderSettings
+) -> TableHeader | None:
+    words = 0
+    for j in range(i, min(i + settings.header_max_lines, len(lines))):
+        if j > i and lines[j].top - lines[j - 1].bottom > settings.header_line_gap * lines[j].size:
+            return None
+        words += len(lines[j].words)
+        if words > _MAX_WINDOW_WORDS:
+            return None
+        window = lines[i : j + 1]
+        cells = _match(window, settings)
+        if cells is not None:
+            used = [w for line in window for w in line.words if w.x0 < cells[-1].x1]
+            return TableHeader(
+                page,
+                i,
+                j,
+                min(w.top for w in used),
+                max(w.bottom for w in used),
+                tuple(cells),
+                max(w.size for w in used),
+            )
+    return None

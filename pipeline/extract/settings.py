@@ -1,0 +1,69 @@
+"""The reader's tolerances, in one validated object.
+
+Every distance is a multiple of the text size it is measured against (an *em*: the body size of
+the table or page at hand), never a fixed number of points, so the same settings read a 9 pt
+notat and a 12 pt one, a compact Word table and a roomy HTML one. Like pdfplumber's
+``TableSettings``, a bad value is refused with an error that names the setting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+__all__ = ["DEFAULT_SETTINGS", "ReaderSettings"]
+
+
+@dataclass(frozen=True)
+class ReaderSettings:
+    """Tolerances of the status notat reader. Distances in em unless the name says otherwise."""
+
+    # Printed lines: words whose baselines differ by at most this stand on one line.
+    baseline_tolerance: float = 0.3
+    # Words on one line further apart than this are separate runs (a column gap, not a space).
+    run_gap: float = 0.8
+    # A header row spans at most this many printed lines (a heading broken twice inside words).
+    header_max_lines: int = 6
+    # Header lines of one row follow each other at most this far apart.
+    header_line_gap: float = 1.2
+    # A drawn line or filled bar at most this thick is a rule, not a shaded area.
+    rule_max_thickness: float = 0.5
+    # Rules closer than this are one rule (a double border, a border drawn by two cells).
+    rule_merge: float = 0.3
+    # A vertical rule must span at least this much to separate columns.
+    rule_min_length: float = 0.8
+    # The furthest a run of remark text may start right of where remark text starts (a run
+    # further right stands beside the table: the contact block).
+    remark_indent: float = 1.2
+    # A Tema heading's title wraps onto lines at most this far below it.
+    heading_line_gap: float = 1.2
+    # Lines of one paragraph are at most this far apart; a wider gap starts a new paragraph.
+    paragraph_gap: float = 0.35
+    # Running heads and feet stand in this share of the page height at its top and bottom.
+    margin_share: float = 0.065
+    # A mark centred in its row stands at most this far (em) plus this share of the row's height
+    # from the row's middle.
+    middle_tolerance: float = 0.6
+    middle_tolerance_share: float = 0.2
+    # A row holds at most this many printed lines (longer runs are cut for the search).
+    max_row_lines: int = 80
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise TypeError(f"ReaderSettings.{f.name} must be a number, got {value!r}")
+            if value < 0:
+                raise ValueError(f"ReaderSettings.{f.name} must not be negative, got {value!r}")
+        for name in ("header_max_lines", "max_row_lines"):
+            if getattr(self, name) < 1 or not isinstance(getattr(self, name), int):
+                raise ValueError(
+                    f"ReaderSettings.{name} must be a whole number of at least 1, "
+                    f"got {getattr(self, name)!r}"
+                )
+        if not 0 < self.margin_share < 0.25:
+            raise ValueError(
+                f"ReaderSettings.margin_share must be between 0 and 0.25, got {self.margin_share!r}"
+            )
+
+
+DEFAULT_SETTINGS = ReaderSettings()

@@ -1,0 +1,105 @@
+"""The notat's own words and glyphs: what a reader looks for on the page, spelled once.
+
+Classification, status extraction and the scan path all recognise a goal table by its header
+cells, its marks and its labels; they all ask this module, so an office's way of writing a
+heading (*Gennemført / igangsat*, *Ikke-igangsat*, *Bemærkninger*) or a mark (``×``, ``✓``) is
+accepted everywhere or nowhere.
+
+Header cells are compared *squeezed*: Unicode NFC, case folded, with every space, line break and
+hyphen removed. A heading that a narrow column broke inside a word ("Gennemfør" + "t/") or
+hyphenated ("Gennem-" + "ført/") squeezes to the same key as the heading on one line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+__all__ = [
+    "BILAG_TAG",
+    "COLUMN_KEYS",
+    "CONTACT_LABEL",
+    "DOCUMENT_LABEL",
+    "DROP_PHRASE",
+    "MARK_GLYPHS",
+    "PAGE_FOOTER",
+    "REWORD_LEAD",
+    "TEMA_HEADING",
+    "ColumnKey",
+    "heading_column",
+    "heading_prefix",
+    "is_mark",
+    "is_totals_label",
+    "squeeze",
+]
+
+ColumnKey = Literal["goal", "started", "not_started", "remark"]
+COLUMN_KEYS: tuple[ColumnKey, ...] = ("goal", "started", "not_started", "remark")
+
+# Every header wording an office writes, by the column it heads (as printed; squeezed below).
+_HEADINGS: dict[ColumnKey, tuple[str, ...]] = {
+    "goal": ("Mål", "Målet", "Mål og indsatser"),
+    "started": (
+        "Gennemført/igangsat",
+        "Gennemført / igangsat",
+        "Igangsat/gennemført",
+        "Gennemført eller igangsat",
+        "Igangsat eller gennemført",
+    ),
+    "not_started": ("Ikke igangsat", "Ikke-igangsat", "Ikke gennemført/igangsat"),
+    "remark": ("Bemærkning", "Bemærkninger"),
+}
+
+# A mark in a status cell: any one of these glyphs, bold or not (``X`` as in the user's notat).
+MARK_GLYPHS = frozenset("Xx×✕✖✗✘✓✔☒☑╳")
+# Wrapping a mark may bring along (a mark typed as "(X)" or "X.").
+_MARK_WRAPPING = "().[]"
+
+# Labels and running text of a status notat.
+TEMA_HEADING = re.compile(r"^Tema\s+(\d+)\s*[:.]\s*(.*)$", re.IGNORECASE)
+_TOTALS = re.compile(r"^i\s*alt\b\s*:?", re.IGNORECASE)
+PAGE_FOOTER = re.compile(r"^(Side\s+)?\d+\s*(af|/)\s*\d+$|^Side\s+\d+$", re.IGNORECASE)
+BILAG_TAG = re.compile(r"\(\s*bilag\s*(\d)\s*\)", re.IGNORECASE)
+REWORD_LEAD = re.compile(r"Foreslås\s+omformuleret\s+til\s*:", re.IGNORECASE)
+DROP_PHRASE = "foreslås udgået"
+DOCUMENT_LABEL = "NOTAT"
+CONTACT_LABEL = "Kontaktoplysninger"
+
+_HYPHENS = "\u00ad\u2010\u2011\u2012\u2013-"
+_SQUEEZE = re.compile(rf"[\s{_HYPHENS}]+")
+
+
+def squeeze(text: str) -> str:
+    """``text`` as header cells are compared: NFC, case folded, no spaces, breaks or hyphens."""
+    return _SQUEEZE.sub("", unicodedata.normalize("NFC", text).casefold())
+
+
+_BY_SQUEEZED: dict[str, ColumnKey] = {
+    squeeze(text): key for key, texts in _HEADINGS.items() for text in texts
+}
+_PREFIXES: frozenset[str] = frozenset(
+    key[:n] for key in _BY_SQUEEZED for n in range(1, len(key) + 1)
+)
+
+
+def heading_column(text: str) -> ColumnKey | None:
+    """The column a header cell's whole text names, or None when it names none."""
+    return _BY_SQUEEZED.get(squeeze(text))
+
+
+def heading_prefix(text: str) -> bool:
+    """Whether ``text`` could be the first line (or lines) of a header cell."""
+    squeezed = squeeze(text)
+    return bool(squeezed) and squeezed in _PREFIXES
+
+
+def is_mark(text: str) -> bool:
+    """A status cell's word is a mark: one mark glyph, perhaps in brackets or with a full stop."""
+    core = text.strip().strip(_MARK_WRAPPING)
+    return len(core) == 1 and core in MARK_GLYPHS
+
+
+def is_totals_label(text: str) -> bool:
+    """The label of a table's totals row (*I alt*)."""
+    return bool(_TOTALS.match(text.strip()))
