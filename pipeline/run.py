@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.cache import ExtractionCache, pipeline_version
-from pipeline.errors import ExtractError, PipelineError, RunLockedError, UsageError, WriteError
+from pipeline.errors import PipelineError, RunLockedError, UsageError, WriteError
 from pipeline.hashing import sha256_of
 from pipeline.model import ExtractedDocument, IngestEntry
 from pipeline.progress import FileProgress, RunSummary
@@ -72,24 +72,35 @@ _REPORT_NAME = re.compile(r"^(statusrapport|statusskema)_(\d{4}-\d{2}-\d{2})\.(d
 
 
 def run_extract(pdfs: list[Path], out_dir: Path) -> int:
-    """`python -m pipeline extract`: tables of the given PDFs, no reconciliation. Returns exit code."""
-    from pipeline.extract import extract_pdf
-    from pipeline.tables import extraction_frames, write_csv
+    """`python -m pipeline extract`: tables of the given PDFs, no reconciliation. Each file is
+    read the way `report` reads it (its own process with limits, a damaged PDF repaired, a scan
+    OCR'd), and ``ingest_log.csv`` says what happened to each. Returns 1 when a file failed."""
+    from pipeline.tables import extraction_frames, ingest_frame, write_csv
 
-    docs: list[ExtractedDocument] = []
-    failed = 0
     for path in pdfs:
         if not path.is_file():
             raise UsageError(f"no such file: {path}")
-        try:
-            docs.append(extract_pdf(path))
-            log.info("extracted %s", path.name)
-        except ExtractError as e:
-            failed += 1
-            log.error("%s", e)
-    for name, frame in extraction_frames(docs).items():
+    entries: list[IngestEntry] = []
+    docs: list[ExtractedDocument] = []
+    unread: list[ExtractedDocument] = []
+    files = [InputFile(path, sha256_of(path), True) for path in pdfs]
+    with ThreadPoolExecutor(max_workers=min(len(files), os.cpu_count() or 1)) as pool:
+        results = list(pool.map(_ingest_one, files))
+    for path, result in zip(pdfs, results, strict=True):
+        entries.append(result.entry)
+        document = getattr(result, "document", None)
+        if document is not None:
+            (docs if result.entry.status == "ok" else unread).append(document)
+        if result.entry.status == "ok":
+            log.info("extracted %s (%s notat)", path.name, result.entry.kind)
+        else:
+            reason = result.entry.reason.removeprefix(f"{path.name}: ")
+            log.error("%s: %s: %s", path.name, result.entry.status, reason)
+    frames = extraction_frames(docs, unread)
+    frames["ingest_log"] = ingest_frame(entries)
+    for name, frame in frames.items():
         write_csv(frame, out_dir / f"{name}.csv")
-    return 0 if docs or not failed else 1
+    return 1 if any(e.status == "failed" for e in entries) else 0
 
 
 # --------------------------------------------------------------------------- report
@@ -149,7 +160,7 @@ def run_report(
         ingest.start_fork_server()  # it loads the readers while the cache is looked up
         preloading = _preload_writers()
         t0 = time.perf_counter()
-        entries, docs = _ingest_folder(files, output_dir, workers, summary)
+        entries, docs, unread = _ingest_folder(files, output_dir, workers, summary)
         summary.timings["read"] = time.perf_counter() - t0
         preloading.join()
         usable = [d for d in docs if d.document.kind in ("status", "concept")]
@@ -159,7 +170,9 @@ def run_report(
         try:
             staging.mkdir()
             with _collector_skips_what_is_loaded():
-                reports = _build_outputs(docs, entries, overrides, staging, summary, workers)
+                reports = _build_outputs(
+                    docs, unread, entries, overrides, staging, summary, workers
+                )
             _pause_for_tests(staging)
             (output_dir / LAST_RUN_FILE).unlink(missing_ok=True)
             _publish(staging, output_dir, reports, summary)
@@ -331,8 +344,9 @@ def _list_inputs(input_dir: Path) -> list[InputFile]:
 
 def _ingest_folder(
     files: list[InputFile], output_dir: Path, workers: int, summary: RunSummary
-) -> tuple[list[IngestEntry], list[ExtractedDocument]]:
-    """Every input file's ingest_log entry (input order) and the documents read from them."""
+) -> tuple[list[IngestEntry], list[ExtractedDocument], list[ExtractedDocument]]:
+    """Every input file's ingest_log entry (input order), the documents read from them, and the
+    documents read but not usable (failed; their findings still go to findings.csv)."""
     entries: dict[Path, IngestEntry] = {}
     first_of: dict[str, Path] = {}
     todo: list[InputFile] = []
@@ -363,6 +377,7 @@ def _ingest_folder(
             first_of[f.sha256] = f.path
             todo.append(f)
     docs: dict[Path, ExtractedDocument] = {}
+    unusable: dict[Path, ExtractedDocument] = {}
     log.info("%d input files: %d PDFs to read", len(files), len(todo))
     with (
         ExtractionCache(output_dir / CACHE_FILE, pipeline_version()) as cache,
@@ -371,8 +386,8 @@ def _ingest_folder(
 
         def record(f: InputFile, outcome, cached: bool) -> None:
             entries[f.path] = outcome.entry
-            if outcome.document is not None and outcome.entry.status == "ok":
-                docs[f.path] = outcome.document
+            if outcome.document is not None:
+                (docs if outcome.entry.status == "ok" else unusable)[f.path] = outcome.document
             pages = outcome.document.document.pages if outcome.document is not None else 0
             progress.file_done(
                 f.path.name,
@@ -412,7 +427,7 @@ def _ingest_folder(
             summary.not_read.append((e.file, e.status, e.reason))
     read = [docs[f.path] for f in files if f.path in docs]
     summary.kinds.update(d.document.kind for d in read)
-    return ordered, read
+    return ordered, read, [unusable[f.path] for f in files if f.path in unusable]
 
 
 # Outcomes that depend on the moment or the machine, not on the bytes: tried again next run.
@@ -460,6 +475,7 @@ def _nothing_usable(input_dir: Path, entries: list[IngestEntry]) -> str:
 
 def _build_outputs(
     docs: list[ExtractedDocument],
+    unread: list[ExtractedDocument],
     entries: list[IngestEntry],
     overrides: Path | None,
     staging: Path,
@@ -480,12 +496,12 @@ def _build_outputs(
     reconciled = transform.reconcile(docs, overrides)
     summary.timings["reconcile"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    built = transform.build_report(reconciled, entries)
+    built = transform.build_report(reconciled, entries, unread)
     with _writers(workers) as pool:
         reports: Future | None = None
         if built is not None:  # the reports need no tables: laid out while they are built
             reports = pool.submit(write.write_reports, *built, staging)
-        frames = _table_frames(reconciled, entries)
+        frames = _table_frames(reconciled, entries, unread)
         summary.findings.update(frames["findings"]["severity"])
         workbook = pool.submit(
             write.write_workbook, transform.workbook_frames(frames), staging / WORKBOOK_FILE
@@ -507,12 +523,15 @@ def _build_outputs(
     return staged
 
 
-def _table_frames(reconciled, entries: list[IngestEntry]) -> dict:
-    """Every table of the run by name: the documents' own, ingest_log and the reconciliation's."""
+def _table_frames(
+    reconciled, entries: list[IngestEntry], unread: list[ExtractedDocument] = ()
+) -> dict:
+    """Every table of the run by name: the documents' own (with the findings of documents that
+    could not be used), ingest_log and the reconciliation's."""
     from pipeline import transform
     from pipeline.tables import extraction_frames, ingest_frame
 
-    frames = dict(extraction_frames(reconciled.documents))
+    frames = dict(extraction_frames(reconciled.documents, unread))
     frames["ingest_log"] = ingest_frame(entries)
     frames.update(transform.reconciled_frames(reconciled))
     return frames

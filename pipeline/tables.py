@@ -59,16 +59,20 @@ def _records(items: Iterable[object], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def extraction_frames(docs: Iterable[ExtractedDocument]) -> dict[str, pd.DataFrame]:
-    """The extraction tables of many documents, validated against their schemas."""
+def extraction_frames(
+    docs: Iterable[ExtractedDocument], unread: Iterable[ExtractedDocument] = ()
+) -> dict[str, pd.DataFrame]:
+    """The extraction tables of many documents, validated against their schemas; of documents
+    read but not usable (``unread``) only their findings."""
     docs = list(docs)
+    unread = list(unread)
     sources = {
         "documents": [d.document for d in docs],
         "goal_rows": [r for d in docs for r in d.goal_rows],
         "goal_statements": [s for d in docs for s in d.statements],
         "theme_totals": [t for d in docs for t in d.theme_totals],
         "initiatives": [i for d in docs for i in d.initiatives],
-        "findings": [f for d in docs for f in d.findings],
+        "findings": [f for d in (*docs, *unread) for f in d.findings],
     }
     return {
         name: validate_table(name, _records(items, COLUMNS[name]))

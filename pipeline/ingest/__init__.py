@@ -45,7 +45,9 @@ log = logging.getLogger("pipeline")
 @dataclass
 class IngestResult:
     entry: IngestEntry
-    document: ExtractedDocument | None  # None unless entry.status == "ok"
+    # The document read (status "ok"), or one that was read but could not be used (status
+    # "failed", e.g. a status notat without a readable goal table: kept for its findings).
+    document: ExtractedDocument | None
     used_ocr: bool = False
     cause: Cause = ""  # a stable code for entry.reason ("password", "bomb", …); "" when ok
     repaired: bool = False
@@ -255,5 +257,5 @@ def ingest_file(
             return result("failed", "", cause, why)
 
     entry = IngestEntry(name, sha256, outcome.status, outcome.kind, outcome.reason, outcome.cause)
-    document = outcome.document if outcome.status == "ok" else None
+    document = outcome.document if outcome.status in ("ok", "failed") else None
     return IngestResult(entry, document, outcome.used_ocr, outcome.cause, outcome.repaired)

@@ -23,6 +23,7 @@ Cause = Literal[
     "ocr_disabled",
     "ocr_failed",
     "not_a_notat",
+    "no_goal_table",
     "damaged",
     "memory",
     "timeout",

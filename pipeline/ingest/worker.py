@@ -195,6 +195,12 @@ class _Reader:
                 "skipped", "unknown", self.plain(f"{self.name}: {why}" + (f"; {notes}" if notes else "")),
                 "not_a_notat", used_ocr=used_ocr, repaired=repaired,
             )  # fmt: skip
+        if extracted.failure:
+            # A notat of a known kind the reader could not read: failed, with its findings.
+            why = self.plain(f"{self.name}: {extracted.failure}" + (f"; {notes}" if notes else ""))
+            return WorkerOutcome(
+                "failed", kind, why, "no_goal_table", extracted, used_ocr, repaired
+            )
         reason = self.plain(f"{self.name}: {notes}") if notes else ""
         return WorkerOutcome("ok", kind, reason, "", extracted, used_ocr, repaired)
 

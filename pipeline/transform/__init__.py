@@ -4,6 +4,7 @@ for the tables goals.csv, links.csv, history.csv and changes.csv)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -91,9 +92,12 @@ def workbook_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 def build_report(
-    reconciled: Reconciled, ingest_log: list[IngestEntry]
+    reconciled: Reconciled,
+    ingest_log: list[IngestEntry],
+    unread: Sequence[ExtractedDocument] = (),
 ) -> tuple[StatusReport, StatusForm] | None:
-    """The report model of the latest status period, or None when there is no status notat."""
+    """The report model of the latest status period, or None when there is no status notat.
+    ``unread``: documents read but not usable (failed); their findings go into *Kontrol*."""
     from pipeline.transform.report import build_report as build
 
-    return build(reconciled, ingest_log)
+    return build(reconciled, ingest_log, unread)

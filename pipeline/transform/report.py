@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pipeline.danish import (
@@ -55,7 +56,9 @@ _REVIEW_REFUSED = 0.75
 
 
 def build_report(
-    reconciled: Reconciled, ingest_log: list[IngestEntry]
+    reconciled: Reconciled,
+    ingest_log: list[IngestEntry],
+    unread: Sequence[ExtractedDocument] = (),
 ) -> tuple[StatusReport, StatusForm] | None:
     """The report model of the latest status period, or None when there is no dated status notat."""
     periods = _status_periods(reconciled.documents)
@@ -82,7 +85,7 @@ def build_report(
         changes=_changes(reconciled, latest_date),
         proposals=_proposals(latest),
         reconciliation=_reconciliation(latest, reconciled.links, reconciled.documents),
-        findings=_findings(shown),
+        findings=_findings([*shown, *unread]),
         skipped_files=tuple(
             ReportSkippedFile(
                 e.file, e.status, INGEST_CAUSE_TEXTS.get(e.cause) or e.reason or STATUS_LABELS[""]
