@@ -19,7 +19,7 @@ from pipeline.extract.pdf import Word
 from pipeline.extract.settings import ReaderSettings
 from pipeline.vocabulary import ColumnKey, heading_column, heading_prefix
 
-__all__ = ["HeaderCell", "TableHeader", "find_headers"]
+__all__ = ["HeaderCell", "TableHeader", "find_header_across_pages", "find_headers"]
 
 _REQUIRED: frozenset[ColumnKey] = frozenset({"started", "not_started", "remark"})
 # A header is a few short cells: a window with more words than this is prose or a table body.
@@ -158,4 +158,31 @@ def _header_at(
                 tuple(cells),
                 max(w.size for w in used),
             )
+    return None
+
+
+def find_header_across_pages(
+    tail: Sequence[Line], lines: Sequence[Line], page: int, settings: ReaderSettings
+) -> TableHeader | None:
+    """A header row broken across a page: its first lines the last of the page before
+    (``tail``), the rest the first of this page's ``lines``. Returned as this page's header."""
+    for start in range(len(tail)):
+        if not any(heading_prefix(w.text) for w in tail[start].words):
+            continue
+        head = list(tail[start:])
+        for j in range(min(settings.header_max_lines - len(head), len(lines))):
+            cells = _match([*head, *lines[: j + 1]], settings)
+            if cells is not None:
+                used = [w for line in lines[: j + 1] for w in line.words if w.x0 < cells[-1].x1]
+                if not used:
+                    return None
+                return TableHeader(
+                    page,
+                    0,
+                    j,
+                    min(w.top for w in used),
+                    max(w.bottom for w in used),
+                    tuple(cells),
+                    max(w.size for w in used),
+                )
     return None

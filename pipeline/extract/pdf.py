@@ -7,6 +7,7 @@ words the page shows, where they stand, and the ruling lines drawn on it.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections import Counter
 from collections.abc import Iterator
@@ -32,6 +33,29 @@ class Word:
     bottom: float
     size: float
     bold: bool
+    # The PDF draws a space right after the word. Word and LibreOffice do at a line's end when
+    # the line breaks between words, never inside a word broken for want of room.
+    space_after: bool = False
+    # The left edge of each letter, when the text maps letter for letter onto the glyphs drawn
+    # (else empty): text of two cells that touch may come out as one word, to be cut apart.
+    letters: tuple[float, ...] = ()
+
+    def split_at(self, x: float) -> tuple[Word, Word] | None:
+        """The word cut where ``x`` falls between two of its letters; None if it cannot be."""
+        if not self.letters:
+            return None
+        i = next((k for k, left in enumerate(self.letters) if left >= x - 0.01), len(self.letters))
+        if i <= 0 or i >= len(self.text):
+            return None
+        head, tail = self.text[:i].strip(), self.text[i:].strip()
+        if not head or not tail:
+            return None
+        left, right = self.letters[:i], self.letters[i:]
+        return (
+            Word(head, self.x0, right[0], self.top, self.bottom, self.size, self.bold, False, left),
+            Word(tail, right[0], self.x1, self.top, self.bottom, self.size, self.bold,
+                 self.space_after, right),
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,16 +247,41 @@ def _split_at_rules(chars: list[dict], verticals: list[Rule]) -> list[list[dict]
     return pieces
 
 
+def _spaces(chars: list[dict]) -> dict[int, list[float]]:
+    """Where the page draws a space glyph: its left edge, by its line (rounded top)."""
+    out: dict[int, list[float]] = {}
+    for c in chars:
+        if c["text"] == " ":
+            out.setdefault(round(c["top"]), []).append(c["x0"])
+    for xs in out.values():
+        xs.sort()
+    return out
+
+
+def _space_follows(w: dict, spaces: dict[int, list[float]]) -> bool:
+    top = round(w["top"])
+    for key in (top - 1, top, top + 1):
+        xs = spaces.get(key)
+        if xs:
+            i = bisect.bisect_left(xs, w["x1"] - 0.5)
+            if i < len(xs) and xs[i] <= w["x1"] + 0.5:
+                return True
+    return False
+
+
 def _layout(page, number: int) -> PageLayout:
     objects = _page_objects(page)
     rules = _rules(objects, _body_size(objects.chars))
     verticals = [r for r in rules if r.vertical]
+    spaces = _spaces(objects.chars)
     out = []
     for word, chars in _WORDS.iter_extract_tuples(objects.chars):
         pieces = _split_at_rules(chars, verticals)
-        for w in [word] if len(pieces) == 1 else map(_WORDS.merge_chars, pieces):
+        for piece in pieces:
+            w = word if len(pieces) == 1 else _WORDS.merge_chars(piece)
             text = normalize_text(w["text"])
             if text:
+                one_to_one = text == w["text"] and len(text) == len(piece)
                 out.append(
                     Word(
                         text,
@@ -242,6 +291,8 @@ def _layout(page, number: int) -> PageLayout:
                         w["bottom"],
                         round(w["size"], 1),
                         _is_bold(w["fontname"]),
+                        bool(spaces) and _space_follows(w, spaces),
+                        tuple(c["x0"] for c in piece) if one_to_one else (),
                     )
                 )
     return PageLayout(

@@ -21,8 +21,9 @@ class ReaderSettings:
     baseline_tolerance: float = 0.3
     # Words on one line further apart than this are separate runs (a column gap, not a space).
     run_gap: float = 0.8
-    # A header row spans at most this many printed lines (a heading broken twice inside words).
-    header_max_lines: int = 6
+    # A header row spans at most this many printed lines (a heading broken inside words four
+    # times, and lines of a contact block beside it).
+    header_max_lines: int = 8
     # Header lines of one row follow each other at most this far apart.
     header_line_gap: float = 1.2
     # A drawn line or filled bar at most this thick is a rule, not a shaded area.

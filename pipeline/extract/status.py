@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.danish import find_dato
-from pipeline.extract.header import TableHeader, find_headers
+from pipeline.extract.header import TableHeader, find_header_across_pages, find_headers
 from pipeline.extract.layout import Line, group_lines
 from pipeline.extract.pdf import PageLayout
 from pipeline.extract.settings import DEFAULT_SETTINGS, ReaderSettings
-from pipeline.extract.table import CellLine, RawRow, TablePart, read_table
+from pipeline.extract.table import CellLine, RawRow, TablePart, TableRead, read_table
 from pipeline.extract.title import notat_title
 from pipeline.model import Bilag, Finding, GoalRow, GoalStatement, Status, ThemeTotal
 from pipeline.text import normalize_text
@@ -43,6 +43,12 @@ _FOOTER_IN_LINE = re.compile(r"\bSide\s+\d+\s+af\s+\d+\b", re.IGNORECASE)
 # the words stay apart. Before any other word the hyphen belongs to a compound the layout
 # engine broke after its hyphen ("KRAM-" / "faktorer"), so the two halves join directly.
 _SUSPENSION_FOLLOWERS = {"og", "eller", "samt", "til", "som", "&", "/", ","}
+# Abbreviations a line may begin with: a word, never the rest of a word broken inside.
+_ABBREVIATIONS = frozenset(
+    {"jf.", "fx.", "f.eks.", "bl.a.", "evt.", "ca.", "mht.", "vedr.", "iht.", "ift.", "inkl.",
+     "osv.", "mv.", "pga.", "dvs.", "el.", "nr.", "pkt.", "kr.", "mio.", "mia.", "stk.", "ang."}
+)  # fmt: skip
+_WORD_CORE = re.compile(r"^[\W_]*(.*?)[\W_]*$")
 _PARAGRAPH = "\n"
 
 
@@ -60,30 +66,51 @@ class StatusParse:
 # --------------------------------------------------------------------------- text of the cells
 
 
-def _join_lines(lines: list[CellLine], paragraph_gap: float | None = None) -> str:
-    """Cell lines joined by one space, hyphens kept; with ``paragraph_gap`` (em), a gap wider
-    than that between two lines of one page is a paragraph break ("\\n")."""
+def _core(token: str) -> str:
+    m = _WORD_CORE.match(token.lower())
+    return m.group(1) if m else token.lower()
+
+
+def _continues_word(out: str, prev: CellLine, first: str, lexicon: frozenset[str]) -> bool:
+    """Whether a line beginning with ``first`` goes on with the word that ends ``out``: a compound
+    broken after its hyphen ("KRAM-" + "faktorer"), a number range ("6-" + "13"), or a word too
+    long for its column broken inside ("Motionsvejledni" + "ng": the line above is that one word
+    filling the column, and what follows is no word this notat uses elsewhere)."""
+    if len(out) < 2 or not out[-2].isalnum():
+        return False
+    if out[-1] in "-/":
+        if out[-2].isdigit() and first[:1].isdigit():
+            return True
+        return first[:1].isalpha() and first.lower() not in _SUSPENSION_FOLLOWERS
+    if not (prev.fills and out[-1].isalpha() and first[:1].islower()):
+        return False
+    if first.lower() in _ABBREVIATIONS:
+        return False
+    rest = _core(first)
+    return rest not in lexicon or _core(out.rsplit(" ", 1)[-1] + rest) in lexicon
+
+
+def _join_lines(
+    lines: list[CellLine],
+    paragraph_gap: float | None = None,
+    lexicon: frozenset[str] = frozenset(),
+) -> str:
+    """Cell lines joined by one space, a word broken over two lines joined again; with
+    ``paragraph_gap`` (em), a gap wider than that between two lines of one page is a paragraph
+    break ("\\n"). ``lexicon``: the words the notat uses inside its lines."""
     out = ""
     prev: CellLine | None = None
     for line in lines:
         if prev is None:
             out = line.text
         else:
-            gap = line.top - prev.bottom
             brk = (
                 paragraph_gap is not None
                 and line.page == prev.page
-                and gap > paragraph_gap * max(line.size, 1.0)
+                and line.top - prev.bottom > paragraph_gap * max(line.size, 1.0)
             )
             first = line.text.split(" ", 1)[0]
-            if (
-                not brk
-                and out[-1:] in ("-", "/")
-                and len(out) > 1
-                and out[-2].isalnum()
-                and first.lower() not in _SUSPENSION_FOLLOWERS
-                and first[:1].isalpha()
-            ):
+            if not brk and _continues_word(out, prev, first, lexicon):
                 out += line.text
             else:
                 out += (_PARAGRAPH if brk else " ") + line.text
@@ -149,6 +176,7 @@ class _Collector:
         self.theme: _Theme | None = None
         self.margin_keys: set[tuple[str, int]] = set()
         self.orphan_pages: list[int] = []  # pages with a goal table but no Tema heading above
+        self.tail: list[Line] = []  # the last page's last lines, while a theme awaits its header
 
     def body_lines(self, page: PageLayout) -> list[Line]:
         """The page's lines without page numbers and without heads and feet repeated in the
@@ -175,6 +203,11 @@ class _Collector:
         """Read one page's ``lines``; return the themes it closed."""
         closed: list[_Theme] = []
         headers = {h.first_line: h for h in find_headers(lines, page.number, self.settings)}
+        if self.theme is not None and not self.theme.parts and self.tail and 0 not in headers:
+            # The header row may have broken across the page: its first lines end the last page.
+            across = find_header_across_pages(self.tail, lines, page.number, self.settings)
+            if across is not None:
+                headers[0] = across
         part: TablePart | None = None
         theme = self.theme
         i = 0
@@ -222,6 +255,9 @@ class _Collector:
                     part.bottom = line.bottom
             i += 1
         self.theme = theme
+        # A theme still waiting for its header: the page's last lines may be the header's start.
+        waiting = theme is not None and not theme.parts
+        self.tail = lines[-self.settings.header_max_lines :] if waiting else []
         return closed
 
     def _heading_continues(self, theme: _Theme, line: Line, text: str) -> None:
@@ -251,12 +287,25 @@ class _Emitter:
         self.rows: list[GoalRow] = []
         self.totals: list[ThemeTotal] = []
         self.findings: list[Finding] = []
+        self.lexicon: frozenset[str] = frozenset()  # the words the notat uses inside its lines
+        self.pending: list[tuple[_Theme, TableRead | None]] = []
 
     def finding(self, theme_no: int | None, row_no: int | None, severity, code: str, message: str):
         self.findings.append(Finding(self.doc_id, theme_no, row_no, severity, code, message))
 
-    def theme(self, theme: _Theme) -> None:
-        read = read_table(theme.parts, theme.totals, self.settings)
+    def read(self, theme: _Theme) -> None:
+        """Read a closed theme's table now (its pages can go); its text is interpreted at the
+        end, when every word the notat uses is known (``finish``)."""
+        self.pending.append((theme, read_table(theme.parts, theme.totals, self.settings)))
+        theme.parts = [replace(p, lines=[], rules=()) for p in theme.parts]
+
+    def finish(self, lexicon: frozenset[str]) -> None:
+        self.lexicon = lexicon
+        for theme, read in self.pending:
+            self._theme(theme, read)
+        self.pending = []
+
+    def _theme(self, theme: _Theme, read: TableRead | None) -> None:
         if read is None or not read.rows:
             self.finding(
                 theme.no, None, "error", "no_table",
@@ -289,9 +338,9 @@ class _Emitter:
     def _row(self, theme: _Theme, row_no: int, raw: RawRow) -> None:
         page_first, page_last = min(raw.pages), max(raw.pages)
         where = f"Tema {theme.no}, række {row_no} (side {page_first})"
-        text = _join_lines(raw.goal, paragraph_gap=self.settings.paragraph_gap)
+        text = _join_lines(raw.goal, self.settings.paragraph_gap, self.lexicon)
         wordings, proposed = split_wordings(text)
-        remark = normalize_text(_join_lines(raw.remark))
+        remark = normalize_text(_join_lines(raw.remark, lexicon=self.lexicon))
         status: Status = ""
         if raw.started and raw.not_started:
             self.finding(
@@ -332,17 +381,22 @@ def parse_status_notat(
     collector = _Collector(settings)
     emitter = _Emitter(doc_id, settings)
     title, date, count = "", "", 0
+    words_inside: set[str] = set()
     for page in pages:
         count += 1
         if not date and (found := find_dato(page.text)):
             date = found.isoformat()
         lines = collector.body_lines(page)
+        words_inside.update(
+            _core(w.text) for line in lines for run in line.segments() for w in run[1:]
+        )
         if count == 1:
             title = notat_title(_before_body(lines, page.number, settings))
         for theme in collector.feed(page, lines):
-            emitter.theme(theme)
+            emitter.read(theme)
     for theme in collector.finish():
-        emitter.theme(theme)
+        emitter.read(theme)
+    emitter.finish(frozenset(words_inside))
     for page_no in sorted(set(collector.orphan_pages)):
         emitter.finding(
             None, None, "error", "table_without_theme",

@@ -65,6 +65,9 @@ class CellLine:
     bottom: float
     size: float
     page: int
+    # One word that fills its line to the column's right edge: a word too long for the column,
+    # broken inside without a hyphen (LibreOffice and Word do that), if the next line goes on.
+    fills: bool = False
 
 
 @dataclass(slots=True)
@@ -183,6 +186,23 @@ def _columns(
     return out
 
 
+def _cut_at_edges(words: Sequence[Word], cols: Columns) -> list[Word]:
+    """Words as the columns hold them: a word running across a column edge is the text of two
+    cells that touch (zero cell padding, no rule between them) and is cut there."""
+    inner = cols.edges[1:-1]
+    out: list[Word] = []
+    for w in words:
+        pieces = [w]
+        for x in inner:
+            last = pieces[-1]
+            if last.x0 + 0.05 * last.size < x < last.x1 - 0.05 * last.size:
+                cut = last.split_at(x)
+                if cut is not None:
+                    pieces[-1:] = list(cut)
+        out += pieces
+    return out
+
+
 def _placed(line: Line, cols: Columns, settings: ReaderSettings) -> list[tuple[ColumnKey, Word]]:
     """The line's words in their columns. Without a drawn right edge, a run of words in the
     remark column is the remark's only when it starts where remark text starts (or continues a
@@ -190,7 +210,7 @@ def _placed(line: Line, cols: Columns, settings: ReaderSettings) -> list[tuple[C
     out: list[tuple[ColumnKey, Word]] = []
     in_remark = False
     prev: Word | None = None
-    for w in line.words:
+    for w in _cut_at_edges(line.words, cols):
         key = cols.column_of(w)
         if key == "remark" and not cols.closed_right:
             joined = (
@@ -209,14 +229,29 @@ def _placed(line: Line, cols: Columns, settings: ReaderSettings) -> list[tuple[C
     return out
 
 
-def _cell_line(words: list[Word], page: int) -> CellLine:
-    return CellLine(
-        " ".join(w.text for w in words),
-        min(w.top for w in words),
-        max(w.bottom for w in words),
-        max(w.size for w in words),
-        page,
-    )
+def _cell_lines(words: list[Word], page: int, em: float) -> list[CellLine]:
+    """One column's printed lines on one page. A line *fills* its column when it is one word
+    reaching the column's right edge without the space Word and LibreOffice draw where a line
+    breaks between words (only where the column shows such spaces: other engines draw none,
+    and they break no word inside)."""
+    lines = group_lines(words)
+    right = max((ln.words[-1].x1 for ln in lines), default=0.0)
+    spaced = any(ln.words[-1].space_after for ln in lines)
+    return [
+        CellLine(
+            ln.text,
+            ln.top,
+            ln.bottom,
+            ln.size,
+            page,
+            fills=spaced
+            and len(lines) >= 3
+            and len(ln.words) == 1
+            and not ln.words[0].space_after
+            and ln.words[0].x1 >= right - 0.7 * em,
+        )
+        for ln in lines
+    ]
 
 
 def _layout(parts: Sequence[TablePart], use_rules: bool, settings: ReaderSettings) -> _Layout:
@@ -234,9 +269,7 @@ def _layout(parts: Sequence[TablePart], use_rules: bool, settings: ReaderSetting
                 elif key in by_key:
                     by_key[key].append(w)
         cell_lines: list[tuple[ColumnKey, CellLine]] = [
-            (key, _cell_line(ln.words, part.page))
-            for key, words in by_key.items()
-            for ln in group_lines(words)
+            (key, cl) for key, words in by_key.items() for cl in _cell_lines(words, part.page, em)
         ]
         cell_lines.sort(key=lambda kl: kl[1].bottom)
         tolerance = settings.baseline_tolerance * em
@@ -433,10 +466,12 @@ def _cut(layout: _Layout, evidence: list[float], mode: str) -> tuple[float, list
             return 4.0 if aligned else 2.0
         if top_band.part != last_band.part:
             return 4.0  # a row broken across a page: where its middle is cannot be told
+        # Centred in its row: the nearer the row's middle, the likelier this is the mark's row
+        # (paragraph spacing below a cell's last line may push the middle down a little).
         middle = (top_band.top + last_band.bottom) / 2
         height = last_band.bottom - top_band.top
-        tolerance = 0.6 * em + 0.2 * height
-        return 4.0 if abs(m.center - middle) <= tolerance else 2.0
+        tolerance = 0.6 * em + 0.1 * height
+        return 4.0 - 2.0 * min(1.0, abs(m.center - middle) / tolerance)
 
     n = len(starts)
     # score_open[j]: the best score of the rows up to one starting at starts[j], still open.

@@ -1,0 +1,86 @@
+"""The layout matrix: the transcribed notats printed by seven producers in harsh layouts, each
+rendering read back with every field compared.
+
+``NAMED`` is the fixed sample that takes every value of every axis; ``HELD_OUT`` was drawn with a
+seed of its own and kept out of development (it measures the reader on layouts nobody tuned it
+to); the hypothesis test draws further layouts from the same strategy, derandomized so the same
+renderings are drawn (and cached) every run. Renderings are cached in ``.cache/fixtures``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from pipeline.extract import extract_pdf
+from tests.fixtures.compare import expected_problems, field_errors, soft_problems
+from tests.fixtures.layouts import AXES, HELD_OUT, NAMED, Layout, layouts
+from tests.fixtures.render import layout_pdf, missing_program, notat_by_name
+
+
+def _id(layout: Layout) -> str:
+    return layout.name
+
+
+def read_and_compare(layout: Layout) -> list[str]:
+    """Render ``layout`` (cached), extract it as `report` would, and list what it misread."""
+    missing = missing_program(layout.producer)
+    if missing:
+        pytest.skip(f"the {layout.producer} producer needs {missing} on PATH (.ci/run installs it)")
+    notat = notat_by_name(layout.notat)
+    doc = extract_pdf(layout_pdf(layout))
+    errors = []
+    if doc.document.kind != "status" or doc.failure:
+        errors.append(f"kind {doc.document.kind!r}, failure {doc.failure!r}")
+    errors += field_errors(
+        title=doc.document.title,
+        date=doc.document.date,
+        goal_rows=doc.goal_rows,
+        theme_totals=doc.theme_totals,
+        doc_id=doc.document.doc_id,
+        notat=notat,
+    )
+    if soft_problems(doc.findings) != expected_problems(notat):
+        errors.append(
+            f"findings: want {expected_problems(notat)}, got {soft_problems(doc.findings)}"
+        )
+    others = [f for f in doc.findings if f.code not in ("no_mark", "two_marks", "untagged_wording", "totals_mismatch")]
+    errors += [f"unexpected finding {f.code}: {f.message}" for f in others]
+    return errors
+
+
+def test_the_named_sample_takes_every_value_of_every_axis():
+    for axis, values in AXES.items():
+        seen = {getattr(layout, axis) for layout in NAMED}
+        if values is None:
+            assert len(seen) >= 3, f"{axis}: only {sorted(seen)} in the named sample"
+        else:
+            assert set(values) <= seen, f"{axis}: {set(values) - seen} never rendered"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layout", NAMED, ids=_id)
+def test_named_layout_is_read_field_by_field(layout):
+    errors = read_and_compare(layout)
+    assert not errors, f"{len(errors)} fields misread:\n" + "\n".join(errors[:15])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layout", HELD_OUT, ids=_id)
+def test_held_out_layout_is_read_field_by_field(layout):
+    errors = read_and_compare(layout)
+    assert not errors, f"{len(errors)} fields misread:\n" + "\n".join(errors[:15])
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=8,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(layouts())
+def test_drawn_layout_is_read_field_by_field(layout):
+    errors = read_and_compare(layout)
+    assert not errors, f"{layout.name}: {len(errors)} fields misread:\n" + "\n".join(errors[:15])
