@@ -33,7 +33,9 @@ from reportlab.platypus import (
 
 from pipeline.danish import format_danish_date
 from pipeline.extract.pdf import read_pages
-from pipeline.extract.status import StatusParse, parse_status_notat, split_wordings
+from pipeline.extract.settings import ReaderSettings
+from pipeline.extract.status import StatusParse, _join_lines, parse_status_notat, split_wordings
+from pipeline.extract.table import CellLine
 from tests.fixtures.notat_data import (
     CONTACT_BLOCK,
     Row,
@@ -79,6 +81,12 @@ def render_notat(
     goal_markup: dict[tuple[int, int], list[str]] | None = None,
     filler: int = 0,
     table_on_next_page: frozenset[int] = frozenset(),
+    headers: tuple[str, str, str, str] | None = None,
+    widths_mm: tuple[float, float, float, float] | None = None,
+    padding: float | None = None,
+    paragraph_space: float = 0,
+    mark_glyph: str = "",
+    label_size: float | None = None,
 ) -> Path:
     """A status notat PDF: contact block beside the first table, footers, repeated headers.
 
@@ -86,6 +94,10 @@ def render_notat(
     (reportlab markup, e.g. ``<br/>`` to force a line break); ``filler`` adds blank space
     before the first table to push rows towards a page break; the themes numbered in
     ``table_on_next_page`` have their heading where the page ends and their table on the next.
+    ``headers`` replaces the four header cells (markup), ``widths_mm`` the column widths,
+    ``padding`` every cell's padding; ``paragraph_space`` is the space after each paragraph
+    of a cell; ``mark_glyph`` prints every mark as that glyph; ``label_size`` sets the size of
+    the ``NOTAT`` label (default: the body's bold).
     """
     width, height = A4
 
@@ -112,9 +124,15 @@ def render_notat(
     doc.addPageTemplates(
         [PageTemplate("first", [frame], onPage=first), PageTemplate("later", [frame], onPage=later)]
     )
+    label = (
+        _BOLD
+        if label_size is None
+        else ParagraphStyle("label", _BOLD, fontSize=label_size, leading=label_size * 1.2)
+    )
+    cell = ParagraphStyle("cell", _BODY, spaceAfter=paragraph_space)
     story = [
         NextPageTemplate("later"),
-        Paragraph("NOTAT", _BOLD),
+        Paragraph("NOTAT", label),
         Spacer(1, 6),
         Paragraph(_esc(notat.title), _TITLE),
         Paragraph(_esc(notat.subtitle), _BOLD),
@@ -129,26 +147,23 @@ def render_notat(
         (30 if one_line_ikke else 21) * mm,
         (34 if one_line_ikke else 43) * mm,
     ]
+    if widths_mm is not None:
+        widths = [w * mm for w in widths_mm]
+    header_cells = headers or ("Mål", "Gennemført/<br/>igangsat", ikke, "Bemærkning")
     for theme in notat.themes:
         story.append(Paragraph(_esc(theme.heading), _TEMA))
         if theme.no in table_on_next_page:
             story.append(PageBreak())
-        data = [
-            [
-                Paragraph("Mål", _BOLD),
-                Paragraph("Gennemført/<br/>igangsat", _BOLD),
-                Paragraph(ikke, _BOLD),
-                Paragraph("Bemærkning", _BOLD),
-            ]
-        ]
+        data = [[Paragraph(text, _BOLD) for text in header_cells]]
         for row_no, row in enumerate(theme.rows, start=1):
             markup = (goal_markup or {}).get((theme.no, row_no)) or _goal_markup(row)
+            mark = mark_glyph or row.mark
             data.append(
                 [
-                    [Paragraph(m, _BODY) for m in markup],
-                    row.mark if row.marks_started else "",
-                    row.mark if row.marks_not_started else "",
-                    Paragraph(_esc(row.remark), _BODY),
+                    [Paragraph(m, cell) for m in markup],
+                    mark if row.marks_started else "",
+                    mark if row.marks_not_started else "",
+                    Paragraph(_esc(row.remark), cell),
                 ]
             )
         started, not_started = theme.totals_to_print
@@ -158,6 +173,11 @@ def render_notat(
             style.append(("GRID", (0, 0), (-1, -1), 0.5, "black"))
         else:
             style += [("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]
+        if padding is not None:
+            style += [
+                (side, (0, 0), (-1, -1), padding)
+                for side in ("TOPPADDING", "BOTTOMPADDING", "LEFTPADDING", "RIGHTPADDING")
+            ]
         story.append(
             Table(data, colWidths=widths, repeatRows=1, splitInRow=1, style=TableStyle(style))
         )
@@ -498,6 +518,156 @@ def test_tema_heading_at_the_foot_of_a_page_and_its_table_on_the_next(tmp_path):
         assert "Tryghed i trafikken" not in _pdftotext(path, heading_page)
         assert parsed.goal_rows[-2].theme_title == "Det sunde liv for børn og unge"
         assert parsed.goal_rows[-2].page_first == heading_page + 1
+
+
+# --------------------------------------------------------------------------- issue 11: every producer
+
+
+def _three_rows() -> Theme:
+    return _simple_theme(
+        1,
+        goal_row(
+            "a",
+            ("Kompetenceudvikling af kommunens frontmedarbejdere", "1"),
+            ("Kompetenceudvikling i forhold til tidlig opsporing", "2"),
+            status="not_started",
+            remark="Igangsættes i 4. kvartal 2020.",
+        ),
+        goal_row("b", ("Motionsvejledning", "1"), ("Indsats vedr. motionsvejledning", "2")),
+        goal_row("c", ("Tryghed i trafikken for skolebørn", "2"), remark="Del af driften."),
+    )
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "borderless"])
+def test_header_broken_inside_a_word(tmp_path, ruled):
+    """Narrow status columns: the engine breaks the headings inside their words."""
+    doc = notat(_three_rows())
+    headers = ("Mål", "Gennemfør<br/>t/<br/>igangsat", "Ikke<br/>igangsa<br/>t", "Bemærk<br/>ning")
+    parsed = extract(render_notat(tmp_path / "n.pdf", doc, ruled=ruled, headers=headers))
+    assert_matches(parsed, doc)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        ("Mål", "Gennemført / igangsat", "Ikke-igangsat", "Bemærkninger"),
+        ("Mål", "Igangsat/<br/>gennemført", "Ikke-<br/>igangsat", "Bemærkning"),
+        ("MÅL", "GENNEMFØRT/<br/>IGANGSAT", "IKKE<br/>IGANGSAT", "BEMÆRKNING"),
+        ("Mål", "Gennem-<br/>ført/ igang-<br/>sat", "Ikke igang-<br/>sat", "Bemærk-<br/>ning"),
+    ],
+    ids=["spaced-slash", "reversed", "capitals", "hyphenated"],
+)
+def test_header_wordings_offices_write(tmp_path, headers):
+    doc = notat(_three_rows())
+    parsed = extract(render_notat(tmp_path / "n.pdf", doc, headers=headers))
+    assert_matches(parsed, doc)
+
+
+@pytest.mark.parametrize("glyph", ["×", "✓", "✗", "✔", "x"])
+def test_any_single_mark_glyph_counts(tmp_path, glyph):
+    doc = notat(_three_rows())
+    parsed = extract(render_notat(tmp_path / "n.pdf", doc, mark_glyph=glyph))
+    assert_matches(parsed, doc)
+    assert not [f for f in parsed.findings if f.code in ("no_mark", "two_marks")]
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "borderless"])
+def test_compact_table_without_cell_padding(tmp_path, ruled):
+    """Zero cell padding: the first row stands right under the header, cells' text touches."""
+    doc = notat(_three_rows())
+    parsed = extract(render_notat(tmp_path / "n.pdf", doc, ruled=ruled, padding=0))
+    assert_matches(parsed, doc)
+
+
+def test_borderless_wordings_set_apart_like_rows_stay_in_their_row(tmp_path):
+    """No rules and no padding: the gap between a row's two wordings is the gap between rows,
+    so only the marks and the cells' text can tell where a row starts."""
+    doc = notat(_three_rows())
+    path = render_notat(tmp_path / "n.pdf", doc, ruled=False, padding=0, paragraph_space=6)
+    parsed = extract(path)
+    assert_matches(parsed, doc)
+    assert [len(r.statements) for r in parsed.goal_rows] == [2, 2, 1]
+
+
+def test_borderless_row_without_a_mark_is_still_a_row(tmp_path):
+    doc = notat(
+        _simple_theme(
+            1,
+            goal_row("a", ("Motionsvejledning", "1"), ("Indsats vedr. motionsvejledning", "2")),
+            goal_row("b", ("Walk and talk for sygemeldte", "2"), status="", remark="Afventer."),
+            goal_row("c", ("Tryghed i trafikken for skolebørn", "2")),
+        )
+    )
+    parsed = extract(
+        render_notat(tmp_path / "n.pdf", doc, ruled=False, padding=0, paragraph_space=6)
+    )
+    assert_matches(parsed, doc)
+    assert [(f.code, f.row_no) for f in parsed.findings] == [("no_mark", 2)]
+
+
+def test_title_is_the_title_line_not_the_notat_label(tmp_path):
+    """The label NOTAT set larger than the title is still not the title."""
+    doc = notat(_three_rows())
+    parsed = extract(render_notat(tmp_path / "n.pdf", doc, label_size=22))
+    assert parsed.title == TITLE
+
+
+def test_tema_heading_without_a_readable_table_is_an_error_naming_its_page(tmp_path):
+    """Tema 2's header says nothing the reader knows: an error finding names Tema 2 and its
+    page; Tema 1 is read as usual."""
+    doc = notat(_simple_theme(1), _simple_theme(2, title="Det sunde liv for børn og unge"))
+    path = render_notat(tmp_path / "n.pdf", doc)
+    parsed = extract(path)
+    assert parsed.failure == ""
+    assert len(parsed.goal_rows) == 2
+    unknown = ("Indsats", "Status", "Udført", "Note")
+    path = render_notat(tmp_path / "u.pdf", doc, headers=unknown)
+    parsed = extract(path)
+    assert parsed.goal_rows == []
+    codes = {(f.code, f.theme_no, f.severity) for f in parsed.findings}
+    assert {
+        ("no_table", 1, "error"),
+        ("no_table", 2, "error"),
+        ("no_goal_table", None, "error"),
+    } <= codes
+    assert all("side 1" in f.message for f in parsed.findings if f.code == "no_table")
+    assert parsed.failure == "no goal table could be read on its page"
+
+
+def test_settings_error_names_the_bad_setting():
+    with pytest.raises(ValueError, match="ReaderSettings.header_max_lines"):
+        ReaderSettings(header_max_lines=0)
+    with pytest.raises(TypeError, match="ReaderSettings.run_gap"):
+        ReaderSettings(run_gap="wide")
+    with pytest.raises(ValueError, match="ReaderSettings.paragraph_gap"):
+        ReaderSettings(paragraph_gap=-1)
+
+
+def test_words_broken_for_want_of_room_are_joined_again():
+    """A word too long for its column, broken inside without a hyphen where the producer marks
+    its other line ends with a space, is one word again; a line that begins with a word the
+    notat uses elsewhere, or an abbreviation, stays a word of its own."""
+    lexicon = frozenset({"fokus", "til"})
+
+    def line(text: str, top: float, fills: bool = False) -> CellLine:
+        return CellLine(text, top, top + 10, 10, 1, fills)
+
+    assert _join_lines(
+        [line("Motionsvejledni", 0, True), line("ng (bilag 1)", 12)], None, lexicon
+    ) == ("Motionsvejledning (bilag 1)")
+    assert _join_lines([line("medarbejdernes", 0, True), line("fokus på", 12)], None, lexicon) == (
+        "medarbejdernes fokus på"
+    )
+    assert _join_lines([line("forebyggelse", 0, True), line("jf. §119", 12)], None, lexicon) == (
+        "forebyggelse jf. §119"
+    )
+    assert _join_lines([line("Motionsvejledni", 0, False), line("ng", 12)], None, lexicon) == (
+        "Motionsvejledni ng"
+    )
+    assert (
+        _join_lines([line("børn fra 6-", 0), line("13 år", 12)], None, lexicon)
+        == "børn fra 6-13 år"
+    )
 
 
 def test_split_wordings_paragraphs_and_tags():

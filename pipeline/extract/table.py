@@ -448,7 +448,22 @@ def _cut(layout: _Layout, evidence: list[float], mode: str) -> tuple[float, list
     unmarked = -1.75 if lines else 0.0
     pos = [b.part * _PART + b.top - 0.5 * em for b in bands]
 
+    # The first band at or after each band that holds remark text.
+    next_remark = [len(bands)] * (len(bands) + 1)
+    for k in range(len(bands) - 1, -1, -1):
+        next_remark[k] = k if bands[k].remark is not None else next_remark[k + 1]
+
     def group(i: int, j: int | None) -> float:
+        a = starts[i]
+        b = starts[j] if j is not None else len(bands)
+        r = next_remark[a]
+        # Cells are top-aligned: a remark cannot begin lines below its row's first line.
+        late = (
+            a < r < b and bands[r].part == bands[a].part and bands[r].top > bands[a].top + 0.5 * em
+        )
+        return _mark_term(i, j) - (2.5 if late else 0.0)
+
+    def _mark_term(i: int, j: int | None) -> float:
         a, b = starts[i], (starts[j] if j is not None else None)
         lo = pos[a] if i else -float("inf")
         hi = pos[b] if b is not None else float("inf")
