@@ -78,7 +78,7 @@ def fake_reconcile(docs, overrides=None):
     return SimpleNamespace(documents=list(docs), goals=[], links=[], history=[], changes=[])
 
 
-def fake_build_report(reconciled, ingest_log):
+def fake_build_report(reconciled, ingest_log, unread=()):
     dates = [d.document.date for d in reconciled.documents if d.document.kind == "status"]
     if not dates:
         return None
@@ -552,6 +552,73 @@ def test_report_on_rendered_notats(status_pdf, tmp_path, capsys):
     con.close()
     assert periods == {"2020-05-28", "2021-06-03"}
     _check_workbook(out)
+
+
+def test_unreadable_status_notat_is_a_failed_row_with_an_error_finding(tmp_path, capsys):
+    """A notat that looks like a status notat but whose goal table cannot be read: failed in
+    ingest_log.csv with a reason, its error finding in findings.csv and in the report's
+    Kontrol, the summary says so, and the run still reports on the notat it could read."""
+    import shutil
+
+    from tests.fixtures.other_docs import status_table_pdf, unreadable_status_pdf
+
+    inp, out = tmp_path / "input", tmp_path / "output"
+    inp.mkdir()
+    shutil.copy(status_table_pdf(), inp / "status_2020.pdf")
+    shutil.copy(unreadable_status_pdf(), inp / "status_2021.pdf")
+    assert main(["report", "--input", str(inp), "--output", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert "status_2021.pdf: failed, no goal table could be read on its page" in captured.out
+    log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
+    assert log.loc["status_2021.pdf", "status"] == "failed"
+    assert log.loc["status_2021.pdf", "kind"] == "status"
+    assert log.loc["status_2021.pdf", "cause"] == "no_goal_table"
+    assert "no goal table could be read" in log.loc["status_2021.pdf", "reason"]
+    docs = read_csv(out / "tables" / "documents.csv")
+    assert list(docs["file"]) == ["status_2020.pdf"]  # a failed document is not a period
+    findings = read_csv(out / "tables" / "findings.csv")
+    failed_id = log.loc["status_2021.pdf", "sha256"][:16]
+    mine = findings[findings["doc_id"] == failed_id]
+    assert set(mine["code"]) == {"no_table", "no_goal_table"}
+    assert set(mine["severity"]) == {"error"}
+    from docx import Document as Docx
+
+    report = Docx(str(out / "statusrapport_2020-05-28.docx"))
+    text = "\n".join(p.text for p in report.paragraphs) + "\n".join(
+        c.text for t in report.tables for r in t.rows for c in r.cells
+    )
+    assert "status_2021.pdf" in text
+    assert "ingen måltabel kunne læses" in text
+
+
+def test_only_an_unreadable_status_notat_is_an_error_exit(tmp_path, capsys):
+    import shutil
+
+    from tests.fixtures.other_docs import unreadable_status_pdf
+
+    inp, out = tmp_path / "input", tmp_path / "output"
+    inp.mkdir()
+    shutil.copy(unreadable_status_pdf(), inp / "status.pdf")
+    assert main(["report", "--input", str(inp), "--output", str(out)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "1 failed" in err[0] and "Traceback" not in err[0]
+
+
+def test_extract_says_a_file_failed_and_exits_1(tmp_path, capsys):
+    from tests.fixtures.other_docs import status_table_pdf, unreadable_status_pdf
+
+    out = tmp_path / "tables"
+    code = main(
+        ["extract", str(status_table_pdf()), str(unreadable_status_pdf()), "--out", str(out)]
+    )
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "status_ulaeselig" in err and "no goal table could be read" in err
+    log = read_csv(out / "ingest_log.csv")
+    assert sorted(log["status"]) == ["failed", "ok"]
+    assert "no_goal_table" in set(read_csv(out / "findings.csv")["code"])
+    assert len(read_csv(out / "goal_rows.csv")) == 3  # the readable notat's rows
 
 
 def _check_workbook(out: Path) -> None:
