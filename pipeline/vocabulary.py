@@ -29,6 +29,7 @@ __all__ = [
     "ColumnKey",
     "heading_column",
     "heading_prefix",
+    "heading_start",
     "is_mark",
     "is_totals_label",
     "squeeze",
@@ -58,7 +59,8 @@ _MARK_WRAPPING = "().[]"
 
 # Labels and running text of a status notat.
 TEMA_HEADING = re.compile(r"^Tema\s+(\d+)\s*[:.]\s*(.*)$", re.IGNORECASE)
-_TOTALS = re.compile(r"^i\s*alt\b\s*:?", re.IGNORECASE)
+# "I alt", also as OCR reads it from a scan ("l alt", "lalt", "| alt", "1 alt").
+_TOTALS = re.compile(r"^[il1|]\s*alt\b\s*:?", re.IGNORECASE)
 PAGE_FOOTER = re.compile(r"^(Side\s+)?\d+\s*(af|/)\s*\d+$|^Side\s+\d+$", re.IGNORECASE)
 BILAG_TAG = re.compile(r"\(\s*bilag\s*(\d)\s*\)", re.IGNORECASE)
 REWORD_LEAD = re.compile(r"Foreslås\s+omformuleret\s+til\s*:", re.IGNORECASE)
@@ -92,6 +94,17 @@ def heading_prefix(text: str) -> bool:
     """Whether ``text`` could be the first line (or lines) of a header cell."""
     squeezed = squeeze(text)
     return bool(squeezed) and squeezed in _PREFIXES
+
+
+def heading_start(text: str) -> ColumnKey | None:
+    """The column whose heading ``text`` (a header cell's first word or line) begins, when only
+    one column's headings begin so: "Gennemført/" and "Igangsat/" the started column, "Ikke"
+    the not-started one, "Bemærk" the remark column, "Mål" the goal column."""
+    squeezed = squeeze(text)
+    if len(squeezed) < 3:
+        return None
+    keys = {key for key_text, key in _BY_SQUEEZED.items() if key_text.startswith(squeezed)}
+    return keys.pop() if len(keys) == 1 else None
 
 
 def is_mark(text: str) -> bool:

@@ -102,16 +102,20 @@ def columns_from_rules(
         return None
     cells = header.cells
     edges: list[float] = []
-    left = [x for x in xs if x <= cells[0].x0 + 0.1 * em]
-    right = [x for x in xs if x >= cells[-1].x1 - 0.1 * em]
     for a, b in itertools.pairwise(cells):
         between = [x for x in xs if a.x1 - 0.1 * em <= x <= b.x0 + 0.1 * em]
         if not between:
             return None
         edges.append(max(between) if b.key in _STATUS else min(between))
-    if not right:
+    # The outer edges: the rules outside the first and last inner edge (a goal or remark
+    # heading that was not read has no extent of its own to go by).
+    left = [x for x in xs if x < edges[0] - em and x <= cells[0].x0 + 0.1 * em]
+    right = [x for x in xs if x > edges[-1] + em and x >= cells[-1].x1 - 0.1 * em]
+    if not right and cells[-1].x1 != float("inf"):
         return None
-    edges = [left[-1] if left else cells[0].x0 - em, *edges, right[0]]
+    words_left = [w.x0 for w in words if w.x1 <= edges[0]]
+    outer_left = left[-1] if left else min([*words_left, edges[0] - em]) - 0.5 * em
+    edges = [outer_left, *edges, right[0] if right else float("inf")]
     boundary = edges[cells.index(header.cell("remark"))] if header.cell("remark") else edges[-2]
     return Columns(
         tuple(c.key for c in cells),
@@ -156,7 +160,8 @@ def columns_from_text(
             edges.append((end_a + max(after, end_a)) / 2)
         else:
             edges.append((a.x1 + b.x0) / 2)
-    left = min([cells[0].x0, *(w.x0 for w in words if w.x1 <= edges[0])]) - 0.5 * em
+    lefts = [x for x in (cells[0].x0, *(w.x0 for w in words if w.x1 <= edges[0])) if x > -1e9]
+    left = min(lefts, default=edges[0] - em) - 0.5 * em
     right = right_edge if right_edge is not None else float("inf")
     remark = header.cell("remark")
     boundary = edges[keys.index("remark") - 1] if remark and keys.index("remark") > 0 else left

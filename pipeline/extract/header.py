@@ -21,7 +21,10 @@ from pipeline.vocabulary import ColumnKey, heading_column, heading_prefix
 
 __all__ = ["HeaderCell", "TableHeader", "find_header_across_pages", "find_headers"]
 
-_REQUIRED: frozenset[ColumnKey] = frozenset({"started", "not_started", "remark"})
+# The two status headings make a goal table; a goal or remark heading that cannot be read (OCR
+# dust over "Mål") is implied by where the table's other columns stand.
+_REQUIRED: frozenset[ColumnKey] = frozenset({"started", "not_started"})
+_UNBOUNDED = float("inf")
 # A header is a few short cells: a window with more words than this is prose or a table body.
 _MAX_WINDOW_WORDS = 40
 
@@ -73,9 +76,15 @@ def _stretches(words: list[Word]) -> list[_Stretch]:
 
 
 def _cell_text(window: Sequence[Line], x0: float, x1: float) -> str:
+    """The words of the window between ``x0`` and ``x1``, line by line; a lone letter or digit
+    (scanner dust read by OCR) is no part of any heading."""
     parts = []
     for line in window:
-        parts += [w.text for w in line.words if x0 <= (w.x0 + w.x1) / 2 <= x1]
+        parts += [
+            w.text
+            for w in line.words
+            if x0 <= (w.x0 + w.x1) / 2 <= x1 and not (len(w.text) == 1 and w.text.isalnum())
+        ]
     return " ".join(parts)
 
 
@@ -112,8 +121,24 @@ def _match(window: Sequence[Line], settings: ReaderSettings) -> list[HeaderCell]
         # What stands right of the last cell past a clear gap (a contact block level with the
         # header) is not part of the table.
         if k == n or stretches[k].x0 - stretches[k - 1].x1 >= gap:
-            return cells
+            return _implied(cells)
     return None
+
+
+def _implied(cells: list[HeaderCell]) -> list[HeaderCell] | None:
+    """The header's cells with a goal column left of the status columns and a remark column
+    right of them when their headings were not read; None when the order cannot be a goal
+    table's (goal first, remark last)."""
+    keys = [c.key for c in cells]
+    if "goal" in keys and keys.index("goal") != 0:
+        return None
+    if "remark" in keys and keys.index("remark") != len(keys) - 1:
+        return None
+    if "goal" not in keys:
+        cells = [HeaderCell("goal", -_UNBOUNDED, -_UNBOUNDED, ""), *cells]
+    if "remark" not in keys:
+        cells = [*cells, HeaderCell("remark", _UNBOUNDED, _UNBOUNDED, "")]
+    return cells
 
 
 def find_headers(

@@ -94,10 +94,12 @@ def _join_lines(
     lines: list[CellLine],
     paragraph_gap: float | None = None,
     lexicon: frozenset[str] = frozenset(),
+    interline: float = 0.0,
 ) -> str:
     """Cell lines joined by one space, a word broken over two lines joined again; with
-    ``paragraph_gap`` (em), a gap wider than that between two lines of one page is a paragraph
-    break ("\\n"). ``lexicon``: the words the notat uses inside its lines."""
+    ``paragraph_gap`` (em), a gap wider than the usual ``interline`` plus that between two
+    lines of one page is a paragraph break ("\\n"). ``lexicon``: the words the notat uses
+    inside its lines."""
     out = ""
     prev: CellLine | None = None
     for line in lines:
@@ -107,7 +109,7 @@ def _join_lines(
             brk = (
                 paragraph_gap is not None
                 and line.page == prev.page
-                and line.top - prev.bottom > paragraph_gap * max(line.size, 1.0)
+                and line.top - prev.bottom > max(interline, 0.0) + paragraph_gap * line.size
             )
             first = line.text.split(" ", 1)[0]
             if not brk and _continues_word(out, prev, first, lexicon):
@@ -315,7 +317,7 @@ class _Emitter:
             return
         counted = [0, 0]
         for row_no, raw in enumerate(read.rows, start=1):
-            self._row(theme, row_no, raw)
+            self._row(theme, row_no, raw, read.interline)
             counted[0] += bool(raw.started)
             counted[1] += bool(raw.not_started)
         reported = list(read.totals)
@@ -335,10 +337,10 @@ class _Emitter:
             )  # fmt: skip
         self.totals.append(ThemeTotal(self.doc_id, theme.no, reported[0], reported[1], *counted))
 
-    def _row(self, theme: _Theme, row_no: int, raw: RawRow) -> None:
+    def _row(self, theme: _Theme, row_no: int, raw: RawRow, interline: float) -> None:
         page_first, page_last = min(raw.pages), max(raw.pages)
         where = f"Tema {theme.no}, række {row_no} (side {page_first})"
-        text = _join_lines(raw.goal, self.settings.paragraph_gap, self.lexicon)
+        text = _join_lines(raw.goal, self.settings.paragraph_gap, self.lexicon, interline)
         wordings, proposed = split_wordings(text)
         remark = normalize_text(_join_lines(raw.remark, lexicon=self.lexicon))
         status: Status = ""

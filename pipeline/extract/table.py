@@ -92,6 +92,7 @@ class TableRead:
     strategy: str  # how the grid was found: "rules", "text columns, ruled rows", "text"
     passed: bool  # every check held
     problems: list[str]  # the checks that failed, in plain words
+    interline: float = 0.0  # the usual gap between the lines of a paragraph (points)
 
 
 @dataclass(slots=True)
@@ -126,6 +127,16 @@ class _Layout:
     marks: list[_Mark]
     columns: list[Columns]
     em: float
+
+    @property
+    def interline(self) -> float:
+        """The usual gap between two lines of a paragraph in the goal column."""
+        gaps = sorted(
+            b.top - a.bottom
+            for a, b in itertools.pairwise(self.bands)
+            if a.part == b.part and a.goal and b.goal
+        )
+        return gaps[len(gaps) // 4] if gaps else 0.0
 
 
 # --------------------------------------------------------------------------- steps 1-3
@@ -335,13 +346,7 @@ def _start_evidence(
     """For every band, how strongly the page says a row starts there (``_NOT_A_START`` where it
     cannot: between two drawn row rules, or a band with neither a goal line nor a mark). In
     ``mode`` "top" a mark level with the band's top says a row starts (cells are top-aligned)."""
-    bands, em = layout.bands, layout.em
-    gaps = sorted(
-        b.top - a.bottom
-        for a, b in itertools.pairwise(bands)
-        if a.part == b.part and a.goal and b.goal
-    )
-    interline = gaps[len(gaps) // 4] if gaps else 0.0
+    bands, em, interline = layout.bands, layout.em, layout.interline
     mark_tops = _marked_at(layout)
     evidence = [0.0] * len(bands)
     prev_goal: CellLine | None = None
@@ -650,7 +655,7 @@ def read_table(
         rows = _rows(layout, best[1])
         totals = _totals(totals_line, layout.columns[-1])
         problems = _problems(rows, totals)
-        read = TableRead(rows, totals, name, not problems, problems)
+        read = TableRead(rows, totals, name, not problems, problems, layout.interline)
         if _acceptable(read):
             return read
         reads.append(read)

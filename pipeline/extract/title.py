@@ -71,7 +71,8 @@ def notat_title(lines: Sequence[Line], *, run_gap: float = 1.5) -> str:
     bottom = line.bottom
     for nxt, nxt_line in firsts[k + 1 :]:
         n_size, n_bold = _style(nxt)
-        same_type = abs(n_size - size) <= 0.05 * size and n_bold == bold
+        # (OCR measures the size of each line afresh: a title's lines may differ a little.)
+        same_type = abs(n_size - size) <= 0.15 * size and n_bold == bold
         close = nxt_line.top - bottom <= 0.6 * size
         left = abs(nxt[0].x0 - x0) <= 0.5 * size
         centred = abs((nxt[0].x0 + nxt[-1].x1) / 2 - (x0 + x1) / 2) <= size

@@ -20,6 +20,8 @@ import numpy as np
 import pikepdf
 from PIL import Image
 
+from pipeline.vocabulary import heading_start, is_mark
+
 _INK = 150  # grey level below which a pixel is ink
 _MIN_RULE_INCHES = 0.35  # shorter runs are letters, not rules
 _MAX_RULE_PIXELS = 6  # thicker bands are pictures or filled areas, not rules
@@ -122,7 +124,8 @@ def _literal(text: str) -> str:
 
 
 _RULE_LIKE = set("|¦!lI[]1")
-_MARK_LIKE = {"x", "xx", "k", "×", "%", "*", "+"}
+# What OCR makes of a handwritten or printed mark, besides a mark glyph itself.
+_MARK_MISREAD = {"xx", "k", "%", "*", "+"}
 
 
 def _is_dust(text: str) -> bool:
@@ -165,11 +168,6 @@ def _narrow_columns(vertical, dpi: float) -> list[tuple[int, int, int, int]]:
     return bands
 
 
-_HEAD_STARTED = re.compile(r"^gennemf", re.IGNORECASE)
-_HEAD_NOT_STARTED = re.compile(r"^ikke$", re.IGNORECASE)
-_HEAD_REMARK = re.compile(r"^bem", re.IGNORECASE)
-
-
 def _header_columns(
     words: list[OcrWord], page_h: int, dpi: float
 ) -> list[tuple[int, int, int, int]]:
@@ -177,12 +175,12 @@ def _header_columns(
     words "Gennemført/", "Ikke" and "Bemærkning" standing on one line, down to the next such
     header or the foot of the page: (x0, x1, y0, y1), as ``_narrow_columns``."""
     heads = []
-    for started in (w for w in words if _HEAD_STARTED.match(w.text)):
+    for started in (w for w in words if heading_start(w.text) == "started"):
         same_line = [w for w in words if abs(w.baseline - started.baseline) < 0.1 * dpi]
         not_started = [
-            w for w in same_line if _HEAD_NOT_STARTED.match(w.text) and w.x0 > started.x1
+            w for w in same_line if heading_start(w.text) == "not_started" and w.x0 > started.x1
         ]
-        remark = [w for w in same_line if _HEAD_REMARK.match(w.text)]
+        remark = [w for w in same_line if heading_start(w.text) == "remark"]
         if not_started and remark and not_started[0].x1 < remark[0].x0:
             heads.append((started, not_started[0], remark[0]))
     heads.sort(key=lambda h: h[0].baseline)
@@ -248,7 +246,10 @@ def add_marks(words: list[OcrWord], gray: np.ndarray, dpi: float) -> list[OcrWor
                 w for w in result
                 if w.x0 - 4 < bx1 and w.x1 + 4 > bx0 and by0 - 4 < w.baseline < by1 + w.size_px
             ]  # fmt: skip
-            if any(w.text.lower() not in _MARK_LIKE and not _is_dust(w.text) for w in inside):
+            if any(
+                not is_mark(w.text) and w.text.lower() not in _MARK_MISREAD and not _is_dust(w.text)
+                for w in inside
+            ):
                 continue
             result = [w for w in result if w not in inside]
             h = by1 - by0
