@@ -75,21 +75,57 @@ def _stretches(words: list[Word]) -> list[_Stretch]:
     return out
 
 
-def _cell_text(window: Sequence[Line], x0: float, x1: float) -> str:
-    """The words of the window between ``x0`` and ``x1``, line by line; a lone letter or digit
-    (scanner dust read by OCR) is no part of any heading."""
+def _cell_text(window: Sequence[Line], x0: float, x1: float, *, dust: bool = True) -> str:
+    """The words of the window between ``x0`` and ``x1``, line by line; without ``dust``, no
+    lone letter or digit (scanner dust that OCR read as a letter)."""
     parts = []
     for line in window:
         parts += [
             w.text
             for w in line.words
-            if x0 <= (w.x0 + w.x1) / 2 <= x1 and not (len(w.text) == 1 and w.text.isalnum())
+            if x0 <= (w.x0 + w.x1) / 2 <= x1
+            and (dust or not (len(w.text) == 1 and w.text.isalnum()))
         ]
     return " ".join(parts)
 
 
+def _cell_key(window: Sequence[Line], x0: float, x1: float) -> tuple[ColumnKey | None, str]:
+    """The column the window's words between ``x0`` and ``x1`` name, and their text. A lone
+    letter may be the end of a heading broken inside a word ("igangsa" + "t") or dust."""
+    text = _cell_text(window, x0, x1)
+    key = heading_column(text)
+    if key is None:
+        text = _cell_text(window, x0, x1, dust=False)
+        key = heading_column(text)
+    return key, text
+
+
+def _apart(window: Sequence[Line]) -> list[Line]:
+    """The window's lines with words cut where another of its lines has a word begin: two
+    header cells without padding or a rule between them print as one word ("GennemIkke-"), and
+    the cells' left-aligned lines show where the second begins."""
+    starts = sorted({w.x0 for line in window for w in line.words})
+    out = []
+    for line in window:
+        words: list[Word] = []
+        for w in line.words:
+            pieces = [w]
+            for x in starts:
+                last = pieces[-1]
+                if last.x0 + 0.3 < x < last.x1 - 0.3 and any(
+                    abs(x - left) < 0.6 for left in last.letters
+                ):
+                    cut = last.split_at(x)
+                    if cut is not None:
+                        pieces[-1:] = list(cut)
+            words += pieces
+        out.append(Line(words, line.top, line.bottom))
+    return out
+
+
 def _match(window: Sequence[Line], settings: ReaderSettings) -> list[HeaderCell] | None:
     """The window's words as header cells, left to right, or None when they are not a header."""
+    window = _apart(window)
     words = [w for line in window for w in line.words]
     stretches = _stretches(words)
     if not stretches or not heading_prefix(_cell_text(window, stretches[0].x0, stretches[0].x1)):
@@ -105,8 +141,7 @@ def _match(window: Sequence[Line], settings: ReaderSettings) -> list[HeaderCell]
             if before is None:
                 continue
             x0, x1 = stretches[a].x0, stretches[k - 1].x1
-            text = _cell_text(window, x0, x1)
-            key = heading_column(text)
+            key, text = _cell_key(window, x0, x1)
             if key is None or any(c.key == key for c in before):
                 continue
             if before and before[-1].x1 > x0:

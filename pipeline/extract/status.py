@@ -79,9 +79,7 @@ def _continues_word(out: str, prev: CellLine, first: str, lexicon: frozenset[str
     if len(out) < 2 or not out[-2].isalnum():
         return False
     if out[-1] in "-/":
-        if out[-2].isdigit() and first[:1].isdigit():
-            return True
-        return first[:1].isalpha() and first.lower() not in _SUSPENSION_FOLLOWERS
+        return first[:1].isalnum() and first.lower() not in _SUSPENSION_FOLLOWERS
     if not (prev.fills and out[-1].isalpha() and first[:1].islower()):
         return False
     if first.lower() in _ABBREVIATIONS:

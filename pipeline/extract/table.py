@@ -351,6 +351,7 @@ def _start_evidence(
     evidence = [0.0] * len(bands)
     prev_goal: CellLine | None = None
     prev_remark: CellLine | None = None
+    paused = False  # the goal column blank beside remark text since the last goal line
     for k, band in enumerate(bands):
         g, r = band.goal, band.remark
         new_part = k == 0 or bands[k - 1].part != band.part
@@ -366,9 +367,12 @@ def _start_evidence(
         elif g is None and not marked:
             score = _NOT_A_START  # a row starts with its goal, or its mark beside a remark
         else:
-            score = _text_evidence(band, prev_goal, prev_remark, new_part, interline, em, settings)
+            score = _text_evidence(
+                band, prev_goal, prev_remark, new_part, paused, interline, em, settings
+            )
             score += 2.0 if marked else 0.0
         evidence[k] = score
+        paused = (paused or (g is None and r is not None)) and g is None and not new_part
         prev_goal = g or prev_goal
         prev_remark = r or prev_remark
     return evidence
@@ -379,14 +383,26 @@ def _text_evidence(
     prev_goal: CellLine | None,
     prev_remark: CellLine | None,
     new_part: bool,
+    paused: bool,
     interline: float,
     em: float,
     settings: ReaderSettings,
 ) -> float:
-    """What the cells' text says of a row starting at ``band``."""
+    """What the cells' text says of a row starting at ``band``. ``paused``: the goal column
+    stood blank for a line or more beside remark text, up to this band."""
     g, r = band.goal, band.remark
     gap = interline + settings.paragraph_gap * em
     score = 0.0
+    if (
+        paused
+        and g is not None
+        and prev_goal is not None
+        and g.top - prev_goal.bottom > interline + 1.1 * em
+    ):
+        # A goal cell has no blank lines: its row went on beside a longer remark, and this is
+        # the next row's goal, next to the next row's remark.
+        score += 2.0
+        prev_remark = None
     goal_paragraph = False
     if g is None:
         score -= 1.0  # the goal text of a row may move on to the next page, its mark not

@@ -70,6 +70,8 @@ def notat_title(lines: Sequence[Line], *, run_gap: float = 1.5) -> str:
     x0, x1 = run[0].x0, run[-1].x1
     bottom = line.bottom
     for nxt, nxt_line in firsts[k + 1 :]:
+        if nxt[0].x0 > x1 or nxt[-1].x1 < x0:
+            continue  # beside the title (a contact block), not under it
         n_size, n_bold = _style(nxt)
         # (OCR measures the size of each line afresh: a title's lines may differ a little.)
         same_type = abs(n_size - size) <= 0.15 * size and n_bold == bold
