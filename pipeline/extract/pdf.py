@@ -146,9 +146,10 @@ def _page_objects(page) -> _PageObjects:
                     (obj.x0, obj.x1, height - obj.y1 + mb_top, height - obj.y0 + mb_top)
                 )
             elif isinstance(obj, LTRect):
-                out.boxes.append(
-                    (obj.x0, obj.x1, height - obj.y1 + mb_top, height - obj.y0 + mb_top)
-                )
+                if not _blank_fill(obj):
+                    out.boxes.append(
+                        (obj.x0, obj.x1, height - obj.y1 + mb_top, height - obj.y0 + mb_top)
+                    )
             elif isinstance(obj, LTCurve):
                 _curve_pieces(obj, height + mb_top, out)
             elif isinstance(obj, LTImage):
@@ -161,12 +162,28 @@ def _page_objects(page) -> _PageObjects:
     return out
 
 
+def _blank_fill(shape: LTCurve) -> bool:
+    """A filled, unstroked shape in white: paper on paper (some engines paint the page or the
+    body area white first), neither a rule nor shading."""
+    if shape.stroke or not shape.fill:
+        return False
+    color = shape.non_stroking_color
+    if isinstance(color, int | float):
+        return color >= 0.99
+    if isinstance(color, tuple) and len(color) == 3:
+        return all(isinstance(c, int | float) and c >= 0.99 for c in color)
+    if isinstance(color, tuple) and len(color) == 4:  # CMYK
+        return all(isinstance(c, int | float) and c <= 0.01 for c in color)
+    return False
+
+
 def _curve_pieces(curve: LTCurve, flip: float, out: _PageObjects) -> None:
     """A path pdfminer could not call a line or a rectangle (Qt and some drivers draw borders as
     polylines): a filled one counts as a box, a stroked one by its straight axis-parallel
     pieces."""
     if curve.fill and not curve.stroke:
-        out.boxes.append((curve.x0, curve.x1, flip - curve.y1, flip - curve.y0))
+        if not _blank_fill(curve):
+            out.boxes.append((curve.x0, curve.x1, flip - curve.y1, flip - curve.y0))
         return
     for (ax, ay), (bx, by) in itertools.pairwise(curve.pts):
         if abs(ax - bx) < 0.5 or abs(ay - by) < 0.5:

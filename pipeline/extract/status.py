@@ -43,6 +43,13 @@ _FOOTER_IN_LINE = re.compile(r"\bSide\s+\d+\s+af\s+\d+\b", re.IGNORECASE)
 # the words stay apart. Before any other word the hyphen belongs to a compound the layout
 # engine broke after its hyphen ("KRAM-" / "faktorer"), so the two halves join directly.
 _SUSPENSION_FOLLOWERS = {"og", "eller", "samt", "til", "som", "&", "/", ","}
+# Words a line commonly begins with: after a line filled by one long word, a line that begins
+# with one of these is a new word, not the rest of a word broken inside.
+_LINE_OPENERS = frozenset(
+    {"af", "at", "de", "den", "der", "det", "du", "eller", "en", "er", "et", "for", "fra", "har",
+     "hvor", "i", "ikke", "kan", "med", "men", "og", "om", "på", "samt", "skal", "som", "til",
+     "ved", "vil"}
+)  # fmt: skip
 # Abbreviations a line may begin with: a word, never the rest of a word broken inside.
 _ABBREVIATIONS = frozenset(
     {"jf.", "fx.", "f.eks.", "bl.a.", "evt.", "ca.", "mht.", "vedr.", "iht.", "ift.", "inkl.",
@@ -84,8 +91,17 @@ def _continues_word(out: str, prev: CellLine, first: str, lexicon: frozenset[str
         return False
     if first.lower() in _ABBREVIATIONS:
         return False
-    rest = _core(first)
-    return rest not in lexicon or _core(out.rsplit(" ", 1)[-1] + rest) in lexicon
+    rest, head = _core(first), _core(out.rsplit(" ", 1)[-1])
+    if _core(head + rest) in lexicon:
+        return True
+    if rest in _LINE_OPENERS:
+        return False
+    if prev.spaced:
+        # The producer marks its breaks between words with a space: a filling word without one
+        # was broken inside, unless what follows is a word this notat uses.
+        return rest not in lexicon
+    # No such marks: only a short rest ends a word, and not when both halves are words of ours.
+    return len(rest) <= 4 and not (rest in lexicon and head in lexicon)
 
 
 def _join_lines(

@@ -66,8 +66,12 @@ class CellLine:
     size: float
     page: int
     # One word that fills its line to the column's right edge: a word too long for the column,
-    # broken inside without a hyphen (LibreOffice and Word do that), if the next line goes on.
+    # broken inside without a hyphen (LibreOffice and Word do; browsers may), if the next line
+    # goes on with the rest of it.
     fills: bool = False
+    # The column draws a space at the end of lines that break between words (Word and
+    # LibreOffice do): a filling word without one was broken inside.
+    spaced: bool = False
 
 
 @dataclass(slots=True)
@@ -242,9 +246,8 @@ def _placed(line: Line, cols: Columns, settings: ReaderSettings) -> list[tuple[C
 
 def _cell_lines(words: list[Word], page: int, em: float) -> list[CellLine]:
     """One column's printed lines on one page. A line *fills* its column when it is one word
-    reaching the column's right edge without the space Word and LibreOffice draw where a line
-    breaks between words (only where the column shows such spaces: other engines draw none,
-    and they break no word inside)."""
+    reaching the column's right edge and not followed by the space Word and LibreOffice draw
+    where a line breaks between words."""
     lines = group_lines(words)
     right = max((ln.words[-1].x1 for ln in lines), default=0.0)
     spaced = any(ln.words[-1].space_after for ln in lines)
@@ -255,11 +258,11 @@ def _cell_lines(words: list[Word], page: int, em: float) -> list[CellLine]:
             ln.bottom,
             ln.size,
             page,
-            fills=spaced
-            and len(lines) >= 3
+            fills=len(lines) >= 3
             and len(ln.words) == 1
             and not ln.words[0].space_after
             and ln.words[0].x1 >= right - 0.7 * em,
+            spaced=spaced,
         )
         for ln in lines
     ]
@@ -501,7 +504,12 @@ def _cut(layout: _Layout, evidence: list[float], mode: str) -> tuple[float, list
             aligned = m.position // _PART == top_band.part and abs(m.top - top_band.top) <= 0.5 * em
             return 4.0 if aligned else 2.0
         if top_band.part != last_band.part:
-            return 4.0  # a row broken across a page: where its middle is cannot be told
+            # A row broken across a page: the mark is centred in its part on the mark's page.
+            part = int(m.position // _PART)
+            on_page = [bd for bd in bands[a:b] if bd.part == part]
+            if not on_page:
+                return 2.0
+            top_band, last_band = on_page[0], on_page[-1]
         # Centred in its row: the nearer the row's middle, the likelier this is the mark's row
         # (paragraph spacing below a cell's last line may push the middle down a little).
         middle = (top_band.top + last_band.bottom) / 2
