@@ -101,6 +101,8 @@ def _continues_word(out: str, prev: CellLine, first: str, lexicon: frozenset[str
         # was broken inside, unless what follows is a word this notat uses.
         return rest not in lexicon
     # No such marks: only a short rest ends a word, and not when both halves are words of ours.
+    # (A longer rest cannot be told from the next word: "Kompetenceudviklingen" alone on its
+    # line before "fortsætter" fills the line as a broken "Kompetenceud" does.)
     return len(rest) <= 4 and not (rest in lexicon and head in lexicon)
 
 

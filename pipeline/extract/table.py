@@ -461,8 +461,15 @@ def _mark_lines(layout: _Layout) -> list[_MarkLine]:
     return out
 
 
-def _cut(layout: _Layout, evidence: list[float], mode: str) -> tuple[float, list[int]]:
-    """The best cut of the bands into rows (the first band of each row) and its score."""
+@dataclass(frozen=True, slots=True)
+class _Cut:
+    score: float
+    starts: list[int]  # the first band of each row
+    fit: float  # the share of marked rows whose mark stands where the way of cutting expects
+
+
+def _cut(layout: _Layout, evidence: list[float], mode: str) -> _Cut:
+    """The best cut of the bands into rows, for marks at the top of their rows or centred."""
     bands, em = layout.bands, layout.em
     lines = _mark_lines(layout)
     positions = [m.position for m in lines]
@@ -487,35 +494,44 @@ def _cut(layout: _Layout, evidence: list[float], mode: str) -> tuple[float, list
         )
         return _mark_term(i, j) - (2.5 if late else 0.0)
 
-    def _mark_term(i: int, j: int | None) -> float:
+    def _offset(i: int, j: int | None) -> tuple[int, float]:
+        """(marks in the row, how far its one mark stands from where this way expects it)."""
         a, b = starts[i], (starts[j] if j is not None else None)
         lo = pos[a] if i else -float("inf")
         hi = pos[b] if b is not None else float("inf")
         first, last = bisect.bisect_left(positions, lo), bisect.bisect_left(positions, hi)
-        count = last - first
-        if count == 0:
-            return unmarked
-        if count > 1:
-            return 3.0 - 3.0 * (count - 1)
+        if last - first != 1:
+            return last - first, 0.0
         m = lines[first]
         top_band = bands[a]
         last_band = bands[(b if b is not None else len(bands)) - 1]
         if mode == "top":
-            aligned = m.position // _PART == top_band.part and abs(m.top - top_band.top) <= 0.5 * em
-            return 4.0 if aligned else 2.0
+            if m.position // _PART != top_band.part:
+                return 1, float("inf")
+            return 1, m.top - top_band.top
         if top_band.part != last_band.part:
             # A row broken across a page: the mark is centred in its part on the mark's page.
             part = int(m.position // _PART)
             on_page = [bd for bd in bands[a:b] if bd.part == part]
             if not on_page:
-                return 2.0
+                return 1, float("inf")
             top_band, last_band = on_page[0], on_page[-1]
+        return 1, m.center - (top_band.top + last_band.bottom) / 2
+
+    def _mark_term(i: int, j: int | None) -> float:
+        count, offset = _offset(i, j)
+        if count == 0:
+            return unmarked
+        if count > 1:
+            return 3.0 - 3.0 * (count - 1)
+        if mode == "top":
+            return 4.0 if abs(offset) <= 0.5 * em else 2.0
         # Centred in its row: the nearer the row's middle, the likelier this is the mark's row
         # (paragraph spacing below a cell's last line may push the middle down a little).
-        middle = (top_band.top + last_band.bottom) / 2
-        height = last_band.bottom - top_band.top
-        tolerance = 0.6 * em + 0.1 * height
-        return 4.0 - 2.0 * min(1.0, abs(m.center - middle) / tolerance)
+        a, b = starts[i], (starts[j] if j is not None else len(bands))
+        height = bands[b - 1].bottom - bands[a].top if bands[b - 1].part == bands[a].part else 0
+        tolerance = 0.6 * em + 0.1 * max(height, 0.0)
+        return 4.0 - 2.0 * min(1.0, abs(offset) / tolerance)
 
     n = len(starts)
     # score_open[j]: the best score of the rows up to one starting at starts[j], still open.
@@ -540,7 +556,21 @@ def _cut(layout: _Layout, evidence: list[float], mode: str) -> tuple[float, list
     chosen = [last]
     while chosen[-1] != 0:
         chosen.append(back[chosen[-1]])
-    return total, [starts[i] for i in reversed(chosen)]
+    chosen.reverse()
+    # How many rows hold their one mark the same way: level with the row's top, or at one
+    # offset from its middle (an engine centres a cell with its paragraph spacing).
+    offsets = [
+        offset
+        for count, offset in (
+            _offset(i, j) for i, j in zip(chosen, [*chosen[1:], None], strict=True)
+        )
+        if count == 1 and offset != float("inf")
+    ]
+    fit = 0.0
+    if offsets:
+        usual = 0.0 if mode == "top" else sorted(offsets)[len(offsets) // 2]
+        fit = sum(abs(o - usual) <= 0.35 * em for o in offsets) / len(offsets)
+    return _Cut(total, [starts[i] for i in chosen], fit)
 
 
 # --------------------------------------------------------------------------- rows and checks
@@ -669,18 +699,18 @@ def read_table(
             continue
         if not layout.bands:
             continue
-        best = max(
-            (
-                _cut(layout, _start_evidence(layout, row_rules, mode, settings), mode)
-                for mode in ("top", "middle")
-            ),
-            key=lambda t: t[0],
-        )
-        rows = _rows(layout, best[1])
         totals = _totals(totals_line, layout.columns[-1])
-        problems = _problems(rows, totals)
-        read = TableRead(rows, totals, name, not problems, problems, layout.interline)
-        if _acceptable(read):
+        # Marks at the top of their rows or centred in them: the way whose rows pass the
+        # checks, else the way the page fits best.
+        cuts = []
+        for mode in ("top", "middle"):
+            cut = _cut(layout, _start_evidence(layout, row_rules, mode, settings), mode)
+            rows = _rows(layout, cut.starts)
+            problems = _problems(rows, totals)
+            read = TableRead(rows, totals, name, not problems, problems, layout.interline)
+            cuts.append((_acceptable(read), round(cut.fit, 2), cut.score, read))
+        passed, _, _, read = max(cuts, key=lambda c: c[:3])
+        if passed:
             return read
         reads.append(read)
     if not reads:

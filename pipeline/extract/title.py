@@ -28,9 +28,12 @@ _NOT_TITLE = re.compile(
 
 
 def _runs(line: Line, gap_em: float) -> list[list[Word]]:
+    """The line's runs of words: a wide gap or a change of type size starts a new one (a title
+    line may run up to a contact block set in small type)."""
     out: list[list[Word]] = [[line.words[0]]]
     for prev, w in zip(line.words, line.words[1:], strict=False):
-        if w.x0 - prev.x1 > gap_em * max(w.size, prev.size):
+        resized = abs(w.size - prev.size) > 0.2 * max(w.size, prev.size)
+        if resized or w.x0 - prev.x1 > gap_em * max(w.size, prev.size):
             out.append([w])
         else:
             out[-1].append(w)
