@@ -122,12 +122,14 @@ def _join_lines(
         if prev is None:
             out = line.text
         else:
+            first = line.text.split(" ", 1)[0]
+            # A paragraph (a wording of its own) begins with a capital, never mid-sentence.
             brk = (
                 paragraph_gap is not None
                 and line.page == prev.page
                 and line.top - prev.bottom > max(interline, 0.0) + paragraph_gap * line.size
+                and not first[:1].islower()
             )
-            first = line.text.split(" ", 1)[0]
             if not brk and _continues_word(out, prev, first, lexicon):
                 out += line.text
             else:
@@ -195,6 +197,7 @@ class _Collector:
         self.margin_keys: set[tuple[str, int]] = set()
         self.orphan_pages: list[int] = []  # pages with a goal table but no Tema heading above
         self.tail: list[Line] = []  # the last page's last lines, while a theme awaits its header
+        self.last_lines: list[Line] = []  # the last page's last body lines
 
     def body_lines(self, page: PageLayout) -> list[Line]:
         """The page's lines without page numbers and without heads and feet repeated in the
@@ -215,7 +218,32 @@ class _Collector:
                     continue
             out.append(line)
         self.margin_keys = keys
+        self._drop_copies(out)
+        self.last_lines = out[-3:]
         return out
+
+    def _drop_copies(self, lines: list[Line]) -> None:
+        """A line printed at the foot of the page before and again at the head of this one, word
+        for word in the same place, is one line: an engine (wkhtmltopdf) that cuts its pages out
+        of one long sheet prints a line the cut runs through, or the line just past the cut, on
+        both pages and clips it. The copy at the head of this page is kept (where the line is
+        seen); the one at the foot of the page before is taken out of the table."""
+
+        def same(a: Line, b: Line) -> bool:
+            return len(a.words) == len(b.words) and all(
+                u.text == v.text and abs(u.x0 - v.x0) < 0.5
+                for u, v in zip(a.words, b.words, strict=True)
+            )
+
+        copies = [
+            before
+            for before in self.last_lines
+            if (len(before.words) >= 2 or len(before.text) >= 8)
+            and any(same(line, before) for line in lines[: 2 * len(self.last_lines)])
+        ]
+        if copies and self.theme is not None:
+            for part in self.theme.parts:
+                part.lines = [ln for ln in part.lines if all(ln is not c for c in copies)]
 
     def feed(self, page: PageLayout, lines: list[Line]) -> list[_Theme]:
         """Read one page's ``lines``; return the themes it closed."""
