@@ -635,11 +635,11 @@ def test_tema_heading_without_a_readable_table_is_an_error_naming_its_page(tmp_p
 
 
 def test_settings_error_names_the_bad_setting():
-    with pytest.raises(ValueError, match="ReaderSettings.header_max_lines"):
+    with pytest.raises(ValueError, match=r"ReaderSettings\.header_max_lines"):
         ReaderSettings(header_max_lines=0)
-    with pytest.raises(TypeError, match="ReaderSettings.run_gap"):
+    with pytest.raises(TypeError, match=r"ReaderSettings\.run_gap"):
         ReaderSettings(run_gap="wide")
-    with pytest.raises(ValueError, match="ReaderSettings.paragraph_gap"):
+    with pytest.raises(ValueError, match=r"ReaderSettings\.paragraph_gap"):
         ReaderSettings(paragraph_gap=-1)
 
 

@@ -13,7 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from pipeline.extract import extract_pdf
-from tests.fixtures.compare import expected_problems, field_errors, soft_problems
+from tests.fixtures.compare import (
+    expected_problems,
+    field_errors,
+    soft_problems,
+    split_inside_a_word,
+)
 from tests.fixtures.layouts import AXES, HELD_OUT, NAMED, Layout, layouts
 from tests.fixtures.render import layout_pdf, missing_program, notat_by_name
 
@@ -22,8 +27,17 @@ def _id(layout: Layout) -> str:
     return layout.name
 
 
-def read_and_compare(layout: Layout) -> list[str]:
-    """Render ``layout`` (cached), extract it as `report` would, and list what it misread."""
+# A word broken inside at a line end, without a hyphen, by a column too narrow for it: where
+# nothing on the page tells the break from one between two words (the producer draws no space
+# at the end of lines that break between words and the rest is longer than a few letters, or
+# the rest is itself a short word such as "er" or "de"), the reader leaves a space. At most this
+# many such fields in one rendering; every other field must be exact.
+MAX_SPLIT_WORDS = 2
+
+
+def read_and_compare(layout: Layout, split_words: list[str] | None = None) -> list[str]:
+    """Render ``layout`` (cached), extract it as `report` would, and list what it misread
+    (words split where the page broke them go to ``split_words`` when it is given)."""
     missing = missing_program(layout.producer)
     if missing:
         pytest.skip(f"the {layout.producer} producer needs {missing} on PATH (.ci/run installs it)")
@@ -39,14 +53,27 @@ def read_and_compare(layout: Layout) -> list[str]:
         theme_totals=doc.theme_totals,
         doc_id=doc.document.doc_id,
         notat=notat,
+        split_words=split_words,
     )
     if soft_problems(doc.findings) != expected_problems(notat):
         errors.append(
             f"findings: want {expected_problems(notat)}, got {soft_problems(doc.findings)}"
         )
-    others = [f for f in doc.findings if f.code not in ("no_mark", "two_marks", "untagged_wording", "totals_mismatch")]
+    others = [
+        f
+        for f in doc.findings
+        if f.code not in ("no_mark", "two_marks", "untagged_wording", "totals_mismatch")
+    ]
     errors += [f"unexpected finding {f.code}: {f.message}" for f in others]
     return errors
+
+
+def assert_read(layout: Layout) -> None:
+    split: list[str] = []
+    errors = read_and_compare(layout, split)
+    if len(split) > MAX_SPLIT_WORDS:
+        errors += split
+    assert not errors, f"{layout.name}: {len(errors)} fields misread:\n" + "\n".join(errors[:15])
 
 
 def test_the_named_sample_takes_every_value_of_every_axis():
@@ -61,15 +88,13 @@ def test_the_named_sample_takes_every_value_of_every_axis():
 @pytest.mark.slow
 @pytest.mark.parametrize("layout", NAMED, ids=_id)
 def test_named_layout_is_read_field_by_field(layout):
-    errors = read_and_compare(layout)
-    assert not errors, f"{len(errors)} fields misread:\n" + "\n".join(errors[:15])
+    assert_read(layout)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("layout", HELD_OUT, ids=_id)
 def test_held_out_layout_is_read_field_by_field(layout):
-    errors = read_and_compare(layout)
-    assert not errors, f"{len(errors)} fields misread:\n" + "\n".join(errors[:15])
+    assert_read(layout)
 
 
 @pytest.mark.slow
@@ -82,5 +107,16 @@ def test_held_out_layout_is_read_field_by_field(layout):
 )
 @given(layouts())
 def test_drawn_layout_is_read_field_by_field(layout):
-    errors = read_and_compare(layout)
-    assert not errors, f"{layout.name}: {len(errors)} fields misread:\n" + "\n".join(errors[:15])
+    assert_read(layout)
+
+
+def test_a_space_inside_a_word_is_told_from_other_misreadings():
+    assert split_inside_a_word(
+        "Kompetenceudviklingen fortsætter", "Kompetenceud viklingen fortsætter"
+    )
+    assert not split_inside_a_word(
+        "Kompetenceudviklingen fortsætter", "Kompetenceudviklingenfortsætter"
+    )
+    assert not split_inside_a_word("KRAM-faktorer", "KRAM- faktorer")
+    assert not split_inside_a_word("fra 6-13 år", "fra 6- 13 år")
+    assert not split_inside_a_word("Motionsvejledning", "Motionsvejledning")

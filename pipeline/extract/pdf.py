@@ -84,6 +84,9 @@ class PageLayout:
     words: tuple[Word, ...]
     rules: tuple[Rule, ...]
     image_count: int
+    # The program that made the PDF, as its metadata name it ("Creator / Producer"): some
+    # engines have habits a reader must know (wkhtmltopdf prints a line cut by a page twice).
+    producer: str = ""
 
     @property
     def text(self) -> str:
@@ -286,7 +289,16 @@ def _space_follows(w: dict, spaces: dict[int, list[float]]) -> bool:
     return False
 
 
-def _layout(page, number: int) -> PageLayout:
+def _producer(pdf) -> str:
+    try:
+        info = pdf.metadata
+    except Exception:  # a damaged Info dictionary says nothing
+        return ""
+    names = [info.get(k) for k in ("Creator", "Producer")]
+    return " / ".join(n for n in names if isinstance(n, str) and n)
+
+
+def _layout(page, number: int, producer: str = "") -> PageLayout:
     objects = _page_objects(page)
     rules = _rules(objects, _body_size(objects.chars))
     verticals = [r for r in rules if r.vertical]
@@ -319,6 +331,7 @@ def _layout(page, number: int) -> PageLayout:
         tuple(out),
         tuple(rules),
         objects.images,
+        producer,
     )
 
 
@@ -331,9 +344,10 @@ def read_pages(path: Path) -> Iterator[PageLayout]:
     except (PDFSyntaxError, ValueError, TypeError, KeyError, OSError) as e:
         raise ExtractError(f"{path.name}: not a readable PDF ({e.__class__.__name__}: {e})") from e
     with pdf:
+        producer = _producer(pdf)
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                yield _layout(page, number)
+                yield _layout(page, number, producer)
             except Exception as e:  # pdfminer raises many types on damaged content streams
                 raise ExtractError(f"{path.name}, page {number}: cannot read the page ({e})") from e
             finally:

@@ -94,11 +94,14 @@ def _continues_word(out: str, prev: CellLine, first: str, lexicon: frozenset[str
     rest, head = _core(first), _core(out.rsplit(" ", 1)[-1])
     if _core(head + rest) in lexicon:
         return True
+    if prev.spaced and prev.slack >= 0.3:
+        # The producer ends a line that breaks between words with a space, and one would have
+        # fitted here: the word was broken inside.
+        return True
     if rest in _LINE_OPENERS:
         return False
     if prev.spaced:
-        # The producer marks its breaks between words with a space: a filling word without one
-        # was broken inside, unless what follows is a word this notat uses.
+        # No room for the space: broken inside, unless what follows is a word this notat uses.
         return rest not in lexicon
     # No such marks: only a short rest ends a word, and not when both halves are words of ours.
     # (A longer rest cannot be told from the next word: "Kompetenceudviklingen" alone on its
@@ -188,6 +191,11 @@ class _Theme:
         return next((p.header for p in reversed(self.parts) if p.header), None)
 
 
+def _prints_cut_lines_twice(producer: str) -> bool:
+    """wkhtmltopdf (Qt's PDF engine) prints a line that a page break cuts on both pages."""
+    return "wkhtmltopdf" in producer.lower()
+
+
 class _Collector:
     """Splits the page stream into themes and their table parts; hands on each closed theme."""
 
@@ -218,16 +226,19 @@ class _Collector:
                     continue
             out.append(line)
         self.margin_keys = keys
-        self._drop_copies(out)
+        if _prints_cut_lines_twice(page.producer):
+            self._drop_copies(out)
         self.last_lines = out[-3:]
         return out
 
     def _drop_copies(self, lines: list[Line]) -> None:
         """A line printed at the foot of the page before and again at the head of this one, word
-        for word in the same place, is one line: an engine (wkhtmltopdf) that cuts its pages out
-        of one long sheet prints a line the cut runs through, or the line just past the cut, on
-        both pages and clips it. The copy at the head of this page is kept (where the line is
-        seen); the one at the foot of the page before is taken out of the table."""
+        for word in the same place, is one line: wkhtmltopdf cuts its pages out of one long
+        sheet and prints a line the cut runs through, or the line just past the cut, on both
+        pages, clipped. The copy at the head of this page is kept (where the line is seen); the
+        one at the foot of the page before is taken out of the table. Only for that engine: in
+        other notats two wordings may well begin with the same words on either side of a page
+        break."""
 
         def same(a: Line, b: Line) -> bool:
             return len(a.words) == len(b.words) and all(

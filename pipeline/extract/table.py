@@ -69,6 +69,8 @@ class CellLine:
     # broken inside without a hyphen (LibreOffice and Word do; browsers may), if the next line
     # goes on with the rest of it.
     fills: bool = False
+    # How far short of the column's right edge (its longest line) the line ends, in em.
+    slack: float = 0.0
     # The column draws a space at the end of lines that break between words (Word and
     # LibreOffice do): a filling word without one was broken inside.
     spaced: bool = False
@@ -262,6 +264,7 @@ def _cell_lines(words: list[Word], page: int, em: float) -> list[CellLine]:
             and len(ln.words) == 1
             and not ln.words[0].space_after
             and ln.words[0].x1 >= right - 0.7 * em,
+            slack=(right - ln.words[-1].x1) / em,
             spaced=spaced,
         )
         for ln in lines
