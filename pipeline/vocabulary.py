@@ -16,6 +16,8 @@ import re
 import unicodedata
 from typing import Literal
 
+from rapidfuzz.distance import Levenshtein
+
 __all__ = [
     "BILAG_TAG",
     "COLUMN_KEYS",
@@ -86,8 +88,18 @@ _PREFIXES: frozenset[str] = frozenset(
 
 
 def heading_column(text: str) -> ColumnKey | None:
-    """The column a header cell's whole text names, or None when it names none."""
-    return _BY_SQUEEZED.get(squeeze(text))
+    """The column a header cell's whole text names, or None when it names none. A long heading
+    one letter off (OCR read the last "t" as "É") still names its column."""
+    squeezed = squeeze(text)
+    key = _BY_SQUEEZED.get(squeezed)
+    if key is not None or len(squeezed) < 8:
+        return key
+    near = {
+        k
+        for heading, k in _BY_SQUEEZED.items()
+        if Levenshtein.distance(squeezed, heading, score_cutoff=1) <= 1
+    }
+    return near.pop() if len(near) == 1 else None
 
 
 def heading_prefix(text: str) -> bool:

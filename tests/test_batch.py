@@ -17,6 +17,7 @@ import pytest
 
 from pipeline.tables import read_csv
 from tests.fixtures.bad_inputs import make_bad_inputs
+from tests.fixtures.compare import MAX_SPLIT_WORDS, split_inside_a_word
 from tests.fixtures.notat_data import expected_tables
 from tests.fixtures.status_2021 import STATUS_2021
 
@@ -95,9 +96,14 @@ def test_mixed_batch_reports_the_good_notats_correctly(batch):
     got = rows[rows["doc_id"] == doc_2021]
     want = expected_tables(STATUS_2021, doc_2021)["goal_rows"]
     assert len(got) == len(want)
+    split = []  # a word a narrow column broke inside, read as two (tests.fixtures.compare)
     for exp, (_, row) in zip(want, got.iterrows(), strict=True):
         for column in ("theme_no", "row_no", "status", "remark", "proposal", "proposed_text"):
+            if split_inside_a_word(str(exp[column]), row[column]):
+                split.append((exp["theme_no"], exp["row_no"], column))
+                continue
             assert row[column] == str(exp[column]), (exp["theme_no"], exp["row_no"], column)
+    assert len(split) <= MAX_SPLIT_WORDS, split
     assert set(docs["kind"]) == {"status", "concept"}
 
 

@@ -36,6 +36,7 @@ from pipeline.extract.pdf import read_pages
 from pipeline.extract.settings import ReaderSettings
 from pipeline.extract.status import StatusParse, _join_lines, parse_status_notat, split_wordings
 from pipeline.extract.table import CellLine
+from tests.fixtures.compare import MAX_SPLIT_WORDS, field_errors
 from tests.fixtures.notat_data import (
     CONTACT_BLOCK,
     Row,
@@ -709,10 +710,14 @@ _CASES = [(p, v, n) for p, v in PRODUCERS for n in sorted(NOTATS)]
 @pytest.mark.parametrize(("producer", "variant", "notat_name"), _CASES)
 def test_fixture_notat_matches_expected_tables(extracted, producer, variant, notat_name):
     _, parsed = extracted(producer, notat_name, variant)
-    expected = NOTATS[notat_name]
-    assert parsed.title == expected.title
-    assert parsed.date == expected.date.isoformat()
-    assert_matches(parsed, expected)
+    split: list[str] = []  # words a narrow column broke inside, read as two (compare.py)
+    errors = field_errors(
+        title=parsed.title, date=parsed.date, goal_rows=parsed.goal_rows,
+        theme_totals=parsed.theme_totals, doc_id="doc", notat=NOTATS[notat_name],
+        split_words=split,
+    )  # fmt: skip
+    assert not errors, errors[:10]
+    assert len(split) <= MAX_SPLIT_WORDS, split
 
 
 @pytest.mark.parametrize(("producer", "variant", "notat_name"), _CASES)

@@ -10,29 +10,23 @@ renderings are drawn (and cached) every run. Renderings are cached in ``.cache/f
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 
 from pipeline.extract import extract_pdf
 from tests.fixtures.compare import (
+    MAX_SPLIT_WORDS,
     expected_problems,
     field_errors,
     soft_problems,
     split_inside_a_word,
 )
 from tests.fixtures.layouts import AXES, HELD_OUT, NAMED, Layout, layouts
+from tests.fixtures.printed import text_problems
 from tests.fixtures.render import layout_pdf, missing_program, notat_by_name
 
 
 def _id(layout: Layout) -> str:
     return layout.name
-
-
-# A word broken inside at a line end, without a hyphen, by a column too narrow for it: where
-# nothing on the page tells the break from one between two words (the producer draws no space
-# at the end of lines that break between words and the rest is longer than a few letters, or
-# the rest is itself a short word such as "er" or "de"), the reader leaves a space. At most this
-# many such fields in one rendering; every other field must be exact.
-MAX_SPLIT_WORDS = 2
 
 
 def read_and_compare(layout: Layout, split_words: list[str] | None = None) -> list[str]:
@@ -73,7 +67,7 @@ def assert_read(layout: Layout) -> None:
     errors = read_and_compare(layout, split)
     if len(split) > MAX_SPLIT_WORDS:
         errors += split
-    assert not errors, f"{layout.name}: {len(errors)} fields misread:\n" + "\n".join(errors[:15])
+    assert not errors, f"{layout!r}: {len(errors)} fields misread:\n" + "\n".join(errors[:15])
 
 
 def test_the_named_sample_takes_every_value_of_every_axis():
@@ -83,6 +77,18 @@ def test_the_named_sample_takes_every_value_of_every_axis():
             assert len(seen) >= 3, f"{axis}: only {sorted(seen)} in the named sample"
         else:
             assert set(values) <= seen, f"{axis}: {set(values) - seen} never rendered"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layout", NAMED, ids=_id)
+def test_named_layout_prints_the_whole_notat(layout):
+    """The producers themselves, checked without the reader: every heading, wording and footer
+    is in the rendering's text (pdftotext)."""
+    missing = missing_program(layout.producer)
+    if missing:
+        pytest.skip(f"the {layout.producer} producer needs {missing} on PATH (.ci/run installs it)")
+    problems = text_problems(notat_by_name(layout.notat), layout_pdf(layout))
+    assert not problems, problems[:5]
 
 
 @pytest.mark.slow
@@ -103,6 +109,9 @@ def test_held_out_layout_is_read_field_by_field(layout):
     derandomize=True,
     deadline=None,
     database=None,
+    # Every example is a rendering: no shrinking (it would render dozens more); the failing
+    # layout is named in full in the message.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(layouts())

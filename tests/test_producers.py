@@ -18,6 +18,7 @@ import pytest
 
 from tests.fixtures import render
 from tests.fixtures.notat_data import StatusNotat
+from tests.fixtures.printed import text_problems
 from tests.fixtures.producers import goal_paragraphs
 from tests.fixtures.render import NOTATS, PRODUCERS, fixture_pdf, notat_by_name
 
@@ -73,18 +74,8 @@ def _row_page_spans(notat: StatusNotat, pages: list[str]) -> list[tuple[str, int
 
 @pytest.mark.parametrize(("producer", "variant", "notat_name"), CASES)
 def test_every_wording_and_theme_heading_is_printed(status_pdf, producer, variant, notat_name):
-    notat = notat_by_name(notat_name)
-    text = _squeeze(_pdftotext(status_pdf(producer, notat_name, variant)))
-    missing = [
-        w.text
-        for t in notat.themes
-        for r in t.rows
-        for w in r.wordings
-        if _head(w.text, 3) not in text
-    ]
-    missing += [t.heading for t in notat.themes if _squeeze(f"Tema {t.no}:") not in text]
-    assert not missing, f"not printed: {missing[:5]}"
-    assert _squeeze(notat.date_line) in text
+    problems = text_problems(notat_by_name(notat_name), status_pdf(producer, notat_name, variant))
+    assert not problems, problems[:5]
 
 
 @pytest.mark.parametrize(("producer", "variant", "notat_name"), CASES)

@@ -11,13 +11,14 @@ column is the header; what stands further right, past a clear gap, is not the ta
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.extract.layout import Line
 from pipeline.extract.pdf import Word
 from pipeline.extract.settings import ReaderSettings
-from pipeline.vocabulary import ColumnKey, heading_column, heading_prefix
+from pipeline.vocabulary import ColumnKey, heading_column, heading_prefix, heading_start
 
 __all__ = ["HeaderCell", "TableHeader", "find_header_across_pages", "find_headers"]
 
@@ -100,24 +101,37 @@ def _cell_key(window: Sequence[Line], x0: float, x1: float) -> tuple[ColumnKey |
     return key, text
 
 
+def _headings_inside(w: Word) -> list[tuple[int, ColumnKey]]:
+    """Where a heading begins inside ``w`` at a capital (two cells printed as one word,
+    "GennemIkke-"): (letter index, column)."""
+    return [
+        (k, key)
+        for k in range(1, len(w.text) - 2)
+        if w.text[k].isupper() and (key := heading_start(w.text[k:])) is not None
+    ]
+
+
 def _apart(window: Sequence[Line]) -> list[Line]:
-    """The window's lines with words cut where another of its lines has a word begin: two
-    header cells without padding or a rule between them print as one word ("GennemIkke-"), and
-    the cells' left-aligned lines show where the second begins."""
+    """The window's lines with words cut where two header cells without padding or a rule
+    between them printed as one word ("GennemIkke-"): where another of the window's lines has a
+    word begin (the cells' left-aligned lines show where the second begins), and where a heading
+    begins at a capital inside the word."""
     starts = sorted({w.x0 for line in window for w in line.words})
     out = []
     for line in window:
         words: list[Word] = []
         for w in line.words:
+            if not w.letters:
+                words.append(w)
+                continue
+            lo, hi = bisect.bisect_right(starts, w.x0 + 0.3), bisect.bisect_left(starts, w.x1 - 0.3)
+            cuts = [x for x in starts[lo:hi] if any(abs(x - left) < 0.6 for left in w.letters)]
+            cuts += [w.letters[k] for k, _ in _headings_inside(w)]
             pieces = [w]
-            for x in starts:
-                last = pieces[-1]
-                if last.x0 + 0.3 < x < last.x1 - 0.3 and any(
-                    abs(x - left) < 0.6 for left in last.letters
-                ):
-                    cut = last.split_at(x)
-                    if cut is not None:
-                        pieces[-1:] = list(cut)
+            for x in sorted(set(cuts)):
+                cut = pieces[-1].split_at(x)
+                if cut is not None:
+                    pieces[-1:] = list(cut)
             words += pieces
         out.append(Line(words, line.top, line.bottom))
     return out
@@ -128,7 +142,12 @@ def _match(window: Sequence[Line], settings: ReaderSettings) -> list[HeaderCell]
     window = _apart(window)
     words = [w for line in window for w in line.words]
     stretches = _stretches(words)
-    if not stretches or not heading_prefix(_cell_text(window, stretches[0].x0, stretches[0].x1)):
+    if not stretches:
+        return None
+    first = stretches[0]
+    if not any(
+        heading_prefix(_cell_text(window, first.x0, first.x1, dust=dust)) for dust in (True, False)
+    ):
         return None
     n = len(stretches)
     size = max(w.size for w in words)
@@ -183,7 +202,7 @@ def find_headers(
     found: list[TableHeader] = []
     i = start
     while i < len(lines):
-        if not any(heading_prefix(w.text) for w in lines[i].words):
+        if not _begins(lines[i]):
             i += 1
             continue
         header = _header_at(lines, i, page, settings)
@@ -195,16 +214,36 @@ def find_headers(
     return found
 
 
+def _begins(line: Line) -> set[ColumnKey]:
+    """The columns whose headings a word of ``line`` could begin; also a heading that begins
+    inside a word at a capital (two cells printed as one word: "GennemIkke-")."""
+    keys: set[ColumnKey] = set()
+    for w in line.words:
+        key = heading_start(w.text)
+        if key is not None:
+            keys.add(key)
+            continue
+        inside = _headings_inside(w)
+        keys.update(k for _, k in inside)
+        if inside and (key := heading_start(w.text[: inside[0][0]])) is not None:
+            keys.add(key)  # the heading the word's first part begins ("Gennemført/ig")
+    return keys
+
+
 def _header_at(
     lines: Sequence[Line], i: int, page: int, settings: ReaderSettings
 ) -> TableHeader | None:
     words = 0
+    begun: set[ColumnKey] = set()
     for j in range(i, min(i + settings.header_max_lines, len(lines))):
         if j > i and lines[j].top - lines[j - 1].bottom > settings.header_line_gap * lines[j].size:
             return None
         words += len(lines[j].words)
         if words > _MAX_WINDOW_WORDS:
             return None
+        begun |= _begins(lines[j])
+        if not begun >= _REQUIRED:
+            continue  # both status headings must have begun before the window can be a header
         window = lines[i : j + 1]
         cells = _match(window, settings)
         if cells is not None:

@@ -43,12 +43,12 @@ _FOOTER_IN_LINE = re.compile(r"\bSide\s+\d+\s+af\s+\d+\b", re.IGNORECASE)
 # the words stay apart. Before any other word the hyphen belongs to a compound the layout
 # engine broke after its hyphen ("KRAM-" / "faktorer"), so the two halves join directly.
 _SUSPENSION_FOLLOWERS = {"og", "eller", "samt", "til", "som", "&", "/", ","}
-# Words a line commonly begins with: after a line filled by one long word, a line that begins
-# with one of these is a new word, not the rest of a word broken inside.
+# Words a line commonly begins with after a long word: after a line filled by one long word, a
+# line that begins with one of these is a new word, not the rest of a word broken inside. (Not
+# "en", "et", "de": those end nouns far more often than they follow them.)
 _LINE_OPENERS = frozenset(
-    {"af", "at", "de", "den", "der", "det", "du", "eller", "en", "er", "et", "for", "fra", "har",
-     "hvor", "i", "ikke", "kan", "med", "men", "og", "om", "på", "samt", "skal", "som", "til",
-     "ved", "vil"}
+    {"af", "at", "den", "der", "det", "du", "eller", "er", "for", "fra", "har", "hvor", "i",
+     "ikke", "kan", "med", "men", "og", "om", "på", "samt", "skal", "som", "til", "ved", "vil"}
 )  # fmt: skip
 # Abbreviations a line may begin with: a word, never the rest of a word broken inside.
 _ABBREVIATIONS = frozenset(

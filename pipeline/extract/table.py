@@ -482,10 +482,12 @@ def _cut(layout: _Layout, evidence: list[float], mode: str) -> _Cut:
     unmarked = -1.75 if lines else 0.0
     pos = [b.part * _PART + b.top - 0.5 * em for b in bands]
 
-    # The first band at or after each band that holds remark text.
+    # The first band at or after each band that holds remark text, and goal text.
     next_remark = [len(bands)] * (len(bands) + 1)
+    next_goal = [len(bands)] * (len(bands) + 1)
     for k in range(len(bands) - 1, -1, -1):
         next_remark[k] = k if bands[k].remark is not None else next_remark[k + 1]
+        next_goal[k] = k if bands[k].goal is not None else next_goal[k + 1]
 
     def group(i: int, j: int | None) -> float:
         a = starts[i]
@@ -495,7 +497,9 @@ def _cut(layout: _Layout, evidence: list[float], mode: str) -> _Cut:
         late = (
             a < r < b and bands[r].part == bands[a].part and bands[r].top > bands[a].top + 0.5 * em
         )
-        return _mark_term(i, j) - (2.5 if late else 0.0)
+        # Every row has a goal: a row without one goes on where its goal went (the next page).
+        goalless = next_goal[a] >= b
+        return _mark_term(i, j) - (2.5 if late else 0.0) - (4.0 if goalless else 0.0)
 
     def _offset(i: int, j: int | None) -> tuple[int, float]:
         """(marks in the row, how far its one mark stands from where this way expects it)."""
