@@ -82,6 +82,7 @@ def render_notat(
     goal_markup: dict[tuple[int, int], list[str]] | None = None,
     filler: int = 0,
     table_on_next_page: frozenset[int] = frozenset(),
+    without_heading: frozenset[int] = frozenset(),
     headers: tuple[str, str, str, str] | None = None,
     widths_mm: tuple[float, float, float, float] | None = None,
     padding: float | None = None,
@@ -96,7 +97,8 @@ def render_notat(
     before the first table to push rows towards a page break; the themes numbered in
     ``table_on_next_page`` have their heading where the page ends and their table on the next.
     ``headers`` replaces the four header cells (markup), ``widths_mm`` the column widths,
-    ``padding`` every cell's padding; ``paragraph_space`` is the space after each paragraph
+    ``padding`` every cell's padding; the themes numbered in ``without_heading`` are printed
+    without their *Tema* heading; ``paragraph_space`` is the space after each paragraph
     of a cell; ``mark_glyph`` prints every mark as that glyph; ``label_size`` sets the size of
     the ``NOTAT`` label (default: the body's bold).
     """
@@ -152,7 +154,8 @@ def render_notat(
         widths = [w * mm for w in widths_mm]
     header_cells = headers or ("Mål", "Gennemført/<br/>igangsat", ikke, "Bemærkning")
     for theme in notat.themes:
-        story.append(Paragraph(_esc(theme.heading), _TEMA))
+        if theme.no not in without_heading:
+            story.append(Paragraph(_esc(theme.heading), _TEMA))
         if theme.no in table_on_next_page:
             story.append(PageBreak())
         data = [[Paragraph(text, _BOLD) for text in header_cells]]
@@ -633,6 +636,14 @@ def test_tema_heading_without_a_readable_table_is_an_error_naming_its_page(tmp_p
     } <= codes
     assert all("side 1" in f.message for f in parsed.findings if f.code == "no_table")
     assert parsed.failure == "no goal table could be read on its page"
+
+
+def test_goal_table_without_a_tema_heading_is_an_error_naming_its_page(tmp_path):
+    doc = notat(_simple_theme(1), _simple_theme(2, title="Det sunde liv for børn og unge"))
+    parsed = extract(render_notat(tmp_path / "n.pdf", doc, without_heading=frozenset({2})))
+    assert [r.theme_no for r in parsed.goal_rows] == [1]  # Tema 1 read, the orphan table not
+    (orphan,) = [f for f in parsed.findings if f.code == "table_without_theme"]
+    assert orphan.severity == "error" and "Side 1" in orphan.message
 
 
 def test_settings_error_names_the_bad_setting():
