@@ -247,17 +247,26 @@ def _header_at(
         window = lines[i : j + 1]
         cells = _match(window, settings)
         if cells is not None:
-            used = [w for line in window for w in line.words if w.x0 < cells[-1].x1]
-            return TableHeader(
-                page,
-                i,
-                j,
-                min(w.top for w in used),
-                max(w.bottom for w in used),
-                tuple(cells),
-                max(w.size for w in used),
-            )
+            return _header(page, i, j, cells, window)
     return None
+
+
+def _header(
+    page: int, first: int, last: int, cells: list[HeaderCell], lines: Sequence[Line]
+) -> TableHeader | None:
+    """The header on ``page`` over its ``lines`` (what stands right of it is not its own)."""
+    used = [w for line in lines for w in line.words if w.x0 < cells[-1].x1]
+    if not used:
+        return None
+    return TableHeader(
+        page,
+        first,
+        last,
+        min(w.top for w in used),
+        max(w.bottom for w in used),
+        tuple(cells),
+        max(w.size for w in used),
+    )
 
 
 def find_header_across_pages(
@@ -272,16 +281,5 @@ def find_header_across_pages(
         for j in range(min(settings.header_max_lines - len(head), len(lines))):
             cells = _match([*head, *lines[: j + 1]], settings)
             if cells is not None:
-                used = [w for line in lines[: j + 1] for w in line.words if w.x0 < cells[-1].x1]
-                if not used:
-                    return None
-                return TableHeader(
-                    page,
-                    0,
-                    j,
-                    min(w.top for w in used),
-                    max(w.bottom for w in used),
-                    tuple(cells),
-                    max(w.size for w in used),
-                )
+                return _header(page, 0, j, cells, lines[: j + 1])
     return None

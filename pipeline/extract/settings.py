@@ -26,8 +26,6 @@ class ReaderSettings:
     header_max_lines: int = 8
     # Header lines of one row follow each other at most this far apart.
     header_line_gap: float = 1.2
-    # A drawn line or filled bar at most this thick is a rule, not a shaded area.
-    rule_max_thickness: float = 0.5
     # Rules closer than this are one rule (a double border, a border drawn by two cells).
     rule_merge: float = 0.3
     # A vertical rule must span at least this much to separate columns.
@@ -41,12 +39,19 @@ class ReaderSettings:
     paragraph_gap: float = 0.35
     # Running heads and feet stand in this share of the page height at its top and bottom.
     margin_share: float = 0.065
-    # A mark centred in its row stands at most this far (em) plus this share of the row's height
-    # from the row's middle.
+    # A mark stands level with a line (at the top of its row) when their tops are this close.
+    mark_level: float = 0.5
+    # A mark centred in its row stands within this (em) plus this share of the row's height
+    # of the row's middle; the marks of one table agree on where they stand within this.
     middle_tolerance: float = 0.6
-    middle_tolerance_share: float = 0.2
-    # A row holds at most this many printed lines (longer runs are cut for the search).
-    max_row_lines: int = 80
+    middle_tolerance_share: float = 0.1
+    mark_agreement: float = 0.35
+    # One word ending this close to its column's right edge fills the line (a word broken inside
+    # for want of room may end there).
+    fill_slack: float = 0.7
+    # A goal column blank this much more than a line's usual gap, beside a longer remark, has
+    # ended its row.
+    goal_pause: float = 1.1
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -55,7 +60,7 @@ class ReaderSettings:
                 raise TypeError(f"ReaderSettings.{f.name} must be a number, got {value!r}")
             if value < 0:
                 raise ValueError(f"ReaderSettings.{f.name} must not be negative, got {value!r}")
-        for name in ("header_max_lines", "max_row_lines"):
+        for name in ("header_max_lines",):
             if getattr(self, name) < 1 or not isinstance(getattr(self, name), int):
                 raise ValueError(
                     f"ReaderSettings.{name} must be a whole number of at least 1, "

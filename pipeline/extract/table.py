@@ -246,7 +246,9 @@ def _placed(line: Line, cols: Columns, settings: ReaderSettings) -> list[tuple[C
     return out
 
 
-def _cell_lines(words: list[Word], page: int, em: float) -> list[CellLine]:
+def _cell_lines(
+    words: list[Word], page: int, em: float, settings: ReaderSettings
+) -> list[CellLine]:
     """One column's printed lines on one page. A line *fills* its column when it is one word
     reaching the column's right edge and not followed by the space Word and LibreOffice draw
     where a line breaks between words."""
@@ -263,7 +265,7 @@ def _cell_lines(words: list[Word], page: int, em: float) -> list[CellLine]:
             fills=len(lines) >= 3
             and len(ln.words) == 1
             and not ln.words[0].space_after
-            and ln.words[0].x1 >= right - 0.7 * em,
+            and ln.words[0].x1 >= right - settings.fill_slack * em,
             slack=(right - ln.words[-1].x1) / em,
             spaced=spaced,
         )
@@ -286,7 +288,9 @@ def _layout(parts: Sequence[TablePart], use_rules: bool, settings: ReaderSetting
                 elif key in by_key:
                     by_key[key].append(w)
         cell_lines: list[tuple[ColumnKey, CellLine]] = [
-            (key, cl) for key, words in by_key.items() for cl in _cell_lines(words, part.page, em)
+            (key, cl)
+            for key, words in by_key.items()
+            for cl in _cell_lines(words, part.page, em, settings)
         ]
         cell_lines.sort(key=lambda kl: kl[1].bottom)
         tolerance = settings.baseline_tolerance * em
@@ -362,8 +366,9 @@ def _start_evidence(
         g, r = band.goal, band.remark
         new_part = k == 0 or bands[k - 1].part != band.part
         tops = mark_tops[band.part]
-        i = bisect.bisect_left(tops, band.top - 0.5 * em)
-        marked = mode == "top" and i < len(tops) and tops[i] <= band.top + 0.5 * em
+        level = settings.mark_level * em
+        i = bisect.bisect_left(tops, band.top - level)
+        marked = mode == "top" and i < len(tops) and tops[i] <= band.top + level
         if k == 0:
             score = 0.0
         elif row_rules is not None and not new_part:
@@ -403,7 +408,7 @@ def _text_evidence(
         paused
         and g is not None
         and prev_goal is not None
-        and g.top - prev_goal.bottom > interline + 1.1 * em
+        and g.top - prev_goal.bottom > interline + settings.goal_pause * em
     ):
         # A goal cell has no blank lines: its row went on beside a longer remark, and this is
         # the next row's goal, next to the next row's remark.
@@ -471,7 +476,7 @@ class _Cut:
     fit: float  # the share of marked rows whose mark stands where the way of cutting expects
 
 
-def _cut(layout: _Layout, evidence: list[float], mode: str) -> _Cut:
+def _cut(layout: _Layout, evidence: list[float], mode: str, settings: ReaderSettings) -> _Cut:
     """The best cut of the bands into rows, for marks at the top of their rows or centred."""
     bands, em = layout.bands, layout.em
     lines = _mark_lines(layout)
@@ -480,7 +485,10 @@ def _cut(layout: _Layout, evidence: list[float], mode: str) -> _Cut:
     # A row without a mark is allowed (a finding), but it costs: a second wording of a marked
     # row must not become a row of its own on weak evidence.
     unmarked = -1.75 if lines else 0.0
-    pos = [b.part * _PART + b.top - 0.5 * em for b in bands]
+    level = settings.mark_level * em
+    # Where each band's row would begin, in document order: a mark a little above the band's
+    # first line still stands in its row.
+    pos = [b.part * _PART + b.top - level for b in bands]
 
     # The first band at or after each band that holds remark text, and goal text.
     next_remark = [len(bands)] * (len(bands) + 1)
@@ -494,9 +502,7 @@ def _cut(layout: _Layout, evidence: list[float], mode: str) -> _Cut:
         b = starts[j] if j is not None else len(bands)
         r = next_remark[a]
         # Cells are top-aligned: a remark cannot begin lines below its row's first line.
-        late = (
-            a < r < b and bands[r].part == bands[a].part and bands[r].top > bands[a].top + 0.5 * em
-        )
+        late = a < r < b and bands[r].part == bands[a].part and bands[r].top > bands[a].top + level
         # Every row has a goal: a row without one goes on where its goal went (the next page).
         goalless = next_goal[a] >= b
         return _mark_term(i, j) - (2.5 if late else 0.0) - (4.0 if goalless else 0.0)
@@ -532,12 +538,12 @@ def _cut(layout: _Layout, evidence: list[float], mode: str) -> _Cut:
         if count > 1:
             return 3.0 - 3.0 * (count - 1)
         if mode == "top":
-            return 4.0 if abs(offset) <= 0.5 * em else 2.0
+            return 4.0 if abs(offset) <= level else 2.0
         # Centred in its row: the nearer the row's middle, the likelier this is the mark's row
         # (paragraph spacing below a cell's last line may push the middle down a little).
         a, b = starts[i], (starts[j] if j is not None else len(bands))
         height = bands[b - 1].bottom - bands[a].top if bands[b - 1].part == bands[a].part else 0
-        tolerance = 0.6 * em + 0.1 * max(height, 0.0)
+        tolerance = settings.middle_tolerance * em + settings.middle_tolerance_share * height
         return 4.0 - 2.0 * min(1.0, abs(offset) / tolerance)
 
     n = len(starts)
@@ -576,17 +582,17 @@ def _cut(layout: _Layout, evidence: list[float], mode: str) -> _Cut:
     fit = 0.0
     if offsets:
         usual = 0.0 if mode == "top" else sorted(offsets)[len(offsets) // 2]
-        fit = sum(abs(o - usual) <= 0.35 * em for o in offsets) / len(offsets)
+        fit = sum(abs(o - usual) <= settings.mark_agreement * em for o in offsets) / len(offsets)
     return _Cut(total, [starts[i] for i in chosen], fit)
 
 
 # --------------------------------------------------------------------------- rows and checks
 
 
-def _rows(layout: _Layout, cuts: list[int]) -> list[RawRow]:
+def _rows(layout: _Layout, cuts: list[int], settings: ReaderSettings) -> list[RawRow]:
     bands = layout.bands
     bounds = [*cuts, len(bands)]
-    pos = [b.part * _PART + b.top - 0.5 * layout.em for b in bands]
+    pos = [b.part * _PART + b.top - settings.mark_level * layout.em for b in bands]
     rows = []
     for n, (a, b) in enumerate(itertools.pairwise(bounds)):
         row = RawRow()
@@ -711,8 +717,8 @@ def read_table(
         # checks, else the way the page fits best.
         cuts = []
         for mode in ("top", "middle"):
-            cut = _cut(layout, _start_evidence(layout, row_rules, mode, settings), mode)
-            rows = _rows(layout, cut.starts)
+            cut = _cut(layout, _start_evidence(layout, row_rules, mode, settings), mode, settings)
+            rows = _rows(layout, cut.starts, settings)
             problems = _problems(rows, totals)
             read = TableRead(rows, totals, name, not problems, problems, layout.interline)
             cuts.append((_acceptable(read), round(cut.fit, 2), cut.score, read))
