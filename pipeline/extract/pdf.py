@@ -12,6 +12,7 @@ import itertools
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 import pdfplumber
@@ -116,7 +117,7 @@ class _PageObjects:
     only coordinates, text, font and size gives the same words and rules at a fraction of it.
     """
 
-    chars: list[dict]
+    chars: list[tuple]  # text, x0, x1, top, bottom, fontname, size, upright (see _C_*)
     lines: list[tuple[float, float, float, float]]  # x0, x1, top, bottom
     boxes: list[tuple[float, float, float, float]]  # rectangles, filled or outlined
     segments: list[tuple[float, float, float, float]]  # straight pieces of stroked paths
@@ -132,17 +133,16 @@ def _page_objects(page) -> _PageObjects:
         for obj in stack[-1]:
             if isinstance(obj, LTChar):
                 out.chars.append(
-                    {
-                        "text": obj.get_text(),
-                        "x0": obj.x0,
-                        "x1": obj.x1,
-                        "top": height - obj.y1 + mb_top,
-                        "bottom": height - obj.y0 + mb_top,
-                        "doctop": height - obj.y1 + mb_top,
-                        "upright": obj.upright,
-                        "fontname": obj.fontname,
-                        "size": obj.size,
-                    }
+                    (
+                        obj._text,
+                        obj.x0,
+                        obj.x1,
+                        height - obj.y1 + mb_top,
+                        height - obj.y0 + mb_top,
+                        obj.fontname,
+                        obj.size,
+                        obj.upright,
+                    )
                 )
             elif isinstance(obj, LTLine):
                 out.lines.append(
@@ -230,63 +230,139 @@ def _is_bold(fontname: str) -> bool:
     )
 
 
-_WORDS = WordExtractor(
-    x_tolerance_ratio=0.15,
-    y_tolerance_ratio=0.25,
+# The fields of a char tuple (``_PageObjects.chars``).
+_C_TEXT, _C_X0, _C_X1, _C_TOP, _C_BOTTOM, _C_FONT, _C_SIZE, _C_UPRIGHT = range(8)
+_LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
+# Words as pdfplumber's WordExtractor groups them with these settings (rotated text goes through
+# it; upright text through the same steps in ``_upright_words``, on tuples, at a third the cost).
+_X_TOLERANCE_RATIO, _Y_TOLERANCE_RATIO, _LINE_TOLERANCE = 0.15, 0.25, 3.0
+_ROTATED_WORDS = WordExtractor(
+    x_tolerance_ratio=_X_TOLERANCE_RATIO,
+    y_tolerance_ratio=_Y_TOLERANCE_RATIO,
+    y_tolerance=_LINE_TOLERANCE,
     keep_blank_chars=False,
     use_text_flow=False,
     extra_attrs=["fontname", "size"],
 )
 
 
-def _body_size(chars: list[dict]) -> float:
+def _upright_words(chars: list[tuple]) -> list[list[tuple]]:
+    """The chars' words: runs of chars in one font and size (in the order the PDF draws them),
+    cut into lines by their tops and each line, left to right, into words at spaces, at gaps
+    wider than a share of the size, and where a char steps back or off the line."""
+    words: list[list[tuple]] = []
+    for _, run_chars in itertools.groupby(chars, key=itemgetter(_C_FONT, _C_SIZE)):
+        run = list(run_chars)
+        line_of: dict[float, int] = {}
+        line_no, last = -1, -float("inf")
+        for top in sorted({c[_C_TOP] for c in run}):
+            if top > last + _LINE_TOLERANCE:
+                line_no += 1
+            line_of[top] = line_no
+            last = top
+        lines: dict[int, list[tuple]] = {}
+        for c in run:
+            lines.setdefault(line_of[c[_C_TOP]], []).append(c)
+        for key in sorted(lines):
+            word: list[tuple] = []
+            for c in sorted(lines[key], key=itemgetter(_C_X0)):
+                if c[_C_TEXT].isspace():
+                    if word:
+                        words.append(word)
+                        word = []
+                    continue
+                if word:
+                    p = word[-1]
+                    size = p[_C_SIZE]
+                    if (
+                        c[_C_X0] < p[_C_X0]
+                        or c[_C_X0] > p[_C_X1] + _X_TOLERANCE_RATIO * size
+                        or abs(c[_C_TOP] - p[_C_TOP]) > _Y_TOLERANCE_RATIO * size
+                    ):
+                        words.append(word)
+                        word = []
+                word.append(c)
+            if word:
+                words.append(word)
+    return words
+
+
+def _rotated_words(chars: list[tuple]) -> list[list[tuple]]:
+    """Words of text that does not stand upright, through pdfplumber's own extractor."""
+    keys = ("text", "x0", "x1", "top", "bottom", "fontname", "size", "upright")
+    dicts = [dict(zip(keys, c, strict=True), doctop=c[_C_TOP]) for c in chars]
+    return [
+        [tuple(d[k] for k in keys) for d in word]
+        for _, word in _ROTATED_WORDS.iter_extract_tuples(dicts)
+    ]
+
+
+def _body_size(chars: list[tuple]) -> float:
     """The size most of the page's letters have (10 pt on a page without text)."""
-    sizes = Counter(round(c["size"], 1) for c in chars if not c["text"].isspace())
+    sizes = Counter(round(c[_C_SIZE], 1) for c in chars if not c[_C_TEXT].isspace())
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
-def _split_at_rules(chars: list[dict], verticals: list[Rule]) -> list[list[dict]]:
+def _split_at_rules(chars: list[tuple], verticals: list[Rule]) -> list[list[tuple]]:
     """A word's letters cut where a vertical rule runs between them: text of two cells that
     touch (zero cell padding) is two words, not one."""
     if len(chars) < 2 or not verticals:
         return [chars]
-    top, bottom = chars[0]["top"], chars[0]["bottom"]
-    middle = (top + bottom) / 2
-    cuts = [
-        r.x0
-        for r in verticals
-        if r.top <= middle <= r.bottom and chars[0]["x0"] < r.x0 < chars[-1]["x1"]
-    ]
+    middle = (chars[0][_C_TOP] + chars[0][_C_BOTTOM]) / 2
+    x0, x1 = chars[0][_C_X0], chars[-1][_C_X1]
+    cuts = [r.x0 for r in verticals if r.top <= middle <= r.bottom and x0 < r.x0 < x1]
     if not cuts:
         return [chars]
-    pieces: list[list[dict]] = [[]]
+    pieces: list[list[tuple]] = [[]]
     for char in chars:
-        if pieces[-1] and any(pieces[-1][-1]["x1"] - 0.5 <= x <= char["x0"] + 0.5 for x in cuts):
+        if pieces[-1] and any(pieces[-1][-1][_C_X1] - 0.5 <= x <= char[_C_X0] + 0.5 for x in cuts):
             pieces.append([])
         pieces[-1].append(char)
     return pieces
 
 
-def _spaces(chars: list[dict]) -> dict[int, list[float]]:
+def _spaces(chars: list[tuple]) -> dict[int, list[float]]:
     """Where the page draws a space glyph: its left edge, by its line (rounded top)."""
     out: dict[int, list[float]] = {}
     for c in chars:
-        if c["text"] == " ":
-            out.setdefault(round(c["top"]), []).append(c["x0"])
+        if c[_C_TEXT] == " ":
+            out.setdefault(round(c[_C_TOP]), []).append(c[_C_X0])
     for xs in out.values():
         xs.sort()
     return out
 
 
-def _space_follows(w: dict, spaces: dict[int, list[float]]) -> bool:
-    top = round(w["top"])
-    for key in (top - 1, top, top + 1):
+def _space_follows(x1: float, top: float, spaces: dict[int, list[float]]) -> bool:
+    line = round(top)
+    for key in (line - 1, line, line + 1):
         xs = spaces.get(key)
         if xs:
-            i = bisect.bisect_left(xs, w["x1"] - 0.5)
-            if i < len(xs) and xs[i] <= w["x1"] + 0.5:
+            i = bisect.bisect_left(xs, x1 - 0.5)
+            if i < len(xs) and xs[i] <= x1 + 0.5:
                 return True
     return False
+
+
+def _word(chars: list[tuple], spaces: dict[int, list[float]]) -> Word | None:
+    raw = "".join(_LIGATURES.get(c[_C_TEXT], c[_C_TEXT]) for c in chars)
+    text = normalize_text(raw)
+    if not text:
+        return None
+    first = chars[0]
+    x1 = max(c[_C_X1] for c in chars)
+    top = min(c[_C_TOP] for c in chars)
+    one_to_one = text == raw and len(text) == len(chars)
+    return Word(
+        text,
+        min(c[_C_X0] for c in chars),
+        x1,
+        top,
+        max(c[_C_BOTTOM] for c in chars),
+        round(first[_C_SIZE], 1),
+        _is_bold(first[_C_FONT]),
+        bool(spaces) and _space_follows(x1, top, spaces),
+        tuple(c[_C_X0] for c in chars) if one_to_one else (),
+    )
 
 
 def _producer(pdf) -> str:
@@ -303,27 +379,15 @@ def _layout(page, number: int, producer: str = "") -> PageLayout:
     rules = _rules(objects, _body_size(objects.chars))
     verticals = [r for r in rules if r.vertical]
     spaces = _spaces(objects.chars)
+    upright = [c for c in objects.chars if c[_C_UPRIGHT]]
+    rotated = [c for c in objects.chars if not c[_C_UPRIGHT]]
+    groups = _upright_words(upright) + (_rotated_words(rotated) if rotated else [])
     out = []
-    for word, chars in _WORDS.iter_extract_tuples(objects.chars):
-        pieces = _split_at_rules(chars, verticals)
-        for piece in pieces:
-            w = word if len(pieces) == 1 else _WORDS.merge_chars(piece)
-            text = normalize_text(w["text"])
-            if text:
-                one_to_one = text == w["text"] and len(text) == len(piece)
-                out.append(
-                    Word(
-                        text,
-                        w["x0"],
-                        w["x1"],
-                        w["top"],
-                        w["bottom"],
-                        round(w["size"], 1),
-                        _is_bold(w["fontname"]),
-                        bool(spaces) and _space_follows(w, spaces),
-                        tuple(c["x0"] for c in piece) if one_to_one else (),
-                    )
-                )
+    for chars in groups:
+        for piece in _split_at_rules(chars, verticals):
+            w = _word(piece, spaces)
+            if w is not None:
+                out.append(w)
     return PageLayout(
         number,
         float(page.width),
