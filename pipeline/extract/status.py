@@ -205,7 +205,7 @@ class _Collector:
         self.margin_keys: set[tuple[str, int]] = set()
         self.orphan_pages: list[int] = []  # pages with a goal table but no Tema heading above
         self.tail: list[Line] = []  # the last page's last lines, while a theme awaits its header
-        self.last_lines: list[Line] = []  # the last page's last body lines
+        self.last_line: Line | None = None  # the last page's last body line
 
     def body_lines(self, page: PageLayout) -> list[Line]:
         """The page's lines without page numbers and without heads and feet repeated in the
@@ -226,35 +226,28 @@ class _Collector:
                     continue
             out.append(line)
         self.margin_keys = keys
-        if _prints_cut_lines_twice(page.producer):
-            self._drop_copies(out)
-        self.last_lines = out[-3:]
         return out
 
-    def _drop_copies(self, lines: list[Line]) -> None:
-        """A line printed at the foot of the page before and again at the head of this one, word
-        for word in the same place, is one line: wkhtmltopdf cuts its pages out of one long
-        sheet and prints a line the cut runs through, or the line just past the cut, on both
-        pages, clipped. The copy at the head of this page is kept (where the line is seen); the
-        one at the foot of the page before is taken out of the table. Only for that engine: in
-        other notats two wordings may well begin with the same words on either side of a page
-        break."""
-
-        def same(a: Line, b: Line) -> bool:
-            return len(a.words) == len(b.words) and all(
-                u.text == v.text and abs(u.x0 - v.x0) < 0.5
-                for u, v in zip(a.words, b.words, strict=True)
-            )
-
-        copies = [
-            before
-            for before in self.last_lines
-            if (len(before.words) >= 2 or len(before.text) >= 8)
-            and any(same(line, before) for line in lines[: 2 * len(self.last_lines)])
-        ]
-        if copies and self.theme is not None:
+    def _drop_copy(self, first_body: Line | None) -> None:
+        """The last line of the page before printed again as the first line of this page's
+        table body (under a repeated header), word for word in the same place, is one line:
+        wkhtmltopdf cuts its pages out of one long sheet and prints a line the cut runs through,
+        or the line just past the cut, on both pages, clipped. The copy here is kept (where the
+        line is seen); the one at the foot of the page before is taken out of the table. Only
+        for that engine: elsewhere two wordings may well begin alike on either side of a break."""
+        before = self.last_line
+        if before is None or first_body is None or self.theme is None:
+            return
+        if len(before.words) != len(first_body.words) or not (
+            len(before.words) >= 2 or len(before.text) >= 8
+        ):
+            return
+        if all(
+            u.text == v.text and abs(u.x0 - v.x0) < 0.5
+            for u, v in zip(before.words, first_body.words, strict=True)
+        ):
             for part in self.theme.parts:
-                part.lines = [ln for ln in part.lines if all(ln is not c for c in copies)]
+                part.lines = [ln for ln in part.lines if ln is not before]
 
     def feed(self, page: PageLayout, lines: list[Line]) -> list[_Theme]:
         """Read one page's ``lines``; return the themes it closed."""
@@ -265,6 +258,10 @@ class _Collector:
             across = find_header_across_pages(self.tail, lines, page.number, self.settings)
             if across is not None:
                 headers[0] = across
+        if _prints_cut_lines_twice(page.producer):
+            body = headers[0].last_line + 1 if 0 in headers else 0
+            self._drop_copy(lines[body] if body < len(lines) else None)
+        self.last_line = lines[-1] if lines else None
         part: TablePart | None = None
         theme = self.theme
         i = 0
