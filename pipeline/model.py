@@ -25,6 +25,15 @@ Proposal = Literal["drop", "reword", ""]
 Bilag = Literal["1", "2", ""]
 Severity = Literal["error", "warning", "info"]
 IngestStatus = Literal["ok", "duplicate", "skipped", "failed"]
+SENDER_FIELDS = (
+    "sender_centre",
+    "sender_unit",
+    "sender_address",
+    "sender_phone",
+    "sender_email",
+    "sender_web",
+    "sender_ean",
+)
 
 
 # --------------------------------------------------------------------------- extraction output
@@ -41,6 +50,19 @@ class Document:
     title: str
     date: str  # ISO yyyy-mm-dd, or "" when the notat prints no date
     pages: int
+    # The sender block (*Kontaktoplysninger*) as printed; "" where the notat prints none.
+    sender_centre: str = ""  # "Social- og Sundhedscenter"
+    sender_unit: str = ""  # "Administration"
+    sender_address: str = ""  # "Amtstue Allé 71, 4100 Ringsted"
+    sender_phone: str = ""  # "+45 57 62 80 10"
+    sender_email: str = ""
+    sender_web: str = ""
+    sender_ean: str = ""
+
+    @property
+    def sender(self) -> dict[str, str]:
+        """The sender block's printed fields, by column name."""
+        return {name: getattr(self, name) for name in SENDER_FIELDS}
 
 
 @dataclass

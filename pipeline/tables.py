@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.model import ExtractedDocument, IngestEntry
+from pipeline.model import SENDER_FIELDS, ExtractedDocument, IngestEntry
 from schemas import validate_table
 
 COLUMNS: dict[str, list[str]] = {
-    "documents": ["doc_id", "file", "sha256", "kind", "title", "date", "pages"],
+    "documents": ["doc_id", "file", "sha256", "kind", "title", "date", "pages", *SENDER_FIELDS],
     "goal_rows": [
         "doc_id",
         "theme_no",

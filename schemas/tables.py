@@ -30,6 +30,13 @@ class Documents(pa.DataFrameModel):
     title: Series[str] = _text()
     date: Series[str] = pa.Field(str_matches=_ISO_DATE)
     pages: Series[int] = pa.Field(ge=0)
+    sender_centre: Series[str] = _text()
+    sender_unit: Series[str] = _text()
+    sender_address: Series[str] = _text()
+    sender_phone: Series[str] = _text()
+    sender_email: Series[str] = _text()
+    sender_web: Series[str] = _text()
+    sender_ean: Series[str] = pa.Field(str_matches=r"^(\d{13})?$")
 
     class Config:
         strict = False
