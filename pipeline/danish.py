@@ -149,6 +149,8 @@ INGEST_CAUSE_TEXTS = {
     "not_a_notat": "Ikke et statusnotat eller et koncept-notat.",
     "no_goal_table": "Notatet har Tema-overskrifter som et statusnotat, men ingen måltabel kunne "
     "læses; se fundene i Kontrol.",
+    "no_initiatives": "Notatet ligner et koncept-notat, men ingen indsatsområder eller forslag "
+    "kunne læses; se fundene i Kontrol.",
     "damaged": "PDF'en er beskadiget og kunne ikke repareres.",
     "memory": "Læsningen brugte mere hukommelse end tilladt og blev stoppet.",
     "timeout": "Læsningen tog længere tid end tilladt og blev stoppet.",

@@ -386,3 +386,27 @@ def test_gap_in_the_numbering_keeps_the_item_and_is_a_finding():
         (no, f"Forslag nummer {no} om huset, som fortsætter her.") for no in ("1", "2", "4")
     ]
     assert [f.code for f in parsed.findings] == ["item_number_gap"]
+
+
+# --------------------------------------------------------------------------- failure paths
+
+
+def test_concept_notat_without_areas_is_a_failure_with_an_error_finding():
+    """Only the introduction (a concept notat cut short): never an empty ``ok``."""
+    notat = concept_notat()
+    notat.areas, notat.closing_title, notat.closing = [], "", []
+    extracted = extract_pdf(concept_reportlab.render_pdf(notat, name="koncept_uden_omraader"))
+    assert extracted.document.kind == "concept"
+    assert extracted.initiatives == []
+    assert extracted.failure.startswith("no numbered area (indsatsområde) could be read")
+    assert [(f.code, f.severity) for f in extracted.findings] == [("no_areas", "error")]
+
+
+def test_concept_notat_whose_areas_propose_nothing_is_a_failure():
+    notat = concept_notat()
+    for area in notat.areas:
+        area.groups = []
+    extracted = extract_pdf(concept_reportlab.render_pdf(notat, name="koncept_uden_forslag"))
+    assert extracted.document.kind == "concept"
+    assert extracted.failure == "no proposed initiative could be read in its 7 areas"
+    assert [(f.code, f.severity) for f in extracted.findings] == [("no_initiatives", "error")]

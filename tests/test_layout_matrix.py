@@ -21,6 +21,7 @@ from tests.fixtures.compare import (
     split_inside_a_word,
 )
 from tests.fixtures.layouts import AXES, HELD_OUT, NAMED, Layout, layouts
+from tests.fixtures.notat_data import SENDER
 from tests.fixtures.printed import text_problems
 from tests.fixtures.render import layout_pdf, missing_program, notat_by_name
 
@@ -53,6 +54,9 @@ def read_and_compare(layout: Layout, split_words: list[str] | None = None) -> li
         errors.append(
             f"findings: want {expected_problems(notat)}, got {soft_problems(doc.findings)}"
         )
+    want_sender = SENDER if layout.contact != "none" else dict.fromkeys(SENDER, "")
+    if doc.document.sender != want_sender:
+        errors.append(f"sender block: want {want_sender}, got {doc.document.sender}")
     others = [
         f
         for f in doc.findings

@@ -592,6 +592,34 @@ def test_unreadable_status_notat_is_a_failed_row_with_an_error_finding(tmp_path,
     assert "ingen måltabel kunne læses" in text
 
 
+def test_concept_notat_without_areas_is_a_failed_row_with_an_error_finding(tmp_path, capsys):
+    """A concept notat whose areas cannot be read: failed with its cause, never an empty ok."""
+    import shutil
+
+    from tests.fixtures.concept_data import concept_notat
+    from tests.fixtures.other_docs import status_table_pdf
+    from tests.fixtures.producers import concept_reportlab
+
+    notat = concept_notat()
+    notat.areas, notat.closing_title, notat.closing = [], "", []
+    inp, out = tmp_path / "input", tmp_path / "output"
+    inp.mkdir()
+    shutil.copy(status_table_pdf(), inp / "status_2020.pdf")
+    shutil.copy(concept_reportlab.render_pdf(notat, name="koncept_uden_omraader"), inp / "k.pdf")
+    assert main(["report", "--input", str(inp), "--output", str(out)]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
+    assert log.loc["k.pdf", ["status", "kind", "cause"]].tolist() == [
+        "failed",
+        "concept",
+        "no_initiatives",
+    ]
+    assert "no numbered area (indsatsområde) could be read" in log.loc["k.pdf", "reason"]
+    findings = read_csv(out / "tables" / "findings.csv")
+    mine = findings[findings["doc_id"] == log.loc["k.pdf", "sha256"][:16]]
+    assert mine[["code", "severity"]].values.tolist() == [["no_areas", "error"]]
+
+
 def test_only_an_unreadable_status_notat_is_an_error_exit(tmp_path, capsys):
     import shutil
 

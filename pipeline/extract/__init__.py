@@ -12,6 +12,7 @@ from pathlib import Path
 from pipeline.extract.classify import classify_pages
 from pipeline.extract.concept import parse_concept_notat
 from pipeline.extract.pdf import read_pages
+from pipeline.extract.sender import find_sender_block
 from pipeline.extract.status import parse_status_notat
 from pipeline.hashing import sha256_of
 from pipeline.model import Document, ExtractedDocument
@@ -34,9 +35,12 @@ def extract_pdf(path: Path, *, sha256: str | None = None) -> ExtractedDocument:
     head = list(itertools.islice(pages, _CLASSIFY_PAGES))
     kind = classify_pages(head)
     all_pages = itertools.chain(head, pages)
+    sender = find_sender_block(head[0]).as_dict() if head else {}
     if kind == "status":
         parsed = parse_status_notat(doc_id, all_pages)
-        doc = Document(doc_id, path.name, sha, kind, parsed.title, parsed.date, parsed.pages)
+        doc = Document(
+            doc_id, path.name, sha, kind, parsed.title, parsed.date, parsed.pages, **sender
+        )
         return ExtractedDocument(
             doc,
             goal_rows=parsed.goal_rows,
@@ -46,8 +50,12 @@ def extract_pdf(path: Path, *, sha256: str | None = None) -> ExtractedDocument:
         )
     if kind == "concept":
         parsed = parse_concept_notat(doc_id, all_pages)
-        doc = Document(doc_id, path.name, sha, kind, parsed.title, parsed.date, parsed.pages)
-        return ExtractedDocument(doc, initiatives=parsed.initiatives, findings=parsed.findings)
+        doc = Document(
+            doc_id, path.name, sha, kind, parsed.title, parsed.date, parsed.pages, **sender
+        )
+        return ExtractedDocument(
+            doc, initiatives=parsed.initiatives, findings=parsed.findings, failure=parsed.failure
+        )
     n_pages = len(head) + sum(1 for _ in pages)
     title = head[0].text.splitlines()[0] if head and head[0].words else ""
     return ExtractedDocument(Document(doc_id, path.name, sha, "unknown", title, "", n_pages))

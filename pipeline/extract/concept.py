@@ -59,6 +59,8 @@ class ConceptParse:
     pages: int
     initiatives: list[Initiative] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # Why the notat could not be read after all (no areas, no initiatives); "" when it was.
+    failure: str = ""
 
 
 # --------------------------------------------------------------------------- page cleaning
@@ -373,16 +375,27 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
         i += 1
     close()
 
-    if not initiatives:
-        warn("no_initiatives", "Ingen forslag fundet i konceptnotatet.")
+    pages_read = f"pages 1–{len(pages)}" if len(pages) > 1 else "its page"
+    failure = ""
     if area_no == 0:
-        warn("no_areas", "Ingen nummererede indsatsområder fundet i konceptnotatet.")
+        failure = f"no numbered area (indsatsområde) could be read on {pages_read}"
+        findings.append(Finding(
+            doc_id, None, None, "error", "no_areas",
+            f"Ingen nummererede indsatsområder kunne læses i konceptnotatet (side 1–{len(pages)}).",
+        ))  # fmt: skip
+    elif not initiatives:
+        failure = f"no proposed initiative could be read in its {area_no} areas"
+        findings.append(Finding(
+            doc_id, None, None, "error", "no_initiatives",
+            f"Ingen forslag kunne læses under konceptnotatets {area_no} indsatsområder.",
+        ))  # fmt: skip
     return ConceptParse(
         title=title,
         date=dato.isoformat() if dato else "",
         pages=len(pages),
         initiatives=initiatives,
         findings=findings,
+        failure=failure,
     )
 
 

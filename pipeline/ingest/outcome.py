@@ -24,6 +24,7 @@ Cause = Literal[
     "ocr_failed",
     "not_a_notat",
     "no_goal_table",
+    "no_initiatives",
     "damaged",
     "memory",
     "timeout",

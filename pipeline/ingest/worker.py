@@ -198,9 +198,8 @@ class _Reader:
         if extracted.failure:
             # A notat of a known kind the reader could not read: failed, with its findings.
             why = self.plain(f"{self.name}: {extracted.failure}" + (f"; {notes}" if notes else ""))
-            return WorkerOutcome(
-                "failed", kind, why, "no_goal_table", extracted, used_ocr, repaired
-            )
+            cause = "no_goal_table" if kind == "status" else "no_initiatives"
+            return WorkerOutcome("failed", kind, why, cause, extracted, used_ocr, repaired)
         reason = self.plain(f"{self.name}: {notes}") if notes else ""
         return WorkerOutcome("ok", kind, reason, "", extracted, used_ocr, repaired)
 
