@@ -32,6 +32,7 @@ from pipeline.danish import find_dato
 from pipeline.extract.layout import StyledLine as Line
 from pipeline.extract.layout import styled_lines
 from pipeline.extract.pdf import PageLayout, Word
+from pipeline.extract.title import notat_title
 from pipeline.model import Finding, Initiative
 from pipeline.text import normalize_text
 
@@ -47,6 +48,11 @@ _PROPOSALS = re.compile(r"^Det\s+foreslås\b", re.IGNORECASE)
 _AREA_SECTION = re.compile(r"^(Udfordringer\s+og\s+muligheder|Det\s+foreslås)\b", re.IGNORECASE)
 _PAGE_NO = re.compile(r"^(Side\s+)?\d+\s*(af|/)\s*\d+$|^Side\s+\d+$", re.IGNORECASE)
 _TITLE = re.compile(r"^Koncept\s+for\b", re.IGNORECASE)
+# "· Bilag 1" after a running header's title, or "Bilag 1 – " before it.
+_BILAG_PART = re.compile(
+    r"\s*[·•|–—-]\s*Bilag\s+\d+(?:\.\d+)*\s*$|^\s*Bilag\s+\d+(?:\.\d+)*\s*[·•|–—-]\s*",
+    re.IGNORECASE,
+)
 _SUPERSCRIPT = re.compile(r"^[\d,*†]+\)?\.?$")
 _ELIDED_COMPOUND_NEXT = frozenset({"og", "eller", "samt", "til", "&"})
 _SENTENCE_END = (".", ":", "!", "?", ")")
@@ -217,7 +223,7 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
         findings.append(Finding(doc_id, None, None, "warning", code, message))
 
     first_page = pages[0] if pages else None
-    title = _find_title(first_page) if first_page else ""
+    title = _find_title(pages)
     dato = find_dato(first_page.text) if first_page else None
 
     initiatives: list[Initiative] = []
@@ -227,7 +233,9 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
     current: _Open | None = None
     last_no_in_group = 0
     margin = min((ln.x0 for ln in lines), default=0.0)
+    right = _text_right(lines)
     area_size = _area_heading_size(lines, body)
+    plain_areas = False  # the area headings are bold body text, not a heading style
 
     def close() -> None:
         nonlocal current
@@ -250,18 +258,26 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
             big = line.size >= area_size - 0.5
             m = _AREA_HEADING.match(heading)
             section = bool(_AREA_SECTION.match(heading))
-            if (
-                big
-                and m
-                and (line.bold or line.size >= body * 1.3)
-                and int(m.group(1)) == area_no + 1
-            ):
+            next_area = bool(m) and int(m.group(1)) == area_no + 1
+            # An area heading in a heading style, or bold body text of its own paragraph at the
+            # margin (how many people write a heading).
+            styled_area = big and (line.bold or line.size >= body * 1.3)
+            plain_area = line.bold and line.x0 <= margin + 3 and _paragraph_start(lines, i, body)
+            if next_area and (styled_area or plain_area):
                 close()
                 area_no, area_title = int(m.group(1)), m.group(2)
                 state, group_title = "area", ""
+                plain_areas = not styled_area
                 i = nxt
                 continue
-            if big and state != "before" and not m and not section:
+            # Area headings in bold body text look like bold group headings: a bold heading
+            # after proposals that stood under no group heading cannot title a later group
+            # (a notat does not title its second group only), so it ends the areas.
+            ends_plain_areas = (
+                plain_areas and state == "proposals" and line.bold and not m and not section
+                and not group_title and last_no_in_group > 0 and line.x0 <= margin + 3
+            )  # fmt: skip
+            if (big or ends_plain_areas) and state != "before" and not m and not section:
                 close()
                 state = "after"  # an unnumbered main heading ends the areas (closing section)
                 i = nxt
@@ -361,8 +377,8 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
             )
             if continues:
                 current.parts.append(text)
-            elif new_paragraph and _stands_alone_before_item_one(lines, i, body):
-                close()  # a group heading set in plain type: one short line right above "1."
+            elif new_paragraph and _plain_group_heading(lines, i, body, margin, right):
+                close()  # a group heading in plain (italic, underlined) type
                 group_title, last_no_in_group = text, 0
             elif group_title and last_no_in_group == 0:
                 # An unnumbered paragraph under a group heading is an initiative of its own.
@@ -413,14 +429,45 @@ def _alone(lines: list[Line], i: int, body: float) -> bool:
     return above and below
 
 
-def _stands_alone_before_item_one(lines: list[Line], i: int, body: float) -> bool:
+def _text_right(lines: list[Line]) -> float:
+    """Where the body text's full lines end: the right edge most long lines reach."""
+    ends = sorted(ln.words[-1].x1 for ln in lines if len(ln.text) > 40)
+    return ends[int(len(ends) * 0.9)] if ends else max((ln.x1 for ln in lines), default=0.0)
+
+
+def _paragraph_start(lines: list[Line], i: int, body: float) -> bool:
+    """The line opens a paragraph: a gap (or a page break) above it."""
+    line = lines[i]
+    return i == 0 or lines[i - 1].page != line.page or line.top - lines[i - 1].bottom > body * 0.5
+
+
+def _plain_group_heading(
+    lines: list[Line], i: int, body: float, margin: float, right: float
+) -> bool:
+    """A group heading set in the body's type (plain, italic or underlined): a short line that
+    is a paragraph of its own, is no sentence (and, at a page's foot, ends where the next line's
+    first word would still have fitted: else it is a paragraph's line the page broke after), and is followed by the group's first
+    item (a ``1.``) or its first unnumbered paragraph at the margin."""
     line = lines[i]
     if i + 1 >= len(lines) or len(line.text) > 120 or line.text.endswith(_SENTENCE_END):
         return False
+    # Across a page break no gap shows the paragraph's end: would the next line's first word
+    # have fitted on this line? Then the line ended by choice, as a heading does; else the
+    # page broke a wrapped paragraph here.
+    first = lines[i + 1].words[0]
+    if lines[i + 1].page != line.page and (
+        line.words[-1].x1 + 0.3 * body + (first.x1 - first.x0) > right + 1
+    ):
+        return False
+    if _ITEM_NO.match(line.words[0].text) or _ITEM_NO_GLUED.match(line.words[0].text):
+        return False
+    if not _alone(lines, i, body):
+        return False
     nxt = lines[i + 1]
-    m = _ITEM_NO.match(nxt.words[0].text)
-    gap = nxt.page != line.page or nxt.top - line.bottom > body * 0.5
-    return bool(m) and m.group(1) == "1" and len(nxt.words) > 1 and gap
+    m = _ITEM_NO.match(nxt.words[0].text) or _ITEM_NO_GLUED.match(nxt.words[0].text)
+    if m:
+        return m.group(1) == "1"
+    return nxt.x0 <= margin + 3 and not nxt.bold
 
 
 def _area_heading_size(lines: list[Line], body: float) -> float:
@@ -440,12 +487,15 @@ def _next_letter_ok(current: _Open, letter: str) -> bool:
     return letter == "a"
 
 
-def _find_title(page: PageLayout) -> str:
-    lines = styled_lines(page.words, page.number)
-    for ln in lines:
-        if _TITLE.match(ln.text):
-            return normalize_text(ln.text)
-    candidates = [ln for ln in lines if ln.text.upper() != "NOTAT" and len(ln.text) > 3]
-    if not candidates:
+def _find_title(pages: Sequence[PageLayout]) -> str:
+    """The notat's title: its ``Koncept for …`` line on the first pages (a title line, or the
+    running header with its *Bilag N* part cut off), else the title line ``notat_title`` finds.
+    """
+    for page in pages[:2]:
+        for ln in styled_lines(page.words, page.number):
+            text = _BILAG_PART.sub("", ln.text)
+            if _TITLE.match(text):
+                return normalize_text(text)
+    if not pages:
         return ""
-    return max(candidates, key=lambda ln: (ln.size, ln.bold, -ln.top)).text
+    return notat_title(styled_lines(pages[0].words, pages[0].number))
