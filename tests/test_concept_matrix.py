@@ -181,3 +181,14 @@ def test_sender_block_and_date_of_a_concept_notat():
     assert doc.sender == SENDER
     assert doc.date == "2015-05-12"
     assert doc.title == TITLE
+
+
+def test_word_numbered_area_headings_are_areas(tmp_path):
+    """Word's heading numbering: the number is drawn by Word, no text of the heading itself."""
+    from docx import Document as Docx
+
+    layout = _named(producer="docx", area_heading="numbered")
+    concept_docx.build_docx(notat_for(layout), tmp_path / "k.docx", layout)
+    headings = [p for p in Docx(str(tmp_path / "k.docx")).paragraphs if "Vi guider" in p.text]
+    assert headings[0].text == "Vi guider borgerne hele vejen", "fixture: no typed number"
+    assert not misread(layout)
