@@ -56,6 +56,12 @@ _BILAG_PART = re.compile(
 _SUPERSCRIPT = re.compile(r"^[\d,*†]+\)?\.?$")
 _ELIDED_COMPOUND_NEXT = frozenset({"og", "eller", "samt", "til", "&"})
 _SENTENCE_END = (".", ":", "!", "?", ")")
+# Tolerances, in multiples of the body text size: how far a line may start right of the margin
+# and still stand at it, how far from an item's hanging indent (or its number) a line may start
+# and still be aligned with it, and a hair (rounding of the engines' positions).
+_MARGIN_EM = 0.3
+_INDENT_EM = 0.2
+_HAIR_EM = 0.1
 
 
 @dataclass
@@ -89,7 +95,7 @@ def _is_footnote_marker(word: Word, words: Sequence[Word], body: float) -> bool:
     return any(
         w.size >= body * 0.9
         and w.top <= (word.top + word.bottom) / 2 <= w.bottom
-        and word.bottom < w.bottom - 1
+        and word.bottom < w.bottom - _HAIR_EM * body
         for w in words
         if abs(w.x1 - word.x0) < 3 * body or abs(word.x1 - w.x0) < 3 * body
     )
@@ -107,10 +113,10 @@ def _footnote_rule_top(page: PageLayout, lines: list[Line], body: float) -> floa
             rule.horizontal
             and rule.x1 - rule.x0 < page.width * 0.45
             and rule.top > page.height * 0.4
-            and abs(rule.x0 - left) < 6
+            and abs(rule.x0 - left) < _MARGIN_EM * 2 * body
         ):
             continue
-        below = [ln for ln in lines if ln.top >= rule.top - 1]
+        below = [ln for ln in lines if ln.top >= rule.top - _HAIR_EM * body]
         if below and below[0].size < body * 0.95:
             return rule.top
     return None
@@ -130,7 +136,7 @@ def body_lines(pages: Sequence[PageLayout]) -> tuple[list[Line], float]:
         lines = styled_lines(words, page.number)
         rule_top = _footnote_rule_top(page, lines, body)
         if rule_top is not None:
-            lines = [ln for ln in lines if ln.bottom <= rule_top + 1]
+            lines = [ln for ln in lines if ln.bottom <= rule_top + _HAIR_EM * body]
         per_page.append(lines)
 
     # Running headers and footers: the same text (digits aside) at a page edge on most pages.
@@ -204,7 +210,7 @@ def _merge_heading(lines: list[Line], i: int, body: float) -> tuple[str, int]:
     j = i + 1
     while j < len(lines):
         nxt, prev = lines[j], lines[j - 1]
-        same_style = nxt.bold == first.bold and abs(nxt.size - first.size) < 0.6
+        same_style = nxt.bold == first.bold and abs(nxt.size - first.size) < 0.06 * body
         close = nxt.page == prev.page and nxt.top - prev.bottom < first.size * 0.6
         if not (same_style and close):
             break
@@ -255,14 +261,18 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
         text = line.text
         if _is_heading(line, body):
             heading, nxt = _merge_heading(lines, i, body)
-            big = line.size >= area_size - 0.5
+            big = line.size >= area_size - 0.05 * body
             m = _AREA_HEADING.match(heading)
             section = bool(_AREA_SECTION.match(heading))
             next_area = bool(m) and int(m.group(1)) == area_no + 1
             # An area heading in a heading style, or bold body text of its own paragraph at the
             # margin (how many people write a heading).
             styled_area = big and (line.bold or line.size >= body * 1.3)
-            plain_area = line.bold and line.x0 <= margin + 3 and _paragraph_start(lines, i, body)
+            plain_area = (
+                line.bold
+                and line.x0 <= margin + _MARGIN_EM * body
+                and _paragraph_start(lines, i, body)
+            )
             if next_area and (styled_area or plain_area):
                 close()
                 area_no, area_title = int(m.group(1)), m.group(2)
@@ -275,7 +285,7 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
             # (a notat does not title its second group only), so it ends the areas.
             ends_plain_areas = (
                 plain_areas and state == "proposals" and line.bold and not m and not section
-                and not group_title and last_no_in_group > 0 and line.x0 <= margin + 3
+                and not group_title and last_no_in_group > 0 and line.x0 <= margin + _MARGIN_EM * body
             )  # fmt: skip
             if (big or ends_plain_areas) and state != "before" and not m and not section:
                 close()
@@ -300,7 +310,7 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
         if (
             state in ("area", "proposals")
             and _AREA_SECTION.match(text)
-            and line.x0 <= margin + 3
+            and line.x0 <= margin + _MARGIN_EM * body
             and _alone(lines, i, body)
         ):
             # The section heading set in plain type: a line of its own at the margin.
@@ -322,7 +332,7 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
         )
         m_no = _ITEM_NO.match(first) or _ITEM_NO_GLUED.match(first)
         m_sub = _SUB_LETTER.match(first)
-        left_of_indent = current is None or line.x0 < current.text_x0 - 2
+        left_of_indent = current is None or line.x0 < current.text_x0 - _INDENT_EM * body
         number = int(m_no.group(1)) if m_no else 0
         in_sequence = number in (1, last_no_in_group + 1)
         # A number further on, printed where the last item's number stands: a gap in the list.
@@ -330,7 +340,7 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
             number > last_no_in_group + 1
             and current is not None
             and bool(current.item_no)
-            and abs(line.x0 - current.label_x0) < 2
+            and abs(line.x0 - current.label_x0) < _INDENT_EM * body
         )
         if m_no and len(words) > 1 and left_of_indent and (in_sequence or skipped):
             if skipped:
@@ -359,10 +369,14 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
             current.parts.append(" ".join(w.text for w in words[1:]))
         elif first in _BULLET_SIGNS and len(words) > 1 and current is not None:
             current.parts.append(f"{BULLET} " + " ".join(w.text for w in words[1:]))
-        elif current is not None and line.x0 >= current.text_x0 - 2 and current.item_no:
+        elif (
+            current is not None
+            and line.x0 >= current.text_x0 - _INDENT_EM * body
+            and current.item_no
+        ):
             # A continuation at the item's hanging indent (also the first line of a new page).
             current.parts.append(text)
-        elif line.x0 <= margin + 3 or (current is not None and not current.item_no):
+        elif line.x0 <= margin + _MARGIN_EM * body or (current is not None and not current.item_no):
             continues = (
                 current is not None
                 and not current.item_no
@@ -456,7 +470,7 @@ def _plain_group_heading(
     # page broke a wrapped paragraph here.
     first = lines[i + 1].words[0]
     if lines[i + 1].page != line.page and (
-        line.words[-1].x1 + 0.3 * body + (first.x1 - first.x0) > right + 1
+        line.words[-1].x1 + 0.3 * body + (first.x1 - first.x0) > right + _HAIR_EM * body
     ):
         return False
     if _ITEM_NO.match(line.words[0].text) or _ITEM_NO_GLUED.match(line.words[0].text):
@@ -467,7 +481,7 @@ def _plain_group_heading(
     m = _ITEM_NO.match(nxt.words[0].text) or _ITEM_NO_GLUED.match(nxt.words[0].text)
     if m:
         return m.group(1) == "1"
-    return nxt.x0 <= margin + 3 and not nxt.bold
+    return nxt.x0 <= margin + _MARGIN_EM * body and not nxt.bold
 
 
 def _area_heading_size(lines: list[Line], body: float) -> float:
