@@ -112,6 +112,8 @@ CHANGE_LABELS = {
     "goal_gone": "Mål udgået",
     "wording_changed": "Formulering ændret",
     "reworded_as_proposed": "Omformuleret som foreslået",
+    "revived": "Genoptaget",
+    "merged": "Lagt sammen med et andet mål",
 }
 
 # A wording change with nothing on one side: a wording the goal no longer has, or one it gained

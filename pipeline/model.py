@@ -198,6 +198,9 @@ class Goal:
     first_period: str  # ISO date
     last_period: str
     latest_status: Status
+    # the goal it went on in when a later notat wrote the two in one row (merged); "" if none.
+    # The two ids stay as they were: the earlier periods' statements keep this goal's id.
+    merged_into: str = ""
 
 
 @dataclass(frozen=True)
@@ -214,7 +217,13 @@ class GoalPeriodStatus:
 
 
 ChangeKind = Literal[
-    "status_changed", "new_goal", "goal_gone", "wording_changed", "reworded_as_proposed"
+    "status_changed",
+    "new_goal",
+    "goal_gone",
+    "wording_changed",
+    "reworded_as_proposed",
+    "revived",  # back after one or more periods without it (Danish: genoptaget)
+    "merged",  # written in one row with another goal, which it goes on in
 ]
 
 

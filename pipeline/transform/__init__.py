@@ -46,6 +46,7 @@ class Reconciled:
     links: list[Link] = field(default_factory=list)
     history: list[GoalPeriodStatus] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    merged_into: dict[str, str] = field(default_factory=dict)  # goal_id -> goal it went on in
 
 
 def reconcile(
@@ -70,10 +71,11 @@ def reconcile(
     ordered = period_order(out_docs)
     return Reconciled(
         documents=out_docs,
-        goals=goal_register(ordered),
+        goals=goal_register(ordered, assignment.merged_into),
         links=assignment.links,
         history=period_history(ordered),
-        changes=period_changes(ordered, settings),
+        changes=period_changes(ordered, settings, assignment.merged_into),
+        merged_into=assignment.merged_into,
     )
 
 

@@ -12,7 +12,13 @@ The order of work, and why:
    periods (greedy on scores, best first): the score of a pair is the best likeness of a new
    wording to a wording of the goal's latest appearance, or to the text that appearance proposed
    (*Foreslås omformuleret til:*, rule ``reworded_as_proposed``), plus small bonuses for the same
-   theme and row position. A new-period goal matched to nothing is a new goal.
+   theme and row position. Then the pairs refused only for one-to-one are looked at again, each
+   goal's best one, when no content word is substituted: a new goal whose best old goal is
+   taken continues it too (``split``: one goal now written in two rows); an old goal whose best
+   new goal is taken goes on in it (``merged``: two rows of one goal now written as one). A
+   merge joins no ids: the old goal keeps its id in the earlier periods and records the goal it
+   went on in (``Assignment.merged_into``). A new-period goal matched to nothing is a new goal;
+   one matched to a goal absent from the previous notat is a revived goal.
 4. A goal's id is ``G-`` and 8 hex digits of the SHA-1 of the normalized wording of its earliest
    statement (oldest notat, first position), with ``-2``, ``-3``, … added on a collision, given in
    order of first appearance. Adding a later notat only joins new wordings to existing goals or
@@ -127,6 +133,7 @@ class Assignment:
 
     goal_ids: dict[int, str] = field(default_factory=dict)  # id(GoalStatement) -> goal_id
     links: list[Link] = field(default_factory=list)
+    merged_into: dict[str, str] = field(default_factory=dict)  # goal_id -> goal it went on in
 
 
 def _link(
@@ -215,10 +222,16 @@ def assign_goal_ids(
         for t in near:
             to_new[t].add(text)
     latest: dict[int, list[_Stmt]] = {}  # goal root -> its statements in its latest notat
+    merged_into: dict[int, int] = {}  # goal root -> a statement of the goal it was merged into
     for doc_no, mine in enumerate(by_doc):
         _within_notat(mine, join, together, out, settings, within)
         if doc_no:
-            _across_periods(latest, mine, goals, join, together, apart, out, settings, to_new)
+            merged = _across_periods(
+                latest, mine, goals, join, together, apart, out, settings, to_new
+            )
+            for old_root, into in merged.items():
+                merged_into[old_root] = into
+                latest.pop(old_root, None)  # it goes on as the goal it was merged into
         # the goals known after this notat: a root's latest statements are this notat's when
         # the goal stands here, else those it had before
         updated: dict[int, list[_Stmt]] = {}
@@ -243,6 +256,10 @@ def assign_goal_ids(
         used.add(goal_id)
         for s in group:
             out.goal_ids[id(s.statement)] = goal_id
+    for old_root, into in merged_into.items():
+        out.merged_into[out.goal_ids[id(stmts[old_root].statement)]] = out.goal_ids[
+            id(stmts[into].statement)
+        ]
     return out
 
 
@@ -333,6 +350,7 @@ def _within_notat(
             like.score >= settings.within_min_score
             and like.char >= settings.within_min_char
             and like.substituted == 0
+            and not like.revised  # two targets side by side in one notat are two goals
         )
         if ok:
             join(a, b, "fuzzy", like, f"near-identical wording; {like.describe()}")
@@ -340,6 +358,8 @@ def _within_notat(
             why = (
                 "a content word is substituted"
                 if like.substituted
+                else "another target in the same notat"
+                if like.revised
                 else "below the within-notat thresholds"
             )
             out.links.append(_link(a, b, "refused", "fuzzy", like, f"{why}; {like.describe()}"))
@@ -368,13 +388,14 @@ def _across_periods(
     out,
     settings: ReconcileSettings,
     related_to: dict[str, set[str]],
-) -> None:
+) -> dict[int, int]:
     """Step 3 of the module doc: match this notat's goals one-to-one to earlier goals.
 
     ``latest`` holds each earlier goal's statements in its latest notat; ``related_to`` maps a
     new wording to the earlier wordings and proposed texts that may come near the threshold.
     Pairs left out of it cannot be the best candidate of their two goals with a score at the
-    refusal floor, so leaving them out changes no link and no refusal."""
+    refusal floor, so leaving them out changes no link and no refusal. Returns the earlier goals
+    merged into a goal of this notat: old root -> an index of a statement of the goal."""
     latest_doc = mine[0].doc_no - 1 if mine else -1
     by_text: dict[str, list[tuple[int, int, _Stmt]]] = defaultdict(list)
     by_norm: dict[str, list[tuple[int, _Stmt]]] = defaultdict(list)
@@ -465,24 +486,70 @@ def _across_periods(
             taken_old.add(c.old_root)
             taken_new.add(c.new_root)
     floor = settings.across_min_score - settings.refusal_margin
+    one_to_one: list[tuple[_Candidate, str]] = []  # refused for a better match, decided below
     for c in sorted(candidates, key=_rank):
         if c.text_score < floor:
             continue
-        where = (
-            f"Tema {c.old.statement.theme_no} row {c.old.statement.row_no} → "
-            f"Tema {c.new.statement.theme_no} row {c.new.statement.row_no}"
-        )
-        detail = f"{c.evidence}{where}; {c.like.describe()}; with structure {c.score:.2f}"
-        refusal = ""
+        detail = _detail(c)
         if c.text_score < settings.across_min_score:
             refusal = "below the across-period threshold"
-        elif c.old_root in taken_old or c.new_root in taken_new:
-            refusal = "a better match was taken (one-to-one)"
-        if refusal:
             out.links.append(_link(c.old, c.new, "refused", c.rule, c.like, f"{refusal}; {detail}"))
-        elif join(c.old, c.new, c.rule, c.like, f"next period's notat; {detail}"):
+        elif c.old_root in taken_old or c.new_root in taken_new:
+            one_to_one.append((c, detail))
+        elif join(c.old, c.new, c.rule, c.like, f"{_continues(c)}; {detail}"):
             taken_old.add(c.old_root)
             taken_new.add(c.new_root)
+    # A goal written in more rows than before (split), or in fewer (merged): the rows that
+    # continue a goal another row already continues, judged on their own best candidate, with
+    # no word substituted (a revised target is no substitution).
+    merged: dict[int, int] = {}
+    first_new: set[int] = set()  # new goals, old goals whose best refused candidate was seen
+    first_old: set[int] = set()
+    for c, detail in one_to_one:
+        clean = c.like.substituted == 0
+        best_for_new, best_for_old = c.new_root not in first_new, c.old_root not in first_old
+        first_new.add(c.new_root)
+        first_old.add(c.old_root)
+        if clean and best_for_new and c.new_root not in taken_new and c.old_root in taken_old:
+            why = "split: this row continues the goal another row of the notat also continues"
+            if join(c.old, c.new, "split", c.like, f"{why}; {detail}"):
+                taken_new.add(c.new_root)
+                continue
+        elif (
+            clean
+            and best_for_old
+            and c.old_root not in taken_old
+            and c.new_root in taken_new
+            and not goals.blocked(c.old.idx, c.new.idx)
+        ):
+            why = (
+                "merged: this goal goes on in a row that also continues another goal; "
+                "the earlier ids are kept"
+            )
+            out.links.append(_link(c.old, c.new, "linked", "merged", c.like, f"{why}; {detail}"))
+            merged[c.old_root] = c.new.idx
+            taken_old.add(c.old_root)
+            continue
+        refusal = "a better match was taken (one-to-one)"
+        out.links.append(_link(c.old, c.new, "refused", c.rule, c.like, f"{refusal}; {detail}"))
+    return merged
+
+
+def _detail(c: _Candidate) -> str:
+    where = (
+        f"Tema {c.old.statement.theme_no} row {c.old.statement.row_no} → "
+        f"Tema {c.new.statement.theme_no} row {c.new.statement.row_no}"
+    )
+    return f"{c.evidence}{where}; {c.like.describe()}; with structure {c.score:.2f}"
+
+
+def _continues(c: _Candidate) -> str:
+    """Where the goal stood before: the previous notat, or an earlier one (a revived goal)."""
+    skipped = c.new.doc_no - c.old.doc_no - 1
+    if skipped <= 0:
+        return "next period's notat"
+    notats = "notat" if skipped == 1 else "notats"
+    return f"revived: the goal was not in the {skipped} {notats} between"
 
 
 def _rank(c: _Candidate) -> tuple:
