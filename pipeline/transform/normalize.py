@@ -145,8 +145,24 @@ _stemmer = snowballstemmer.stemmer("danish")
 SYNONYMS_FILE = "data/synonyms.csv"  # inside the pipeline package
 # Words after a number that make it say whom a goal is for (age, grade), not what it targets.
 TARGET_GROUP_UNITS = frozenset(
-    "år årig årige års måned måneder måneders mdr uger ugers "
-    "klasse klasses klasser klassetrin årgang årgange".split()
+    [
+        "år",
+        "årig",
+        "årige",
+        "års",
+        "måned",
+        "måneder",
+        "måneders",
+        "mdr",
+        "uger",
+        "ugers",
+        "klasse",
+        "klasses",
+        "klasser",
+        "klassetrin",
+        "årgang",
+        "årgange",
+    ]
 )
 # Words that may stand between the numbers of a range ("6 til 13 år", "0-1 år").
 _RANGE_WORDS = frozenset(["til", "og", "eller"])
