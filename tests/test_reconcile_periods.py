@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from pathlib import Path
 
 import pytest
 
@@ -202,3 +203,23 @@ def test_ids_stable_when_2022_is_added_and_when_files_are_renamed(docs, rec):
         for i, d in enumerate(reversed(docs))
     ]
     assert _ids(reconcile(renamed)) == _ids(rec)
+
+
+def test_overrides_hold_on_goals_after_both_wordings_are_edited(docs, labels, tmp_path):
+    """The shipped overrides name 2020 wordings; 2022 revises both wordings of the six home
+    visits (6 → 5) and merges the talks' two rows: every decision still holds, every pair of the
+    three periods is right, the judgment calls included."""
+    shipped = (Path(__file__).resolve().parents[1] / "goal_overrides.csv").read_text("utf-8")
+    path = tmp_path / "goal_overrides.csv"
+    path.write_text(shipped, encoding="utf-8")
+    out = reconcile(docs, overrides=path)
+    by_label = _ids_by_label(out, labels)
+    for goal in ("t2-seks-hjemmebesoeg", "t2-samtaler-6-13", "t2-ekstra-hjemmebesoeg"):
+        assert len(by_label[goal]) == 1, goal
+    ids = _ids(out)
+    wrong = [
+        (labels[a], labels[b])
+        for a, b in itertools.combinations(sorted(ids), 2)
+        if (labels[a] == labels[b]) != (ids[a] == ids[b])
+    ]
+    assert wrong == []

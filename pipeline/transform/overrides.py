@@ -30,14 +30,26 @@ ACTIONS = ("same", "different")
 
 @dataclass(frozen=True)
 class Override:
+    """A person's word on two goals, each named by one of its wordings (any period's): it holds
+    on the goals, so it goes on applying after either wording is edited in a later notat."""
+
     action: Literal["same", "different"]
     wording_a: str  # normalized
     wording_b: str
-    line_no: int
+    line_no: int  # the line of goal_overrides.csv, or the row of a decision workbook
+    source: str = ""  # the file's name; "" for goal_overrides.csv as given
+    text_a: str = ""  # as the person saw them (for Kontrol); "" = the normalized wording
+    text_b: str = ""
 
     @property
     def pair(self) -> frozenset[str]:
         return frozenset((self.wording_a, self.wording_b))
+
+    @property
+    def where(self) -> str:
+        if self.source:
+            return f"{self.source}, row {self.line_no}"
+        return f"line {self.line_no}"
 
 
 def load_overrides(path: Path | None) -> list[Override]:
@@ -73,5 +85,7 @@ def load_overrides(path: Path | None) -> list[Override]:
             raise ReconcileError(f"{path}, line {line_no}: both wordings must be given")
         if a == b:
             raise ReconcileError(f"{path}, line {line_no}: the two wordings are the same text")
-        overrides.append(Override(action, a, b, line_no))  # type: ignore[arg-type]
+        overrides.append(
+            Override(action, a, b, line_no, path.name, cells[1], cells[2])  # type: ignore[arg-type]
+        )
     return overrides

@@ -113,10 +113,19 @@ class _Goals:
         return i
 
     def blocked(self, i: int, j: int) -> bool:
+        return self.blocking(i, j) is not None
+
+    def blocking(self, i: int, j: int) -> frozenset[str] | None:
+        """The override pair 'different' that keeps the goals of i and j apart, if any: any
+        wording of one goal against any of the other, so it holds after later edits."""
         ri, rj = self.find(i), self.find(j)
         if ri == rj:
-            return False
-        return any(frozenset((a, b)) in self.apart for a in self.norms[ri] for b in self.norms[rj])
+            return None
+        for a in self.norms[ri]:
+            for b in self.norms[rj]:
+                if frozenset((a, b)) in self.apart:
+                    return frozenset((a, b))
+        return None
 
     def union(self, i: int, j: int) -> None:
         ri, rj = self.find(i), self.find(j)
@@ -188,11 +197,12 @@ def assign_goal_ids(
     def join(left: _Stmt, right: _Stmt, rule: str, like: Likeness, evidence: str) -> bool:
         if goals.find(left.idx) == goals.find(right.idx):
             return True
-        if rule != "override" and goals.blocked(left.idx, right.idx):
+        blocking = goals.blocking(left.idx, right.idx) if rule != "override" else None
+        if blocking is not None:
             why = "an override 'different' keeps these goals apart"
-            o = apart.get(frozenset((left.norm, right.norm)))
+            o = apart.get(blocking)
             if o is not None:
-                why += f" (line {o.line_no})"
+                why += f" ({o.where})"
             out.links.append(_link(left, right, "refused", "override", like, f"{why}; {evidence}"))
             return False
         goals.union(left.idx, right.idx)
@@ -223,6 +233,7 @@ def assign_goal_ids(
             to_new[t].add(text)
     latest: dict[int, list[_Stmt]] = {}  # goal root -> its statements in its latest notat
     merged_into: dict[int, int] = {}  # goal root -> a statement of the goal it was merged into
+    seen: dict[str, _Stmt] = {}  # each normalized wording's latest statement so far
     for doc_no, mine in enumerate(by_doc):
         _within_notat(mine, join, together, out, settings, within)
         if doc_no:
@@ -232,6 +243,8 @@ def assign_goal_ids(
             for old_root, into in merged.items():
                 merged_into[old_root] = into
                 latest.pop(old_root, None)  # it goes on as the goal it was merged into
+        seen.update((s.norm, s) for s in mine)
+        _overrides_on_goals(seen, together, join, settings)
         # the goals known after this notat: a root's latest statements are this notat's when
         # the goal stands here, else those it had before
         updated: dict[int, list[_Stmt]] = {}
@@ -261,6 +274,17 @@ def assign_goal_ids(
             id(stmts[into].statement)
         ]
     return out
+
+
+def _overrides_on_goals(seen: dict[str, _Stmt], together, join, settings) -> None:
+    """An override 'same' joins the goals its two wordings belong to, once both have been seen
+    in some notat (so far): a decision holds on goals, whichever wording each has now."""
+    for pair, o in sorted(together.items(), key=lambda item: item[1].line_no):
+        a, b = sorted(pair)
+        if a in seen and b in seen:
+            left, right = sorted((seen[a], seen[b]), key=lambda s: s.position)
+            like = likeness(left.statement.text, right.statement.text, settings)
+            join(left, right, "override", like, f"override 'same' ({o.where}), on the goals")
 
 
 def _keep(
@@ -298,7 +322,7 @@ def _within_notat(
             b,
             "override",
             likeness(a.statement.text, b.statement.text, settings),
-            f"override 'same' (line {o.line_no})",
+            f"override 'same' ({o.where})",
         )
     # the row is the unit
     by_row: dict[tuple[int, int], list[_Stmt]] = defaultdict(list)
@@ -429,7 +453,7 @@ def _across_periods(
                         n,
                         old_root,
                         new_root,
-                        f"override 'same' (line {together[pair].line_no})",
+                        f"override 'same' ({together[pair].where})",
                     )
                 )
         seen: set[int] = set()
@@ -481,6 +505,12 @@ def _across_periods(
 
     taken_old: set[int] = set()
     taken_new: set[int] = set()
+    # an old goal written in k rows of its latest notat may go on in k rows of this one
+    rows_of = {
+        root: len({(s.statement.theme_no, s.statement.row_no) for s in g})
+        for root, g in latest.items()
+    }
+    continued: dict[int, int] = defaultdict(int)
     for c in sorted(forced, key=_rank):
         if join(c.old, c.new, "override", c.like, c.evidence):
             taken_old.add(c.old_root)
@@ -499,6 +529,7 @@ def _across_periods(
         elif join(c.old, c.new, c.rule, c.like, f"{_continues(c)}; {detail}"):
             taken_old.add(c.old_root)
             taken_new.add(c.new_root)
+            continued[c.old_root] += 1
     # A goal written in more rows than before (split), or in fewer (merged): the rows that
     # continue a goal another row already continues, judged on their own best candidate, with
     # no word substituted (a revised target is no substitution).
@@ -510,10 +541,21 @@ def _across_periods(
         best_for_new, best_for_old = c.new_root not in first_new, c.old_root not in first_old
         first_new.add(c.new_root)
         first_old.add(c.old_root)
-        if clean and best_for_new and c.new_root not in taken_new and c.old_root in taken_old:
-            why = "split: this row continues the goal another row of the notat also continues"
+        room = continued[c.old_root] < rows_of.get(c.old_root, 1)
+        if (
+            (clean or room)
+            and best_for_new
+            and c.new_root not in taken_new
+            and c.old_root in taken_old
+        ):
+            why = (
+                f"the goal stood in {rows_of[c.old_root]} rows and goes on in more than one"
+                if room
+                else "split: this row continues the goal another row of the notat also continues"
+            )
             if join(c.old, c.new, "split", c.like, f"{why}; {detail}"):
                 taken_new.add(c.new_root)
+                continued[c.old_root] += 1
                 continue
         elif (
             clean
