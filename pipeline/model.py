@@ -304,6 +304,29 @@ class ReportReconciliation:
     note: str  # Danish: why a person should look (e.g. "Usikker sammenkobling (lighed 0,78)")
 
 
+ReviewKind = Literal["likely_miss", "written_twice", "uncertain_link"]
+
+
+@dataclass(frozen=True)
+class ReviewPair:
+    """Two wordings of two goals a person should decide on: the same goal or not.
+
+    Built by transform (pipeline.transform.review), shown as marks in the report and as a row
+    of the review workbook (afstemning_<date>.xlsx), whose decisions the next run applies."""
+
+    kind: ReviewKind
+    goal_a: str
+    goal_b: str
+    text_a: str  # as printed
+    text_b: str
+    where_a: str  # Danish: "Tema 2, række 24, notat af 3. juni 2021 (fil.pdf)"
+    where_b: str
+    period_a: str  # ISO date of the notat
+    period_b: str
+    score: float  # the wordings' likeness, 0..1
+    evidence: str  # Danish, in the document's own words
+
+
 @dataclass(frozen=True)
 class ReportFinding:
     file: str
@@ -356,6 +379,8 @@ class StatusReport:
     subtitle: str = ""  # "Er opgaven igangsat/gennemført?"
     overview: tuple[OverviewLine, ...] = ()
     earlier_findings: int = 0  # findings of status notats older than the previous period
+    # the pairs of goals a person should decide on, likeliest misses first (review workbook)
+    review: tuple[ReviewPair, ...] = ()
 
 
 @dataclass(frozen=True)

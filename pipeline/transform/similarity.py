@@ -63,6 +63,13 @@ class ReconcileSettings:
     token_typo_ratio: float = 0.86
     # refused candidates are logged as links when they come this close to a threshold
     refusal_margin: float = 0.25
+    # review marks (pipeline.transform.review): a link is put to a person when its wordings'
+    # score is below this; a refused pair only from this score on
+    review_link_below: float = 0.85
+    review_refused_from: float = 0.5
+    # a goal gone from a notat and a goal new in it are put to a person from this likeness on
+    # (token and char averaged, no substitution penalty)
+    review_gone_new_from: float = 0.5
 
     def __post_init__(self) -> None:
         for f in fields(self):
