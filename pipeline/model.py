@@ -178,9 +178,9 @@ class Link:
     right_row_no: int
     right_stmt_no: int
     decision: Literal["linked", "refused"]
-    rule: (
-        str  # which rule decided: same_row, same_wording, fuzzy, across_periods, reworded, override
-    )
+    # which rule decided: same_row, same_wording, fuzzy, across_periods, reworded_as_proposed,
+    # split, merged (the two ends keep their own ids; see Goal.merged_into), override
+    rule: str
     score_token: float
     score_char: float
     evidence: str  # a plain sentence a person can audit
