@@ -170,11 +170,37 @@ def test_a_decision_that_is_not_one_is_listed_in_kontrol_and_the_run_goes_on(loo
     inp, out, _, report = loop
     workbook = _first_run(loop)
     _decide(workbook, inp, {2: "ja"})
+    book = load_workbook(inp / workbook.name)  # a wording edited in the workbook
+    sheet = book[REVIEW_SHEET]
+    sheet.cell(row=3, column=REVIEW_COLUMNS.index(REVIEW_WORDING_A) + 1, value="Flere cykelstier")
+    sheet.cell(row=3, column=REVIEW_COLUMNS.index(REVIEW_DECISION) + 1, value="samme mål")
+    book.save(inp / workbook.name)
     (inp / "noter.xlsx").write_bytes(b"not a workbook")
     report()
     text = docx_text(out / "statusrapport_2022-06-02.docx")
     kontrol = text[text.index("Kontrol") :]
     assert "Række 2: »ja« er ikke en afgørelse" in kontrol
     assert "noter.xlsx" in kontrol and "kunne ikke læses" in kontrol
+    assert "Række 3: »Flere cykelstier« står ikke i notaterne; afgørelsen er ikke brugt." in kontrol
     # undecided: still asked
     assert len(_rows(workbook)) == 2
+
+
+def test_goal_ids_stay_when_the_files_are_renamed_and_a_period_is_added(loop):
+    inp, out, add, report = loop
+    _first_run(loop)
+
+    def ids() -> dict[tuple, str]:
+        statements = read_csv(out / "tables" / "goal_statements.csv")
+        return {
+            (r.doc_id, r.theme_no, r.row_no, r.stmt_no): r.goal_id for r in statements.itertuples()
+        }
+
+    before = ids()
+    for path in inp.glob("*.pdf"):
+        path.rename(inp / f"omdøbt {path.stem[-4:]}.pdf")
+    report()
+    assert ids() == before
+    add("2023")
+    report()
+    assert {k: v for k, v in ids().items() if k in before} == before

@@ -20,6 +20,7 @@ from pipeline.model import (
     StatusReport,
 )
 from pipeline.transform.history import goal_register, period_changes, period_history
+from pipeline.transform.normalize import normalize_wording
 from pipeline.transform.overrides import Override, load_decision_workbook, load_overrides
 from pipeline.transform.reconcile import assign_goal_ids, period_order, status_copy
 from pipeline.transform.similarity import DEFAULT_SETTINGS, ReconcileSettings
@@ -68,11 +69,25 @@ def reconcile(
     """
     rules = load_overrides(overrides)
     problems: list[tuple[str, str]] = []
+    out_docs = [status_copy(d) if d.document.kind == "status" else d for d in docs]
+    printed = {normalize_wording(s.text) for d in out_docs for s in d.statements}
     for path in sorted(decision_workbooks, key=lambda p: p.name):
         decided, found = load_decision_workbook(path)
-        rules += decided
         problems += found
-    out_docs = [status_copy(d) if d.document.kind == "status" else d for d in docs]
+        for o in decided:
+            missing = [
+                t for t, n in ((o.text_a, o.wording_a), (o.text_b, o.wording_b)) if n not in printed
+            ]
+            if missing:  # edited in the workbook, or its notat left the input folder
+                problems.append(
+                    (
+                        path.name,
+                        f"Række {o.line_no}: »{missing[0]}« står ikke i notaterne; "
+                        "afgørelsen er ikke brugt.",
+                    )
+                )
+            else:
+                rules.append(o)
     assignment = assign_goal_ids(out_docs, rules, settings)
     for doc in out_docs:
         if doc.document.kind == "status":
