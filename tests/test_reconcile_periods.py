@@ -223,3 +223,37 @@ def test_overrides_hold_on_goals_after_both_wordings_are_edited(docs, labels, tm
         if (labels[a] == labels[b]) != (ids[a] == ids[b])
     ]
     assert wrong == []
+
+
+def test_override_same_holds_on_goals_whose_wording_changed_since(docs, tmp_path):
+    """A decision names a 2020 wording that 2021 edited (alkohol vaner → alkoholvaner) and a
+    goal new in 2022: the goal of the first wording, whatever it reads now, is joined."""
+    old = (
+        "Kompetenceudvikling af kommunens frontmedarbejdere til at spørge systematisk til "
+        "alkohol vaner"
+    )
+    new = "Unges alkoholvaner"
+    path = tmp_path / "goal_overrides.csv"
+    path.write_text(f"same,{old},{new}\n", encoding="utf-8")
+    out = reconcile(docs, overrides=path)
+    ids = {(d.document.date, s.text): s.goal_id for d in out.documents for s in d.statements}
+    assert ids[(D2022, new)] == ids[(STATUS_2020.date.isoformat(), old)]
+    assert any("on the goals" in lk.evidence for lk in out.links if lk.rule == "override")
+    # and the ids of the earlier periods did not move
+    before = _ids(reconcile(docs[:2], overrides=path))
+    assert before == {k: v for k, v in _ids(out).items() if k in before}
+
+
+def test_override_different_holds_on_goals_after_a_rewording(docs, tmp_path):
+    """'different' on the 2021 wording of a goal keeps its 2022 synonym rewording apart too."""
+    path = tmp_path / "goal_overrides.csv"
+    path.write_text(
+        "different,Tryghed i trafikken for skolebørn,Tryghed i trafikken for skoleelever\n",
+        encoding="utf-8",
+    )
+    out = reconcile(docs, overrides=path)
+    ids = {(d.document.date, s.text): s.goal_id for d in out.documents for s in d.statements}
+    assert (
+        ids[(D2022, "Tryghed i trafikken for skoleelever")]
+        != ids[(D2021, "Tryghed i trafikken for skolebørn")]
+    )

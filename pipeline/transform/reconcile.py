@@ -505,12 +505,6 @@ def _across_periods(
 
     taken_old: set[int] = set()
     taken_new: set[int] = set()
-    # an old goal written in k rows of its latest notat may go on in k rows of this one
-    rows_of = {
-        root: len({(s.statement.theme_no, s.statement.row_no) for s in g})
-        for root, g in latest.items()
-    }
-    continued: dict[int, int] = defaultdict(int)
     for c in sorted(forced, key=_rank):
         if join(c.old, c.new, "override", c.like, c.evidence):
             taken_old.add(c.old_root)
@@ -529,7 +523,6 @@ def _across_periods(
         elif join(c.old, c.new, c.rule, c.like, f"{_continues(c)}; {detail}"):
             taken_old.add(c.old_root)
             taken_new.add(c.new_root)
-            continued[c.old_root] += 1
     # A goal written in more rows than before (split), or in fewer (merged): the rows that
     # continue a goal another row already continues, judged on their own best candidate, with
     # no word substituted (a revised target is no substitution).
@@ -541,21 +534,10 @@ def _across_periods(
         best_for_new, best_for_old = c.new_root not in first_new, c.old_root not in first_old
         first_new.add(c.new_root)
         first_old.add(c.old_root)
-        room = continued[c.old_root] < rows_of.get(c.old_root, 1)
-        if (
-            (clean or room)
-            and best_for_new
-            and c.new_root not in taken_new
-            and c.old_root in taken_old
-        ):
-            why = (
-                f"the goal stood in {rows_of[c.old_root]} rows and goes on in more than one"
-                if room
-                else "split: this row continues the goal another row of the notat also continues"
-            )
+        if clean and best_for_new and c.new_root not in taken_new and c.old_root in taken_old:
+            why = "split: this row continues the goal another row of the notat also continues"
             if join(c.old, c.new, "split", c.like, f"{why}; {detail}"):
                 taken_new.add(c.new_root)
-                continued[c.old_root] += 1
                 continue
         elif (
             clean
