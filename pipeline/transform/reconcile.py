@@ -6,8 +6,10 @@ The order of work, and why:
 2. Within one notat, wordings are joined by rules, strongest first: an override ``same``; every
    wording of one row (the row is the unit: bilag 1 and bilag 2 state the same goal); identical
    normalized wordings in other rows or themes (``same_wording``); near-identical wordings
-   (``fuzzy``: high score and char likeness and *no substituted word*). An override ``different``
-   blocks any join that would put its two wordings into one goal.
+   (``fuzzy``: high score and char likeness and *no substituted word*, no revised target). An
+   override ``different`` blocks any join that would put its two wordings into one goal. After
+   each notat an override ``same`` also joins the goals its two wordings belong to, once both
+   have been seen: overrides hold on goals, whatever wording each goal has by now.
 3. The goals found in the notat are then matched one-to-one to the goals known from earlier
    periods (greedy on scores, best first): the score of a pair is the best likeness of a new
    wording to a wording of the goal's latest appearance, or to the text that appearance proposed
