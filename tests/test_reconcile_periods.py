@@ -4,8 +4,9 @@ synonyms, revived goals and near misses, reconciled without overrides.
 
 The measure counts pairs of statements: a pair of one goal label is a true link when the two
 statements share a goal id, or their ids are joined by a recorded merge (``Goal.merged_into``:
-one row continues two goals, and the earlier ids are kept). The judgment calls of 2020
-(``JUDGMENT_CALLS``) are left out, except the two that 2022 merges: the merge settles them.
+one row continues two goals, and the earlier ids are kept). Of the judgment calls of 2020
+(``JUDGMENT_CALLS``) only the two no rule can settle are left out (``SKIPPED``); the two that
+2022 merges are measured: the merge settles them.
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ from tests.fixtures.to_model import extracted_document, goal_labels
 
 NOTATS = (STATUS_2020, STATUS_2021, STATUS_2022)
 D2021, D2022 = STATUS_2021.date.isoformat(), STATUS_2022.date.isoformat()
-SKIPPED = frozenset(JUDGMENT_CALLS) - MERGES
+# The two goals each notat writes in two rows with no words in common but their subject (see
+# JUDGMENT_CALLS): no rule joins them, goal_overrides.csv does. Every other label is measured.
+SKIPPED = frozenset({"t1-klar-til-barn", "t2-seks-hjemmebesoeg"})
+assert set(JUDGMENT_CALLS) >= SKIPPED
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +105,7 @@ def test_three_periods_recall_one_and_no_false_link_without_overrides(rec, label
         f"{strict[2]} missed"
     )
     assert (fp, fn) == (0, 0)
-    assert tp > 400
+    assert tp > 500
 
 
 def test_split_row_both_rows_continue_the_goal(rec, labels):
