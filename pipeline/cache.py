@@ -34,7 +34,8 @@ def pipeline_version(*, everything: bool = False) -> str:
     file of the package with ``everything``)."""
     root = Path(pipeline.__file__).parent
     h = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
+    data = sorted((root / "data").glob("*")) if everything else []  # e.g. the synonym list
+    for path in [*sorted(root.rglob("*.py")), *data]:
         rel = path.relative_to(root)
         if rel.parts[0] in _NOT_EXTRACTION and not everything:
             continue

@@ -112,6 +112,8 @@ CHANGE_LABELS = {
     "goal_gone": "Mål udgået",
     "wording_changed": "Formulering ændret",
     "reworded_as_proposed": "Omformuleret som foreslået",
+    "revived": "Genoptaget",
+    "merged": "Lagt sammen med et andet mål",
 }
 
 # A wording change with nothing on one side: a wording the goal no longer has, or one it gained
@@ -182,3 +184,43 @@ def format_count_change(now: int, before: int | None) -> str:
     if diff < 0:
         return f"−{-diff}"
     return "0"
+
+
+# --------------------------------------------------------------------------- review workbook
+# The secretary's loop: the run writes the doubtful pairs as afstemning_<date>.xlsx; the filled-in
+# workbook saved in input_pdfs/ is read back by pipeline.transform.overrides. Both sides use
+# these names, so a heading renamed here is renamed for the reader too.
+
+REVIEW_FILE_PREFIX = "afstemning_"
+REVIEW_SHEET = "Afstemning"
+REVIEW_DECISION = "Afgørelse"
+REVIEW_WORDING_A = "Formulering A"
+REVIEW_WORDING_B = "Formulering B"
+REVIEW_COLUMNS = (
+    "Nr.",
+    "Slags",
+    REVIEW_WORDING_A,
+    "Hvor A står",
+    REVIEW_WORDING_B,
+    "Hvor B står",
+    "Hvorfor spørges der",
+    "Lighed",
+    REVIEW_DECISION,
+    "Mål-id A",
+    "Mål-id B",
+)
+# What may be chosen in the Afgørelse column, and the override each stands for.
+REVIEW_DECISIONS = {"samme mål": "same", "forskellige mål": "different"}
+REVIEW_KIND_LABELS = {
+    "likely_miss": "Måske overset kobling",
+    "written_twice": "Måske skrevet to gange",
+    "uncertain_link": "Usikker kobling",
+}
+REVIEW_INSTRUCTIONS = (
+    "Hver række er to formuleringer, som programmet ikke selv kan afgøre, om er samme mål. "
+    "Vælg i kolonnen »Afgørelse« enten »samme mål« eller »forskellige mål«; lad feltet stå "
+    "tomt, hvis du ikke vil tage stilling. Gem filen i mappen input_pdfs/ og kør rapporten igen: "
+    "afgørelserne bruges da, står under »Kontrol« i rapporten, og der spørges ikke om dem igen. "
+    "En afgørelse gælder målene, også når formuleringerne senere ændres."
+)
+REVIEW_NONE = "Ingen formuleringer at afgøre i denne periode."

@@ -178,9 +178,9 @@ class Link:
     right_row_no: int
     right_stmt_no: int
     decision: Literal["linked", "refused"]
-    rule: (
-        str  # which rule decided: same_row, same_wording, fuzzy, across_periods, reworded, override
-    )
+    # which rule decided: same_row, same_wording, fuzzy, across_periods, reworded_as_proposed,
+    # split, merged (the two ends keep their own ids; see Goal.merged_into), override
+    rule: str
     score_token: float
     score_char: float
     evidence: str  # a plain sentence a person can audit
@@ -198,6 +198,9 @@ class Goal:
     first_period: str  # ISO date
     last_period: str
     latest_status: Status
+    # the goal it went on in when a later notat wrote the two in one row (merged); "" if none.
+    # The two ids stay as they were: the earlier periods' statements keep this goal's id.
+    merged_into: str = ""
 
 
 @dataclass(frozen=True)
@@ -214,7 +217,13 @@ class GoalPeriodStatus:
 
 
 ChangeKind = Literal[
-    "status_changed", "new_goal", "goal_gone", "wording_changed", "reworded_as_proposed"
+    "status_changed",
+    "new_goal",
+    "goal_gone",
+    "wording_changed",
+    "reworded_as_proposed",
+    "revived",  # back after one or more periods without it (Danish: genoptaget)
+    "merged",  # written in one row with another goal, which it goes on in
 ]
 
 
@@ -295,6 +304,29 @@ class ReportReconciliation:
     note: str  # Danish: why a person should look (e.g. "Usikker sammenkobling (lighed 0,78)")
 
 
+ReviewKind = Literal["likely_miss", "written_twice", "uncertain_link"]
+
+
+@dataclass(frozen=True)
+class ReviewPair:
+    """Two wordings of two goals a person should decide on: the same goal or not.
+
+    Built by transform (pipeline.transform.review), shown as marks in the report and as a row
+    of the review workbook (afstemning_<date>.xlsx), whose decisions the next run applies."""
+
+    kind: ReviewKind
+    goal_a: str
+    goal_b: str
+    text_a: str  # as printed
+    text_b: str
+    where_a: str  # Danish: "Tema 2, række 24, notat af 3. juni 2021 (fil.pdf)"
+    where_b: str
+    period_a: str  # ISO date of the notat
+    period_b: str
+    score: float  # the wordings' likeness, 0..1
+    evidence: str  # Danish, in the document's own words
+
+
 @dataclass(frozen=True)
 class ReportFinding:
     file: str
@@ -347,6 +379,8 @@ class StatusReport:
     subtitle: str = ""  # "Er opgaven igangsat/gennemført?"
     overview: tuple[OverviewLine, ...] = ()
     earlier_findings: int = 0  # findings of status notats older than the previous period
+    # the pairs of goals a person should decide on, likeliest misses first (review workbook)
+    review: tuple[ReviewPair, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,9 @@ OLD_TABLES_PREFIX = ".old-tables-"
 OVERRIDES_FILE = "goal_overrides.csv"
 # Files of the input folder that are not inputs: its instructions and the overrides.
 NOT_INPUTS = frozenset({"README.md", OVERRIDES_FILE})
+# Workbooks in the input folder are the secretary's filled-in review workbooks
+# (afstemning_<date>.xlsx): decisions the run applies, not documents to read.
+DECISION_SUFFIX = ".xlsx"
 
 # Tests set this to a number of seconds: the run then pauses with everything staged and nothing
 # published, after creating ``STAGING/.paused``, so a test can kill it at a known point.
@@ -146,9 +149,10 @@ def run_report(
         _clear_leftovers(output_dir)
         summary = RunSummary(input_dir, output_dir)
         files = _list_inputs(input_dir)
+        decisions = _decision_workbooks(input_dir)
         if not files:
             raise PipelineError(f"no files in the input folder {input_dir}")
-        fingerprint = _run_fingerprint(files, overrides)
+        fingerprint = _run_fingerprint(files, overrides, decisions)
         up_to_date = _published_for(output_dir, fingerprint)
         if up_to_date is not None:
             log.info("Output is up to date (same input files, same pipeline): nothing to do.")
@@ -171,7 +175,7 @@ def run_report(
             staging.mkdir()
             with _collector_skips_what_is_loaded():
                 reports = _build_outputs(
-                    docs, unread, entries, overrides, staging, summary, workers
+                    docs, unread, entries, overrides, staging, summary, workers, decisions
                 )
             _pause_for_tests(staging)
             (output_dir / LAST_RUN_FILE).unlink(missing_ok=True)
@@ -274,15 +278,26 @@ def _publish(staging: Path, output_dir: Path, reports: list[Path], summary: RunS
         summary.reports.append(final)
 
 
-def _run_fingerprint(files: list[InputFile], overrides: Path | None) -> str:
-    """Everything a run's output depends on: the input files (names and bytes), the overrides
-    and the whole pipeline's source (writers included)."""
+def _run_fingerprint(
+    files: list[InputFile], overrides: Path | None, decisions: list[Path] = ()
+) -> str:
+    """Everything a run's output depends on: the input files (names and bytes), the overrides,
+    the decision workbooks and the whole pipeline's source (writers included)."""
     h = hashlib.sha256(pipeline_version(everything=True).encode())
     for f in files:
         h.update(f"{f.path.name}\0{f.sha256}\0".encode())
-    if overrides is not None:
-        h.update(f"{overrides}\0{sha256_of(overrides)}".encode())
+    for path in [overrides, *decisions] if overrides is not None else decisions:
+        h.update(f"{path}\0{sha256_of(path)}".encode())
     return h.hexdigest()
+
+
+def _decision_workbooks(input_dir: Path) -> list[Path]:
+    """The review workbooks of the input folder (Excel's own ``~$`` lock files left out)."""
+    return sorted(
+        p
+        for p in input_dir.iterdir()
+        if p.suffix.lower() == DECISION_SUFFIX and p.is_file() and not p.name.startswith("~$")
+    )
 
 
 def _overrides_file(input_dir: Path) -> Path | None:
@@ -327,7 +342,7 @@ def _latest_report_period(output_dir: Path) -> str:
 def _list_inputs(input_dir: Path) -> list[InputFile]:
     files = []
     for path in sorted(input_dir.iterdir(), key=lambda p: p.name):
-        if not path.is_file() or path.name in NOT_INPUTS:
+        if not path.is_file() or path.name in NOT_INPUTS or path.suffix.lower() == DECISION_SUFFIX:
             continue
         try:
             with path.open("rb") as f:
@@ -481,6 +496,7 @@ def _build_outputs(
     staging: Path,
     summary: RunSummary,
     workers: int = 1,
+    decisions: list[Path] = (),
 ) -> list[Path]:
     """Reconcile, build the report model and write everything into ``staging``; return the
     staged report files. With more than one worker the Word/PDF reports and the Excel workbook
@@ -493,14 +509,18 @@ def _build_outputs(
     if overrides is not None:
         log.info("applying the link decisions in %s", overrides)
     t0 = time.perf_counter()
-    reconciled = transform.reconcile(docs, overrides)
+    for path in decisions:
+        log.info("applying the decisions in %s", path.name)
+    reconciled = transform.reconcile(docs, overrides, decision_workbooks=decisions)
     summary.timings["reconcile"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     built = transform.build_report(reconciled, entries, unread)
     with _writers(workers) as pool:
         reports: Future | None = None
+        review: Future | None = None
         if built is not None:  # the reports need no tables: laid out while they are built
             reports = pool.submit(write.write_reports, *built, staging)
+            review = pool.submit(write.write_review_workbook, built[0], staging)
         frames = _table_frames(reconciled, entries, unread)
         summary.findings.update(frames["findings"]["severity"])
         workbook = pool.submit(
@@ -515,6 +535,8 @@ def _build_outputs(
         write_database(frames, staging / DATABASE_FILE, meta=meta)
         workbook.result()
         staged = list(reports.result()) if reports is not None else []
+        if review is not None:
+            staged.append(review.result())
     summary.timings["tables+reports"] = time.perf_counter() - t0
     if built is None:
         summary.note = (

@@ -70,7 +70,7 @@ def fake_ingest_file(path: Path, *, sha256: str, **_: object) -> FakeIngestResul
 OVERRIDES_SEEN: list[Path | None] = []
 
 
-def fake_reconcile(docs, overrides=None):
+def fake_reconcile(docs, overrides=None, decision_workbooks=()):
     OVERRIDES_SEEN.append(overrides)
     for d in docs:
         for s in d.statements:
@@ -98,6 +98,12 @@ def fake_write_workbook(frames, path: Path) -> None:
     path.write_text(",".join(sorted(frames)))
 
 
+def fake_write_review_workbook(report, out_dir: Path) -> Path:
+    path = out_dir / f"afstemning_{report.period}.xlsx"
+    path.write_text("review")
+    return path
+
+
 def install_fake_stages(setattr_=setattr) -> None:
     """Replace every stage entry point the run calls (also used by the subprocess tests)."""
     import importlib
@@ -110,6 +116,7 @@ def install_fake_stages(setattr_=setattr) -> None:
     setattr_(transform, "build_report", fake_build_report)
     setattr_(write, "write_reports", fake_write_reports)
     setattr_(write, "write_workbook", fake_write_workbook)
+    setattr_(write, "write_review_workbook", fake_write_review_workbook)
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from pipeline.model import (
     StatusReport,
 )
 from pipeline.transform.history import goal_register, period_changes, period_history
-from pipeline.transform.overrides import load_overrides
+from pipeline.transform.normalize import normalize_wording
+from pipeline.transform.overrides import Override, load_decision_workbook, load_overrides
 from pipeline.transform.reconcile import assign_goal_ids, period_order, status_copy
 from pipeline.transform.similarity import DEFAULT_SETTINGS, ReconcileSettings
 
@@ -46,22 +47,47 @@ class Reconciled:
     links: list[Link] = field(default_factory=list)
     history: list[GoalPeriodStatus] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    merged_into: dict[str, str] = field(default_factory=dict)  # goal_id -> goal it went on in
+    decisions: list[Override] = field(default_factory=list)  # a person's, as applied
+    decision_problems: list[tuple[str, str]] = field(default_factory=list)  # (file, Danish text)
 
 
 def reconcile(
     docs: list[ExtractedDocument],
     overrides: Path | None = None,
     settings: ReconcileSettings = DEFAULT_SETTINGS,
+    decision_workbooks: Sequence[Path] = (),
 ) -> Reconciled:
     """Give every goal wording of the status notats its goal_id; build goals, links, history.
 
     The input documents are not changed: status documents come back as copies with goal_ids
     set; concept and unknown documents pass through as they are. ``overrides`` is the path of a
     goal_overrides.csv (format: pipeline.transform.overrides); a broken line raises
-    ReconcileError naming the file and line.
+    ReconcileError naming the file and line. ``decision_workbooks``: filled-in afstemning
+    workbooks (the secretary's decisions, pipeline.transform.overrides); a row that cannot be
+    used is a problem listed in *Kontrol*, not an error.
     """
     rules = load_overrides(overrides)
+    problems: list[tuple[str, str]] = []
     out_docs = [status_copy(d) if d.document.kind == "status" else d for d in docs]
+    printed = {normalize_wording(s.text) for d in out_docs for s in d.statements}
+    for path in sorted(decision_workbooks, key=lambda p: p.name):
+        decided, found = load_decision_workbook(path)
+        problems += found
+        for o in decided:
+            missing = [
+                t for t, n in ((o.text_a, o.wording_a), (o.text_b, o.wording_b)) if n not in printed
+            ]
+            if missing:  # edited in the workbook, or its notat left the input folder
+                problems.append(
+                    (
+                        path.name,
+                        f"Række {o.line_no}: »{missing[0]}« står ikke i notaterne; "
+                        "afgørelsen er ikke brugt.",
+                    )
+                )
+            else:
+                rules.append(o)
     assignment = assign_goal_ids(out_docs, rules, settings)
     for doc in out_docs:
         if doc.document.kind == "status":
@@ -70,10 +96,13 @@ def reconcile(
     ordered = period_order(out_docs)
     return Reconciled(
         documents=out_docs,
-        goals=goal_register(ordered),
+        goals=goal_register(ordered, assignment.merged_into),
         links=assignment.links,
         history=period_history(ordered),
-        changes=period_changes(ordered, settings),
+        changes=period_changes(ordered, settings, assignment.merged_into),
+        merged_into=assignment.merged_into,
+        decisions=rules,
+        decision_problems=problems,
     )
 
 

@@ -25,6 +25,7 @@ GOAL_COLUMNS = [
     "first_period",
     "last_period",
     "latest_status",
+    "merged_into",
 ]
 
 
@@ -39,6 +40,7 @@ def _goals_frame(goals: list[Goal]) -> pd.DataFrame:
             "first_period": g.first_period,
             "last_period": g.last_period,
             "latest_status": g.latest_status,
+            "merged_into": g.merged_into,
         }
         for g in goals
     ]

@@ -10,6 +10,9 @@ Choices, stated once:
   ``not_started``, empty); for ``wording_changed``/``reworded_as_proposed`` the wordings that
   went and came (several joined by `` | ``); the status
   code on the side where the goal stands for ``new_goal``/``goal_gone``.
+- A goal absent from the previous period but present in an earlier one is ``revived``
+  (*genoptaget*), not new; a goal that went on inside another goal's row (merged) is ``merged``
+  in the period it went, not gone (``before`` its status, ``after`` the wording it went on in).
 - A wording counts as changed when its normalized form changed (pipeline.transform.normalize):
   edits of case, spacing or punctuation alone are not reported; they are mostly extraction noise.
 """
@@ -66,8 +69,11 @@ def _appearances(ordered: list[ExtractedDocument]) -> list[dict[str, _Appearance
     return out
 
 
-def goal_register(ordered: list[ExtractedDocument]) -> list[Goal]:
-    """One Goal per goal_id, in order of first appearance."""
+def goal_register(
+    ordered: list[ExtractedDocument], merged_into: dict[str, str] | None = None
+) -> list[Goal]:
+    """One Goal per goal_id, in order of first appearance; ``merged_into`` from reconcile."""
+    merged_into = merged_into or {}
     per_doc = _appearances(ordered)
     # each goal's appearances in period order; dict order is the order of first appearance
     appears: dict[str, list[tuple[ExtractedDocument, _Appearance]]] = defaultdict(list)
@@ -94,6 +100,7 @@ def goal_register(ordered: list[ExtractedDocument]) -> list[Goal]:
                 first_period=present[0][0].document.date,
                 last_period=last_doc.document.date,
                 latest_status=last.status,
+                merged_into=merged_into.get(goal_id, ""),
             )
         )
     return goals
@@ -120,9 +127,12 @@ def period_history(ordered: list[ExtractedDocument]) -> list[GoalPeriodStatus]:
 
 
 def period_changes(
-    ordered: list[ExtractedDocument], settings: ReconcileSettings = DEFAULT_SETTINGS
+    ordered: list[ExtractedDocument],
+    settings: ReconcileSettings = DEFAULT_SETTINGS,
+    merged_into: dict[str, str] | None = None,
 ) -> list[Change]:
     """What changed in each period against the one before it (see module doc)."""
+    merged_into = merged_into or {}
     per_doc = _appearances(ordered)
     changes: list[Change] = []
     for k in range(1, len(ordered)):
@@ -132,10 +142,10 @@ def period_changes(
             theme_no = app.rows[0].theme_no
             old = before.get(goal_id)
             if old is None:
+                earlier = any(goal_id in apps for apps in per_doc[: k - 1])
+                kind = "revived" if earlier else "new_goal"
                 changes.append(
-                    Change(
-                        period, previous, goal_id, "new_goal", theme_no, app.wording, "", app.status
-                    )
+                    Change(period, previous, goal_id, kind, theme_no, app.wording, "", app.status)
                 )
                 continue
             if old.status != app.status:
@@ -176,16 +186,17 @@ def period_changes(
                 )  # type: ignore[arg-type]
         for goal_id, old in before.items():
             if goal_id not in now:
+                into = now.get(merged_into.get(goal_id, ""))
                 changes.append(
                     Change(
                         period,
                         previous,
                         goal_id,
-                        "goal_gone",
+                        "merged" if into is not None else "goal_gone",
                         old.rows[0].theme_no,
                         old.wording,
                         old.status,
-                        "",
+                        into.wording if into is not None else "",
                     )
                 )
     return changes

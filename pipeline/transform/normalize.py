@@ -1,15 +1,26 @@
 """Danish goal wordings reduced to what their words say, for comparing one wording with another.
 
 ``normalize_wording`` gives the canonical form used for identity (same_wording) and for goal ids;
-``content_stems`` gives the stemmed content words (Danish Snowball stemmer, stop words removed)
-that token-level similarity compares.
+``compare_words`` the words two wordings are compared by: the normalized words with the
+municipality's synonyms and abbreviations (``pipeline/data/synonyms.csv``) read as one canonical
+wording; ``content_stems`` the stemmed content words of that (Danish Snowball stemmer, stop words
+removed) that token-level similarity compares. Synonyms do not enter ``normalize_wording``, so
+goal ids do not move when the list grows.
+
+Numbers, and the rule that tells a revised target from another target group: a number that
+counts what the goal offers or measures ("6 hjemmebesøg", "40-50 %", "inden 2022") is a
+*target*, written ``#6``: a later period may revise it and it is the same goal. A number that
+says whom the goal is for, an age or a school grade ("børn fra 6 til 13 år", "0-1-årige",
+"9. klasse"), is part of the goal's content: another number there is another goal.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from functools import lru_cache
+from importlib import resources
 
 import snowballstemmer
 
@@ -131,6 +142,45 @@ STOP_WORDS = frozenset(
 
 _stemmer = snowballstemmer.stemmer("danish")
 
+SYNONYMS_FILE = "data/synonyms.csv"  # inside the pipeline package
+# Words after a number that make it say whom a goal is for (age, grade), not what it targets.
+TARGET_GROUP_UNITS = frozenset(
+    [
+        "år",
+        "årig",
+        "årige",
+        "års",
+        "måned",
+        "måneder",
+        "måneders",
+        "mdr",
+        "uger",
+        "ugers",
+        "klasse",
+        "klasses",
+        "klasser",
+        "klassetrin",
+        "årgang",
+        "årgange",
+    ]
+)
+# Words that may stand between the numbers of a range ("6 til 13 år", "0-1 år").
+_RANGE_WORDS = frozenset(["til", "og", "eller"])
+TARGET_MARK = "#"  # a target number among the content words: "#6" (no word holds a "#")
+# Numbers written as words ("fire gange") count as the number ("en"/"et" are stop words).
+NUMBER_WORDS = {
+    "to": "2",
+    "tre": "3",
+    "fire": "4",
+    "fem": "5",
+    "seks": "6",
+    "syv": "7",
+    "otte": "8",
+    "ni": "9",
+    "ti": "10",
+    "tolv": "12",
+}
+
 
 @lru_cache(maxsize=65536)
 def normalize_wording(text: str) -> str:
@@ -150,12 +200,78 @@ def words(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
+    if word.startswith(TARGET_MARK):
+        return word
     return _stemmer.stemWord(word)
 
 
+def read_synonyms(text: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """The entries of a synonyms file as (variant stems, canonical words), longest variant first.
+    A line that is not ``variant,canonical`` with both given raises ValueError naming it."""
+    entries = []
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cells = next(csv.reader([line]))
+        if [c.strip() for c in cells] == ["variant", "canonical"]:
+            continue
+        if len(cells) != 2 or not words(cells[0]) or not words(cells[1]):
+            raise ValueError(f"{SYNONYMS_FILE}, line {line_no}: expected variant,canonical")
+        entries.append((tuple(stem(w) for w in words(cells[0])), words(cells[1])))
+    return tuple(sorted(entries, key=lambda e: -len(e[0])))
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """The shipped synonym list (``pipeline/data/synonyms.csv``)."""
+    text = resources.files("pipeline").joinpath(SYNONYMS_FILE).read_text(encoding="utf-8")
+    return read_synonyms(text)
+
+
+@lru_cache(maxsize=65536)
+def compare_words(text: str) -> tuple[str, ...]:
+    """The normalized words with every synonym or abbreviation read as its canonical words."""
+    found = words(text)
+    stems = [stem(w) for w in found]
+    out: list[str] = []
+    i = 0
+    entries = synonyms()
+    while i < len(found):
+        for variant, canonical in entries:
+            if tuple(stems[i : i + len(variant)]) == variant:
+                out.extend(canonical)
+                i += len(variant)
+                break
+        else:
+            out.append(found[i])
+            i += 1
+    return tuple(out)
+
+
+def compare_text(text: str) -> str:
+    """``compare_words`` as one string, for character likeness."""
+    return " ".join(compare_words(text))
+
+
+def _is_target_group(ws: tuple[str, ...], i: int) -> bool:
+    """Whether the number at ``ws[i]`` says whom the goal is for: a number, or a range of them,
+    followed by an age or grade word."""
+    j = i + 1
+    while j < len(ws) and j - i <= 3 and (ws[j].isdigit() or ws[j] in _RANGE_WORDS):
+        j += 1
+    return j < len(ws) and ws[j] in TARGET_GROUP_UNITS
+
+
+@lru_cache(maxsize=65536)
 def content_words(text: str) -> tuple[str, ...]:
-    """Normalized words without stop words, in order (unstemmed, for compound joining)."""
-    return tuple(w for w in words(text) if w not in STOP_WORDS)
+    """Compared words without stop words, in order (unstemmed, for compound joining); a target
+    number is marked ``#6`` (see the module doc)."""
+    ws = tuple(NUMBER_WORDS.get(w, w) for w in compare_words(text))
+    return tuple(
+        TARGET_MARK + w if w.isdigit() and not _is_target_group(ws, i) else w
+        for i, w in enumerate(ws)
+        if w not in STOP_WORDS
+    )
 
 
 def content_stems(text: str) -> tuple[str, ...]:

@@ -6,13 +6,21 @@ The order of work, and why:
 2. Within one notat, wordings are joined by rules, strongest first: an override ``same``; every
    wording of one row (the row is the unit: bilag 1 and bilag 2 state the same goal); identical
    normalized wordings in other rows or themes (``same_wording``); near-identical wordings
-   (``fuzzy``: high score and char likeness and *no substituted word*). An override ``different``
-   blocks any join that would put its two wordings into one goal.
+   (``fuzzy``: high score and char likeness and *no substituted word*, no revised target). An
+   override ``different`` blocks any join that would put its two wordings into one goal. After
+   each notat an override ``same`` also joins the goals its two wordings belong to, once both
+   have been seen: overrides hold on goals, whatever wording each goal has by now.
 3. The goals found in the notat are then matched one-to-one to the goals known from earlier
    periods (greedy on scores, best first): the score of a pair is the best likeness of a new
    wording to a wording of the goal's latest appearance, or to the text that appearance proposed
    (*Foreslås omformuleret til:*, rule ``reworded_as_proposed``), plus small bonuses for the same
-   theme and row position. A new-period goal matched to nothing is a new goal.
+   theme and row position. Then the pairs refused only for one-to-one are looked at again, each
+   goal's best one, when no content word is substituted: a new goal whose best old goal is
+   taken continues it too (``split``: one goal now written in two rows); an old goal whose best
+   new goal is taken goes on in it (``merged``: two rows of one goal now written as one). A
+   merge joins no ids: the old goal keeps its id in the earlier periods and records the goal it
+   went on in (``Assignment.merged_into``). A new-period goal matched to nothing is a new goal;
+   one matched to a goal absent from the previous notat is a revived goal.
 4. A goal's id is ``G-`` and 8 hex digits of the SHA-1 of the normalized wording of its earliest
    statement (oldest notat, first position), with ``-2``, ``-3``, … added on a collision, given in
    order of first appearance. Adding a later notat only joins new wordings to existing goals or
@@ -107,10 +115,19 @@ class _Goals:
         return i
 
     def blocked(self, i: int, j: int) -> bool:
+        return self.blocking(i, j) is not None
+
+    def blocking(self, i: int, j: int) -> frozenset[str] | None:
+        """The override pair 'different' that keeps the goals of i and j apart, if any: any
+        wording of one goal against any of the other, so it holds after later edits."""
         ri, rj = self.find(i), self.find(j)
         if ri == rj:
-            return False
-        return any(frozenset((a, b)) in self.apart for a in self.norms[ri] for b in self.norms[rj])
+            return None
+        for a in self.norms[ri]:
+            for b in self.norms[rj]:
+                if frozenset((a, b)) in self.apart:
+                    return frozenset((a, b))
+        return None
 
     def union(self, i: int, j: int) -> None:
         ri, rj = self.find(i), self.find(j)
@@ -127,6 +144,7 @@ class Assignment:
 
     goal_ids: dict[int, str] = field(default_factory=dict)  # id(GoalStatement) -> goal_id
     links: list[Link] = field(default_factory=list)
+    merged_into: dict[str, str] = field(default_factory=dict)  # goal_id -> goal it went on in
 
 
 def _link(
@@ -181,11 +199,12 @@ def assign_goal_ids(
     def join(left: _Stmt, right: _Stmt, rule: str, like: Likeness, evidence: str) -> bool:
         if goals.find(left.idx) == goals.find(right.idx):
             return True
-        if rule != "override" and goals.blocked(left.idx, right.idx):
+        blocking = goals.blocking(left.idx, right.idx) if rule != "override" else None
+        if blocking is not None:
             why = "an override 'different' keeps these goals apart"
-            o = apart.get(frozenset((left.norm, right.norm)))
+            o = apart.get(blocking)
             if o is not None:
-                why += f" (line {o.line_no})"
+                why += f" ({o.where})"
             out.links.append(_link(left, right, "refused", "override", like, f"{why}; {evidence}"))
             return False
         goals.union(left.idx, right.idx)
@@ -215,10 +234,19 @@ def assign_goal_ids(
         for t in near:
             to_new[t].add(text)
     latest: dict[int, list[_Stmt]] = {}  # goal root -> its statements in its latest notat
+    merged_into: dict[int, int] = {}  # goal root -> a statement of the goal it was merged into
+    seen: dict[str, _Stmt] = {}  # each normalized wording's latest statement so far
     for doc_no, mine in enumerate(by_doc):
         _within_notat(mine, join, together, out, settings, within)
         if doc_no:
-            _across_periods(latest, mine, goals, join, together, apart, out, settings, to_new)
+            merged = _across_periods(
+                latest, mine, goals, join, together, apart, out, settings, to_new
+            )
+            for old_root, into in merged.items():
+                merged_into[old_root] = into
+                latest.pop(old_root, None)  # it goes on as the goal it was merged into
+        seen.update((s.norm, s) for s in mine)
+        _overrides_on_goals(seen, together, join, settings)
         # the goals known after this notat: a root's latest statements are this notat's when
         # the goal stands here, else those it had before
         updated: dict[int, list[_Stmt]] = {}
@@ -243,7 +271,22 @@ def assign_goal_ids(
         used.add(goal_id)
         for s in group:
             out.goal_ids[id(s.statement)] = goal_id
+    for old_root, into in merged_into.items():
+        out.merged_into[out.goal_ids[id(stmts[old_root].statement)]] = out.goal_ids[
+            id(stmts[into].statement)
+        ]
     return out
+
+
+def _overrides_on_goals(seen: dict[str, _Stmt], together, join, settings) -> None:
+    """An override 'same' joins the goals its two wordings belong to, once both have been seen
+    in some notat (so far): a decision holds on goals, whichever wording each has now."""
+    for pair, o in sorted(together.items(), key=lambda item: item[1].line_no):
+        a, b = sorted(pair)
+        if a in seen and b in seen:
+            left, right = sorted((seen[a], seen[b]), key=lambda s: s.position)
+            like = likeness(left.statement.text, right.statement.text, settings)
+            join(left, right, "override", like, f"override 'same' ({o.where}), on the goals")
 
 
 def _keep(
@@ -281,7 +324,7 @@ def _within_notat(
             b,
             "override",
             likeness(a.statement.text, b.statement.text, settings),
-            f"override 'same' (line {o.line_no})",
+            f"override 'same' ({o.where})",
         )
     # the row is the unit
     by_row: dict[tuple[int, int], list[_Stmt]] = defaultdict(list)
@@ -333,6 +376,7 @@ def _within_notat(
             like.score >= settings.within_min_score
             and like.char >= settings.within_min_char
             and like.substituted == 0
+            and not like.revised  # two targets side by side in one notat are two goals
         )
         if ok:
             join(a, b, "fuzzy", like, f"near-identical wording; {like.describe()}")
@@ -340,6 +384,8 @@ def _within_notat(
             why = (
                 "a content word is substituted"
                 if like.substituted
+                else "another target in the same notat"
+                if like.revised
                 else "below the within-notat thresholds"
             )
             out.links.append(_link(a, b, "refused", "fuzzy", like, f"{why}; {like.describe()}"))
@@ -368,13 +414,14 @@ def _across_periods(
     out,
     settings: ReconcileSettings,
     related_to: dict[str, set[str]],
-) -> None:
+) -> dict[int, int]:
     """Step 3 of the module doc: match this notat's goals one-to-one to earlier goals.
 
     ``latest`` holds each earlier goal's statements in its latest notat; ``related_to`` maps a
     new wording to the earlier wordings and proposed texts that may come near the threshold.
     Pairs left out of it cannot be the best candidate of their two goals with a score at the
-    refusal floor, so leaving them out changes no link and no refusal."""
+    refusal floor, so leaving them out changes no link and no refusal. Returns the earlier goals
+    merged into a goal of this notat: old root -> an index of a statement of the goal."""
     latest_doc = mine[0].doc_no - 1 if mine else -1
     by_text: dict[str, list[tuple[int, int, _Stmt]]] = defaultdict(list)
     by_norm: dict[str, list[tuple[int, _Stmt]]] = defaultdict(list)
@@ -408,7 +455,7 @@ def _across_periods(
                         n,
                         old_root,
                         new_root,
-                        f"override 'same' (line {together[pair].line_no})",
+                        f"override 'same' ({together[pair].where})",
                     )
                 )
         seen: set[int] = set()
@@ -465,24 +512,70 @@ def _across_periods(
             taken_old.add(c.old_root)
             taken_new.add(c.new_root)
     floor = settings.across_min_score - settings.refusal_margin
+    one_to_one: list[tuple[_Candidate, str]] = []  # refused for a better match, decided below
     for c in sorted(candidates, key=_rank):
         if c.text_score < floor:
             continue
-        where = (
-            f"Tema {c.old.statement.theme_no} row {c.old.statement.row_no} → "
-            f"Tema {c.new.statement.theme_no} row {c.new.statement.row_no}"
-        )
-        detail = f"{c.evidence}{where}; {c.like.describe()}; with structure {c.score:.2f}"
-        refusal = ""
+        detail = _detail(c)
         if c.text_score < settings.across_min_score:
             refusal = "below the across-period threshold"
-        elif c.old_root in taken_old or c.new_root in taken_new:
-            refusal = "a better match was taken (one-to-one)"
-        if refusal:
             out.links.append(_link(c.old, c.new, "refused", c.rule, c.like, f"{refusal}; {detail}"))
-        elif join(c.old, c.new, c.rule, c.like, f"next period's notat; {detail}"):
+        elif c.old_root in taken_old or c.new_root in taken_new:
+            one_to_one.append((c, detail))
+        elif join(c.old, c.new, c.rule, c.like, f"{_continues(c)}; {detail}"):
             taken_old.add(c.old_root)
             taken_new.add(c.new_root)
+    # A goal written in more rows than before (split), or in fewer (merged): the rows that
+    # continue a goal another row already continues, judged on their own best candidate, with
+    # no word substituted (a revised target is no substitution).
+    merged: dict[int, int] = {}
+    first_new: set[int] = set()  # new goals, old goals whose best refused candidate was seen
+    first_old: set[int] = set()
+    for c, detail in one_to_one:
+        clean = c.like.substituted == 0
+        best_for_new, best_for_old = c.new_root not in first_new, c.old_root not in first_old
+        first_new.add(c.new_root)
+        first_old.add(c.old_root)
+        if clean and best_for_new and c.new_root not in taken_new and c.old_root in taken_old:
+            why = "split: this row continues the goal another row of the notat also continues"
+            if join(c.old, c.new, "split", c.like, f"{why}; {detail}"):
+                taken_new.add(c.new_root)
+                continue
+        elif (
+            clean
+            and best_for_old
+            and c.old_root not in taken_old
+            and c.new_root in taken_new
+            and not goals.blocked(c.old.idx, c.new.idx)
+        ):
+            why = (
+                "merged: this goal goes on in a row that also continues another goal; "
+                "the earlier ids are kept"
+            )
+            out.links.append(_link(c.old, c.new, "linked", "merged", c.like, f"{why}; {detail}"))
+            merged[c.old_root] = c.new.idx
+            taken_old.add(c.old_root)
+            continue
+        refusal = "a better match was taken (one-to-one)"
+        out.links.append(_link(c.old, c.new, "refused", c.rule, c.like, f"{refusal}; {detail}"))
+    return merged
+
+
+def _detail(c: _Candidate) -> str:
+    where = (
+        f"Tema {c.old.statement.theme_no} row {c.old.statement.row_no} → "
+        f"Tema {c.new.statement.theme_no} row {c.new.statement.row_no}"
+    )
+    return f"{c.evidence}{where}; {c.like.describe()}; with structure {c.score:.2f}"
+
+
+def _continues(c: _Candidate) -> str:
+    """Where the goal stood before: the previous notat, or an earlier one (a revived goal)."""
+    skipped = c.new.doc_no - c.old.doc_no - 1
+    if skipped <= 0:
+        return "next period's notat"
+    notats = "notat" if skipped == 1 else "notats"
+    return f"revived: the goal was not in the {skipped} {notats} between"
 
 
 def _rank(c: _Candidate) -> tuple:

@@ -29,7 +29,6 @@ from pipeline.model import (
     FormTheme,
     GoalRow,
     IngestEntry,
-    Link,
     OverviewLine,
     ReportChange,
     ReportFinding,
@@ -39,9 +38,11 @@ from pipeline.model import (
     ReportSkippedFile,
     ReportTheme,
     ReportWording,
+    ReviewPair,
     StatusForm,
     StatusReport,
 )
+from pipeline.transform.review import review_pairs
 
 if TYPE_CHECKING:
     from pipeline.transform import Reconciled
@@ -49,10 +50,6 @@ if TYPE_CHECKING:
 __all__ = ["build_report"]
 
 DEFAULT_TITLE = "Status på mål i strategi og handleplan for Sundhedspolitikken"
-# Links shown for a person to check (similarity 0..1; 0..100 is read as percent): a fuzzy link
-# made below _REVIEW_SCORE, a link refused although the wordings are at least _REVIEW_REFUSED alike.
-_REVIEW_SCORE = 0.9
-_REVIEW_REFUSED = 0.75
 
 
 def build_report(
@@ -69,6 +66,7 @@ def build_report(
     previous_date = previous[0] if previous else None
 
     themes = _themes(latest, previous[1] if previous else None)
+    review = review_pairs(reconciled)
     # Kontrol shows the findings of what this report stands on; an older period's are in the tables.
     # (a status notat whose date cannot be read is never older)
     oldest_shown = previous_date or latest_date
@@ -84,8 +82,8 @@ def build_report(
         themes=themes,
         changes=_changes(reconciled, latest_date),
         proposals=_proposals(latest),
-        reconciliation=_reconciliation(latest, reconciled.links, reconciled.documents),
-        findings=_findings([*shown, *unread]),
+        reconciliation=_reconciliation(latest, review),
+        findings=(*_findings([*shown, *unread]), *_decision_findings(reconciled)),
         skipped_files=tuple(
             ReportSkippedFile(
                 e.file, e.status, INGEST_CAUSE_TEXTS.get(e.cause) or e.reason or STATUS_LABELS[""]
@@ -96,6 +94,7 @@ def build_report(
         subtitle=REPORT_SUBTITLE,
         overview=_overview(themes, has_previous=previous is not None),
         earlier_findings=sum(len(d.findings) for d in older),
+        review=review,
     )
     return report, _form(latest, latest_date, report.title)
 
@@ -267,55 +266,40 @@ def _proposals(latest: ExtractedDocument) -> tuple[ReportProposal, ...]:
 # --------------------------------------------------------------------------- reconciliation
 
 
-def _score01(score: float) -> float:
-    return score / 100 if score > 1 else score
-
-
 def _score_text(score: float) -> str:
-    return f"{_score01(score):.2f}".replace(".", ",")
+    return f"{score:.2f}".replace(".", ",")
 
 
-def _review_notes(
-    links: list[Link], latest_doc_id: str, key_goal: dict, key_text: dict
-) -> dict[str, list[str]]:
-    """Danish notes on the links a person should check, per goal of the latest period: a fuzzy
-    link made below ``_REVIEW_SCORE``, and a refusal of wordings at least ``_REVIEW_REFUSED`` alike
-    (the "diabetes" vs "forhøjet blodtryk" kind); refusals far below the threshold are noise."""
+_REVIEW_NOTES = {
+    "likely_miss": "Måske samme mål som »{other}« ({where}); lighed {score}",
+    "written_twice": "Måske samme mål som »{other}« ({where}), skrevet to gange; lighed {score}",
+    "uncertain_link": "Usikker sammenkobling med »{other}« ({where}); lighed {score}",
+}
+
+
+def _review_notes(review: tuple[ReviewPair, ...], latest_goals: set[str]) -> dict[str, list[str]]:
+    """Danish notes per goal of the latest period from the review pairs (pipeline.transform.
+    review): each pair is a question to a person, shown at both of its goals."""
     notes: dict[str, list[str]] = {}
-    for link in links:
-        score = _score01(max(link.score_token, link.score_char))
-        if link.decision == "refused":
-            uncertain = score >= _REVIEW_REFUSED
-        else:
-            uncertain = link.rule == "fuzzy" and score < _REVIEW_SCORE
-        if not uncertain:
-            continue
-        ends = (
-            (link.left_doc_id, link.left_theme_no, link.left_row_no, link.left_stmt_no),
-            (link.right_doc_id, link.right_theme_no, link.right_row_no, link.right_stmt_no),
-        )
-        for this, other in (ends, ends[::-1]):
-            goal_id = key_goal.get(this)
-            if this[0] != latest_doc_id or not goal_id:
+    for pair in review:
+        ends = [(pair.goal_b, pair.text_a, pair.where_a)]  # at the later wording's goal
+        if pair.kind != "uncertain_link":  # two goals: the question stands at both
+            ends.append((pair.goal_a, pair.text_b, pair.where_b))
+        for goal_id, other, where in ends:
+            if goal_id not in latest_goals:
                 continue
-            other_text = key_text.get(other, "")
-            if link.decision == "refused":
-                note = f"Holdt adskilt fra »{other_text}« trods lighed ({_score_text(score)})"
-            else:
-                note = f"Usikker sammenkobling med »{other_text}« (lighed {_score_text(score)})"
+            note = _REVIEW_NOTES[pair.kind].format(
+                other=other, where=where, score=_score_text(pair.score)
+            )
             if note not in notes.setdefault(goal_id, []):
                 notes[goal_id].append(note)
     return notes
 
 
 def _reconciliation(
-    latest: ExtractedDocument, links: list[Link], documents: list[ExtractedDocument]
+    latest: ExtractedDocument, review: tuple[ReviewPair, ...]
 ) -> tuple[ReportReconciliation, ...]:
-    key_goal = {(s.doc_id, s.theme_no, s.row_no, s.stmt_no): s.goal_id for s in latest.statements}
-    key_text = {
-        (s.doc_id, s.theme_no, s.row_no, s.stmt_no): s.text for d in documents for s in d.statements
-    }
-    notes = _review_notes(links, latest.document.doc_id, key_goal, key_text)
+    notes = _review_notes(review, {s.goal_id for s in latest.statements})
     goals: OrderedDict[str, dict] = OrderedDict()
     for row in sorted(latest.goal_rows, key=lambda r: (r.theme_no, r.row_no)):
         for s in sorted(row.statements, key=lambda s: s.stmt_no):
@@ -349,6 +333,30 @@ def _reconciliation(
 
 
 # --------------------------------------------------------------------------- findings, form
+
+
+_DECISION_TEXTS = {"same": "samme mål", "different": "forskellige mål"}
+
+
+def _decision_findings(reconciled: Reconciled) -> tuple[ReportFinding, ...]:
+    """Every decision a person made that this run applied (goal_overrides.csv, a filled-in
+    afstemning workbook), and the lines of a decision file that could not be used."""
+    out = [
+        ReportFinding(
+            file=o.source,
+            theme_no=None,
+            row_no=None,
+            severity="info",
+            message=f"Afgørelse anvendt (række {o.line_no}): »{o.text_a or o.wording_a}« og "
+            f"»{o.text_b or o.wording_b}« er {_DECISION_TEXTS[o.action]}.",
+        )
+        for o in reconciled.decisions
+    ]
+    out += [
+        ReportFinding(file=file, theme_no=None, row_no=None, severity="warning", message=message)
+        for file, message in reconciled.decision_problems
+    ]
+    return tuple(out)
 
 
 def _findings(docs: list[ExtractedDocument]) -> tuple[ReportFinding, ...]:

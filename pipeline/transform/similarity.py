@@ -12,6 +12,12 @@ are counted as ``substituted`` and each costs ``substitution_penalty`` in the co
 a wording that only adds words to another ("Motionsvejledning" → "Indsats vedr.
 motionsvejledning") is not a substitution. Within one notat a fuzzy link also requires no
 substitution at all.
+
+A target number that differs ("Tilbud om 6 hjemmebesøg" → "… 5 hjemmebesøg") is no substitution
+but a *revised* target (``Likeness.revised``), counted as a shared word: across periods the goal
+goes on with its new target; within one notat two targets side by side are two goals. A number
+of a target group (an age, a grade) is a content word like any other (see
+pipeline.transform.normalize). Both wordings are compared with the synonym list applied.
 """
 
 from __future__ import annotations
@@ -27,7 +33,13 @@ from typing import NamedTuple
 from rapidfuzz import fuzz, process
 
 from pipeline.errors import ReconcileError
-from pipeline.transform.normalize import content_stems, content_words, normalize_wording, stem
+from pipeline.transform.normalize import (
+    TARGET_MARK,
+    compare_text,
+    content_stems,
+    content_words,
+    stem,
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,13 @@ class ReconcileSettings:
     token_typo_ratio: float = 0.86
     # refused candidates are logged as links when they come this close to a threshold
     refusal_margin: float = 0.25
+    # review marks (pipeline.transform.review): a link is put to a person when its wordings'
+    # score is below this; a refused pair only from this score on
+    review_link_below: float = 0.85
+    review_refused_from: float = 0.5
+    # a goal gone from a notat and a goal new in it are put to a person from this likeness on
+    # (token and char averaged, no substitution penalty)
+    review_gone_new_from: float = 0.5
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -70,9 +89,10 @@ class Likeness:
 
     token: float
     char: float
-    only_left: tuple[str, ...]  # content stems found only in the left wording
+    only_left: tuple[str, ...]  # content words (as printed, lowercase) only in the left wording
     only_right: tuple[str, ...]
     score: float
+    revised: tuple[tuple[str, str], ...] = ()  # target numbers revised: (left, right)
 
     @property
     def substituted(self) -> int:
@@ -85,6 +105,8 @@ class Likeness:
                 f"differing words: {' '.join(self.only_left) or '-'} | "
                 f"{' '.join(self.only_right) or '-'}"
             )
+        if self.revised:
+            parts.append("revised target: " + ", ".join(f"{a} → {b}" for a, b in self.revised))
         return "; ".join(parts)
 
 
@@ -108,7 +130,7 @@ def _parsed(text: str) -> _Parsed:
     joined = tuple(
         (key, (stem(words[i]), stem(words[j]))) for key, (i, j) in _joined_pairs(words).items()
     )
-    return _Parsed(normalize_wording(text), words, content_stems(text), joined)
+    return _Parsed(compare_text(text), words, content_stems(text), joined)
 
 
 @lru_cache(maxsize=262144)
@@ -145,8 +167,12 @@ def _leftovers(
                 shared += 1
     # typos and inflections the stemmer leaves apart
     for s in list(rest_l):
+        if s.startswith(TARGET_MARK):
+            continue
         best, best_ratio = None, 0.0
         for r in rest_r:  # the first of the most alike, as max() picks it
+            if r.startswith(TARGET_MARK):
+                continue
             ratio = _word_ratio(s, r)
             if best is None or ratio > best_ratio:
                 best, best_ratio = r, ratio
@@ -177,11 +203,36 @@ def _likeness(left: str, right: str, settings: ReconcileSettings) -> Likeness:
         return Likeness(1.0, 1.0, (), (), 1.0)
     char = fuzz.ratio(pl.normalized, pr.normalized) / 100
     shared, only_l, only_r = _leftovers(pl, pr, settings)
+    # target numbers left on both sides: the target was revised (in order of the wordings)
+    targets_l = [s for s in only_l if s.startswith(TARGET_MARK)]
+    targets_r = [s for s in only_r if s.startswith(TARGET_MARK)]
+    revised = tuple((a[1:], b[1:]) for a, b in zip(targets_l, targets_r, strict=False))
+    for a, b in zip(targets_l, targets_r, strict=False):
+        only_l.remove(a)
+        only_r.remove(b)
+        shared += 1
     total = shared + len(only_l) + len(only_r)
     token = shared / total if total else (1.0 if char >= 0.99 else 0.0)
     substituted = min(len(only_l), len(only_r))
     score = max(0.0, (token + char) / 2 - settings.substitution_penalty * substituted)
-    return Likeness(round(token, 4), round(char, 4), tuple(only_l), tuple(only_r), round(score, 4))
+    return Likeness(
+        round(token, 4),
+        round(char, 4),
+        _as_printed(only_l, pl),
+        _as_printed(only_r, pr),
+        round(score, 4),
+        revised,
+    )
+
+
+def _as_printed(stems: list[str], parsed: _Parsed) -> tuple[str, ...]:
+    """Content stems shown as the words the wording prints (``mød`` → ``møde``)."""
+    word_of: dict[str, str] = {}
+    for w, s in zip(parsed.words, parsed.stems, strict=True):
+        word_of.setdefault(s, w.removeprefix(TARGET_MARK))
+    for joined, _ in parsed.joined:
+        word_of.setdefault(joined, joined)
+    return tuple(word_of.get(s, s.removeprefix(TARGET_MARK)) for s in stems)
 
 
 def related_wordings(
@@ -212,6 +263,8 @@ def related_wordings(
     for k, p in enumerate(parsed_r):
         for s in p.stems:
             by_stem[s].add(k)
+            if s.startswith(TARGET_MARK):  # a revised target counts as shared: any target
+                by_stem[TARGET_MARK].add(k)
         for joined, _ in p.joined:
             by_joined[joined].add(k)
         if not p.stems:
@@ -223,6 +276,8 @@ def related_wordings(
         found: set[int] = set(no_stems) if not p.stems else set()
         for s in set(p.stems):
             found.update(by_stem.get(s, ()))
+            if s.startswith(TARGET_MARK):
+                found.update(by_stem.get(TARGET_MARK, ()))
             found.update(by_joined.get(s, ()))
             for partner in typos.get(s, ()):
                 found.update(by_stem[partner])

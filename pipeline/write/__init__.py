@@ -17,7 +17,7 @@ from pipeline.model import StatusForm, StatusReport
 from pipeline.write.text import safe_filename
 from pipeline.write.xlsx import write_workbook
 
-__all__ = ["report_file_names", "write_reports", "write_workbook"]
+__all__ = ["report_file_names", "write_reports", "write_review_workbook", "write_workbook"]
 
 
 def report_file_names(report: StatusReport, form: StatusForm) -> dict[str, str]:
@@ -39,6 +39,13 @@ def _write_atomically(path: Path, render: Callable[[Path], None]) -> Path:
         tmp.unlink(missing_ok=True)
         raise WriteError(f"could not write {path}: {e}") from e
     return path
+
+
+def write_review_workbook(report: StatusReport, out_dir: Path) -> Path:
+    """Write afstemning_<date>.xlsx, the doubtful pairs for the secretary (review_xlsx)."""
+    from pipeline.write import review_xlsx
+
+    return review_xlsx.write_review_workbook(report, out_dir)
 
 
 def write_reports(report: StatusReport, form: StatusForm, out_dir: Path) -> list[Path]:

@@ -1,0 +1,235 @@
+"""The pairs of goals a person should decide on, and why, in the document's own words.
+
+A mark is a question to a person, so it is put only where the rules may be wrong:
+- ``likely_miss`` (first): a goal gone from a notat (not proposed dropped, not merged) and a goal
+  new in it, the best partner of either by likeness without the substitution penalty (a
+  rewording in other words is what this looks for), from ``review_gone_new_from`` on, logged as
+  a refusal or not: the reading "goal gone + new goal" may be one goal reworded;
+- ``written_twice``: two wordings of one notat refused as one goal although no content word is
+  substituted (one goal written twice in words too different for the rules);
+- ``uncertain_link``: wordings linked as one goal (across periods, split, merged, or near-
+  identical within a notat) whose score is below ``review_link_below``.
+Never marked: two wordings that share a goal (also through a merge), a pair of goals a person
+decided on (an override of any of their wordings, in goal_overrides.csv or a workbook), a refusal between goals that
+both go on (the one-to-one rule did its work), a refusal with a substituted content word
+inside one notat (the diabetes / forhøjet blodtryk kind). One question per pair of goals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import TYPE_CHECKING
+
+from pipeline.danish import format_danish_date
+from pipeline.model import GoalStatement, Link, ReviewPair
+from pipeline.transform.normalize import normalize_wording
+from pipeline.transform.similarity import DEFAULT_SETTINGS, Likeness, ReconcileSettings, likeness
+
+if TYPE_CHECKING:
+    from pipeline.transform import Reconciled
+
+__all__ = ["review_pairs"]
+
+_KIND_ORDER = {"likely_miss": 0, "written_twice": 1, "uncertain_link": 2}
+_LINKS_TO_CHECK = frozenset({"across_periods", "split", "merged", "fuzzy"})
+
+
+def _number(score: float) -> str:
+    return f"{score:.2f}".replace(".", ",")
+
+
+def _day(date: str) -> str:
+    try:
+        return format_danish_date(dt.date.fromisoformat(date))
+    except ValueError:
+        return "uden dato"
+
+
+def _where(st: GoalStatement, date: str, file: str) -> str:
+    return f"Tema {st.theme_no}, række {st.row_no}, notat af {_day(date)} ({file})"
+
+
+def _differences(like: Likeness) -> str:
+    parts = []
+    if like.only_left or like.only_right:
+        parts.append(
+            f"Ord kun i A: {', '.join(like.only_left) or '–'}; "
+            f"kun i B: {', '.join(like.only_right) or '–'}."
+        )
+    if like.revised:
+        parts.append("Tal ændret: " + ", ".join(f"{a} → {b}" for a, b in like.revised) + ".")
+    return " ".join(parts)
+
+
+def review_pairs(
+    reconciled: Reconciled, settings: ReconcileSettings = DEFAULT_SETTINGS
+) -> tuple[ReviewPair, ...]:
+    """The review pairs of every period, likeliest misses first (see module doc)."""
+    status = [d for d in reconciled.documents if d.document.kind == "status"]
+    stmt: dict[tuple, tuple[GoalStatement, str, str]] = {}
+    present: dict[str, set[str]] = {}  # goal_id -> the doc_ids it stands in
+    first_date: dict[str, str] = {}
+    for d in status:
+        for s in d.statements:
+            stmt[(s.doc_id, s.theme_no, s.row_no, s.stmt_no)] = (
+                s,
+                d.document.date,
+                d.document.file,
+            )
+            present.setdefault(s.goal_id, set()).add(s.doc_id)
+            if s.goal_id not in first_date or d.document.date < first_date[s.goal_id]:
+                first_date[s.goal_id] = d.document.date
+    into = dict(reconciled.merged_into)
+
+    def resolve(goal_id: str) -> str:
+        seen = set()
+        while goal_id in into and goal_id not in seen:
+            seen.add(goal_id)
+            goal_id = into[goal_id]
+        return goal_id
+
+    goals_of: dict[str, set[str]] = {}  # normalized wording -> the goals it states
+    for d in status:
+        for s in d.statements:
+            goals_of.setdefault(normalize_wording(s.text), set()).add(resolve(s.goal_id))
+    decided = {
+        frozenset((ga, gb))
+        for o in reconciled.decisions
+        for ga in goals_of.get(o.wording_a, ())
+        for gb in goals_of.get(o.wording_b, ())
+    }
+    found: dict[frozenset[str], tuple[tuple, ReviewPair]] = {}
+    pairs = [
+        _review(link, stmt, present, first_date, resolve, settings) for link in reconciled.links
+    ]
+    pairs += _gone_and_new(status, reconciled.merged_into, settings)
+    for pair in pairs:
+        if pair is None:
+            continue
+        if pair.kind != "uncertain_link" and resolve(pair.goal_a) == resolve(pair.goal_b):
+            continue  # two wordings of one goal: nothing to decide
+        key = frozenset((resolve(pair.goal_a), resolve(pair.goal_b)))
+        if key in decided:
+            continue  # a person decided on these goals: not asked again
+        rank = (_KIND_ORDER[pair.kind], _neg(pair.period_b), -pair.score)
+        if key not in found or rank < found[key][0]:
+            found[key] = (rank, pair)
+    ordered = sorted(found.values(), key=lambda item: (item[0], item[1].text_a, item[1].text_b))
+    return tuple(pair for _, pair in ordered)
+
+
+def _gone_and_new(status, merged_into, settings) -> list[ReviewPair]:
+    """Each gone goal's likeliest new goal and each new goal's likeliest gone one (module doc)."""
+    ordered = sorted(status, key=lambda d: (d.document.date or "9999-12-31", d.document.doc_id))
+    seen: set[str] = set()
+    out: list[ReviewPair] = []
+    for before, after in itertools.pairwise(ordered):
+        seen.update(s.goal_id for s in before.statements)
+        now = {s.goal_id for s in after.statements}
+        dropped = {
+            s.goal_id for r in before.goal_rows if r.proposal == "drop" for s in r.statements
+        }
+        gone = [
+            s
+            for s in before.statements
+            if s.goal_id not in now and s.goal_id not in dropped and s.goal_id not in merged_into
+        ]
+        new = [s for s in after.statements if s.goal_id not in seen]
+        best: dict[tuple[str, str], tuple[float, GoalStatement, GoalStatement]] = {}
+        for g in gone:
+            for n in new:
+                like = likeness(g.text, n.text, settings)
+                score = (like.token + like.char) / 2  # substituted words are what may differ
+                for key in ((g.goal_id, ""), ("", n.goal_id)):
+                    if key not in best or score > best[key][0]:
+                        best[key] = (score, g, n)
+        chosen = {
+            (g.doc_id, g.goal_id, n.goal_id): (g, n)
+            for score, g, n in best.values()
+            if score >= settings.review_gone_new_from
+        }
+        for g, n in chosen.values():
+            out.append(_pair("likely_miss", g, n, before, after, settings))
+    return out
+
+
+def _pair(kind, a: GoalStatement, b: GoalStatement, doc_a, doc_b, settings) -> ReviewPair:
+    like = likeness(a.text, b.text, settings)
+    return _make(
+        kind,
+        (a, doc_a.document.date, doc_a.document.file),
+        (b, doc_b.document.date, doc_b.document.file),
+        like,
+        _gone_new_evidence(doc_b.document.date, like, settings),
+    )
+
+
+def _gone_new_evidence(date_b: str, like: Likeness, settings: ReconcileSettings) -> str:
+    return (
+        f"»A« står ikke i notatet af {_day(date_b)}, og »B« er nyt dér "
+        f"(lighed {_number(like.score)}; automatisk kobles fra "
+        f"{_number(settings.across_min_score)}): måske det samme mål, omformuleret."
+    )
+
+
+def _make(kind, left, right, like: Likeness, evidence: str) -> ReviewPair:
+    (a, date_a, file_a), (b, date_b, file_b) = left, right
+    return ReviewPair(
+        kind,
+        a.goal_id,
+        b.goal_id,
+        a.text,
+        b.text,
+        _where(a, date_a, file_a),
+        _where(b, date_b, file_b),
+        date_a,
+        date_b,
+        like.score,
+        f"{evidence} {_differences(like)}".strip(),
+    )
+
+
+def _neg(iso: str) -> tuple[int, ...]:
+    """Sorts later dates first."""
+    return tuple(-ord(c) for c in iso)
+
+
+def _review(link: Link, stmt, present, first_date, resolve, settings) -> ReviewPair | None:
+    left = stmt.get((link.left_doc_id, link.left_theme_no, link.left_row_no, link.left_stmt_no))
+    right = stmt.get(
+        (link.right_doc_id, link.right_theme_no, link.right_row_no, link.right_stmt_no)
+    )
+    if left is None or right is None or link.rule == "override":
+        return None
+    (a, _, _), (b, date_b, _) = left, right
+    like = likeness(a.text, b.text, settings)
+    same_goal = resolve(a.goal_id) == resolve(b.goal_id)
+    kind, evidence = "", ""
+    if link.decision == "refused":
+        if same_goal or like.score < settings.review_refused_from:
+            return None
+        if a.doc_id != b.doc_id:
+            gone = b.doc_id not in present.get(a.goal_id, set())
+            new = first_date.get(b.goal_id) == date_b
+            if not (gone and new):
+                return None
+            kind = "likely_miss"
+            evidence = _gone_new_evidence(date_b, like, settings)
+        else:
+            if like.substituted or like.revised:
+                return None
+            kind = "written_twice"
+            evidence = (
+                f"To formuleringer i samme notat, ikke koblet (lighed {_number(like.score)}), "
+                "selv om ingen ord er skiftet ud: måske samme mål skrevet to gange."
+            )
+    else:
+        if link.rule not in _LINKS_TO_CHECK or like.score >= settings.review_link_below:
+            return None
+        kind = "uncertain_link"
+        evidence = (
+            f"Koblet som samme mål med lav lighed ({_number(like.score)}): kontrollér, at det "
+            "er det samme mål."
+        )
+    return _make(kind, left, right, like, evidence)
