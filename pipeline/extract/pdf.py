@@ -16,9 +16,13 @@ from operator import itemgetter
 from pathlib import Path
 
 import pdfplumber
-from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage, LTLine, LTRect
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LTContainer, LTCurve, LTImage, LTLine, LTRect
 from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdffont import PDFUnicodeNotDefined
+from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.utils import apply_matrix_rect
 from pdfplumber.utils.text import WordExtractor
 
 from pipeline.errors import ExtractError
@@ -124,37 +128,68 @@ class _PageObjects:
     images: int = 0
 
 
+class _GlyphDevice(PDFPageAggregator):
+    """pdfminer's layout device, except that each glyph becomes a plain tuple in ``chars`` (the
+    fields of ``_PageObjects.chars``) instead of an ``LTChar`` object with a dozen attributes:
+    the box is computed as pdfminer computes an ``LTChar``'s, nothing else is. Drawn shapes,
+    images and forms go through pdfminer's own layout objects, as before."""
+
+    def __init__(self, rsrcmgr, pageno: int, flip: float) -> None:
+        super().__init__(rsrcmgr, pageno=pageno, laparams=None)
+        self.chars: list[tuple] = []
+        self.flip = flip  # page height + the mediabox's lower edge: y up → top down
+
+    def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):
+        try:
+            text = font.to_unichr(cid)
+        except PDFUnicodeNotDefined:
+            text = f"(cid:{cid})"
+        adv = font.char_width(cid) * fontsize * scaling
+        vertical = font.is_vertical()
+        if vertical:
+            vx, vy = font.char_disp(cid)
+            vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001
+            vy = (1000 - vy) * fontsize * 0.001
+            bbox = (-vx, vy + rise + adv, -vx + fontsize, vy + rise)
+        else:
+            descent = font.get_descent() * fontsize
+            bbox = (0, descent + rise, adv, descent + rise + fontsize)
+        a, b, c, d, _, _ = matrix
+        x0, y0, x1, y1 = apply_matrix_rect(matrix, bbox)
+        if x1 < x0:
+            x0, x1 = x1, x0
+        if y1 < y0:
+            y0, y1 = y1, y0
+        self.chars.append(
+            (
+                text,
+                x0,
+                x1,
+                self.flip - y1,
+                self.flip - y0,
+                font.fontname,
+                x1 - x0 if vertical else y1 - y0,
+                a * d * scaling > 0 and b * c <= 0,
+            )
+        )
+        return adv
+
+
 def _page_objects(page) -> _PageObjects:
-    height = float(page.height)
-    mb_top = float(page.mediabox[1])
-    out = _PageObjects([], [], [], [])
-    stack = [iter(page.layout._objs)]
+    flip = float(page.height) + float(page.mediabox[1])
+    device = _GlyphDevice(page.pdf.rsrcmgr, page.page_number, flip)
+    PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    out = _PageObjects(device.chars, [], [], [])
+    stack = [iter(device.get_result()._objs)]
     while stack:
         for obj in stack[-1]:
-            if isinstance(obj, LTChar):
-                out.chars.append(
-                    (
-                        obj._text,
-                        obj.x0,
-                        obj.x1,
-                        height - obj.y1 + mb_top,
-                        height - obj.y0 + mb_top,
-                        obj.fontname,
-                        obj.size,
-                        obj.upright,
-                    )
-                )
-            elif isinstance(obj, LTLine):
-                out.lines.append(
-                    (obj.x0, obj.x1, height - obj.y1 + mb_top, height - obj.y0 + mb_top)
-                )
+            if isinstance(obj, LTLine):
+                out.lines.append((obj.x0, obj.x1, flip - obj.y1, flip - obj.y0))
             elif isinstance(obj, LTRect):
                 if not _blank_fill(obj):
-                    out.boxes.append(
-                        (obj.x0, obj.x1, height - obj.y1 + mb_top, height - obj.y0 + mb_top)
-                    )
+                    out.boxes.append((obj.x0, obj.x1, flip - obj.y1, flip - obj.y0))
             elif isinstance(obj, LTCurve):
-                _curve_pieces(obj, height + mb_top, out)
+                _curve_pieces(obj, flip, out)
             elif isinstance(obj, LTImage):
                 out.images += 1
             elif isinstance(obj, LTContainer):

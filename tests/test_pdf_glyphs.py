@@ -1,0 +1,30 @@
+"""``pipeline.extract.pdf`` builds its glyph tuples with a device of its own instead of
+pdfminer's ``LTChar`` objects: they must be what pdfplumber itself reports for every glyph."""
+
+from __future__ import annotations
+
+import pdfplumber
+import pytest
+
+from pipeline.extract import pdf as reader
+from tests.fixtures.layouts import NAMED
+from tests.fixtures.render import layout_pdf, missing_program
+
+_KEYS = ("text", "x0", "x1", "top", "bottom", "fontname", "size", "upright")
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [NAMED[0], next(x for x in NAMED if x.producer == "wordexport"), NAMED[-1]],
+    ids=lambda layout: layout.name,
+)
+def test_glyph_tuples_are_pdfplumbers_chars(layout):
+    missing = missing_program(layout.producer)
+    if missing:
+        pytest.skip(f"the {layout.producer} producer needs {missing}")
+    with pdfplumber.open(layout_pdf(layout)) as pdf:
+        for page in pdf.pages[:3]:
+            want = [tuple(c[k] for k in _KEYS) for c in page.chars]
+            got = reader._page_objects(page).chars
+            assert got == want, f"page {page.page_number}"
+            assert want, "fixture: the page has text"
