@@ -28,3 +28,13 @@ def test_glyph_tuples_are_pdfplumbers_chars(layout):
             got = reader._page_objects(page).chars
             assert got == want, f"page {page.page_number}"
             assert want, "fixture: the page has text"
+
+
+def test_pages_read_by_two_processes_are_the_pages_one_reads():
+    """A long notat's pages read in parallel: the same layouts, in the same order."""
+    from tests.fixtures.render import fixture_pdf
+
+    path = fixture_pdf("reportlab", "big_35", "ruled")
+    one = list(reader.read_pages(path))
+    assert len(one) >= reader._PARALLEL_MIN_PAGES, "fixture: long enough to be read in parallel"
+    assert list(reader.read_pages(path, workers=2)) == one

@@ -8,7 +8,9 @@ words the page shows, where they stand, and the ruling lines drawn on it.
 from __future__ import annotations
 
 import bisect
+import collections
 import itertools
+import os
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -434,23 +436,80 @@ def _layout(page, number: int, producer: str = "") -> PageLayout:
     )
 
 
-def read_pages(path: Path) -> Iterator[PageLayout]:
-    """Yield each page's layout in order. Raises ExtractError naming the file (and page)."""
+def _open(path: Path, pages: list[int] | None = None):
     try:
-        pdf = pdfplumber.open(path)
+        return pdfplumber.open(path, pages=pages)
     except PDFPasswordIncorrect as e:
         raise ExtractError(f"{path.name}: the PDF is password protected") from e
     except (PDFSyntaxError, ValueError, TypeError, KeyError, OSError) as e:
         raise ExtractError(f"{path.name}: not a readable PDF ({e.__class__.__name__}: {e})") from e
+
+
+def _layouts(pdf, path: Path, producer: str) -> Iterator[PageLayout]:
+    for page in pdf.pages:
+        number = page.page_number
+        try:
+            yield _layout(page, number, producer)
+        except Exception as e:  # pdfminer raises many types on damaged content streams
+            raise ExtractError(f"{path.name}, page {number}: cannot read the page ({e})") from e
+        finally:
+            page.close()
+
+
+# Pages a reader process takes at a time, and the shortest notat worth more than one process
+# (a process costs about what reading four pages does).
+_CHUNK_PAGES = 8
+_PARALLEL_MIN_PAGES = 3 * _CHUNK_PAGES
+
+
+def _read_chunk(path: Path, first: int, last: int, producer: str) -> list[PageLayout]:
+    """Pages ``first``..``last`` (1-based) of ``path``, read in a process of their own."""
+    with _open(path, list(range(first, last + 1))) as pdf:
+        return list(_layouts(pdf, path, producer))
+
+
+def read_pages(path: Path, *, workers: int = 1) -> Iterator[PageLayout]:
+    """Yield each page's layout in order. Raises ExtractError naming the file (and page).
+
+    With ``workers`` > 1 a long PDF's pages are read by that many processes, a few pages at a
+    time and never far ahead of the consumer (memory stays flat); the layouts are the same as
+    one process reads, in the same order."""
+    pdf = _open(path)
     with pdf:
         producer = _producer(pdf)
-        for number, page in enumerate(pdf.pages, start=1):
-            try:
-                yield _layout(page, number, producer)
-            except Exception as e:  # pdfminer raises many types on damaged content streams
-                raise ExtractError(f"{path.name}, page {number}: cannot read the page ({e})") from e
-            finally:
-                page.close()
+        total = len(pdf.pages)
+        if workers > 1 and total >= _PARALLEL_MIN_PAGES and _can_fork():
+            pdf.close()
+            yield from _read_in_processes(path, total, producer, workers)
+            return
+        yield from _layouts(pdf, path, producer)
+
+
+def _can_fork() -> bool:
+    """Forking is safe only from a process running one thread (the ingest reader is one)."""
+    import threading
+
+    return threading.active_count() == 1 and hasattr(os, "fork")
+
+
+def _read_in_processes(path: Path, total: int, producer: str, workers: int) -> Iterator[PageLayout]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [
+        (first, min(first + _CHUNK_PAGES - 1, total)) for first in range(1, total + 1, _CHUNK_PAGES)
+    ]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending = collections.deque()
+        todo = iter(chunks)
+        for first, last in itertools.islice(todo, workers + 1):
+            pending.append(pool.submit(_read_chunk, path, first, last, producer))
+        while pending:
+            layouts = pending.popleft().result()
+            for first, last in itertools.islice(todo, 1):
+                pending.append(pool.submit(_read_chunk, path, first, last, producer))
+            yield from layouts
 
 
 def page_count(path: Path) -> int:
