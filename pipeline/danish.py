@@ -269,3 +269,85 @@ def decision_text(proposal: str, proposed_text: str) -> str:
 # The sender block's printed labels (the notat prints "Tel.:" and "EAN:").
 SENDER_HEADING = "Kontaktoplysninger"
 SENDER_LABELS = {"sender_phone": "Tel.: ", "sender_ean": "EAN: "}
+
+
+# --------------------------------------------------------------------------- the workbook
+# statusdata.xlsx is for people: Danish column headers and values (the CSV files and the database
+# keep the contract's English names and codes, for scripts).
+WORKBOOK_HEADERS = {
+    "doc_id": "Dokument-id",
+    "period": "Periode",
+    "file": "Fil",
+    "sha256": "SHA-256",
+    "kind": "Art",
+    "title": "Titel",
+    "date": "Dato",
+    "pages": "Sider",
+    "sender_centre": "Center",
+    "sender_unit": "Afdeling",
+    "sender_address": "Adresse",
+    "sender_phone": "Telefon",
+    "sender_email": "E-mail",
+    "sender_web": "Hjemmeside",
+    "sender_ean": "EAN",
+    "theme_no": "Tema",
+    "theme_title": "Temaets titel",
+    "row_no": "Række",
+    "status": "Status",
+    "remark": "Bemærkning",
+    "proposal": "Forslag",
+    "proposed_text": "Foreslået formulering",
+    "page_first": "Første side",
+    "page_last": "Sidste side",
+    "stmt_no": "Formulering nr.",
+    "text": "Tekst",
+    "bilag": "Bilag",
+    "goal_id": "Mål-id",
+    "reported_started": "I alt trykt: gennemført/igangsat",
+    "reported_not_started": "I alt trykt: ikke igangsat",
+    "counted_started": "Talt: gennemført/igangsat",
+    "counted_not_started": "Talt: ikke igangsat",
+    "area_no": "Område nr.",
+    "area_title": "Område",
+    "group_title": "Gruppe",
+    "item_no": "Punkt",
+    "sub": "Underpunkt",
+    "severity": "Alvor",
+    "code": "Kode",
+    "message": "Besked",
+    "reason": "Årsag",
+    "cause": "Årsagskode",
+    "wording": "Formulering",
+    "bilag1_wordings": "Formuleringer i bilag 1",
+    "bilag2_wordings": "Formuleringer i bilag 2",
+    "theme_nos": "Temaer",
+    "first_period": "Første periode",
+    "last_period": "Seneste periode",
+    "latest_status": "Seneste status",
+    "previous_period": "Forrige periode",
+    "before": "Før",
+    "after": "Nu",
+    "decision": "Afgørelse",
+    "rule": "Regel",
+    "score_token": "Lighed, ord (0-1)",
+    "score_char": "Lighed, tegn (0-1)",
+    "evidence": "Begrundelse",
+}
+# links name two wordings: left_* and right_* columns become "… (A)" and "… (B)"
+WORKBOOK_SIDES = {"left_": " (A)", "right_": " (B)"}
+
+DOCUMENT_KIND_LABELS = {
+    "status": "Statusnotat",
+    "concept": "Konceptnotat",
+    "unknown": "Ukendt",
+    "decisions": "Beslutninger",
+}
+LINK_DECISION_LABELS = {"linked": "Koblet", "refused": "Holdt adskilt"}
+LINK_RULE_LABELS = {
+    "same_row": "Samme række",
+    "same_wording": "Samme formulering",
+    "fuzzy": "Lignende formulering",
+    "across_periods": "Samme mål i en anden periode",
+    "reworded": "Omformuleret som foreslået",
+    "override": "Afgjort af en person",
+}
