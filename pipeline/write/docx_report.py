@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from pipeline.write.chart_png import overview_chart_png
-from pipeline.write.layout import COLOURS, SIZES, Cell, Chart, Heading, Layout, Para, Table
+from pipeline.write.layout import COLOURS, PAGE_OF, SIZES, Cell, Chart, Heading, Layout, Para, Table
 from pipeline.write.text import xml_safe
 
 __all__ = ["write_docx"]
@@ -144,9 +144,9 @@ def _new_document(layout: Layout, made_on: dt.date):
     _set_language(doc, layout.language)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("Side ")
+    footer.add_run(PAGE_OF[0])
     _add_field(footer, "PAGE")
-    footer.add_run(" af ")
+    footer.add_run(PAGE_OF[1])
     _add_field(footer, "NUMPAGES")
 
     stamp = dt.datetime(made_on.year, made_on.month, made_on.day, 12, 0, 0)
@@ -251,7 +251,7 @@ def _chart(doc, block: Chart, frame_cm: float) -> None:
     p.add_run().add_picture(io.BytesIO(png), width=Cm(min(16.5, frame_cm)))
     doc_pr = p._p.find(".//" + qn("wp:docPr"))
     doc_pr.set("descr", xml_safe(block.alt_text))
-    doc_pr.set("title", "Overblik")
+    doc_pr.set("title", xml_safe(block.title))
 
 
 def write_docx(layout: Layout, path: Path, made_on: dt.date) -> Path:

@@ -81,6 +81,7 @@ COLOURS = {
 MARK = "X"
 PROPOSED_LABEL = "Foreslås omformuleret til:"
 NONE_MARK = "–"  # a count with nothing to compare with (a theme new this period)
+PAGE_OF = ("Side ", " af ")  # the footer: "Side 3 af 9"
 
 
 # --------------------------------------------------------------------------- blocks
@@ -146,6 +147,7 @@ class Chart:
     started_label: str
     not_started_label: str
     alt_text: str  # the image's alternative text, read aloud by a screen reader
+    title: str = "Overblik"
     height_cm: float = 7.0
 
 

@@ -40,7 +40,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as PdfTable
 
-from pipeline.write.layout import COLOURS, SIZES, Cell, Chart, Heading, Layout, Para, Table
+from pipeline.write.layout import COLOURS, PAGE_OF, SIZES, Cell, Chart, Heading, Layout, Para, Table
 from pipeline.write.text import FONT_DIR
 
 __all__ = ["write_pdf"]
@@ -175,7 +175,7 @@ class _ReportDoc(BaseDocTemplate):
     def _footer(self, canvas: Canvas, doc) -> None:
         """ "Side N af " here, the total from the form defined at the end. Centred as if the
         total had two digits (off by half a digit's width otherwise)."""
-        label = f"Side {doc.page} af "
+        label = f"{PAGE_OF[0]}{doc.page}{PAGE_OF[1]}"
         label_w = pdfmetrics.stringWidth(label, FONT, _FOOTER_SIZE)
         x = (self.pagesize[0] - label_w - pdfmetrics.stringWidth("00", FONT, _FOOTER_SIZE)) / 2
         y = _MARGIN - 0.4 * cm
