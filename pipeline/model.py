@@ -297,6 +297,7 @@ class ReportReconciliation:
     occurrences: int  # rows the goal is written in, in the latest period
     needs_review: bool
     note: str  # Danish, in words: why a person should look (no bare similarity scores)
+    notes: tuple[str, ...] = ()  # the same, one sentence pair per reason
 
 
 @dataclass(frozen=True)

@@ -477,6 +477,7 @@ def _reconciliation(
                 occurrences=occurrences,
                 needs_review=goal_id in notes,
                 note=" ".join(goal_notes),
+                notes=tuple(goal_notes),
             )
         )
     return tuple(result)

@@ -118,6 +118,9 @@ def _new_document(layout: Layout, made_on: dt.date):
     normal = doc.styles["Normal"]
     normal.font.name = _FONT
     normal.font.size = Pt(SIZES["body"])
+    # single line spacing, as the PDF sets its lines (the template's Normal has 1.15 and 10 pt)
+    normal.paragraph_format.line_spacing = 1.0
+    normal.paragraph_format.space_after = Pt(4)
     heading_rgb = RGBColor.from_string(COLOURS["heading"])
     for name, size, before, after in (
         ("Title", SIZES["title"], 0, 4),
@@ -228,7 +231,7 @@ def _table(doc, block: Table) -> None:
     _row_flag(header, "w:tblHeader")
     _row_flag(header, "w:cantSplit")
     for cell, content, width in zip(header.cells, block.header, widths, strict=True):
-        _fill_cell(cell, content, width, keep=True)
+        _fill_cell(cell, content, width, keep=True, whole_words=True)
         _set_cell_fill(cell, COLOURS["header"])
     for i, (tr, row) in enumerate(zip(table.rows[1:], block.rows, strict=True)):
         _row_flag(tr, "w:cantSplit")
@@ -248,7 +251,7 @@ def _chart(doc, block: Chart, frame_cm: float) -> None:
     png = overview_chart_png(block.overview, block.started_label, block.not_started_label)
     p = doc.add_paragraph()
     p.paragraph_format.keep_with_next = True  # with its caption
-    p.add_run().add_picture(io.BytesIO(png), width=Cm(min(16.5, frame_cm)))
+    p.add_run().add_picture(io.BytesIO(png), height=Cm(min(block.height_cm, frame_cm / 2.5)))
     doc_pr = p._p.find(".//" + qn("wp:docPr"))
     doc_pr.set("descr", xml_safe(block.alt_text))
     doc_pr.set("title", xml_safe(block.title))

@@ -112,7 +112,9 @@ class Row:
 
 @dataclass(frozen=True)
 class Table:
-    header: tuple[Cell, ...]  # repeated at the top of every page the table runs onto
+    header: tuple[
+        Cell, ...
+    ]  # repeated at the top of every page the table runs onto; not hyphenated
     widths_cm: tuple[float, ...]
     rows: tuple[Row, ...]
     keep_rows: int = 1  # body rows kept on the page of the header row
@@ -148,7 +150,7 @@ class Chart:
     not_started_label: str
     alt_text: str  # the image's alternative text, read aloud by a screen reader
     title: str = "Overblik"
-    height_cm: float = 7.0
+    height_cm: float = 6.0  # in both files; the Word image keeps the PNG's 5:2 shape
 
 
 Block = Heading | Para | Table | Chart
@@ -547,7 +549,7 @@ def review_layout(report: StatusReport) -> Layout:
                 (
                     _cell(", ".join(str(t) for t in g.theme_nos)),
                     _tagged(g),
-                    _cell(g.note),
+                    _cell(*g.notes),
                 ),
                 "review",
             )
@@ -564,7 +566,7 @@ def review_layout(report: StatusReport) -> Layout:
                 (
                     _cell(", ".join(str(t) for t in g.theme_nos)),
                     _tagged(g),
-                    _cell(g.note),
+                    _cell(*g.notes),
                 )
             )
             for g in repeated
@@ -605,13 +607,14 @@ def review_layout(report: StatusReport) -> Layout:
 FORM_WIDTHS = (8.3, 2.6, 2.0, 6.8, 6.0)
 FORM_ROW_CM = 2.2  # room for a hand-written remark on the printed form
 FORM_TOTAL_HINT = "Skriv antal X"
+FORM_DATE_LINE = "Dato: ____________________"  # filled in by hand
 
 
 def form_layout(form: StatusForm) -> Layout:
     """statusskema_<date>: next period's form, landscape, with room to write by hand."""
     day = format_danish_date(form.based_on_period)
     blocks: list[Block] = [
-        *_identity(form.title, "Statusskema til næste status", "Dato: ", form.sender),
+        *_identity(form.title, "Statusskema til næste status", FORM_DATE_LINE, form.sender),
         Para(f"Udarbejdet på grundlag af status af {day}."),
         Para(form.intro),
     ]

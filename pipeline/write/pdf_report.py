@@ -45,7 +45,9 @@ from pipeline.write.text import FONT_DIR
 
 __all__ = ["write_pdf"]
 
-FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
+# Carlito: metric-compatible with Calibri, the Word report's font, so the two files break their
+# lines and pages alike (SIL Open Font License, bundled in pipeline/fonts).
+FONT, FONT_BOLD, FONT_ITALIC = "Carlito", "Carlito-Bold", "Carlito-Italic"
 HYPHENATION = "da_DK"  # pyphen's Danish dictionary
 _MARGIN = 2 * cm
 _FOOTER_ROOM = 0.6 * cm
@@ -60,10 +62,11 @@ def _colour(name: str):
 
 def _register_fonts() -> None:
     if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+        for name in (FONT, FONT_BOLD, FONT_ITALIC):
+            file = f"{name}.ttf" if "-" in name else f"{name}-Regular.ttf"
+            pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
         pdfmetrics.registerFontFamily(
-            FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
+            FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD
         )
 
 
@@ -72,7 +75,7 @@ def _style(name: str, size: float, **kw) -> ParagraphStyle:
         name,
         fontName=kw.pop("fontName", FONT),
         fontSize=size,
-        leading=round(size * 1.27, 1),
+        leading=round(size * 1.2, 1),
         spaceAfter=kw.pop("spaceAfter", 3),
         hyphenationLang=kw.pop("hyphenationLang", HYPHENATION),
         embeddedHyphenation=1,
@@ -86,8 +89,10 @@ def _styles() -> dict[str, ParagraphStyle]:
     return {
         "body": _style("body", SIZES["body"]),
         "doctype": _style("doctype", SIZES["doctype"], fontName=FONT_BOLD, spaceAfter=10),
-        "subtitle": _style("subtitle", SIZES["subtitle"], spaceAfter=8, textColor=muted),
-        "caption": _style("caption", SIZES["caption"], textColor=muted),
+        "subtitle": _style(
+            "subtitle", SIZES["subtitle"], fontName=FONT_ITALIC, spaceAfter=8, textColor=muted
+        ),
+        "caption": _style("caption", SIZES["caption"], fontName=FONT_ITALIC, textColor=muted),
         "note": _style("note", SIZES["note"], textColor=muted),
         "sender": _style("sender", SIZES["sender"], spaceAfter=0, textColor=muted),
         "sender_heading": _style(
@@ -121,7 +126,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         ),
         "cell": _style("cell", SIZES["cell"], spaceAfter=2),
         "cell_bold": _style("cell_bold", SIZES["cell"], fontName=FONT_BOLD, spaceAfter=2),
-        "marker": _style("marker", SIZES["marker"], spaceAfter=0),
+        "marker": _style("marker", SIZES["marker"], fontName=FONT_ITALIC, spaceAfter=0),
     }
 
 
@@ -236,6 +241,8 @@ def _cell(content: Cell, st, *, header: bool = False, whole_words: bool = False)
         if whole_words:
             style = _with(style, hyphenationLang="")
         text = escape(line.text)
+        if line.italic and not line.small:
+            text = f"<i>{text}</i>"
         if header:  # break a header after its slash, as the notat prints "Gennemført/igangsat"
             text = text.replace("/ ", "/<br/>")
         out.append(Paragraph(text, style))
@@ -244,16 +251,16 @@ def _cell(content: Cell, st, *, header: bool = False, whole_words: bool = False)
 
 def _table(block: Table, st, frame_w: float, frame_h: float) -> PdfTable:
     """A table whose header repeats on every page; rows stay whole unless taller than a page."""
-    data = [[_cell(c, st, header=True) for c in block.header]]
+    data = [[_cell(c, st, header=True, whole_words=True) for c in block.header]]
     style = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#808080")),
         ("BACKGROUND", (0, 0), (-1, 0), _colour("header")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5.4),  # Word's default cell margins: 0.19 cm
+        ("RIGHTPADDING", (0, 0), (-1, -1), 5.4),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
     ]
     heights: list[float | None] = [None]
     for i, row in enumerate(block.rows, start=1):
@@ -336,6 +343,8 @@ def _flowable(block, st, frame_w: float, frame_h: float):
         text = escape(block.text)
         if block.bold and block.style not in ("doctype", "sender_heading"):
             text = f"<b>{text}</b>"
+        if block.italic:
+            text = f"<i>{text}</i>"
         return Paragraph(text, style)
     if isinstance(block, Table):
         return _table(block, st, frame_w, frame_h)
