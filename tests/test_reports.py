@@ -911,11 +911,23 @@ def test_docx_is_danish_with_automatic_hyphenation(rendered):
     settings = doc.settings.element
     auto = settings.find(qn("w:autoHyphenation"))
     assert auto is not None and auto.get(qn("w:val")) == "true"
+    # in the order the schema fixes (Word refuses a settings part out of order)
+    tags = [el.tag for el in settings]
+    at = tags.index(qn("w:defaultTabStop"))
+    assert tags[at + 1 : at + 4] == [
+        qn("w:autoHyphenation"),
+        qn("w:consecutiveHyphenLimit"),
+        qn("w:hyphenationZone"),
+    ]
     default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
     assert default.find(qn("w:rPr")).find(qn("w:lang")).get(qn("w:val")) == "da-DK"
     langs = {el.get(qn("w:val")) for el in doc.styles.element.iter(qn("w:lang"))}
     assert langs == {"da-DK"}
     assert doc.core_properties.language == "da-DK"
+    # the goal tables print words whole, as the notats do: hyphenation off in their cells
+    cell_p = _theme_tables(rendered["report_docx"])[0].rows[1].cells[0].paragraphs[0]
+    ppr = [el.tag for el in cell_p._p.pPr]
+    assert ppr.index(qn("w:suppressAutoHyphens")) < ppr.index(qn("w:spacing"))
 
 
 def test_pdf_hyphenates_danish_words_outside_the_goal_tables(model, rendered):

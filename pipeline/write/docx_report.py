@@ -35,6 +35,36 @@ _ALIGN = {
     "right": WD_ALIGN_PARAGRAPH.RIGHT,
 }
 _STYLE_OF_LEVEL = {0: "Title", 1: "Heading 1", 2: "Heading 2"}
+# what may follow w:suppressAutoHyphens in w:pPr (ECMA-376 CT_PPrBase, then CT_PPr)
+_AFTER_SUPPRESS_HYPHENS = tuple(
+    f"w:{tag}"
+    for tag in [
+        "kinsoku",
+        "wordWrap",
+        "overflowPunct",
+        "topLinePunct",
+        "autoSpaceDE",
+        "autoSpaceDN",
+        "bidi",
+        "adjustRightInd",
+        "snapToGrid",
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    ]
+)
 
 
 # --------------------------------------------------------------------------- low-level helpers
@@ -97,9 +127,10 @@ def _set_language(doc, language: str) -> None:
     zone.set(qn("w:val"), "425")  # 0.75 cm, Word's default
     limit = OxmlElement("w:consecutiveHyphenLimit")
     limit.set(qn("w:val"), "2")
-    # settings' children have a fixed order: these come right after w:defaultTabStop
+    # settings' children have a fixed order (Word refuses a file that breaks it): these three
+    # come right after w:defaultTabStop
     anchor = settings.find(qn("w:defaultTabStop"))
-    for el in (limit, zone, auto):
+    for el in (zone, limit, auto):  # addnext reverses: auto, limit, zone (the schema order)
         if anchor is not None:
             anchor.addnext(el)
         else:
@@ -191,6 +222,12 @@ def _paragraph(doc, block: Para) -> None:
         fmt.keep_with_next = True
 
 
+def _no_hyphenation(paragraph) -> None:
+    """w:suppressAutoHyphens, at its place in the paragraph properties' fixed order."""
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.insert_element_before(OxmlElement("w:suppressAutoHyphens"), *_AFTER_SUPPRESS_HYPHENS)
+
+
 def _fill_cell(
     cell, content: Cell, width_cm: float, *, keep: bool, whole_words: bool = False
 ) -> None:
@@ -210,7 +247,7 @@ def _fill_cell(
         if keep:
             p.paragraph_format.keep_with_next = True
         if whole_words:
-            p._p.get_or_add_pPr().append(OxmlElement("w:suppressAutoHyphens"))
+            _no_hyphenation(p)
         if _ALIGN[content.align] is not None:
             p.alignment = _ALIGN[content.align]
         for run in p.runs:

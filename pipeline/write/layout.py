@@ -622,7 +622,7 @@ def form_layout(form: StatusForm) -> Layout:
         blocks.append(Para(form.instructions, italic=True))
     last_header = f"Status {day} (til orientering)"
     for theme in form.themes:
-        blocks.append(Heading(f"Tema {theme.theme_no}: {theme.title}", 2, f"tema{theme.theme_no}"))
+        blocks.append(Heading(f"Tema {theme.theme_no}: {theme.title}", 1, f"tema{theme.theme_no}"))
         rows = [
             Row(
                 (
