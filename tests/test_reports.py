@@ -577,8 +577,25 @@ def test_word_report_converts_with_libreoffice(rendered, tmp_path):
         capture_output=True,
         timeout=180,
     )
-    text = pdf_text(tmp_path / rendered["report_docx"].with_suffix(".pdf").name)
+    converted = tmp_path / rendered["report_docx"].with_suffix(".pdf").name
+    text = pdf_text(converted)
     assert "Tema 1: " in text and "Side 1 af" in text
+    # one layout, one rule: every section and theme starts on the same page in both files
+    assert _section_pages(converted) == _section_pages(rendered["report_pdf"])
+    assert len(_section_pages(converted)) == 7 + len(STATUS_2021.themes)
+
+
+def _section_pages(pdf: Path) -> dict[str, int]:
+    starts = re.compile(
+        r"(Tema \d+: .*|Sammenfatning|Indstilling|Overblik|Ændringer siden sidste status"
+        r"|Rettelser i formuleringer|Status pr\. tema|Kontrol)"
+    )
+    return {
+        line: page
+        for page, lines in enumerate(_pdf_pages(pdf), start=1)
+        for line in lines
+        if starts.fullmatch(line)
+    }
 
 
 # --------------------------------------------------------------------------- Excel, names

@@ -23,7 +23,19 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from pipeline.write.chart_png import overview_chart_png
-from pipeline.write.layout import COLOURS, PAGE_OF, SIZES, Cell, Chart, Heading, Layout, Para, Table
+from pipeline.write.layout import (
+    COLOURS,
+    PAGE_OF,
+    SIZES,
+    SPACE_AFTER,
+    TABLE_GAP,
+    Cell,
+    Chart,
+    Heading,
+    Layout,
+    Para,
+    Table,
+)
 from pipeline.write.text import xml_safe
 
 __all__ = ["write_docx"]
@@ -151,7 +163,7 @@ def _new_document(layout: Layout, made_on: dt.date):
     normal.font.size = Pt(SIZES["body"])
     # single line spacing, as the PDF sets its lines (the template's Normal has 1.15 and 10 pt)
     normal.paragraph_format.line_spacing = 1.0
-    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.space_after = Pt(SPACE_AFTER)
     heading_rgb = RGBColor.from_string(COLOURS["heading"])
     for name, size, before, after in (
         ("Title", SIZES["title"], 0, 4),
@@ -216,7 +228,9 @@ def _paragraph(doc, block: Para) -> None:
     fmt = p.paragraph_format
     fmt.space_before = Pt(0)
     fmt.space_after = Pt(
-        {"doctype": 10, "subtitle": 8, "sender": 0, "sender_heading": 1}.get(block.style, 4)
+        {"doctype": 10, "subtitle": 8, "sender": 0, "sender_heading": 1}.get(
+            block.style, SPACE_AFTER
+        )
     )
     if block.keep_with_next:
         fmt.keep_with_next = True
@@ -280,8 +294,9 @@ def _table(doc, block: Table) -> None:
             fill = content.fill or row.fill
             if fill:
                 _set_cell_fill(cell, COLOURS[fill])
-    gap = doc.add_paragraph()
-    gap.paragraph_format.space_after = Pt(4)
+    gap = doc.add_paragraph()  # Word needs a paragraph between two tables: one of TABLE_GAP
+    gap.paragraph_format.space_after = Pt(0)
+    gap.paragraph_format.line_spacing = Pt(TABLE_GAP)
 
 
 def _chart(doc, block: Chart, frame_cm: float) -> None:

@@ -70,6 +70,8 @@ SIZES = {
     "sender_heading": 8.0,
     "marker": 7.5,
 }
+SPACE_AFTER = 4.0  # points after a paragraph
+TABLE_GAP = 6.0  # points after a table
 COLOURS = {
     "heading": "1F3A5F",
     "header": "D9E2F3",

@@ -40,7 +40,19 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as PdfTable
 
-from pipeline.write.layout import COLOURS, PAGE_OF, SIZES, Cell, Chart, Heading, Layout, Para, Table
+from pipeline.write.layout import (
+    COLOURS,
+    PAGE_OF,
+    SIZES,
+    SPACE_AFTER,
+    TABLE_GAP,
+    Cell,
+    Chart,
+    Heading,
+    Layout,
+    Para,
+    Table,
+)
 from pipeline.write.text import FONT_DIR
 
 __all__ = ["write_pdf"]
@@ -76,7 +88,7 @@ def _style(name: str, size: float, **kw) -> ParagraphStyle:
         fontName=kw.pop("fontName", FONT),
         fontSize=size,
         leading=round(size * 1.2, 1),
-        spaceAfter=kw.pop("spaceAfter", 3),
+        spaceAfter=kw.pop("spaceAfter", SPACE_AFTER),
         hyphenationLang=kw.pop("hyphenationLang", HYPHENATION),
         embeddedHyphenation=1,
         hyphenationMinWordLength=6,
@@ -384,7 +396,7 @@ def _story(layout: Layout, st, frame_w: float, frame_h: float) -> list:
             continue
         story.append(f)
         if isinstance(layout.blocks[i], Table):
-            story.append(Spacer(1, 6))
+            story.append(Spacer(1, TABLE_GAP))
         i += 1
     return story
 
