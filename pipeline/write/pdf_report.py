@@ -40,19 +40,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as PdfTable
 
-from pipeline.write.layout import (
-    COLOURS,
-    PAGE_OF,
-    SIZES,
-    SPACE_AFTER,
-    TABLE_GAP,
-    Cell,
-    Chart,
-    Heading,
-    Layout,
-    Para,
-    Table,
-)
+from pipeline.write import layout as desc  # the document description
+from pipeline.write.layout import COLOURS, PAGE_OF, SIZES, SPACE_AFTER, TABLE_GAP
 from pipeline.write.text import FONT_DIR
 
 __all__ = ["write_pdf"]
@@ -244,7 +233,9 @@ def _canvas_for(day: dt.date):
 # --------------------------------------------------------------------------- blocks
 
 
-def _cell(content: Cell, st, *, header: bool = False, whole_words: bool = False) -> list[Paragraph]:
+def _cell(
+    content: desc.Cell, st, *, header: bool = False, whole_words: bool = False
+) -> list[Paragraph]:
     out = []
     for line in content.lines:
         style = st["marker"] if line.small else st["cell_bold" if line.bold or header else "cell"]
@@ -261,7 +252,7 @@ def _cell(content: Cell, st, *, header: bool = False, whole_words: bool = False)
     return out or [Paragraph("", st["cell"])]
 
 
-def _table(block: Table, st, frame_w: float, frame_h: float) -> PdfTable:
+def _table(block: desc.Table, st, frame_w: float, frame_h: float) -> PdfTable:
     """A table whose header repeats on every page; rows stay whole unless taller than a page."""
     data = [[_cell(c, st, header=True, whole_words=True) for c in block.header]]
     style = [
@@ -299,7 +290,7 @@ def _table(block: Table, st, frame_w: float, frame_h: float) -> PdfTable:
     return table
 
 
-def _chart(block: Chart, frame_w: float) -> Drawing:
+def _chart(block: desc.Chart, frame_w: float) -> Drawing:
     themes = [line for line in block.overview if not line.is_total]
     width, height = frame_w, block.height_cm * cm
     drawing = Drawing(width, height)
@@ -343,10 +334,10 @@ def _chart(block: Chart, frame_w: float) -> Drawing:
 
 
 def _flowable(block, st, frame_w: float, frame_h: float):
-    if isinstance(block, Heading):
+    if isinstance(block, desc.Heading):
         # the title is the first bookmark; sections are top level, themes under them
         return _Heading(block.text, st[f"h{block.level}"], max(0, block.level - 1), block.key)
-    if isinstance(block, Para):
+    if isinstance(block, desc.Para):
         style = (
             _with(st[block.style], alignment=_ALIGN[block.align])
             if block.align != "left"
@@ -358,7 +349,7 @@ def _flowable(block, st, frame_w: float, frame_h: float):
         if block.italic:
             text = f"<i>{text}</i>"
         return Paragraph(text, style)
-    if isinstance(block, Table):
+    if isinstance(block, desc.Table):
         return _table(block, st, frame_w, frame_h)
     return _chart(block, frame_w)
 
@@ -372,11 +363,13 @@ def _height(flowable, frame_w: float, frame_h: float) -> float:
     return h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
 
 
-def _story(layout: Layout, st, frame_w: float, frame_h: float) -> list:
+def _story(layout: desc.Layout, st, frame_w: float, frame_h: float) -> list:
     """The flowables, with a conditional page break before each run of blocks kept with what
     follows them (the layout's one rule for where a section or a theme starts)."""
     flowables = [_flowable(b, st, frame_w, frame_h) for b in layout.blocks]
-    kept = [isinstance(b, Heading) or getattr(b, "keep_with_next", False) for b in layout.blocks]
+    kept = [
+        isinstance(b, desc.Heading) or getattr(b, "keep_with_next", False) for b in layout.blocks
+    ]
     story: list = []
     i = 0
     while i < len(flowables):
@@ -390,18 +383,18 @@ def _story(layout: Layout, st, frame_w: float, frame_h: float) -> list:
             i = j
             continue
         f = flowables[i]
-        if isinstance(layout.blocks[i], Chart) and i + 1 < len(flowables):
+        if isinstance(layout.blocks[i], desc.Chart) and i + 1 < len(flowables):
             story.append(KeepTogether([Spacer(1, 8), f, flowables[i + 1]]))  # with its caption
             i += 2
             continue
         story.append(f)
-        if isinstance(layout.blocks[i], Table):
+        if isinstance(layout.blocks[i], desc.Table):
             story.append(Spacer(1, TABLE_GAP))
         i += 1
     return story
 
 
-def write_pdf(layout: Layout, path: Path, made_on: dt.date) -> Path:
+def write_pdf(layout: desc.Layout, path: Path, made_on: dt.date) -> Path:
     """Render ``layout`` as a PDF at ``path``, in one layout pass; created on ``made_on``."""
     _register_fonts()
     out = io.BytesIO()
