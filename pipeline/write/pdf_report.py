@@ -76,7 +76,7 @@ def _style(name: str, size: float, **kw) -> ParagraphStyle:
         name,
         fontName=kw.pop("fontName", FONT),
         fontSize=size,
-        leading=round(size * 1.2, 1),
+        leading=round(size * 1.22, 2),  # Carlito's own line height, as Word sets single lines
         spaceAfter=kw.pop("spaceAfter", SPACE_AFTER),
         hyphenationLang=kw.pop("hyphenationLang", HYPHENATION),
         embeddedHyphenation=1,
