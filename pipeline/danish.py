@@ -224,3 +224,180 @@ REVIEW_INSTRUCTIONS = (
     "En afgørelse gælder målene, også når formuleringerne senere ændres."
 )
 REVIEW_NONE = "Ingen formuleringer at afgøre i denne periode."
+# --------------------------------------------------------------------------- what changed, in words
+# The marks printed under a theme table row's X: what changed for the row's goal since last period.
+ROW_MARKERS = {
+    "new_goal": "ny",
+    "status_changed": "ændret status",
+    "reworded_as_proposed": "omformuleret",
+}
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _joined(parts: list[str]) -> str:
+    """``a``, ``a og b``, ``a, b og c``."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
+
+
+def change_summary(
+    previous: dt.date,
+    *,
+    started: int,
+    not_started: int,
+    unmarked: int,
+    gone_as_proposed: int,
+    gone_otherwise: int,
+    reworded: int,
+    new_goals: int,
+    new_themes: list[str],
+    wording_fixes: int,
+    now_started: int,
+    now_not_started: int,
+    now_total: int,
+) -> tuple[str, ...]:
+    """The report's summary: what changed since the status of ``previous``, in sentences."""
+    moves = [
+        (started, "sat i gang eller gennemført"),
+        (not_started, "markeret ikke igangsat"),
+        (unmarked, "uden markering"),
+        (gone_as_proposed, "udgået som foreslået"),
+        (gone_otherwise, "udgået uden forslag i sidste status"),
+        (reworded, "omformuleret som foreslået"),
+        (new_goals, "nye"),
+    ]
+    # "Siden status af …, er 5 mål sat i gang, 6 udgået som foreslået og 3 nye."
+    parts = [f"{n} {what}" for n, what in moves if n]
+    lead = f"Siden status af {format_danish_date(previous)}"
+    if parts:
+        first, _, rest = parts[0].partition(" ")
+        parts[0] = f"{first} mål {rest}"
+        sentences = [f"{lead} er {_joined(parts)}."]
+    else:
+        sentences = [f"{lead} er der ingen ændringer i målene."]
+    if new_themes:
+        sentences.append(_joined(new_themes) + (" er nyt." if len(new_themes) == 1 else " er nye."))
+    if wording_fixes:
+        sentences.append(
+            _n(wording_fixes, "formulering er rettet", "formuleringer er rettet")
+            + (" uden at målet er ændret" if wording_fixes == 1 else " uden at målene er ændret")
+            + "; rettelserne står for sig sidst i afsnittet om ændringer."
+        )
+    sentences.append(
+        f"Af i alt {now_total} mål er nu {now_started} gennemført/igangsat og "
+        f"{now_not_started} ikke igangsat."
+    )
+    return tuple(sentences)
+
+
+# The proposals as the council's decisions.
+DECISION_LEAD = "Administrationen indstiller, at Byrådet godkender følgende ændringer af målene:"
+NO_DECISIONS_TEXT = (
+    "Notatet indeholder ingen forslag om at lade mål udgå eller omformulere dem, og der skal "
+    "ikke træffes beslutning om målene."
+)
+
+
+def decision_text(proposal: str, proposed_text: str) -> str:
+    if proposal == "drop":
+        return "Målet udgår."
+    if proposal == "reword" and proposed_text:
+        return f"Målet omformuleres til: »{proposed_text}«."
+    return "Målet omformuleres."
+
+
+# The sender block's printed labels (the notat prints "Tel.:" and "EAN:").
+SENDER_HEADING = "Kontaktoplysninger"
+SENDER_LABELS = {"sender_phone": "Tel.: ", "sender_ean": "EAN: "}
+
+
+# --------------------------------------------------------------------------- the workbook
+# statusdata.xlsx is for people: Danish column headers and values (the CSV files and the database
+# keep the contract's English names and codes, for scripts).
+WORKBOOK_HEADERS = {
+    "doc_id": "Dokument-id",
+    "period": "Periode",
+    "file": "Fil",
+    "sha256": "SHA-256",
+    "kind": "Art",
+    "title": "Titel",
+    "date": "Dato",
+    "pages": "Sider",
+    "sender_centre": "Center",
+    "sender_unit": "Afdeling",
+    "sender_address": "Adresse",
+    "sender_phone": "Telefon",
+    "sender_email": "E-mail",
+    "sender_web": "Hjemmeside",
+    "sender_ean": "EAN",
+    "theme_no": "Tema",
+    "theme_title": "Temaets titel",
+    "row_no": "Række",
+    "status": "Status",
+    "remark": "Bemærkning",
+    "proposal": "Forslag",
+    "proposed_text": "Foreslået formulering",
+    "page_first": "Første side",
+    "page_last": "Sidste side",
+    "stmt_no": "Formulering nr.",
+    "text": "Tekst",
+    "bilag": "Bilag",
+    "goal_id": "Mål-id",
+    "reported_started": "I alt trykt: gennemført/igangsat",
+    "reported_not_started": "I alt trykt: ikke igangsat",
+    "counted_started": "Talt: gennemført/igangsat",
+    "counted_not_started": "Talt: ikke igangsat",
+    "area_no": "Område nr.",
+    "area_title": "Område",
+    "group_title": "Gruppe",
+    "item_no": "Punkt",
+    "sub": "Underpunkt",
+    "severity": "Alvor",
+    "code": "Kode",
+    "message": "Besked",
+    "reason": "Årsag",
+    "cause": "Årsagskode",
+    "wording": "Formulering",
+    "bilag1_wordings": "Formuleringer i bilag 1",
+    "bilag2_wordings": "Formuleringer i bilag 2",
+    "theme_nos": "Temaer",
+    "first_period": "Første periode",
+    "last_period": "Seneste periode",
+    "merged_into": "Lagt sammen med (mål-id)",
+    "sender_centre": "Afsender",
+    "sender_unit": "Afdeling",
+    "sender_address": "Adresse",
+    "sender_phone": "Telefon",
+    "sender_email": "E-mail",
+    "sender_web": "Hjemmeside",
+    "sender_ean": "EAN-nummer",
+    "latest_status": "Seneste status",
+    "previous_period": "Forrige periode",
+    "before": "Før",
+    "after": "Nu",
+    "decision": "Afgørelse",
+    "rule": "Regel",
+    "score_token": "Lighed, ord (0-1)",
+    "score_char": "Lighed, tegn (0-1)",
+    "evidence": "Begrundelse",
+}
+# links name two wordings: left_* and right_* columns become "… (A)" and "… (B)"
+WORKBOOK_SIDES = {"left_": " (A)", "right_": " (B)"}
+
+DOCUMENT_KIND_LABELS = {
+    "status": "Statusnotat",
+    "concept": "Konceptnotat",
+    "unknown": "Ukendt",
+    "decisions": "Beslutninger",
+}
+LINK_DECISION_LABELS = {"linked": "Koblet", "refused": "Holdt adskilt"}
+LINK_RULE_LABELS = {
+    "same_row": "Samme række",
+    "same_wording": "Samme formulering",
+    "fuzzy": "Lignende formulering",
+    "across_periods": "Samme mål i en anden periode",
+    "reworded": "Omformuleret som foreslået",
+    "override": "Afgjort af en person",
+}

@@ -260,6 +260,9 @@ class ReportRow:
     proposed_text: str  # printed under the wordings after "Foreslås omformuleret til:"
     status: Status
     remark: str
+    # What changed since the previous period, Danish, printed under the row's mark: "ny",
+    # "ændret status", "omformuleret" (joined with ", "); "" when nothing did.
+    marker: str = ""
 
 
 @dataclass(frozen=True)
@@ -290,6 +293,7 @@ class ReportProposal:
     proposal: Proposal
     proposed_text: str
     remark: str
+    decision: str = ""  # Danish: the proposal stated as the council's decision
 
 
 @dataclass(frozen=True)
@@ -301,7 +305,8 @@ class ReportReconciliation:
     theme_nos: tuple[int, ...]
     occurrences: int  # rows the goal is written in, in the latest period
     needs_review: bool
-    note: str  # Danish: why a person should look (e.g. "Usikker sammenkobling (lighed 0,78)")
+    note: str  # Danish, in words: why a person should look (no bare similarity scores)
+    notes: tuple[str, ...] = ()  # the same, one sentence pair per reason
 
 
 ReviewKind = Literal["likely_miss", "written_twice", "uncertain_link"]
@@ -360,6 +365,16 @@ class OverviewLine:
     started_change: str
     not_started_change: str
     is_total: bool = False
+    # Counted apart since the previous period (None without one, or for a theme new this period
+    # where only ``new_goals`` counts): goals whose mark moved to Gennemført/igangsat, goals
+    # whose mark moved away from it, goals new in the notat, goals gone from it (of those, how
+    # many as proposed), goals reworded as proposed.
+    newly_started: int | None = None
+    newly_not_started: int | None = None
+    new_goals: int | None = None
+    gone: int | None = None
+    gone_as_proposed: int | None = None
+    reworded: int | None = None
 
 
 @dataclass(frozen=True)
@@ -381,6 +396,13 @@ class StatusReport:
     earlier_findings: int = 0  # findings of status notats older than the previous period
     # the pairs of goals a person should decide on, likeliest misses first (review workbook)
     review: tuple[ReviewPair, ...] = ()
+    # The notat's sender block as printed lines ("Social- og Sundhedscenter", …, "EAN: …");
+    # empty when the notat's sender fields were not read.
+    sender: tuple[str, ...] = ()
+    # What changed since the previous period, in Danish sentences.
+    summary: tuple[str, ...] = ()
+    # Wording fixes (spelling, small edits: ``wording_changed``), kept apart from ``changes``.
+    wording_fixes: tuple[ReportChange, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -407,3 +429,4 @@ class StatusForm:
     intro: str
     themes: tuple[FormTheme, ...]
     instructions: str = ""  # how to fill in the form, Danish
+    sender: tuple[str, ...] = ()  # the sender block, as in StatusReport

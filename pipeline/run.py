@@ -71,7 +71,9 @@ DECISION_SUFFIX = ".xlsx"
 PAUSE_ENV = "PIPELINE_PAUSE_BEFORE_PUBLISH"
 
 _PDF_MAGIC = b"%PDF-"
-_REPORT_NAME = re.compile(r"^(statusrapport|statusskema)_(\d{4}-\d{2}-\d{2})\.(docx|pdf)$")
+_REPORT_NAME = re.compile(
+    r"^(statusrapport|statusskema|afstemning)_(\d{4}-\d{2}-\d{2})\.(docx|pdf)$"
+)
 
 
 def run_extract(pdfs: list[Path], out_dir: Path) -> int:

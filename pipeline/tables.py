@@ -96,6 +96,34 @@ def frame_from_dataclasses(
     return _records(items, columns)
 
 
+def periods_of(documents: pd.DataFrame | None) -> dict[str, str]:
+    """Each document's reporting period (its ISO date, "" if none), by doc_id."""
+    if documents is None or documents.empty:
+        return {}
+    return dict(zip(documents["doc_id"].astype(str), documents["date"].astype(str), strict=True))
+
+
+def with_period(name: str, frame: pd.DataFrame, period_of: dict[str, str]) -> pd.DataFrame:
+    """``frame`` with the period of the document(s) it names: ``period`` after ``doc_id``; for
+    ingest_log by the file's sha256 (doc_id is its first 16 hex digits); for links
+    ``left_period`` and ``right_period``. A frame that has ``period`` already is left as it is."""
+    if "period" in frame.columns:
+        return frame
+    frame = frame.copy()
+    if "doc_id" in frame.columns:
+        at = list(frame.columns).index("doc_id") + 1
+        frame.insert(at, "period", frame["doc_id"].astype(str).map(period_of).fillna(""))
+    elif name == "ingest_log" and "sha256" in frame.columns:
+        # doc_id is the first 16 hex digits of the file's sha256 (pipeline.extract.doc_id_for)
+        frame["period"] = frame["sha256"].astype(str).str[:16].map(period_of).fillna("")
+    else:
+        for side in ("left", "right"):
+            col = f"{side}_doc_id"
+            if col in frame.columns:
+                frame[f"{side}_period"] = frame[col].astype(str).map(period_of).fillna("")
+    return frame
+
+
 def csv_safe(value: object) -> object:
     """Keep a cell from starting a spreadsheet formula (=, +, -, @, tab, CR) when opened in Excel."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):

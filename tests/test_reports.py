@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 from openpyxl.utils.escape import unescape
 
-from pipeline.danish import STATUS_LABELS, format_danish_date
+from pipeline.danish import CHANGE_LABELS, STATUS_LABELS, format_danish_date
 from pipeline.errors import WriteError
 from pipeline.model import (
     Change,
@@ -38,6 +38,7 @@ from pipeline.transform import Reconciled
 from pipeline.transform.report import build_report
 from pipeline.write import report_file_names, write_reports, write_workbook
 from pipeline.write.text import safe_filename, xml_safe
+from tests.fixtures.notat_data import CONTACT_BLOCK
 from tests.fixtures.status_2020 import STATUS_2020
 from tests.fixtures.status_2021 import STATUS_2021
 from tests.fixtures.to_model import extracted_document, goal_labels
@@ -298,7 +299,8 @@ def test_wording_change_with_nothing_on_one_side_says_so_in_danish():
     ]
     built = build_report(Reconciled(documents=[d2020, d2021], changes=changes), [])
     assert built is not None
-    shown = {(c.before, c.after) for c in built[0].changes}
+    assert not built[0].changes, "wording fixes are kept apart from the changes"
+    shown = {(c.before, c.after) for c in built[0].wording_fixes}
     assert shown == {
         ("Mål B", WORDING_NONE_AFTER),
         (WORDING_NONE_BEFORE, "Mål D"),
@@ -312,8 +314,11 @@ def test_review_mark_of_an_uncertain_link_in_the_model(model):
     # the link of two little-alike wordings; the synthetic refusals (scores that their real
     # wordings do not have) are judged on the wordings, and are no question
     assert len(flagged) == 1 == len(report.review)
-    assert flagged[0].note.startswith("Usikker sammenkobling med »Motionsvejledning« (Tema 1, ")
+    assert flagged[0].note.startswith("Regnet for samme mål som »Motionsvejledning« (Tema 1, ")
+    assert "Tjek, at det er samme mål." in flagged[0].note
     assert report.review[0].kind == "uncertain_link"
+    # no bare similarity scores: the reason is said in words
+    assert not any(re.search(r"\d,\d\d", g.note) for g in report.reconciliation)
 
 
 def test_form_leaves_out_dropped_goals_and_carries_the_new_wording(model_2020):
@@ -396,8 +401,11 @@ def test_docx_theme_tables_hold_exactly_the_rows_marks_remarks_and_totals(model,
         for tr, row in zip(body, theme.rows, strict=True):
             cells = tr.cells
             assert [_norm(p.text) for p in cells[0].paragraphs] == _goal_lines(row)
-            assert cells[1].text == ("X" if row.status == "started" else "")
-            assert cells[2].text == ("X" if row.status == "not_started" else "")
+            started, not_started = ([p.text for p in c.paragraphs] for c in cells[1:3])
+            marked = started if row.status != "not_started" else not_started
+            expected = (["X"] if row.status else []) + ([row.marker] if row.marker else [])
+            assert [t for t in marked if t] == expected
+            assert "X" not in (not_started if marked is started else started)
             assert cells[3].text == row.remark
         assert [c.text for c in total.cells] == [
             "I alt",
@@ -463,12 +471,15 @@ def test_golden_update_switch_is_off_in_ci():
 # --------------------------------------------------------------------------- PDF
 
 
-def test_pdf_is_byte_for_byte_reproducible_with_the_period_as_creation_date(model, tmp_path):
+def test_pdf_is_byte_for_byte_reproducible_with_the_day_made_as_creation_date(model, tmp_path):
     report, form = model
-    first = write_reports(report, form, tmp_path / "a")[1].read_bytes()
-    second = write_reports(report, form, tmp_path / "b")[1].read_bytes()
+    day = dt.date(2026, 12, 2)
+    first = write_reports(report, form, tmp_path / "a", day)[1].read_bytes()
+    second = write_reports(report, form, tmp_path / "b", day)[1].read_bytes()
     assert first == second
-    assert b"D:20210603" in first
+    assert b"D:20261202" in first and b"D:20210603" not in first
+    today = write_reports(report, form, tmp_path / "c")[1].read_bytes()
+    assert f"D:{dt.date.today():%Y%m%d}".encode() in today
 
 
 def test_danish_characters_survive_in_pdf_and_word(rendered):
@@ -477,7 +488,7 @@ def test_danish_characters_survive_in_pdf_and_word(rendered):
         "Bemærkning",
         "Gennemført/",
         "Byrådet",
-        "Afstemning af bilag 1 og 2",
+        "Sammenfatning",
         "Ændringer siden sidste status",
         f"Dato: {format_danish_date(STATUS_2021.date)}",
     ):
@@ -485,11 +496,11 @@ def test_danish_characters_survive_in_pdf_and_word(rendered):
     assert "Bemærkning" in docx_text(rendered["report_docx"])
 
 
-def test_pdf_embeds_the_bundled_dejavu_font(rendered):
+def test_pdf_embeds_the_bundled_carlito_font(rendered):
     fonts = subprocess.run(
         ["pdffonts", str(rendered["report_pdf"])], check=True, capture_output=True, text=True
     ).stdout
-    assert "DejaVuSans" in fonts
+    assert "Carlito" in fonts and "DejaVu" not in fonts
     assert all(" yes " in line for line in fonts.splitlines()[2:]), fonts
 
 
@@ -503,12 +514,12 @@ def test_pdf_has_page_footer_and_a_bookmark_per_section(rendered):
         titles = [item.title for item in outline.root]
         children = [c.title for item in outline.root for c in item.children]
     assert titles == [
-        "NOTAT",
+        STATUS_2021.title,
+        "Sammenfatning",
+        "Indstilling",
         "Overblik",
-        "Status pr. tema",
         "Ændringer siden sidste status",
-        "Forslag",
-        "Afstemning af bilag 1 og 2",
+        "Status pr. tema",
         "Kontrol",
     ]
     assert [c for c in children if c.startswith("Tema ")] == [
@@ -568,8 +579,25 @@ def test_word_report_converts_with_libreoffice(rendered, tmp_path):
         capture_output=True,
         timeout=180,
     )
-    text = pdf_text(tmp_path / rendered["report_docx"].with_suffix(".pdf").name)
+    converted = tmp_path / rendered["report_docx"].with_suffix(".pdf").name
+    text = pdf_text(converted)
     assert "Tema 1: " in text and "Side 1 af" in text
+    # one layout, one rule: every section and theme starts on the same page in both files
+    assert _section_pages(converted) == _section_pages(rendered["report_pdf"])
+    assert len(_section_pages(converted)) == 7 + len(STATUS_2021.themes)
+
+
+def _section_pages(pdf: Path) -> dict[str, int]:
+    starts = re.compile(
+        r"(Tema \d+: .*|Sammenfatning|Indstilling|Overblik|Ændringer siden sidste status"
+        r"|Rettelser i formuleringer|Status pr\. tema|Kontrol)"
+    )
+    return {
+        line: page
+        for page, lines in enumerate(_pdf_pages(pdf), start=1)
+        for line in lines
+        if starts.fullmatch(line)
+    }
 
 
 # --------------------------------------------------------------------------- Excel, names
@@ -673,6 +701,7 @@ def test_output_file_names_are_sanitized(model):
         "report_docx": "statusrapport_2021-06-03.docx",
         "report_pdf": "statusrapport_2021-06-03.pdf",
         "form_docx": "statusskema_2021-06-03.docx",
+        "review_docx": "afstemning_2021-06-03.docx",
     }
     assert safe_filename("../../etc/pass wd?.docx") == "etc_pass_wd_.docx"
     assert safe_filename("Ændringer æøå.pdf") == "Ændringer_æøå.pdf"
@@ -711,3 +740,500 @@ def test_skipped_files_reach_the_report_with_their_danish_reason():
     (skipped,) = report.skipped_files
     assert skipped.file == "hemmelig.pdf"
     assert skipped.reason == "PDF'en er beskyttet med adgangskode og kan ikke åbnes."
+
+
+def test_golden_text_of_the_review_working_paper(rendered):
+    _check_golden("afstemning.docx.txt", docx_text(rendered["review_docx"]))
+
+
+# --------------------------------------------------------------------------- issue 16, point by point
+# (1) the council report, (2) the working paper, (3) typography, (4) accessibility, (5) one
+# description for both writers, (6) workbook, (7) database, (8) form.
+
+SENDER = {
+    "sender_centre": "Social- og Sundhedscenter",
+    "sender_unit": "Administration",
+    "sender_address": "Amtstue Allé 71, 4100 Ringsted",
+    "sender_phone": "+45 57 62 80 10",
+    "sender_email": "socialogsundhed@ringsted.dk",
+    "sender_web": "www.ringsted.dk",
+    "sender_ean": "5798007643577",
+}
+SENDER_LINES = list(CONTACT_BLOCK[1:])  # as the notat prints them, after "Kontaktoplysninger"
+MADE_ON = dt.date(2026, 12, 2)
+
+
+def _with_sender(reconciled: Reconciled) -> Reconciled:
+    latest = reconciled.documents[-1]
+    latest.document = dataclasses.replace(latest.document, **SENDER)
+    return reconciled
+
+
+@pytest.fixture(scope="session")
+def rendered_with_sender(tmp_path_factory) -> dict[str, Path]:
+    built = build_report(_with_sender(_reconciled()), [SKIPPED_FILE])
+    out = tmp_path_factory.mktemp("sender")
+    report, form = built
+    write_reports(report, form, out, MADE_ON)
+    return {k: out / v for k, v in report_file_names(report, form).items()}
+
+
+def _lines(text: str) -> list[str]:
+    return [_norm(line) for line in text.splitlines() if _norm(line)]
+
+
+def test_report_prints_the_notats_sender_block_in_word_and_pdf(rendered_with_sender):
+    for text in (
+        docx_text(rendered_with_sender["report_docx"]),
+        pdf_text(rendered_with_sender["report_pdf"]),
+        docx_text(rendered_with_sender["form_docx"]),
+    ):
+        lines = _lines(text)
+        start = lines.index("Kontaktoplysninger")
+        assert lines[start + 1 : start + 1 + len(SENDER_LINES)] == SENDER_LINES
+
+
+def test_report_without_sender_fields_prints_no_empty_labels(rendered):
+    for text in (docx_text(rendered["report_docx"]), pdf_text(rendered["report_pdf"])):
+        assert "Kontaktoplysninger" not in text
+        assert not re.search(r"^(Tel\.:|EAN:)\s*$", text, re.MULTILINE)
+
+
+def test_title_read_as_the_word_notat_alone_gives_the_default_title():
+    from pipeline.transform.report import DEFAULT_TITLE
+
+    rec = _reconciled()
+    latest = rec.documents[-1]
+    latest.document = dataclasses.replace(latest.document, title="NOTAT")
+    report, _ = build_report(rec, [])
+    assert report.title == DEFAULT_TITLE
+
+
+def test_identity_block_opens_the_report(rendered):
+    lines = _lines(docx_text(rendered["report_docx"]))
+    assert lines[:3] == ["NOTAT", STATUS_2021.title, STATUS_2021.subtitle]
+    assert lines[3] == f"Dato: {format_danish_date(STATUS_2021.date)}"
+    assert lines.count("NOTAT") == 1
+
+
+def test_summary_says_in_sentences_what_changed_since_last_status(model, rendered):
+    report, _ = model
+    total = report.overview[-1]
+    first = report.summary[0]
+    assert first.startswith(f"Siden status af {format_danish_date(STATUS_2020.date)} er ")
+    assert f"{total.newly_started} mål sat i gang" in first
+    assert f"{total.gone_as_proposed} udgået som foreslået" in first
+    assert f"{total.new_goals} nye" in first
+    assert report.summary[-1] == (
+        f"Af i alt {total.total} mål er nu {total.started} gennemført/igangsat og "
+        f"{total.not_started} ikke igangsat."
+    )
+    text = _norm(docx_text(rendered["report_docx"]))
+    assert all(sentence in text for sentence in report.summary)
+
+
+def test_overview_counts_started_dropped_new_and_reworded_apart():
+    """Tema 2's "−5 ikke igangsat" was 3 goals started and 2 dropped: counted apart now."""
+    d2020, d2021 = _labelled(STATUS_2020), _labelled(STATUS_2021)
+    p1, p0 = d2021.document.date, d2020.document.date
+    dropped = next(r for r in d2020.goal_rows if r.proposal == "drop")
+    gone_id = dropped.statements[0].goal_id
+    row = d2021.goal_rows[0]
+    kept_id = row.statements[0].goal_id
+    changes = [
+        Change(p1, p0, "S-1", "status_changed", 2, "a", "not_started", "started"),
+        Change(p1, p0, "S-2", "status_changed", 2, "b", "not_started", "started"),
+        Change(p1, p0, "S-3", "status_changed", 2, "c", "started", "not_started"),
+        Change(p1, p0, gone_id, "goal_gone", 2, "d", "not_started", ""),
+        Change(p1, p0, "G-x", "goal_gone", 2, "e", "started", ""),
+        Change(p1, p0, kept_id, "reworded_as_proposed", row.theme_no, "f", "old", "new"),
+        Change(p1, p0, "N-1", "new_goal", 2, "g", "", "started"),
+        Change(p1, p0, "W-1", "wording_changed", 2, "h", "Mål H", "Mål h"),
+    ]
+    report, _ = build_report(Reconciled(documents=[d2020, d2021], changes=changes), [])
+    tema2 = next(line for line in report.overview if line.short_label == "Tema 2")
+    assert (tema2.newly_started, tema2.newly_not_started) == (2, 1)
+    assert (tema2.gone, tema2.gone_as_proposed, tema2.new_goals) == (2, 1, 1)
+    assert tema2.reworded == 0
+    total = report.overview[-1]
+    assert total.reworded == 1 and total.gone == 2
+    tema5 = next(line for line in report.overview if line.short_label == "Tema 5")
+    assert tema5.newly_started is None and tema5.gone is None  # a new theme: nothing to compare
+    assert "1 udgået uden forslag i sidste status" in report.summary[0]
+    assert "1 omformuleret som foreslået" in report.summary[0]
+    assert any("1 formulering er rettet" in s for s in report.summary)
+    # the marker of the reworded goal's row
+    assert report.themes[0].rows[0].marker == "omformuleret"
+
+
+def test_theme_rows_carry_a_marker_of_what_changed_since_last_period(model, rendered):
+    report, _ = model
+    changed = {c.kind for c in _reconciled().changes}
+    markers = {r.marker for t in report.themes for r in t.rows}
+    assert {"ny", "ændret status"} <= markers and changed >= {"new_goal", "status_changed"}
+    new_goals = {c.goal_id for c in _reconciled().changes if c.kind == "new_goal"}
+    for theme in report.themes:
+        for r in theme.rows:
+            assert ("ny" in r.marker) == bool(set(r.goal_ids) & new_goals)
+    text = pdf_text(rendered["report_pdf"])
+    assert "ændret status" in text and "\nny\n" in text
+
+
+def test_wording_fixes_are_listed_apart_from_status_changes(tmp_path):
+    d2020, d2021 = _labelled(STATUS_2020), _labelled(STATUS_2021)
+    p1, p0 = d2021.document.date, d2020.document.date
+    changes = [
+        Change(p1, p0, "S-1", "status_changed", 1, "Mål med ny status", "not_started", "started"),
+        Change(
+            p1, p0, "W-1", "wording_changed", 1, "Alkoholvaner", "alkohol vaner", "alkoholvaner"
+        ),
+    ]
+    built = build_report(Reconciled(documents=[d2020, d2021], changes=changes), [])
+    assert [c.kind for c in built[0].changes] == ["status_changed"]
+    assert [c.wording for c in built[0].wording_fixes] == ["Alkoholvaner"]
+    text = docx_text(_render(built, tmp_path)["report_docx"])
+    changes_part, fixes_part = text.split("Rettelser i formuleringer")
+    assert "Mål med ny status" in changes_part.split("Ændringer siden sidste status")[-1]
+    assert "alkohol vaner" not in changes_part
+    assert "1 | Alkoholvaner | alkohol vaner | alkoholvaner" in fixes_part
+
+
+def test_proposals_are_stated_as_decisions_for_the_council(model_2020, rendered_2020):
+    report, _ = model_2020
+    text = docx_text(rendered_2020["report_docx"])
+    section = text.split("\nIndstilling\n")[1].split("\nOverblik\n")[0]
+    assert section.startswith("Administrationen indstiller, at Byrådet godkender")
+    assert "Tema | Mål | Beslutning | Begrundelse" in section
+    for p in report.proposals:
+        if p.proposal == "drop":
+            assert p.decision == "Målet udgår."
+        else:
+            assert p.decision == f"Målet omformuleres til: »{p.proposed_text}«."
+        assert p.decision in section
+
+
+def test_reconciliation_moved_to_the_working_paper_in_plain_words(model, rendered):
+    report, _ = model
+    council = docx_text(rendered["report_docx"])
+    assert "Afstemning" not in council and "Til gennemsyn" not in council
+    assert "Tema | Bilag 1 | Bilag 2" not in council
+    paper = docx_text(rendered["review_docx"])
+    assert "Tema | Mål | Hvorfor målet står her" in paper
+    review = paper.split("\nTil gennemsyn\n")[1].split("\nMål, der står flere steder\n")[0]
+    assert review.count("Tjek, at det er") == sum(g.needs_review for g in report.reconciliation)
+    assert not re.search(r"\d,\d\d|lighed \(", paper), "no bare similarity scores"
+    assert "Tema | Bilag 1 | Bilag 2" in paper and "står ikke i bilag 2" in paper
+
+
+def test_docx_is_danish_with_automatic_hyphenation(rendered):
+    doc = read_docx(str(rendered["report_docx"]))
+    settings = doc.settings.element
+    auto = settings.find(qn("w:autoHyphenation"))
+    assert auto is not None and auto.get(qn("w:val")) == "true"
+    # in the order the schema fixes (Word refuses a settings part out of order)
+    tags = [el.tag for el in settings]
+    at = tags.index(qn("w:defaultTabStop"))
+    assert tags[at + 1 : at + 4] == [
+        qn("w:autoHyphenation"),
+        qn("w:consecutiveHyphenLimit"),
+        qn("w:hyphenationZone"),
+    ]
+    default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    assert default.find(qn("w:rPr")).find(qn("w:lang")).get(qn("w:val")) == "da-DK"
+    langs = {el.get(qn("w:val")) for el in doc.styles.element.iter(qn("w:lang"))}
+    assert langs == {"da-DK"}
+    assert doc.core_properties.language == "da-DK"
+    # the goal tables print words whole, as the notats do: hyphenation off in their cells
+    cell_p = _theme_tables(rendered["report_docx"])[0].rows[1].cells[0].paragraphs[0]
+    ppr = [el.tag for el in cell_p._p.pPr]
+    assert ppr.index(qn("w:suppressAutoHyphens")) < ppr.index(qn("w:spacing"))
+
+
+def test_pdf_hyphenates_danish_words_outside_the_goal_tables(model, rendered):
+    """A word broken at a line end gets a hyphen at a Danish syllable break, never a bare cut
+    ("Kompetenceudviklin|g"); the goal tables print words whole, as the notats do."""
+    import pyphen
+
+    raw = subprocess.run(  # -raw: as printed, hyphens kept (plain pdftotext joins them)
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(rendered["report_pdf"]), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    dic = pyphen.Pyphen(lang="da_DK")
+    broken = re.findall(r"(\w+)-\n(\w+)", raw)
+    joined = [(a, b) for a, b in broken if (a + b).lower() in _words(model[0])]
+    assert joined, "some Danish word is hyphenated at a line end"
+    for a, b in joined:
+        assert len(a) in dic.positions(a + b), f"{a}-{b} is not a Danish syllable break"
+    theme_text = raw.split("Status pr. tema")[-1].split("Kontrol")[0]
+    goal_words = {
+        w.lower()
+        for t in model[0].themes
+        for r in t.rows
+        for text in [*(wd.text for wd in r.wordings), r.remark]
+        for w in re.findall(r"\w+", text)
+    }
+    split = re.findall(r"(\w+)-\n(\w+)", theme_text)
+    assert not [(a, b) for a, b in split if (a + b).lower() in goal_words]
+
+
+def _words(report) -> set[str]:
+    texts = [*report.summary, report.intro]
+    texts += [c.wording for c in report.changes]
+    texts += [r.remark for t in report.themes for r in t.rows]
+    return {w.lower() for text in texts for w in re.findall(r"\w+", text)}
+
+
+def _pdf_pages(path: Path) -> list[list[str]]:
+    raw = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return [_lines(page) for page in raw.split("\f") if page.strip()]
+
+
+def test_headings_are_kept_with_what_follows_in_both_writers(rendered):
+    for page in _pdf_pages(rendered["report_pdf"]):
+        body = [line for line in page if not line.startswith("Side ")]
+        headings = {"Sammenfatning", "Indstilling", "Overblik", "Ændringer siden sidste status",
+                    "Status pr. tema", "Kontrol", "Rettelser i formuleringer"}  # fmt: skip
+        assert body[-1] not in headings and not re.match(r"Tema \d+: ", body[-1]), page[-3:]
+    doc = read_docx(str(rendered["report_docx"]))
+    for name in ("Title", "Heading 1", "Heading 2"):
+        assert doc.styles[name].paragraph_format.keep_with_next
+    # a sentence that leads into a table keeps with it too
+    leads = [p for p in doc.paragraphs if p.text.startswith("Sat i gang, nye, udgåede")]
+    assert leads and all(p.paragraph_format.keep_with_next for p in leads)
+
+
+def test_a_theme_starts_where_its_heading_header_and_two_rows_fit_in_both_writers(model, rendered):
+    report, _ = model
+    # PDF: each theme's heading stands on the page of its first two goal rows
+    pages = _pdf_pages(rendered["report_pdf"])
+    for theme in report.themes:
+        heading = f"Tema {theme.theme_no}: {theme.title}"
+        (page,) = [p for p in pages if heading in p]
+        text = " ".join(page[page.index(heading) :])
+        for row in theme.rows[:2]:
+            assert row.wordings[0].text.split()[0] in text
+    # Word: the heading keeps with the header row, which keeps with the first row (the same rule)
+    for table in _theme_tables(rendered["report_docx"]):
+        rows = table.rows
+        assert all(p.paragraph_format.keep_with_next for c in rows[0].cells for p in c.paragraphs)
+        assert all(p.paragraph_format.keep_with_next for c in rows[1].cells for p in c.paragraphs)
+        assert not any(
+            p.paragraph_format.keep_with_next for c in rows[2].cells for p in c.paragraphs
+        )
+
+
+def test_docx_is_accessible_language_title_headings_header_rows_alt_text(model, rendered):
+    from pipeline.write.layout import Heading, report_layout
+
+    report, _ = model
+    doc = read_docx(str(rendered["report_docx"]))
+    props = doc.core_properties
+    assert (props.title, props.author, props.language) == (
+        report.title,
+        "Ringsted Kommune",
+        "da-DK",
+    )
+    styled = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name != "Normal"]
+    wanted = [
+        ({0: "Title", 1: "Heading 1", 2: "Heading 2"}[b.level], b.text)
+        for b in report_layout(report).blocks
+        if isinstance(b, Heading)
+    ]
+    assert styled == wanted
+    for table in doc.tables:
+        first = table._tbl.findall(qn("w:tr"))[0]
+        assert first.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
+    doc_prs = list(doc.element.body.iter(qn("wp:docPr")))
+    assert len(doc_prs) == len(doc.inline_shapes) == 1
+    assert doc_prs[0].get("descr").startswith("Søjlediagram over antal mål pr. tema. Tema 1: ")
+
+
+def test_pdf_has_title_language_open_bookmarks_and_the_day_made(model, rendered_with_sender):
+    import pikepdf
+
+    report, _ = model
+    with pikepdf.open(rendered_with_sender["report_pdf"]) as pdf:
+        info = pdf.docinfo
+        assert str(info["/Title"]) == report.title
+        assert str(info["/Author"]) == "Ringsted Kommune"
+        assert str(info["/CreationDate"]).startswith("D:20261202")
+        assert str(pdf.Root.Lang) == "da-DK"
+        assert pdf.Root.PageMode == pikepdf.Name.UseOutlines
+        assert "/StructTreeRoot" not in pdf.Root  # not tagged: said in the README
+
+
+def test_word_and_pdf_render_one_description_and_hold_no_text_of_their_own(model, rendered):
+    """Every heading and paragraph of the description is in both files, in the same order; the
+    writers' sources hold no Danish sentence or section title of their own."""
+    import ast
+
+    from pipeline.write import docx_report, layout, pdf_report
+
+    description = layout.report_layout(model[0])
+    texts = [
+        _norm(b.text) for b in description.blocks if isinstance(b, layout.Heading | layout.Para)
+    ]
+
+    def squeezed(text: str) -> str:  # hyphens and line breaks differ between the two files
+        return re.sub(r"[\s\-\u00ad]", "", text)
+
+    for rendered_text in (
+        squeezed(docx_text(rendered["report_docx"])),
+        squeezed(pdf_text(rendered["report_pdf"])),
+    ):
+        at = 0
+        for text in texts:
+            found = rendered_text.find(squeezed(text), at)
+            assert found >= 0, text
+            at = found
+    for module in (docx_report, pdf_report):
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        literals = [
+            n.value
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Constant)
+            and isinstance(n.value, str)
+            and not _is_docstring(n, tree)
+        ]
+        danish = [s for s in literals if re.search(r"[æøåÆØÅ]", s) or s in texts]
+        assert danish in ([], ["Ringsted Kommune – statuspipeline"]), danish
+
+
+def _is_docstring(node, tree) -> bool:
+    import ast
+
+    for parent in ast.walk(tree):
+        body = getattr(parent, "body", None)
+        if (
+            isinstance(body, list)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and body[0].value is node
+        ):
+            return True
+    return False
+
+
+@pytest.fixture(scope="session")
+def real_frames() -> dict[str, pd.DataFrame]:
+    """Every table of a run on the two periods, reconciled by the real transform."""
+    from pipeline.tables import extraction_frames, ingest_frame
+    from pipeline.transform import reconcile, reconciled_frames
+
+    docs = [extracted_document(STATUS_2020), extracted_document(STATUS_2021)]
+    rec = reconcile(docs)
+    frames = dict(extraction_frames(rec.documents, []))
+    frames["ingest_log"] = ingest_frame(
+        [
+            IngestEntry(f"{d.document.doc_id}.pdf", d.document.sha256, "ok", "status", "")
+            for d in docs
+        ]
+        + [SKIPPED_FILE]
+    )
+    frames.update(reconciled_frames(rec))
+    return frames
+
+
+def test_workbook_has_danish_headers_and_values_real_dates_and_a_period_column(
+    real_frames, tmp_path
+):
+    from pipeline.transform import workbook_frames
+
+    wb = load_workbook(write_workbook(workbook_frames(real_frames), tmp_path / "statusdata.xlsx"))
+    assert (
+        wb.properties.title.startswith("Statusdata") and wb.properties.creator == "Ringsted Kommune"
+    )
+    for ws in wb:
+        header = [c.value for c in ws[1]]
+        assert not [h for h in header if re.fullmatch(r"[a-z0-9_]+", h)], (ws.title, header)
+        if ws.title != "Mål":
+            assert any(h.startswith("Periode") for h in header), ws.title
+    rows = wb["Målrækker"]
+    header = [c.value for c in rows[1]]
+    status, period = header.index("Status"), header.index("Periode")
+    statuses = {r[status].value for r in rows.iter_rows(min_row=2)}
+    assert statuses <= set(STATUS_LABELS.values()) and "Gennemført/igangsat" in statuses
+    cells = [r[period] for r in rows.iter_rows(min_row=2)]
+    assert all(c.is_date for c in cells)
+    assert {c.value.date() for c in cells} == {STATUS_2020.date, STATUS_2021.date}
+    assert cells[0].number_format == "dd-mm-yyyy"
+    changes = wb["Ændringer"]
+    kinds = {
+        r[[c.value for c in changes[1]].index("Art")].value for r in changes.iter_rows(min_row=2)
+    }
+    assert kinds and kinds <= set(CHANGE_LABELS.values())
+    log = wb["Indlæste filer"]
+    reasons = [r[[c.value for c in log[1]].index("Årsag")].value for r in log.iter_rows(min_row=2)]
+    assert SKIPPED_FILE.reason in reasons  # no cause code: its plain reason stays
+    remark = header.index("Bemærkning")
+    long = [
+        r[remark]
+        for r in rows.iter_rows(min_row=2)
+        if r[remark].value and len(r[remark].value) > 60
+    ]
+    assert long and all(c.alignment.wrap_text for c in long)
+
+
+def test_database_has_keys_nulls_and_views_a_person_can_query(real_frames, tmp_path):
+    import sqlite3
+
+    from pipeline.write.database import write_database
+
+    path = write_database(real_frames, tmp_path / "statusdata.sqlite")
+    con = sqlite3.connect(path)
+    pk = {
+        table: [
+            r[1]
+            for r in sorted(con.execute(f"PRAGMA table_info({table})"), key=lambda r: r[5])
+            if r[5]
+        ]
+        for table in ("documents", "goal_rows", "goal_statements", "goals", "history")
+    }
+    assert pk == {
+        "documents": ["doc_id"],
+        "goal_rows": ["doc_id", "theme_no", "row_no"],
+        "goal_statements": ["doc_id", "theme_no", "row_no", "stmt_no"],
+        "goals": ["goal_id"],
+        "history": ["goal_id", "doc_id", "theme_no", "row_no"],
+    }
+    fks = {(r[2], r[3]) for r in con.execute("PRAGMA foreign_key_list(goal_statements)")}
+    assert fks >= {("goal_rows", "doc_id"), ("goals", "goal_id")}
+    con.execute("PRAGMA foreign_keys = ON")
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    # missing values are NULL, never ''
+    for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        for col in [r[1] for r in con.execute(f'PRAGMA table_info("{table}")')]:
+            assert not con.execute(f'SELECT 1 FROM "{table}" WHERE "{col}" = \'\'').fetchone()
+    assert con.execute("SELECT count(*) FROM goal_rows WHERE remark IS NULL").fetchone()[0] > 0
+    latest = con.execute("SELECT DISTINCT period FROM latest_report_rows").fetchall()
+    assert latest == [(STATUS_2021.date.isoformat(),)]
+    n_rows = sum(len(t.rows) for t in STATUS_2021.themes)
+    assert con.execute("SELECT count(*) FROM latest_report_rows").fetchone()[0] == n_rows
+    first = con.execute("SELECT goal FROM latest_report_rows LIMIT 1").fetchone()[0]
+    assert first.endswith("(bilag 2)") and " / " in first
+    periods = con.execute(
+        "SELECT goal_id, group_concat(period || ':' || status) FROM goal_status_by_period "
+        "GROUP BY goal_id HAVING count(DISTINCT period) = 2"
+    ).fetchall()
+    assert periods  # goals followed across both periods
+    con.close()
+
+
+def test_form_has_room_to_write_total_hints_and_the_sender_block(rendered_with_sender):
+    from pipeline.write.layout import FORM_ROW_CM, FORM_TOTAL_HINT
+
+    doc = read_docx(str(rendered_with_sender["form_docx"]))
+    tables = [t for t in doc.tables if t.rows[0].cells[0].text == "Mål"]
+    assert tables
+    for table in tables:
+        body, total = table.rows[1:-1], table.rows[-1]
+        for row in body:
+            height = row._tr.find(qn("w:trPr")).find(qn("w:trHeight"))
+            assert height.get(qn("w:hRule")) == "atLeast"
+            assert int(height.get(qn("w:val"))) >= 2 * 567 == (2 * 567) and FORM_ROW_CM >= 2
+        assert [c.text for c in total.cells][:3] == ["I alt", FORM_TOTAL_HINT, FORM_TOTAL_HINT]
+    assert "Kontaktoplysninger" in docx_text(rendered_with_sender["form_docx"])

@@ -6,12 +6,26 @@ the two wordings' texts beside their keys so a person can audit a link from the 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from pipeline.danish import (
+    CHANGE_LABELS,
+    DOCUMENT_KIND_LABELS,
+    INGEST_CAUSE_TEXTS,
+    INGEST_STATUS_LABELS,
+    LINK_DECISION_LABELS,
+    LINK_RULE_LABELS,
+    PROPOSAL_LABELS,
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    WORKBOOK_HEADERS,
+    WORKBOOK_SIDES,
+)
 from pipeline.model import Change, Goal, GoalPeriodStatus, Link
-from pipeline.tables import frame_from_dataclasses
+from pipeline.tables import frame_from_dataclasses, periods_of, with_period
 
 if TYPE_CHECKING:
     from pipeline.transform import Reconciled
@@ -73,17 +87,73 @@ def reconciled_frames(rec: Reconciled) -> dict[str, pd.DataFrame]:
 
 
 def workbook_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """The tables as the Excel workbook shows them to people: all of them, except that links
-    holds only the decisions worth a look, every refused pair and every link between two
-    different wordings. A link between two identical wordings (the same goal printed again in
-    the next period, or twice in one notat) is left out there; links.csv and the database keep
-    every link."""
+    """The tables as the Excel workbook shows them to people, in Danish: Danish column headers
+    and values (``started`` → *Gennemført/igangsat*), dates as dates, and a *Periode* column
+    on every sheet of rows from a notat. links holds only the decisions worth a look, every
+    refused pair and every link between two different wordings; a link between two identical
+    wordings (the same goal printed again in the next period, or twice in one notat) is left out
+    there; links.csv and the database keep every link."""
     out = dict(frames)
     links = frames.get("links")
     if links is not None and {"decision", "left_text", "right_text"} <= set(links.columns):
         worth_a_look = (links["decision"] != "linked") | (links["left_text"] != links["right_text"])
         out["links"] = links[worth_a_look].reset_index(drop=True)
-    return out
+    period_of = periods_of(frames.get("documents"))
+    return {name: _in_danish(name, with_period(name, f, period_of)) for name, f in out.items()}
+
+
+_DATE_COLUMNS = {"date", "period", "previous_period", "first_period", "last_period"}
+
+
+def _values(table: str, column: str) -> dict[str, str] | None:
+    """The Danish value of each code a column holds, or None for a column of plain text."""
+    if column in ("status", "latest_status"):
+        return INGEST_STATUS_LABELS if table == "ingest_log" else STATUS_LABELS
+    if column == "kind":
+        return CHANGE_LABELS if table == "changes" else DOCUMENT_KIND_LABELS
+    return {
+        "proposal": PROPOSAL_LABELS,
+        "severity": SEVERITY_LABELS,
+        "decision": LINK_DECISION_LABELS,
+        "rule": LINK_RULE_LABELS,
+    }.get(column)
+
+
+def _as_date(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def workbook_header(column: str) -> str:
+    """The Danish header of a table column in the workbook (``left_text`` → *Tekst (A)*)."""
+    for prefix, suffix in WORKBOOK_SIDES.items():
+        if column.startswith(prefix) and column[len(prefix) :] in WORKBOOK_HEADERS:
+            return WORKBOOK_HEADERS[column[len(prefix) :]] + suffix
+    return WORKBOOK_HEADERS.get(column, column)
+
+
+def _in_danish(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    if table == "ingest_log" and {"cause", "reason"} <= set(frame.columns):
+        # why a file was not read, in the Danish of the report's Kontrol section
+        frame["reason"] = [
+            INGEST_CAUSE_TEXTS.get(c, r) if r else r
+            for c, r in zip(frame["cause"], frame["reason"], strict=True)
+        ]
+    for column in frame.columns:
+        name = str(column)
+        base = name.split("_", 1)[1] if name.startswith(("left_", "right_")) else name
+        labels = _values(table, name)
+        if labels is not None:
+            frame[column] = frame[column].map(lambda v, d=labels: d.get(v, v) if v == v else v)
+        elif base in _DATE_COLUMNS:
+            frame[column] = frame[column].map(_as_date).astype(object)
+        elif table == "changes" and name in ("before", "after"):
+            status = {k: v for k, v in STATUS_LABELS.items() if k}
+            frame[column] = frame[column].map(lambda v, d=status: d.get(v, v))
+    return frame.rename(columns={c: workbook_header(str(c)) for c in frame.columns})
 
 
 def _fields(cls: type) -> list[str]:

@@ -18,12 +18,19 @@ from pipeline.danish import (
     FORM_INTRO,
     INGEST_CAUSE_TEXTS,
     REPORT_SUBTITLE,
+    ROW_MARKERS,
+    SENDER_LABELS,
     STATUS_LABELS,
     WORDING_NONE_AFTER,
     WORDING_NONE_BEFORE,
+    change_summary,
+    decision_text,
     format_count_change,
 )
 from pipeline.model import (
+    SENDER_FIELDS,
+    Change,
+    Document,
     ExtractedDocument,
     FormRow,
     FormTheme,
@@ -50,6 +57,8 @@ if TYPE_CHECKING:
 __all__ = ["build_report"]
 
 DEFAULT_TITLE = "Status på mål i strategi og handleplan for Sundhedspolitikken"
+# A title read as the document-type label alone is no title ("NOTAT / NOTAT" on page 1).
+_NOT_A_TITLE = frozenset({"", "notat"})
 
 
 def build_report(
@@ -65,7 +74,10 @@ def build_report(
     previous = periods[-2] if len(periods) > 1 else None
     previous_date = previous[0] if previous else None
 
-    themes = _themes(latest, previous[1] if previous else None)
+    iso = latest_date.isoformat()
+    period_changes = [c for c in reconciled.changes if c.period == iso]
+    dropped = _proposed(previous[1], "drop") if previous else set()
+    themes = _themes(latest, previous[1] if previous else None, period_changes)
     review = review_pairs(reconciled)
     # Kontrol shows the findings of what this report stands on; an older period's are in the tables.
     # (a status notat whose date cannot be read is never older)
@@ -74,13 +86,18 @@ def build_report(
     for doc in reconciled.documents:
         day = _status_date(doc)
         (older if day is not None and day < oldest_shown else shown).append(doc)
+    title = latest.document.title
+    if title.strip().lower() in _NOT_A_TITLE:
+        title = DEFAULT_TITLE
+    changes = _changes(period_changes)
+    overview = _overview(themes, period_changes, dropped, has_previous=previous is not None)
     report = StatusReport(
-        title=latest.document.title or DEFAULT_TITLE,
+        title=title,
         period=latest_date,
         previous_period=previous_date,
         intro=BILAG_INTRO,
         themes=themes,
-        changes=_changes(reconciled, latest_date),
+        changes=tuple(c for c in changes if c.kind != "wording_changed"),
         proposals=_proposals(latest),
         reconciliation=_reconciliation(latest, review),
         findings=(*_findings([*shown, *unread]), *_decision_findings(reconciled)),
@@ -92,11 +109,14 @@ def build_report(
             if e.status != "ok"
         ),
         subtitle=REPORT_SUBTITLE,
-        overview=_overview(themes, has_previous=previous is not None),
+        overview=overview,
         earlier_findings=sum(len(d.findings) for d in older),
         review=review,
+        sender=sender_lines(latest.document),
+        summary=_summary(previous_date, overview, themes, changes),
+        wording_fixes=tuple(c for c in changes if c.kind == "wording_changed"),
     )
-    return report, _form(latest, latest_date, report.title)
+    return report, _form(latest, latest_date, report.title, report.sender)
 
 
 # --------------------------------------------------------------------------- periods
@@ -133,24 +153,50 @@ def _count(rows: list[GoalRow], status: str) -> int:
     return sum(1 for r in rows if r.status == status)
 
 
+def _proposed(doc: ExtractedDocument, proposal: str) -> set[str]:
+    """The goal_ids of the rows of ``doc`` that carry ``proposal``."""
+    return {s.goal_id for r in doc.goal_rows if r.proposal == proposal for s in r.statements}
+
+
+def sender_lines(document: Document) -> tuple[str, ...]:
+    """The sender block as the notat prints it, one line per field ("Amtstue Allé 71, 4100
+    Ringsted" on two lines, the phone after "Tel.:"); empty fields are left out."""
+    lines: list[str] = []
+    for name in SENDER_FIELDS:
+        value = getattr(document, name).strip()
+        if not value:
+            continue
+        if name == "sender_address":
+            lines += [part.strip() for part in value.split(",") if part.strip()]
+        else:
+            lines.append(SENDER_LABELS.get(name, "") + value)
+    return tuple(lines)
+
+
 # --------------------------------------------------------------------------- themes, overview
 
 
-def _report_row(row: GoalRow) -> ReportRow:
+def _report_row(row: GoalRow, kinds_of: dict[str, set[str]] | None = None) -> ReportRow:
     stmts = sorted(row.statements, key=lambda s: s.stmt_no)
+    goal_ids = tuple(dict.fromkeys(s.goal_id for s in stmts if s.goal_id))
+    kinds = set().union(*((kinds_of or {}).get(g, set()) for g in goal_ids))
     return ReportRow(
-        goal_ids=tuple(dict.fromkeys(s.goal_id for s in stmts if s.goal_id)),
+        goal_ids=goal_ids,
         wordings=tuple(ReportWording(s.text, s.bilag) for s in stmts),
         proposed_text=row.proposed_text if row.proposal == "reword" else "",
         status=row.status,
         remark=row.remark,
+        marker=", ".join(text for kind, text in ROW_MARKERS.items() if kind in kinds),
     )
 
 
 def _themes(
-    latest: ExtractedDocument, previous: ExtractedDocument | None
+    latest: ExtractedDocument, previous: ExtractedDocument | None, changes: list[Change]
 ) -> tuple[ReportTheme, ...]:
     before = _rows_by_theme(previous) if previous else {}
+    kinds_of: dict[str, set[str]] = {}
+    for c in changes:
+        kinds_of.setdefault(c.goal_id, set()).add(c.kind)
     themes = []
     for theme_no, rows in _rows_by_theme(latest).items():
         prev_rows = before.get(theme_no)
@@ -158,7 +204,7 @@ def _themes(
             ReportTheme(
                 theme_no=theme_no,
                 title=rows[0].theme_title,
-                rows=tuple(_report_row(r) for r in rows),
+                rows=tuple(_report_row(r, kinds_of) for r in rows),
                 started=_count(rows, "started"),
                 not_started=_count(rows, "not_started"),
                 unmarked=_count(rows, ""),
@@ -169,47 +215,125 @@ def _themes(
     return tuple(themes)
 
 
-def _overview(themes: tuple[ReportTheme, ...], *, has_previous: bool) -> tuple[OverviewLine, ...]:
+def _moves(changes: list[Change], dropped: set[str]) -> dict[str, int]:
+    """The changes counted apart: marks moved, new, gone (as proposed or not), reworded."""
+    counts = dict.fromkeys(
+        ("started", "not_started", "unmarked", "new", "gone", "gone_as_proposed", "reworded"), 0
+    )
+    for c in changes:
+        if c.kind == "status_changed":
+            counts[
+                {"started": "started", "not_started": "not_started"}.get(c.after, "unmarked")
+            ] += 1
+        elif c.kind == "new_goal":
+            counts["new"] += 1
+        elif c.kind == "goal_gone":
+            counts["gone"] += 1
+            counts["gone_as_proposed"] += c.goal_id in dropped
+        elif c.kind == "reworded_as_proposed":
+            counts["reworded"] += 1
+    return counts
+
+
+def _overview_line(label, short_label, rows, moves, *, new_theme=False, is_total=False, **counts):
+    started, not_started, unmarked = counts["started"], counts["not_started"], counts["unmarked"]
+    compared = moves is not None
+    return OverviewLine(
+        label=label,
+        short_label=short_label,
+        started=started,
+        not_started=not_started,
+        unmarked=unmarked,
+        total=started + not_started + unmarked,
+        started_change="nyt tema" if new_theme else format_count_change(started, rows[0]),
+        not_started_change="nyt tema" if new_theme else format_count_change(not_started, rows[1]),
+        is_total=is_total,
+        newly_started=moves["started"] if compared and not new_theme else None,
+        newly_not_started=moves["not_started"] if compared and not new_theme else None,
+        new_goals=moves["new"] if compared else None,
+        gone=moves["gone"] if compared and not new_theme else None,
+        gone_as_proposed=moves["gone_as_proposed"] if compared and not new_theme else None,
+        reworded=moves["reworded"] if compared and not new_theme else None,
+    )
+
+
+def _overview(
+    themes: tuple[ReportTheme, ...],
+    changes: list[Change],
+    dropped: set[str],
+    *,
+    has_previous: bool,
+) -> tuple[OverviewLine, ...]:
     lines = []
     for t in themes:
         new_theme = has_previous and t.previous_started is None
+        moves = _moves([c for c in changes if c.theme_no == t.theme_no], dropped)
         lines.append(
-            OverviewLine(
-                label=f"Tema {t.theme_no} – {t.title}",
-                short_label=f"Tema {t.theme_no}",
+            _overview_line(
+                f"Tema {t.theme_no} – {t.title}",
+                f"Tema {t.theme_no}",
+                (t.previous_started, t.previous_not_started),
+                moves if has_previous else None,
+                new_theme=new_theme,
                 started=t.started,
                 not_started=t.not_started,
                 unmarked=t.unmarked,
-                total=t.started + t.not_started + t.unmarked,
-                started_change="nyt tema"
-                if new_theme
-                else format_count_change(t.started, t.previous_started),
-                not_started_change="nyt tema"
-                if new_theme
-                else format_count_change(t.not_started, t.previous_not_started),
             )
         )
-    prev_started = sum(t.previous_started or 0 for t in themes)
-    prev_not_started = sum(t.previous_not_started or 0 for t in themes)
-    started = sum(t.started for t in themes)
-    not_started = sum(t.not_started for t in themes)
-    unmarked = sum(t.unmarked for t in themes)
+    previous = (
+        (
+            sum(t.previous_started or 0 for t in themes),
+            sum(t.previous_not_started or 0 for t in themes),
+        )
+        if has_previous
+        else (None, None)
+    )
     lines.append(
-        OverviewLine(
-            label="I alt",
-            short_label="I alt",
-            started=started,
-            not_started=not_started,
-            unmarked=unmarked,
-            total=started + not_started + unmarked,
-            started_change=format_count_change(started, prev_started if has_previous else None),
-            not_started_change=format_count_change(
-                not_started, prev_not_started if has_previous else None
-            ),
+        _overview_line(
+            "I alt",
+            "I alt",
+            previous,
+            _moves(changes, dropped) if has_previous else None,
             is_total=True,
+            started=sum(t.started for t in themes),
+            not_started=sum(t.not_started for t in themes),
+            unmarked=sum(t.unmarked for t in themes),
         )
     )
     return tuple(lines)
+
+
+def _summary(
+    previous: dt.date | None,
+    overview: tuple[OverviewLine, ...],
+    themes: tuple[ReportTheme, ...],
+    changes: tuple[ReportChange, ...],
+) -> tuple[str, ...]:
+    """What changed since the previous status, in Danish sentences (empty without one)."""
+    total = overview[-1]
+    if previous is None:
+        return (
+            f"Dette er den første status. Af i alt {total.total} mål er {total.started} "
+            f"gennemført/igangsat og {total.not_started} ikke igangsat.",
+        )
+    gone_as_proposed = total.gone_as_proposed or 0
+    return change_summary(
+        previous,
+        started=total.newly_started or 0,
+        not_started=total.newly_not_started or 0,
+        unmarked=sum(1 for c in changes if c.kind == "status_changed")
+        - (total.newly_started or 0)
+        - (total.newly_not_started or 0),
+        gone_as_proposed=gone_as_proposed,
+        gone_otherwise=(total.gone or 0) - gone_as_proposed,
+        reworded=total.reworded or 0,
+        new_goals=total.new_goals or 0,
+        new_themes=[f"Tema {t.theme_no} »{t.title}«" for t in themes if t.previous_started is None],
+        wording_fixes=sum(1 for c in changes if c.kind == "wording_changed"),
+        now_started=total.started,
+        now_not_started=total.not_started,
+        now_total=total.total,
+    )
 
 
 # --------------------------------------------------------------------------- changes, proposals
@@ -223,8 +347,7 @@ def _danish_value(kind: str, value: str, *, side: str) -> str:
     return value
 
 
-def _changes(reconciled: Reconciled, period: dt.date) -> tuple[ReportChange, ...]:
-    iso = period.isoformat()
+def _changes(period_changes: list[Change]) -> tuple[ReportChange, ...]:
     return tuple(
         ReportChange(
             kind=c.kind,
@@ -233,10 +356,7 @@ def _changes(reconciled: Reconciled, period: dt.date) -> tuple[ReportChange, ...
             before=_danish_value(c.kind, c.before, side="before"),
             after=_danish_value(c.kind, c.after, side="after"),
         )
-        for c in sorted(
-            (c for c in reconciled.changes if c.period == iso),
-            key=lambda c: (c.theme_no, c.kind, c.wording),
-        )
+        for c in sorted(period_changes, key=lambda c: (c.theme_no, c.kind, c.wording))
     )
 
 
@@ -256,6 +376,7 @@ def _proposals(latest: ExtractedDocument) -> tuple[ReportProposal, ...]:
             proposal=r.proposal,
             proposed_text=r.proposed_text,
             remark=r.remark,
+            decision=decision_text(r.proposal, r.proposed_text),
         )
         for rows in _rows_by_theme(latest).values()
         for r in rows
@@ -266,14 +387,20 @@ def _proposals(latest: ExtractedDocument) -> tuple[ReportProposal, ...]:
 # --------------------------------------------------------------------------- reconciliation
 
 
-def _score_text(score: float) -> str:
-    return f"{score:.2f}".replace(".", ",")
-
-
+# Why a pair of goals is shown to a person, in words (no similarity scores).
 _REVIEW_NOTES = {
-    "likely_miss": "Måske samme mål som »{other}« ({where}); lighed {score}",
-    "written_twice": "Måske samme mål som »{other}« ({where}), skrevet to gange; lighed {score}",
-    "uncertain_link": "Usikker sammenkobling med »{other}« ({where}); lighed {score}",
+    "likely_miss": (
+        "Måske samme mål som »{other}« ({where}): det ene forsvandt, da det andet kom til. "
+        "Tjek, om det er samme mål."
+    ),
+    "written_twice": (
+        "Måske samme mål som »{other}« ({where}), skrevet to gange med næsten samme ord. "
+        "Tjek, om det er samme mål."
+    ),
+    "uncertain_link": (
+        "Regnet for samme mål som »{other}« ({where}), selv om formuleringerne kun ligner "
+        "hinanden delvist. Tjek, at det er samme mål."
+    ),
 }
 
 
@@ -288,9 +415,7 @@ def _review_notes(review: tuple[ReviewPair, ...], latest_goals: set[str]) -> dic
         for goal_id, other, where in ends:
             if goal_id not in latest_goals:
                 continue
-            note = _REVIEW_NOTES[pair.kind].format(
-                other=other, where=where, score=_score_text(pair.score)
-            )
+            note = _REVIEW_NOTES[pair.kind].format(other=other, where=where)
             if note not in notes.setdefault(goal_id, []):
                 notes[goal_id].append(note)
     return notes
@@ -316,7 +441,7 @@ def _reconciliation(
         occurrences = len(g["rows"])
         if occurrences > 1:
             where = ", ".join(f"tema {t}" for t in g["themes"])
-            goal_notes.append(f"Skrevet {occurrences} gange ({where})")
+            goal_notes.append(f"Målet står {occurrences} steder i notatet ({where}).")
         result.append(
             ReportReconciliation(
                 goal_id=goal_id,
@@ -326,7 +451,8 @@ def _reconciliation(
                 theme_nos=tuple(g["themes"]),
                 occurrences=occurrences,
                 needs_review=goal_id in notes,
-                note="; ".join(goal_notes),
+                note=" ".join(goal_notes),
+                notes=tuple(goal_notes),
             )
         )
     return tuple(result)
@@ -375,7 +501,9 @@ def _findings(docs: list[ExtractedDocument]) -> tuple[ReportFinding, ...]:
     return tuple(found)
 
 
-def _form(latest: ExtractedDocument, period: dt.date, title: str) -> StatusForm:
+def _form(
+    latest: ExtractedDocument, period: dt.date, title: str, sender: tuple[str, ...]
+) -> StatusForm:
     """Next period's form: dropped goals left out, reworded goals in their new wording."""
     themes = []
     for theme_no, rows in _rows_by_theme(latest).items():
@@ -406,4 +534,5 @@ def _form(latest: ExtractedDocument, period: dt.date, title: str) -> StatusForm:
         intro=BILAG_INTRO,
         themes=tuple(themes),
         instructions=FORM_INTRO,
+        sender=sender,
     )

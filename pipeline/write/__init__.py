@@ -1,13 +1,15 @@
 """Writers: lay out what transform hands them. Public entry points: ``write_reports`` and
 ``write_workbook``.
 
-python-docx is imported only in ``docx_report``, reportlab only in ``pdf_report``, openpyxl only in
+Each document is described once (``layout``: blocks built from the report model) and that
+description is rendered by the Word and the PDF writer. python-docx is imported only in ``docx_report``, reportlab only in ``pdf_report``, openpyxl only in
 ``xlsx``. Files are written to a temporary name first and then renamed, so a crash never leaves
 half a report under the final name.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +29,7 @@ def report_file_names(report: StatusReport, form: StatusForm) -> dict[str, str]:
         "report_docx": safe_filename(f"statusrapport_{period}.docx"),
         "report_pdf": safe_filename(f"statusrapport_{period}.pdf"),
         "form_docx": safe_filename(f"statusskema_{form.based_on_period.isoformat()}.docx"),
+        "review_docx": safe_filename(f"afstemning_{period}.docx"),
     }
 
 
@@ -48,23 +51,33 @@ def write_review_workbook(report: StatusReport, out_dir: Path) -> Path:
     return review_xlsx.write_review_workbook(report, out_dir)
 
 
-def write_reports(report: StatusReport, form: StatusForm, out_dir: Path) -> list[Path]:
-    """Write statusrapport_<date>.docx/.pdf and statusskema_<date>.docx; return their paths."""
+def write_reports(
+    report: StatusReport, form: StatusForm, out_dir: Path, made_on: dt.date | None = None
+) -> list[Path]:
+    """Write statusrapport_<date>.docx/.pdf (the council's report), afstemning_<date>.docx (the
+    administration's working paper on the goals' wordings) and statusskema_<date>.docx (next
+    period's form); return their paths. ``made_on`` (default today) is the files' creation date."""
     from pipeline.write import docx_report, pdf_report  # heavy imports, only when writing
+    from pipeline.write.layout import form_layout, report_layout, review_layout
 
+    day = made_on or dt.date.today()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise WriteError(f"could not create the output folder {out_dir}: {e}") from e
     names = report_file_names(report, form)
+    council, review, blank = report_layout(report), review_layout(report), form_layout(form)
     return [
         _write_atomically(
-            out_dir / names["report_docx"], lambda p: docx_report.write_report_docx(report, p)
+            out_dir / names["report_docx"], lambda p: docx_report.write_docx(council, p, day)
         ),
         _write_atomically(
-            out_dir / names["report_pdf"], lambda p: pdf_report.write_report_pdf(report, p)
+            out_dir / names["report_pdf"], lambda p: pdf_report.write_pdf(council, p, day)
         ),
         _write_atomically(
-            out_dir / names["form_docx"], lambda p: docx_report.write_form_docx(form, p)
+            out_dir / names["form_docx"], lambda p: docx_report.write_docx(blank, p, day)
+        ),
+        _write_atomically(
+            out_dir / names["review_docx"], lambda p: docx_report.write_docx(review, p, day)
         ),
     ]

@@ -9,13 +9,15 @@ formula by another spreadsheet program after a copy and paste, so such text gets
 apostrophe, and text from a PDF is stripped of the characters XML cannot hold.
 
 Each sheet has a bold, frozen header row, an autofilter, column widths from the content (at most
-60 characters) and top-aligned text; longer text wraps. The sheets carry Danish names (the
+60 characters) and top-aligned text; longer text wraps; dates are Excel dates (dd-mm-yyyy). The
+workbook carries a title, subject and author. The sheets carry Danish names (the
 workbook is for Danish readers; Excel also reserves the name "History"): a table the workbook
 does not know keeps its key, made a valid sheet name.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import re
@@ -49,6 +51,16 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _RESERVED_SHEETS = {"history"}
 _MAX_WIDTH = 60
+_DATE_FORMAT = "dd-mm-yyyy"
+_DATE_WIDTH = len(_DATE_FORMAT)
+PROPERTIES = {
+    "title": "Statusdata: mål i strategi og handleplan for Sundhedspolitikken",
+    "subject": "Tabellerne bag statusrapporten",
+    "author": "Ringsted Kommune",
+    "company": "Ringsted Kommune",
+    "keywords": "Sundhedspolitik, status, mål",
+    "comments": "Dannet af statuspipelinen; samme tabeller som CSV-filerne og databasen.",
+}
 _OPTIONS = {
     "strings_to_formulas": False,
     "strings_to_numbers": False,
@@ -69,6 +81,8 @@ def excel_safe(value: object) -> object:
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value  # stored as an Excel date, shown as 28-05-2020
     return _safe_text(str(value))
 
 
@@ -91,7 +105,10 @@ def _sheet_title(name: str, taken: set[str]) -> str:
 
 
 def _width(header: object, values: list[object]) -> float:
-    longest = max([len(str(header))] + [len(str(v)) for v in values if v is not None])
+    shown = [
+        _DATE_WIDTH if isinstance(v, dt.date) else len(str(v)) for v in values if v is not None
+    ]
+    longest = max([len(str(header)), *shown])
     return min(_MAX_WIDTH, longest + 2)
 
 
@@ -110,6 +127,8 @@ def _write_column(ws, col: int, values: list[object], formats: dict) -> None:
             write_string(row, col, value, wrapped if len(value) > _MAX_WIDTH else top)
         elif isinstance(value, bool):
             ws.write_boolean(row, col, value)
+        elif isinstance(value, dt.date):
+            ws.write_datetime(row, col, value, formats["date"])
         else:
             ws.write_number(row, col, value)
 
@@ -144,7 +163,9 @@ def write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> Path:
             "header": book.add_format({"bold": True}),
             "wrapped": book.add_format({"text_wrap": True, "valign": "top"}),
             "top": book.add_format({"valign": "top"}),
+            "date": book.add_format({"num_format": _DATE_FORMAT, "valign": "top"}),
         }
+        book.set_properties({**PROPERTIES, "created": dt.datetime.now()})
         for title, frame in sheets:
             _write_sheet(book, title, frame, formats)
         book.close()

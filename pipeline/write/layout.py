@@ -1,0 +1,667 @@
+"""One document description, built once from the report model, that the Word and the PDF writer
+both render: every heading, sentence, table header, column width and type size lives here, so the
+two files cannot drift (the way docling exports one document to several formats).
+
+A description is a flat sequence of blocks: ``Heading``, ``Para``, ``Table``, ``Chart``. The
+writers map each block to their own means and add nothing a reader sees, except what only one
+format has (page numbers, bookmarks, the chart drawn as a PNG or as vector graphics).
+
+Where a block starts (one rule for both writers): a heading and a paragraph marked
+``keep_with_next`` stay on the page of what follows them; a table's header row stays with its
+first ``keep_rows`` rows. So a theme starts on the current page when its heading, its table header
+and its first two rows fit there, and on the next page otherwise; nothing else breaks a page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pipeline.danish import (
+    CHANGE_LABELS,
+    DECISION_LEAD,
+    INGEST_STATUS_LABELS,
+    NO_DECISIONS_TEXT,
+    NO_FINDINGS_TEXT,
+    NO_RECENT_FINDINGS_TEXT,
+    SENDER_HEADING,
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    earlier_findings_text,
+    format_danish_date,
+)
+from pipeline.model import OverviewLine, StatusForm, StatusReport
+from pipeline.write.text import bilag_tag
+
+__all__ = [
+    "SIZES",
+    "Cell",
+    "Chart",
+    "Heading",
+    "Layout",
+    "Line",
+    "Para",
+    "Row",
+    "Table",
+    "form_layout",
+    "report_layout",
+    "review_layout",
+]
+
+Align = Literal["left", "center", "right"]
+ParaStyle = Literal["doctype", "subtitle", "body", "caption", "note", "sender", "sender_heading"]
+Fill = Literal["", "header", "total", "review", "form"]
+
+AUTHOR = "Ringsted Kommune"
+LANGUAGE = "da-DK"
+# Type sizes in points, the same in both files (the PDF's DejaVu Sans runs a little wider than
+# Word's Calibri, so the PDF may still need a page more).
+SIZES = {
+    "doctype": 18.0,
+    "title": 15.0,
+    "subtitle": 11.0,
+    "h1": 14.0,
+    "h2": 11.5,
+    "body": 9.5,
+    "cell": 9.0,
+    "caption": 8.5,
+    "note": 8.5,
+    "sender": 8.0,
+    "sender_heading": 8.0,
+    "marker": 7.5,
+}
+SPACE_AFTER = 4.0  # points after a paragraph
+TABLE_GAP = 6.0  # points after a table
+COLOURS = {
+    "heading": "1F3A5F",
+    "header": "D9E2F3",
+    "total": "F2F2F2",
+    "review": "FFF2CC",
+    "form": "F2F2F2",
+    "muted": "444444",
+}
+MARK = "X"
+PROPOSED_LABEL = "Foreslås omformuleret til:"
+NONE_MARK = "–"  # a count with nothing to compare with (a theme new this period)
+PAGE_OF = ("Side ", " af ")  # the footer: "Side 3 af 9"
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line (paragraph) of a table cell."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    small: bool = False  # the marker size: "ny" under a row's X
+
+
+@dataclass(frozen=True)
+class Cell:
+    lines: tuple[Line, ...]
+    align: Align = "left"
+    fill: Fill = ""  # shading of this cell alone (the row's fill otherwise)
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+    fill: Fill = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[
+        Cell, ...
+    ]  # repeated at the top of every page the table runs onto; not hyphenated
+    widths_cm: tuple[float, ...]
+    rows: tuple[Row, ...]
+    keep_rows: int = 1  # body rows kept on the page of the header row
+    min_row_cm: float = 0.0  # the least height of a body row (the form's room to write)
+    # Laid out as the notat's goal table, words whole (not hyphenated, as the notats print them),
+    # so ``python -m pipeline extract`` reads the PDF report back.
+    goal_table: bool = False
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int  # 0: the document's title; 1: a section; 2: a subsection (a theme)
+    key: str  # a stable id: the PDF bookmark's name
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str
+    style: ParaStyle = "body"
+    align: Align = "left"
+    keep_with_next: bool = False
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass(frozen=True)
+class Chart:
+    """The Overblik bar chart: per theme, started and not started side by side."""
+
+    overview: tuple[OverviewLine, ...]
+    started_label: str
+    not_started_label: str
+    alt_text: str  # the image's alternative text, read aloud by a screen reader
+    title: str = "Overblik"
+    height_cm: float = 6.0  # in both files; the Word image keeps the PNG's 5:2 shape
+
+
+Block = Heading | Para | Table | Chart
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A document: its properties and its blocks, in reading order."""
+
+    title: str
+    subject: str
+    blocks: tuple[Block, ...]
+    author: str = AUTHOR
+    language: str = LANGUAGE
+    landscape: bool = False
+    keywords: tuple[str, ...] = field(default=())
+
+    @property
+    def frame_cm(self) -> float:
+        """The width text runs in: A4 less 2 cm margins."""
+        return (29.7 if self.landscape else 21.0) - 4.0
+
+
+# --------------------------------------------------------------------------- small builders
+
+
+def _cell(
+    *texts: str, bold: bool = False, italic: bool = False, align: Align = "left", fill: Fill = ""
+) -> Cell:
+    return Cell(tuple(Line(t, bold=bold, italic=italic) for t in texts if t), align, fill)
+
+
+def _header(*texts: str) -> tuple[Cell, ...]:
+    return tuple(_cell(t, bold=True) for t in texts)
+
+
+def _table(header: tuple[str, ...], widths: tuple[float, ...], rows: list[Row], **kw) -> Table:
+    assert len(header) == len(widths), "one width per column"
+    return Table(_header(*header), widths, tuple(rows), **kw)
+
+
+def _count(value: int | None) -> str:
+    return NONE_MARK if value is None else str(value)
+
+
+def _identity(
+    title: str, subtitle: str, date_line: str, sender: tuple[str, ...], *, doctype: str = "NOTAT"
+) -> list[Block]:
+    """The notat's own first lines: NOTAT, the title, the date and the sender block."""
+    blocks: list[Block] = [Para(doctype, "doctype", bold=True), Heading(title, 0, "forside")]
+    if subtitle:
+        blocks.append(Para(subtitle, "subtitle"))
+    blocks.append(Para(date_line, "body", align="right"))
+    if sender:
+        blocks.append(Para(SENDER_HEADING, "sender_heading", align="right", bold=True))
+        blocks += [Para(line, "sender", align="right") for line in sender]
+    return blocks
+
+
+def _goal_lines(wordings, proposed_text: str = "") -> tuple[Line, ...]:
+    lines = [Line(f"{w.text} {bilag_tag(w.bilag)}".strip()) for w in wordings]
+    if proposed_text:
+        lines += [Line(PROPOSED_LABEL, bold=True), Line(proposed_text)]
+    return tuple(lines)
+
+
+def _mark_cell(marked: bool, marker: str) -> Cell:
+    """The X, with the row's change marker ("ny", "ændret status") under it."""
+    lines = [Line(MARK, bold=True)] if marked else []
+    if marker:
+        lines.append(Line(marker, italic=True, small=True))
+    return Cell(tuple(lines), "center")
+
+
+# --------------------------------------------------------------------------- the status report
+
+THEME_HEADER = ("Mål", "Gennemført/ igangsat", "Ikke igangsat", "Bemærkning")
+THEME_WIDTHS = (7.3, 2.6, 2.0, 5.1)
+CHART_CAPTION = "Figur: Antal mål pr. tema, gennemført/igangsat og ikke igangsat."
+
+
+def _chart_alt_text(overview: tuple[OverviewLine, ...]) -> str:
+    parts = [
+        f"{line.short_label}: {line.started} gennemført/igangsat, {line.not_started} ikke igangsat"
+        for line in overview
+        if not line.is_total
+    ]
+    return "Søjlediagram over antal mål pr. tema. " + "; ".join(parts) + "."
+
+
+def _summary(report: StatusReport) -> list[Block]:
+    blocks: list[Block] = [Heading("Sammenfatning", 1, "sammenfatning")]
+    blocks += [Para(sentence) for sentence in report.summary]
+    if report.proposals:
+        n = len(report.proposals)
+        blocks.append(
+            Para(
+                f"Notatet lægger op til {n} {'beslutning' if n == 1 else 'beslutninger'} om "
+                "målene; se Indstilling."
+            )
+        )
+    return blocks
+
+
+def _decisions(report: StatusReport) -> list[Block]:
+    blocks: list[Block] = [Heading("Indstilling", 1, "indstilling")]
+    if not report.proposals:
+        return [*blocks, Para(NO_DECISIONS_TEXT)]
+    blocks.append(Para(DECISION_LEAD, keep_with_next=True))
+    rows = [
+        Row(
+            (
+                _cell(str(p.theme_no)),
+                _cell(p.wording),
+                _cell(p.decision, bold=True),
+                _cell(p.remark),
+            )
+        )
+        for p in report.proposals
+    ]
+    blocks.append(_table(("Tema", "Mål", "Beslutning", "Begrundelse"), (1.3, 6.0, 5.0, 4.7), rows))
+    return blocks
+
+
+def _per_theme(lead: str, themes: list[OverviewLine], count: str) -> str:
+    """``Mål uden markering: Tema 3: 1, Tema 4: 1.``; "" when no theme has any."""
+    shown = [
+        f"{line.short_label}: {getattr(line, count)}" for line in themes if getattr(line, count)
+    ]
+    return f"{lead}: {', '.join(shown)}." if shown else ""
+
+
+def _overview(report: StatusReport) -> list[Block]:
+    blocks: list[Block] = [Heading("Overblik", 1, "overblik")]
+    compared = report.previous_period is not None
+    widths: tuple[float, ...] = (8.4, 3.2, 3.0, 2.4)
+    header = ("Tema", "Gennemført/ igangsat", "Ikke igangsat", "I alt")
+    if compared:
+        blocks.append(
+            Para(
+                "Sat i gang, nye, udgåede og omformulerede mål er talt hver for sig i forhold "
+                f"til status af {format_danish_date(report.previous_period)}.",
+                keep_with_next=True,
+            )
+        )
+        header += ("Sat i gang", "Nye", "Udgået", "Omformuleret")
+        widths = (4.2, 2.6, 1.9, 1.1, 1.6, 1.1, 1.6, 2.9)
+    rows = []
+    for line in report.overview:
+        values = [str(line.started), str(line.not_started), str(line.total)]
+        if compared:
+            values += [
+                _count(line.newly_started),
+                _count(line.new_goals),
+                _count(line.gone),
+                _count(line.reworded),
+            ]
+        numbers = [_cell(v, bold=line.is_total, align="center") for v in values]
+        cells = (_cell(line.label, bold=line.is_total), *numbers)
+        rows.append(Row(cells, "total" if line.is_total else ""))
+    blocks.append(_table(header, widths, rows, keep_rows=len(rows)))
+    themes = [line for line in report.overview if not line.is_total]
+    notes = []
+    if compared:
+        back = _per_theme("Mål flyttet til Ikke igangsat", themes, "newly_not_started")
+        notes += [back] if back else []
+        total = report.overview[-1]
+        unproposed = (total.gone or 0) - (total.gone_as_proposed or 0)
+        if total.gone:
+            notes.append(
+                "Alle udgåede mål var foreslået udgået i sidste status."
+                if not unproposed
+                else f"{unproposed} af de udgåede mål var ikke foreslået udgået i sidste status."
+            )
+        if any(line.new_goals and line.newly_started is None for line in themes):
+            notes.append(f"{NONE_MARK}: temaet er nyt, og der er intet at sammenligne med.")
+    unmarked = _per_theme("Mål uden markering", themes, "unmarked")
+    notes += [unmarked] if unmarked else []
+    blocks += [Para(n, "note") for n in notes]
+    blocks.append(
+        Chart(
+            report.overview,
+            STATUS_LABELS["started"],
+            STATUS_LABELS["not_started"],
+            _chart_alt_text(report.overview),
+        )
+    )
+    blocks.append(Para(CHART_CAPTION, "caption"))
+    return blocks
+
+
+def _changes(report: StatusReport) -> list[Block]:
+    blocks: list[Block] = [Heading("Ændringer siden sidste status", 1, "aendringer")]
+    if report.previous_period is None:
+        return [*blocks, Para("Der er ingen tidligere status at sammenligne med.")]
+    since = format_danish_date(report.previous_period)
+    if not report.changes:
+        blocks.append(Para(f"Ingen mål har ændret status siden status af {since}."))
+    else:
+        blocks.append(
+            Para(
+                f"Mål, der har ændret status, er nye, er udgået eller er omformuleret siden status "
+                f"af {since}.",
+                keep_with_next=True,
+            )
+        )
+        rows = [
+            Row(
+                (
+                    _cell(str(c.theme_no)),
+                    _cell(CHANGE_LABELS.get(c.kind, c.kind)),
+                    _cell(c.wording),
+                    _cell(c.before),
+                    _cell(c.after),
+                )
+            )
+            for c in report.changes
+        ]
+        blocks.append(
+            _table(("Tema", "Ændring", "Mål", "Før", "Nu"), (1.3, 2.7, 5.6, 3.7, 3.7), rows)
+        )
+    blocks.append(Heading("Rettelser i formuleringer", 2, "rettelser"))
+    if not report.wording_fixes:
+        return [*blocks, Para("Ingen formuleringer er rettet.")]
+    blocks.append(
+        Para(
+            "Formuleringer, der er rettet (stavning, små ændringer), uden at målet er ændret.",
+            keep_with_next=True,
+        )
+    )
+    rows = [
+        Row((_cell(str(c.theme_no)), _cell(c.wording), _cell(c.before), _cell(c.after)))
+        for c in report.wording_fixes
+    ]
+    blocks.append(_table(("Tema", "Mål", "Før", "Nu"), (1.3, 5.9, 4.9, 4.9), rows))
+    return blocks
+
+
+def _theme_tables(report: StatusReport) -> list[Block]:
+    blocks: list[Block] = [Heading("Status pr. tema", 1, "temaer"), Para(report.intro)]
+    if report.previous_period is not None:
+        blocks.append(
+            Para(
+                "Under krydset står ny, ændret status eller omformuleret, når rækken er ændret "
+                f"siden status af {format_danish_date(report.previous_period)}.",
+                "note",
+            )
+        )
+    for theme in report.themes:
+        blocks.append(Heading(f"Tema {theme.theme_no}: {theme.title}", 2, f"tema{theme.theme_no}"))
+        rows = [
+            Row(
+                (
+                    Cell(_goal_lines(r.wordings, r.proposed_text)),
+                    _mark_cell(
+                        r.status == "started", r.marker if r.status != "not_started" else ""
+                    ),
+                    _mark_cell(
+                        r.status == "not_started", r.marker if r.status == "not_started" else ""
+                    ),
+                    _cell(r.remark),
+                )
+            )
+            for r in theme.rows
+        ]
+        rows.append(
+            Row(
+                (
+                    _cell("I alt", bold=True),
+                    _cell(str(theme.started), bold=True, align="center"),
+                    _cell(str(theme.not_started), bold=True, align="center"),
+                    _cell(),
+                ),
+                "total",
+            )
+        )
+        blocks.append(
+            Table(_header(*THEME_HEADER), THEME_WIDTHS, tuple(rows), keep_rows=2, goal_table=True)
+        )
+    return blocks
+
+
+def _control(report: StatusReport) -> list[Block]:
+    blocks: list[Block] = [
+        Heading("Kontrol", 1, "kontrol"),
+        Heading("Fund i notaterne", 2, "fund"),
+    ]
+    if report.findings:
+        rows = [
+            Row(
+                (
+                    _cell(f.file),
+                    _cell("" if f.theme_no is None else str(f.theme_no)),
+                    _cell("" if f.row_no is None else str(f.row_no)),
+                    _cell(SEVERITY_LABELS.get(f.severity, f.severity)),
+                    _cell(f.message),
+                )
+            )
+            for f in report.findings
+        ]
+        blocks.append(
+            _table(("Fil", "Tema", "Række", "Alvor", "Besked"), (4.6, 1.4, 1.6, 2.2, 7.2), rows)
+        )
+    elif report.earlier_findings:
+        blocks.append(Para(NO_RECENT_FINDINGS_TEXT))
+    else:
+        blocks.append(Para(NO_FINDINGS_TEXT))
+    if report.earlier_findings:
+        blocks.append(Para(earlier_findings_text(report.earlier_findings)))
+    blocks.append(Heading("Filer, der ikke er læst", 2, "filer"))
+    if not report.skipped_files:
+        return [*blocks, Para("Alle filer i inputmappen er læst.")]
+    rows = [
+        Row(
+            (
+                _cell(s.file),
+                _cell(INGEST_STATUS_LABELS.get(s.status, s.status)),
+                _cell(s.reason),
+            )
+        )
+        for s in report.skipped_files
+    ]
+    blocks.append(_table(("Fil", "Status", "Årsag"), (5.0, 2.6, 9.4), rows))
+    return blocks
+
+
+def report_layout(report: StatusReport) -> Layout:
+    """statusrapport_<date>: the council's report."""
+    blocks = [
+        *_identity(
+            report.title,
+            report.subtitle,
+            f"Dato: {format_danish_date(report.period)}",
+            report.sender,
+        ),
+        *_summary(report),
+        *_decisions(report),
+        *_overview(report),
+        *_changes(report),
+        *_theme_tables(report),
+        *_control(report),
+    ]
+    return Layout(
+        title=report.title,
+        subject=f"Status af {format_danish_date(report.period)}",
+        blocks=tuple(blocks),
+        keywords=("Sundhedspolitik", "status", report.period.isoformat()),
+    )
+
+
+# --------------------------------------------------------------------------- the working paper
+
+REVIEW_TITLE = "Afstemning af målene i bilag 1 og bilag 2"
+
+
+def _tagged(goal) -> Cell:
+    """A goal's distinct wordings, each with its bilag."""
+    texts = [f"{t} {bilag_tag('1')}" for t in goal.bilag1]
+    texts += [f"{t} {bilag_tag('2')}" for t in goal.bilag2]
+    texts += [f"{t} (uden bilagsnummer)" for t in goal.untagged]
+    return _cell(*dict.fromkeys(texts))
+
+
+def review_layout(report: StatusReport) -> Layout:
+    """afstemning_<date>: the administration's working paper on how the goals were matched."""
+    day = format_danish_date(report.period)
+    blocks: list[Block] = [
+        *_identity(
+            REVIEW_TITLE,
+            f"Arbejdspapir til administrationen til status af {day}",
+            f"Dato: {day}",
+            report.sender,
+            doctype="ARBEJDSPAPIR",
+        ),
+        Heading("Om arbejdspapiret", 1, "om"),
+        Para(
+            "Hvert mål i statusnotatet kan stå med en formulering fra bilag 1, en fra bilag 2 "
+            "eller begge, og det kan stå flere steder. Programmet har samlet de formuleringer, "
+            "der handler om samme mål, også på tværs af perioderne, så et mål kan følges fra "
+            "status til status."
+        ),
+        Para(
+            "Hvor programmet ikke er sikkert, står målet under Til gennemsyn med en forklaring "
+            "i ord. Er en sammenkobling forkert, skrives rettelsen i filen goal_overrides.csv i "
+            "inputmappen; næste kørsel bruger den."
+        ),
+        Heading("Til gennemsyn", 1, "gennemsyn"),
+    ]
+    review = [g for g in report.reconciliation if g.needs_review]
+    if not review:
+        blocks.append(Para("Ingen sammenkoblinger er usikre."))
+    else:
+        blocks.append(Para("Målene herunder bør ses igennem af en person.", keep_with_next=True))
+        rows = [
+            Row(
+                (
+                    _cell(", ".join(str(t) for t in g.theme_nos)),
+                    _tagged(g),
+                    _cell(*g.notes),
+                ),
+                "review",
+            )
+            for g in review
+        ]
+        blocks.append(_table(("Tema", "Mål", "Hvorfor målet står her"), (1.3, 7.2, 8.5), rows))
+    blocks.append(Heading("Mål, der står flere steder", 1, "flere"))
+    repeated = [g for g in report.reconciliation if g.occurrences > 1 and not g.needs_review]
+    if not repeated:
+        blocks.append(Para("Intet mål står mere end ét sted i notatet."))
+    else:
+        rows = [
+            Row(
+                (
+                    _cell(", ".join(str(t) for t in g.theme_nos)),
+                    _tagged(g),
+                    _cell(*g.notes),
+                )
+            )
+            for g in repeated
+        ]
+        blocks.append(_table(("Tema", "Mål", "Bemærkning"), (1.3, 9.2, 6.5), rows))
+    blocks.append(Heading("Alle mål og deres formuleringer", 1, "alle"))
+    blocks.append(
+        Para(
+            "Hvert mål med dets formulering i bilag 1 og i bilag 2, som de står i statusnotatet.",
+            keep_with_next=True,
+        )
+    )
+    rows = []
+    for g in report.reconciliation:
+        untagged = [f"{t} (uden bilagsnummer)" for t in g.untagged]
+        rows.append(
+            Row(
+                (
+                    _cell(", ".join(str(t) for t in g.theme_nos)),
+                    _cell(*g.bilag1, *untagged)
+                    if g.bilag1 or untagged
+                    else _cell("står ikke i bilag 1", italic=True),
+                    _cell(*g.bilag2) if g.bilag2 else _cell("står ikke i bilag 2", italic=True),
+                ),
+                "review" if g.needs_review else "",
+            )
+        )
+    blocks.append(_table(("Tema", "Bilag 1", "Bilag 2"), (1.3, 7.85, 7.85), rows))
+    return Layout(
+        title=f"{REVIEW_TITLE} – status af {day}",
+        subject="Arbejdspapir til administrationen",
+        blocks=tuple(blocks),
+    )
+
+
+# --------------------------------------------------------------------------- next period's form
+
+FORM_WIDTHS = (8.3, 2.6, 2.0, 6.8, 6.0)
+FORM_ROW_CM = 2.2  # room for a hand-written remark on the printed form
+FORM_TOTAL_HINT = "Skriv antal X"
+FORM_DATE_LINE = "Dato: ____________________"  # filled in by hand
+
+
+def form_layout(form: StatusForm) -> Layout:
+    """statusskema_<date>: next period's form, landscape, with room to write by hand."""
+    day = format_danish_date(form.based_on_period)
+    blocks: list[Block] = [
+        *_identity(form.title, "Statusskema til næste status", FORM_DATE_LINE, form.sender),
+        Para(f"Udarbejdet på grundlag af status af {day}."),
+        Para(form.intro),
+    ]
+    if form.instructions:
+        blocks.append(Para(form.instructions, italic=True))
+    last_header = f"Status {day} (til orientering)"
+    for theme in form.themes:
+        blocks.append(Heading(f"Tema {theme.theme_no}: {theme.title}", 1, f"tema{theme.theme_no}"))
+        rows = [
+            Row(
+                (
+                    Cell(_goal_lines(r.wordings)),
+                    _cell(),
+                    _cell(),
+                    _cell(),
+                    _cell(STATUS_LABELS[r.last_status], r.last_remark, italic=True, fill="form"),
+                )
+            )
+            for r in theme.rows
+        ]
+        rows.append(
+            Row(
+                (
+                    _cell("I alt", bold=True),
+                    _cell(FORM_TOTAL_HINT, italic=True, align="center"),
+                    _cell(FORM_TOTAL_HINT, italic=True, align="center"),
+                    _cell(),
+                    _cell(fill="form"),
+                ),
+                "total",
+            )
+        )
+        blocks.append(
+            Table(
+                _header(*THEME_HEADER, last_header),
+                FORM_WIDTHS,
+                tuple(rows),
+                keep_rows=2,
+                min_row_cm=FORM_ROW_CM,
+                goal_table=True,
+            )
+        )
+    return Layout(
+        title=f"Statusskema – {form.title}",
+        subject=f"Statusskema på grundlag af status af {day}",
+        blocks=tuple(blocks),
+        landscape=True,
+    )
