@@ -13,45 +13,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.model import SENDER_FIELDS, ExtractedDocument, IngestEntry
+from pipeline.model import ExtractedDocument, IngestEntry
+from pipeline.rows import COLUMNS, EXTRACT_TABLES, csv_safe, extraction_sources
 from schemas import validate_table
 
-COLUMNS: dict[str, list[str]] = {
-    "documents": ["doc_id", "file", "sha256", "kind", "title", "date", "pages", *SENDER_FIELDS],
-    "goal_rows": [
-        "doc_id",
-        "theme_no",
-        "theme_title",
-        "row_no",
-        "status",
-        "remark",
-        "proposal",
-        "proposed_text",
-        "page_first",
-        "page_last",
-    ],
-    "goal_statements": ["doc_id", "theme_no", "row_no", "stmt_no", "text", "bilag", "goal_id"],
-    "theme_totals": [
-        "doc_id",
-        "theme_no",
-        "reported_started",
-        "reported_not_started",
-        "counted_started",
-        "counted_not_started",
-    ],
-    "initiatives": ["doc_id", "area_no", "area_title", "group_title", "item_no", "sub", "text"],
-    "findings": ["doc_id", "theme_no", "row_no", "severity", "code", "message"],
-    "ingest_log": ["file", "sha256", "status", "kind", "reason", "cause"],
-}
-
-EXTRACT_TABLES = (
-    "documents",
-    "goal_rows",
-    "goal_statements",
-    "theme_totals",
-    "initiatives",
-    "findings",
-)
+__all__ = [
+    "COLUMNS",
+    "EXTRACT_TABLES",
+    "csv_safe",
+    "extraction_frames",
+    "frame_from_dataclasses",
+    "ingest_frame",
+    "periods_of",
+    "read_csv",
+    "with_period",
+    "write_csv",
+]
 
 
 def _records(items: Iterable[object], columns: list[str]) -> pd.DataFrame:
@@ -64,16 +41,7 @@ def extraction_frames(
 ) -> dict[str, pd.DataFrame]:
     """The extraction tables of many documents, validated against their schemas; of documents
     read but not usable (``unread``) only their findings."""
-    docs = list(docs)
-    unread = list(unread)
-    sources = {
-        "documents": [d.document for d in docs],
-        "goal_rows": [r for d in docs for r in d.goal_rows],
-        "goal_statements": [s for d in docs for s in d.statements],
-        "theme_totals": [t for d in docs for t in d.theme_totals],
-        "initiatives": [i for d in docs for i in d.initiatives],
-        "findings": [f for d in (*docs, *unread) for f in d.findings],
-    }
+    sources = extraction_sources(docs, unread)
     return {
         name: validate_table(name, _records(items, COLUMNS[name]))
         for name, items in sources.items()
@@ -122,13 +90,6 @@ def with_period(name: str, frame: pd.DataFrame, period_of: dict[str, str]) -> pd
             if col in frame.columns:
                 frame[f"{side}_period"] = frame[col].astype(str).map(period_of).fillna("")
     return frame
-
-
-def csv_safe(value: object) -> object:
-    """Keep a cell from starting a spreadsheet formula (=, +, -, @, tab, CR) when opened in Excel."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def write_csv(frame: pd.DataFrame, path: Path, *, formula_safe: bool = False) -> None:
