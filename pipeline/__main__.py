@@ -90,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+    except OSError as e:  # the environment (disk full, permissions), never a traceback
+        where = f" {e.filename}" if e.filename else ""
+        print(f"error: cannot use{where}: {(e.strerror or str(e)).lower()}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

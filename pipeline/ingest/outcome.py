@@ -29,6 +29,8 @@ Cause = Literal[
     "timeout",
     "cpu_time",
     "crashed",
+    "killed",
+    "no_space",
     "unreadable",
 ]
 

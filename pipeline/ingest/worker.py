@@ -15,6 +15,7 @@ from a thread pool), reads the file, and pickles a ``WorkerOutcome`` to RESULT. 
 from __future__ import annotations
 
 import dataclasses
+import errno
 import math
 import os
 import pickle
@@ -99,7 +100,11 @@ class _Reader:
                 source = self.workdir / ("repaired.pdf" if repaired else "decrypted.pdf")
                 try:
                     pdfcheck.rewrite(pdf, source)
-                except (pikepdf.PdfError, RuntimeError, OSError) as e:
+                except OSError as e:
+                    if e.errno == errno.ENOSPC:  # the machine's, not the file's: not cached
+                        return self.failed("no_space", "the temp folder ran out of space")
+                    return self.failed("damaged", f"the PDF could not be copied ({e.strerror})")
+                except (pikepdf.PdfError, RuntimeError) as e:
                     return self.failed(
                         "damaged",
                         f"the PDF is damaged and could not be repaired ({pdfcheck.first_line(e)})",
@@ -235,6 +240,10 @@ def forked_main(argv: list[str], stderr_path: str, environ: dict[str, str]) -> N
     """A reader forked from the fork server: it takes the caller's environment (the server's is
     that of when it started), leads a session of its own, so the caller can kill it with
     everything it starts, and writes its stderr to ``stderr_path``; then ``main``."""
+    from pipeline.processes import RUN_PID_ENV, die_with_parent
+
+    run_pid = environ.get(RUN_PID_ENV, "")
+    die_with_parent(int(run_pid) if run_pid.isdigit() else None)  # ends with the fork server
     os.setsid()
     os.environ.clear()
     os.environ.update(environ)
@@ -249,4 +258,7 @@ def forked_main(argv: list[str], stderr_path: str, environ: dict[str, str]) -> N
 
 
 if __name__ == "__main__":
+    from pipeline.processes import die_with_parent
+
+    die_with_parent()
     sys.exit(main(sys.argv[1:]))
