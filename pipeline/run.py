@@ -399,17 +399,40 @@ def _contract_breakers(
             extraction_frames([doc])
         except ContractError as e:
             name = doc.document.file
-            first = str(e).strip().splitlines()[0][:200]
-            reason = (
-                f"{name}: what was read from it breaks the table rules, so it was left out "
-                f"(a file holding two notats, or a layout the reader misread): {first}"
-            )
+            restart = _second_notat_page(doc)
+            if restart:
+                cause, reason = (
+                    "two_notats",
+                    (
+                        f"{name}: holds more than one notat (Tema 1 begins again on page {restart}); "
+                        "save each notat as a PDF of its own"
+                    ),
+                )
+            else:
+                first = str(e).strip().splitlines()[0][:200]
+                cause, reason = (
+                    "contract",
+                    (
+                        f"{name}: what was read from it breaks the table rules, so it was left out "
+                        f"(a layout the reader misread): {first}"
+                    ),
+                )
             log.error("%s", reason)
             failed[name] = IngestEntry(name, doc.document.sha256, "failed", doc.document.kind,
-                                       reason, "contract")  # fmt: skip
+                                       reason, cause)  # fmt: skip
         else:
             good.append(doc)
     return good, failed
+
+
+def _second_notat_page(doc: ExtractedDocument) -> int:
+    """The page where a second notat's goal tables begin (Tema numbers start over), or 0."""
+    previous = 0
+    for row in doc.goal_rows:
+        if row.theme_no < previous:
+            return row.page_first
+        previous = row.theme_no
+    return 0
 
 
 # --------------------------------------------------------------------------- transform + write

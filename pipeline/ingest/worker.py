@@ -111,11 +111,30 @@ class _Reader:
                     )
             if repaired:
                 problems.insert(0, "the PDF was damaged and a repaired copy was read")
+            unturned = None
+            if pdfcheck.rotated_pages(pdf):  # pdfminer reads a page as shown; see read_unturned
+                unturned = self.workdir / "unturned.pdf"
+                try:
+                    pdfcheck.without_rotation(pdf, unturned)
+                except (pikepdf.PdfError, RuntimeError, OSError):
+                    unturned = None
         if not layer.has_text and not layer.has_images:
             return self.skipped("no_text", "the PDF has no text and no images: nothing to read")
         if not layer.has_text:
             return self.ocr_then_extract(source, problems=problems, repaired=repaired)
-        return self.extract(source, problems=problems, repaired=repaired)
+        outcome = self.extract(source, problems=problems, repaired=repaired)
+        return self.read_unturned(outcome, unturned, problems=problems, repaired=repaired)
+
+    def read_unturned(self, outcome: WorkerOutcome, unturned: Path | None, *, problems: list[str],
+                      repaired: bool) -> WorkerOutcome:  # fmt: skip
+        """A notat shown turned (``/Rotate``) is read as shown, which is right when its text is
+        drawn turned the other way; when its text is drawn upright it is then sideways and
+        reads as no notat at all: read it again without the turn."""
+        if unturned is None or outcome.cause != "not_a_notat":
+            return outcome
+        note = "its pages are shown turned (/Rotate) with the text sideways; read without the turn"
+        again = self.extract(unturned, problems=[*problems, note], repaired=repaired)
+        return again if again.status == "ok" else outcome
 
     def ocr_then_extract(
         self, source: Path, *, problems: list[str], repaired: bool
@@ -181,11 +200,13 @@ class _Reader:
             code = (
                 "ocr_used"
                 if "OCR" in problem
+                else "turned_pages"
+                if "/Rotate" in problem
                 else "repaired_pdf"
                 if "repaired" in problem
                 else "damaged_pdf"
             )
-            severity = "info" if code == "ocr_used" else "warning"
+            severity = "info" if code in ("ocr_used", "turned_pages") else "warning"
             extracted.findings.append(
                 Finding(doc_id, None, None, severity, code, self.plain(f"{self.name}: {problem}"))
             )
