@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 1
     except OSError as e:  # the environment (disk full, permissions), never a traceback
-        where = f" {e.filename}" if e.filename else ""
+        where = f" {e.filename}" if e.filename else " the disk"
         print(f"error: cannot use{where}: {(e.strerror or str(e)).lower()}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -171,7 +171,8 @@ def _report_locked(
             reports = _build_outputs(docs, unread, entries, overrides, staging, summary, workers)
         out.pause_for_tests(staging)
         out.publish(staging, output_dir, reports, summary)
-        out.remember_run(output_dir, fingerprint, summary)
+        if not any(e.cause in NOT_CACHED for e in entries):  # else the next run reads again
+            out.remember_run(output_dir, fingerprint, summary)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     summary.log()
@@ -357,6 +358,10 @@ def _not_pdf_reason(f: InputFile) -> str:
 def _nothing_usable(input_dir: Path, entries: list[IngestEntry]) -> str:
     counts = Counter(e.status for e in entries)
     parts = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    if any(e.cause == "no_space" for e in entries):
+        import tempfile
+
+        parts += f"; the temp folder {tempfile.gettempdir()} is full"
     return f"no status or concept notat could be read in {input_dir} ({parts}); nothing was written"
 
 

@@ -60,20 +60,24 @@ def output_lock(output_dir: Path) -> Iterator[None]:
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as e:
-        raise WriteError(
-            f"cannot write into the output folder {output_dir}: {e.strerror or e}"
-        ) from e
+        raise WriteError(plain_os_error(e, "write into the output folder", output_dir)) from e
     try:
         holder = _take(fd, output_dir)
         if holder and holder != os.getpid():
             log.info(
                 "took over the lock of %s from run pid %d, which had ended", output_dir, holder
             )
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        except OSError as e:
+            e.filename = e.filename or str(path)
+            raise WriteError(plain_os_error(e, "write into the output folder", output_dir)) from e
         close_in_children(fd)
         yield
     finally:
+        with contextlib.suppress(OSError):  # ended: a pid left in the file is a killed run's
+            os.ftruncate(fd, 0)
         release_in_children(fd)
         os.close(fd)  # closing releases the lock; the file stays (removing it would race)
 

@@ -103,6 +103,15 @@ def _crash_reason(returncode: int, stderr: str, limits: Limits) -> tuple[Cause, 
     return "crashed", f"the reader stopped unexpectedly while reading it (exit status {returncode})"
 
 
+def _no_room(folder: Path) -> bool:
+    """The temp folder's disk is (all but) full."""
+    try:
+        st = os.statvfs(folder)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < 1 << 20
+
+
 def _kill_group(pid: int) -> None:
     # The reader and whatever it started (ocrmypdf, tesseract, ghostscript).
     with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -263,6 +272,8 @@ def ingest_file(
                 outcome = None
         if outcome is None:
             cause, why = _crash_reason(returncode, stderr, limits)
+            if cause == "crashed" and _no_room(workdir):  # its stderr may not have fitted either
+                cause, why = "no_space", "the temp folder ran out of space while it was read"
             return result("failed", "", cause, why)
 
     entry = IngestEntry(name, sha256, outcome.status, outcome.kind, outcome.reason, outcome.cause)
