@@ -109,7 +109,7 @@ class ExtractionCache:
             self.misses += 1
             return None
         self.hits += 1
-        return _renamed(outcome, file)
+        return renamed(outcome, file)
 
     def put(self, sha256: str, outcome: _Outcome) -> None:
         status = getattr(outcome.entry, "status", "")
@@ -158,7 +158,7 @@ def _plain(e: sqlite3.Error, path: Path) -> WriteError:
     return WriteError(f"cannot write the extraction cache {path}: {why}")
 
 
-def _renamed(outcome, file: str):
+def renamed(outcome, file: str):
     """The same bytes under another name: the outcome with ``file`` set to the current name."""
     old, reason = outcome.entry.file, outcome.entry.reason
     if old != file and reason.startswith(f"{old}: "):  # ingest starts a reason with the name

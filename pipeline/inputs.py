@@ -43,6 +43,7 @@ class InputFile:
     size: int = 0
     mtime_ns: int = 0
     kind: str = ""
+    link: bool = False  # a link to a file of the folder: of the same bytes, the file is read
 
     @property
     def shown(self) -> str:
@@ -129,7 +130,7 @@ def _entry(path: Path, root: Path, max_bytes: int) -> InputFile:
         return InputFile(path, sha, False, safe_name(path.name), "ok", "", "", kind="decisions")
     is_pdf = _PDF_MAGIC in head or path.suffix.lower() == ".pdf"
     return InputFile(path, sha, is_pdf, safe_name(path.name), size=st.st_size,
-                     mtime_ns=st.st_mtime_ns)  # fmt: skip
+                     mtime_ns=st.st_mtime_ns, link=target is not path)  # fmt: skip
 
 
 class _NotRegular(Exception):

@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline import staging as out
-from pipeline.cache import ExtractionCache, pipeline_version
+from pipeline.cache import ExtractionCache, pipeline_version, renamed
 from pipeline.errors import ContractError, PipelineError, UsageError, WriteError
 from pipeline.hashing import sha256_of
 from pipeline.inputs import InputFile, changed_since_hashed, list_inputs, overrides_file
@@ -216,7 +216,7 @@ def _ingest_folder(
     entries: dict[Path, IngestEntry] = {}
     first_of: dict[str, InputFile] = {}
     todo: list[InputFile] = []
-    for f in files:
+    for f in sorted(files, key=lambda f: f.link):  # of the same bytes the file, not a link, is read
         if f.status:
             entries[f.path] = IngestEntry(f.shown, f.sha256, f.status, f.kind, f.reason, f.cause)  # type: ignore[arg-type]
         elif not f.is_pdf:
@@ -240,6 +240,7 @@ def _ingest_folder(
     ):
 
         def record(f: InputFile, outcome, cached: bool) -> None:
+            outcome = renamed(outcome, f.shown)  # as shown, whatever the reader called it
             entries[f.path] = outcome.entry
             if outcome.document is not None:
                 (docs if outcome.entry.status == "ok" else unusable)[f.path] = outcome.document

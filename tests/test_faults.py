@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the fixtures of tests.test_run, imported, are test parameters here)
 """Issue 14's fault tests: a run killed with -9 while writing, a reader killed, a full temp
 folder, full and read-only output disks, an unreadable input folder, a stale lock, a file that
 changes while it is read. After each, the output is as it was and the next run succeeds.

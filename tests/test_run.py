@@ -59,7 +59,8 @@ def fake_ingest_file(path: Path, *, sha256: str, **_: object) -> FakeIngestResul
     doc_id = sha256[:16]
     doc = ExtractedDocument(Document(doc_id, path.name, sha256, kind, "Titel", fields["date"], 2))
     if kind == "status":
-        row = GoalRow(doc_id, 1, "Sundhedstilbud", 1, "started", "", "", "", 1, 1)
+        remark = fields.get("remark", "")  # two notats of one date may differ in a remark
+        row = GoalRow(doc_id, 1, "Sundhedstilbud", 1, "started", remark, "", "", 1, 1)
         row.statements.append(GoalStatement(doc_id, 1, 1, 1, "Færre borgere ryger", "1"))
         doc.goal_rows.append(row)
     elif kind == "concept":
