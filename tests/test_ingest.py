@@ -543,3 +543,28 @@ def test_two_notats_in_one_pdf_are_refused_naming_the_page(status_pdf, tmp_path)
     assert (entry.status, entry.cause) == ("failed", "two_notats")
     pages = ingest_file(first, sha256=_sha(first)).document.document.pages
     assert f"page {pages + 1}" in entry.reason and entry.reason.startswith("to notater.pdf: ")
+
+
+def test_pages_saved_out_of_printed_order_are_read_in_printed_order(status_pdf, tmp_path):
+    from tests.fixtures.hostile import reversed_pages
+
+    good = status_pdf("html", "status_2021", "ruled")
+    path = tmp_path / "omvendt.pdf"
+    path.write_bytes(reversed_pages(good))
+    result = ingest_file(path, sha256=_sha(path))
+    plain = ingest_file(good, sha256=_sha(good))
+    assert result.entry.status == "ok"
+    key = [(r.theme_no, r.row_no, r.status, r.remark) for r in result.document.goal_rows]
+    assert key == [(r.theme_no, r.row_no, r.status, r.remark) for r in plain.document.goal_rows]
+    assert result.document.document.title == plain.document.document.title
+    assert "pages_reordered" in {f.code for f in result.document.findings}
+
+
+def test_page_order_contradicting_the_printed_numbers_is_flagged(status_pdf, tmp_path):
+    from tests.fixtures.hostile import page_saved_twice
+
+    path = tmp_path / "side_to_gange.pdf"
+    path.write_bytes(page_saved_twice(status_pdf("html", "status_2021", "ruled")))
+    result = ingest_file(path, sha256=_sha(path))
+    flagged = [f for f in result.document.findings if f.code == "page_order"]
+    assert len(flagged) == 1 and "side 3 i filen er påtrykt 'Side 2 af 9'" in flagged[0].message
