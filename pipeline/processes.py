@@ -164,8 +164,10 @@ def run_temp_root() -> Path:
     return root
 
 
-def sweep_ended_runs(base: Path) -> None:
-    """Remove the temp folders of runs whose process has ended (a run killed with -9)."""
+def sweep_ended_runs(base: Path | None = None) -> None:
+    """Remove the temp folders of runs whose process has ended (a run killed with -9), in
+    ``base`` (default: the system's temp folder)."""
+    base = base if base is not None else Path(tempfile.gettempdir())
     try:
         names = os.listdir(base)
     except OSError:

@@ -47,7 +47,7 @@ from pipeline.hashing import sha256_of
 from pipeline.inputs import InputFile, changed_since_hashed, list_inputs, overrides_file
 from pipeline.model import ExtractedDocument, IngestEntry
 from pipeline.names import safe_name
-from pipeline.processes import writer_processes
+from pipeline.processes import sweep_ended_runs, writer_processes
 from pipeline.progress import FileProgress, RunSummary
 
 log = logging.getLogger("pipeline")
@@ -142,6 +142,7 @@ def _report_locked(
     from pipeline import ingest  # before the preloading thread starts
 
     out.clear_leftovers(output_dir)
+    sweep_ended_runs()  # temp folders of runs killed before they could remove them
     summary = RunSummary(input_dir, output_dir)
     files = list_inputs(input_dir, max_bytes=ingest.Limits().max_file_mb << 20)
     if not files:

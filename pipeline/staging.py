@@ -61,8 +61,10 @@ def output_lock(output_dir: Path) -> Iterator[None]:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as e:
         raise WriteError(plain_os_error(e, "write into the output folder", output_dir)) from e
+    held = False
     try:
         holder = _take(fd, output_dir)
+        held = True
         if holder and holder != os.getpid():
             log.info(
                 "took over the lock of %s from run pid %d, which had ended", output_dir, holder
@@ -76,8 +78,9 @@ def output_lock(output_dir: Path) -> Iterator[None]:
         close_in_children(fd)
         yield
     finally:
-        with contextlib.suppress(OSError):  # ended: a pid left in the file is a killed run's
-            os.ftruncate(fd, 0)
+        if held:  # ended: a pid left in the file is a killed run's
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
         release_in_children(fd)
         os.close(fd)  # closing releases the lock; the file stays (removing it would race)
 
