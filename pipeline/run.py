@@ -52,10 +52,7 @@ from pipeline.progress import FileProgress, RunSummary
 
 log = logging.getLogger("pipeline")
 
-PAUSE_ENV = out.PAUSE_ENV  # the test hook before publishing (pipeline.staging)
-# Tests set this to a number of seconds: the run pauses while its writer processes are alive,
-# after creating ``STAGING/.writing``, so a test can kill it at that moment.
-PAUSE_WRITING_ENV = "PIPELINE_PAUSE_WHILE_WRITING"
+PAUSE_ENV, PAUSE_WRITING_ENV = out.PAUSE_ENV, out.PAUSE_WRITING_ENV  # test hooks (staging)
 
 
 def run_extract(pdfs: list[Path], out_dir: Path) -> int:
@@ -485,7 +482,7 @@ def _build_outputs(
             write_csv(frame, tables / f"{name}.csv", formula_safe=True)
         meta = {"pipeline_version": pipeline_version()}
         write_database(frames, staging / out.DATABASE_FILE, meta=meta)
-        _pause_while_writing(staging)
+        out.pause_for_tests(staging, PAUSE_WRITING_ENV, ".writing")
         workbook.result()
         staged = list(reports.result()) if reports is not None else []
     summary.timings["tables+reports"] = time.perf_counter() - t0
@@ -508,13 +505,6 @@ def _table_frames(
     frames["ingest_log"] = ingest_frame(entries)
     frames.update(transform.reconciled_frames(reconciled))
     return frames
-
-
-def _pause_while_writing(staging: Path) -> None:
-    seconds = os.environ.get(PAUSE_WRITING_ENV)
-    if seconds:
-        (staging / ".writing").touch()
-        time.sleep(float(seconds))
 
 
 # The modules of transform and write: about 1.5 s of imports (pandas, pandera, reportlab,

@@ -41,9 +41,11 @@ OLD_TABLES_PREFIX = ".old-tables-"
 # How long a lock whose holder has ended is waited for (its children end on their own).
 STALE_LOCK_WAIT_SECONDS = 10.0
 
-# Tests set this to a number of seconds: the run then pauses with everything staged and nothing
-# published, after creating ``STAGING/.paused``, so a test can kill it at a known point.
+# Tests set these to a number of seconds: the run then pauses at a known point, after creating
+# a marker file in the staging folder, so a test can kill it there: with everything staged and
+# nothing published (``.paused``), or while its writer processes are alive (``.writing``).
 PAUSE_ENV = "PIPELINE_PAUSE_BEFORE_PUBLISH"
+PAUSE_WRITING_ENV = "PIPELINE_PAUSE_WHILE_WRITING"
 
 _REPORT_NAME = re.compile(r"^(statusrapport|statusskema)_(\d{4}-\d{2}-\d{2})\.(docx|pdf)$")
 
@@ -136,11 +138,11 @@ def new_staging(output_dir: Path) -> Path:
     return staging
 
 
-def pause_for_tests(staging: Path) -> None:
-    seconds = os.environ.get(PAUSE_ENV)
+def pause_for_tests(staging: Path, env: str = PAUSE_ENV, marker: str = ".paused") -> None:
+    seconds = os.environ.get(env)
     if not seconds:
         return
-    (staging / ".paused").touch()
+    (staging / marker).touch()
     time.sleep(float(seconds))
 
 

@@ -42,9 +42,9 @@ def expanding_stream(pdf: pikepdf.Pdf, cap_bytes: int) -> str | None:
     """Describe the first stream that decompresses past ``cap_bytes`` (a decompression bomb).
 
     The whole filter chain is followed (Flate inside Flate, hex or ASCII85 before Flate, a run
-    length after it): Flate is inflated in bounded chunks and stopped at the cap, the ASCII
-    filters only shrink; any other filter is decoded by qpdf, a failure to find the memory for
-    it counting as a bomb. So the check itself cannot blow up; streams whose compressed data
+    length after it): Flate is inflated in bounded chunks and stopped at the cap, a final run
+    length counted, the ASCII filters only shrink; any other filter is decoded by qpdf, a failure
+    to find the memory for it counting as a bomb. So the check itself cannot blow up; streams whose compressed data
     are themselves damaged are left to the reader.
     """
     for obj in pdf.objects:
@@ -58,7 +58,7 @@ def expanding_stream(pdf: pikepdf.Pdf, cap_bytes: int) -> str | None:
         if filters is None:
             continue
         chain = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else [str(filters)]
-        if not chain or chain[0] not in _FLATE | _ASCII:
+        if not chain or chain[0] not in _FLATE | _ASCII | _RUN_LENGTH:
             continue
         size = _expanded_size(obj, chain, cap_bytes)
         if size is not None and size > cap_bytes:
@@ -70,6 +70,7 @@ def expanding_stream(pdf: pikepdf.Pdf, cap_bytes: int) -> str | None:
 
 
 _ASCII = {"/ASCIIHexDecode", "/AHx", "/ASCII85Decode", "/A85"}
+_RUN_LENGTH = {"/RunLengthDecode", "/RL"}
 
 
 def _expanded_size(obj: pikepdf.Stream, chain: list[str], cap: int) -> int | None:
@@ -85,6 +86,8 @@ def _expanded_size(obj: pikepdf.Stream, chain: list[str], cap: int) -> int | Non
             data = _inflate(data, cap)
             if data is None or len(data) > cap:
                 return None if data is None else len(data)
+        elif name in _RUN_LENGTH and step == len(chain) - 1:
+            return _run_length_size(data, cap)
         elif name in ("/ASCIIHexDecode", "/AHx"):
             data = _unhex(data)
         elif name in ("/ASCII85Decode", "/A85"):
@@ -101,6 +104,22 @@ def _expanded_size(obj: pikepdf.Stream, chain: list[str], cap: int) -> int | Non
         if data is None:
             return None
     return len(data)
+
+
+def _run_length_size(data: bytes, cap: int) -> int:
+    """What a run-length stream decodes to, counted (not decoded), stopping just past ``cap``."""
+    i, n, total = 0, len(data), 0
+    while i < n and total <= cap:
+        length = data[i]
+        if length < 128:  # the next length + 1 bytes as they are
+            total += length + 1
+            i += length + 2
+        elif length > 128:  # the next byte 257 - length times
+            total += 257 - length
+            i += 2
+        else:  # end of data
+            break
+    return total
 
 
 def _inflated_size(data: bytes, cap: int) -> int | None:
