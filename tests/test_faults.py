@@ -3,13 +3,14 @@
 folder, full and read-only output disks, an unreadable input folder, a stale lock, a file that
 changes while it is read. After each, the output is as it was and the next run succeeds.
 
-Full and read-only disks are real: small tmpfs mounts, which need root (CI runs as root);
-elsewhere those tests are skipped with that reason.
+Full and read-only disks are real: small tmpfs mounts, which need root or passwordless sudo
+(CI has one of them); elsewhere those tests are skipped with that reason.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import signal
@@ -42,6 +43,15 @@ install_fake_stages()
 from pipeline.__main__ import main
 sys.exit(main(["report", "--input", {inp!r}, "--output", {out!r}, "--workers", "2"]))
 """
+
+
+@pytest.fixture(autouse=True)
+def _no_cli_handlers_left():
+    """``main`` logs to the streams of its test (capsys); later tests must not write there."""
+    yield
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "_pipeline_cli", False)]:
+        root.removeHandler(handler)
 
 
 def _wait_for(predicate, seconds: float, what: str) -> None:
@@ -174,22 +184,34 @@ def test_reader_killed_once_is_retried_within_the_run(one_notat, monkeypatch, tm
 # --------------------------------------------------------------------------- disks
 
 
-def _can_mount() -> bool:
-    return os.geteuid() == 0 and shutil.which("mount") is not None
+def _as_root() -> list[str] | None:
+    """How to run mount: directly as root, through passwordless sudo (as CI), or not at all."""
+    if shutil.which("mount") is None:
+        return None
+    if os.geteuid() == 0:
+        return []
+    sudo = shutil.which("sudo")
+    if sudo and subprocess.run([sudo, "-n", "true"], capture_output=True).returncode == 0:
+        return [sudo, "-n"]
+    return None
 
 
-needs_mount = pytest.mark.skipif(not _can_mount(), reason="tmpfs mounts need root")
+needs_mount = pytest.mark.skipif(
+    _as_root() is None, reason="tmpfs mounts need root or passwordless sudo"
+)
 
 
 @contextlib.contextmanager
 def small_disk(path: Path, size: str = "8m", *, read_only: bool = False):
+    """A real disk of ``size`` (tmpfs) at ``path``, writable by this user unless ``read_only``."""
     path.mkdir(parents=True, exist_ok=True)
-    options = f"size={size}" + (",ro" if read_only else "")
-    subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], check=True)
+    options = f"size={size},mode=1777" + (",ro" if read_only else "")
+    root = _as_root() or []
+    subprocess.run([*root, "mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], check=True)
     try:
         yield path
     finally:
-        subprocess.run(["umount", "-l", str(path)], check=False)
+        subprocess.run([*root, "umount", "-l", str(path)], check=False)
 
 
 def _fill(disk: Path, leave: int = 0) -> None:
