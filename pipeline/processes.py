@@ -74,19 +74,33 @@ def pid_alive(pid: int) -> bool:
 
 
 def die_with_parent(run_pid: int | None = None) -> None:
-    """Called first thing in a child: be killed (SIGKILL) when the parent ends. ``run_pid``: the
-    run's pid, when the parent is a fork server; the child also ends at once if it is gone."""
+    """Called first thing in a child: be killed (SIGKILL) when the parent ends.
+
+    ``run_pid``: the run's pid, when the parent is a fork server. Such a child is handed the
+    write end of the pipe whose closing tells the fork server that the run has ended; holding
+    it would keep the fork server, and so this child, alive for ever: it is closed here. (No
+    thread watches the run as well: a reader's threads would share its memory limit.)"""
+    if run_pid is not None:
+        _let_go_of_the_fork_server()
     parent = os.getppid()
     libc = _libc()
-    if libc is not None and libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
-        watched = False
-    else:
-        watched = True
+    signalled = libc is not None and libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
     gone = os.getppid() != parent or parent == 1 or (run_pid is not None and not pid_alive(run_pid))
     if gone:
         os._exit(1)
-    if watched:
+    if not signalled:  # no parent-death signal here: a thread watches instead
         _watch_parent(parent, run_pid)
+
+
+def _let_go_of_the_fork_server() -> None:
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if isinstance(fd, int):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        server._forkserver_alive_fd = None  # type: ignore[union-attr]
 
 
 def _watch_parent(parent: int, run_pid: int | None) -> None:

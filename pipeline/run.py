@@ -163,6 +163,10 @@ def _report_locked(
     if not usable:
         raise PipelineError(_nothing_usable(input_dir, entries))
     summary.not_read = [(e.file, e.status, e.reason) for e in entries if e.status != "ok"]
+    for e in entries:
+        if e.cause in NOT_CACHED and e.status == "failed":  # not the file's fault: say so loudly
+            log.warning("%s was not read this time; the next run reads it again: %s", e.file,
+                        e.reason.removeprefix(f"{e.file}: "))  # fmt: skip
     staging = out.new_staging(output_dir)
     try:
         with _collector_skips_what_is_loaded():

@@ -95,6 +95,41 @@ def test_kill_9_of_the_run_while_writing_then_a_rerun_within_10_s_succeeds(fakes
     assert not list(out.glob(".staging-*"))
 
 
+_READING_CHILD = """
+import sys
+sys.path.insert(0, {root!r})
+from pipeline import ingest
+from tests.fixtures import killed_reader
+ingest._forked_target = killed_reader.sleeping
+from pipeline.__main__ import main
+sys.exit(main(["report", "--input", {inp!r}, "--output", {out!r}, "--workers", "2"]))
+"""
+
+
+def test_kill_9_of_the_run_while_reading_ends_its_readers_and_fork_server(fakes, folders, tmp_path):
+    inp, out = folders
+    notat(inp, "status_2020.pdf")
+    marker = tmp_path / "reader.pid"
+    env = {**os.environ, "SLEEPING_READER_MARKER": str(marker)}
+    code = _READING_CHILD.format(root=str(ROOT), inp=str(inp), out=str(out))
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    try:
+        _wait_for(lambda: marker.exists() and marker.read_text(), 60, "no reader started")
+        reader = int(marker.read_text())
+        children = set(descendants(proc.pid)) - {proc.pid}
+        assert reader in children
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        killed_at = time.monotonic()
+        _wait_for(lambda: not _alive(children), 5, f"outlived the run: {_alive(children)}")
+        assert run.run_report(inp, out) == 0  # with the fake reader: the lock is free
+        assert time.monotonic() - killed_at < 10
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+
+
 def test_lock_of_a_run_that_ended_is_taken_over_with_a_message(fakes, folders, caplog):
     inp, out = folders
     notat(inp, "status_2020.pdf")
