@@ -201,7 +201,7 @@ def _run_fingerprint(files: list[InputFile], overrides: Path | None) -> str:
     the overrides and the whole pipeline's source (writers included)."""
     h = hashlib.sha256(pipeline_version(everything=True).encode())
     for f in files:
-        h.update(f"{f.shown}\0{f.sha256}\0{f.cause}\0".encode())
+        h.update(f"{f.shown}\0{f.sha256}\0{f.cause}\0{f.reason}\0".encode())
     if overrides is not None:
         h.update(f"{overrides}\0{sha256_of(overrides)}".encode())
     return h.hexdigest()

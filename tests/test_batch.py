@@ -229,3 +229,16 @@ def test_mixed_batch_reports_the_good_notats_correctly(batch, date, notat):
 def test_mixed_batch_leaves_every_input_byte_for_byte_unchanged(batch):
     inputs, _, _, before, *_ = batch
     assert _snapshot(inputs) == before
+
+
+def test_hostile_batch_report_kontrol_names_both_notats_and_shows_names_escaped(batch):
+    from docx import Document as read_docx
+
+    _, output, *_ = batch
+    report = read_docx(output / "statusrapport_2021-06-03.docx")
+    cells = [c.text for t in report.tables for r in t.rows for c in r.cells]
+    text = "\n".join([p.text for p in report.paragraphs] + cells)
+    competing = [line for line in text.splitlines() if line.startswith("Flere statusnotater")]
+    assert competing and "status juni 2021 udkast.pdf" in competing[0]
+    assert "rapport_\\u202efdp.exe" in text and "\u202e" not in text
+    assert "M\\xf8dereferat fra \\xc6r\\xf8.pdf" in text
