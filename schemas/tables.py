@@ -121,7 +121,8 @@ class IngestLog(pa.DataFrameModel):
     file: Series[str]
     sha256: Series[str] = pa.Field(str_matches=r"^([0-9a-f]{64})?$")
     status: Series[str] = pa.Field(isin=["ok", "duplicate", "skipped", "failed"])
-    kind: Series[str] = pa.Field(isin=["status", "concept", "unknown", ""])
+    # "decisions": the link decisions (goal_overrides.csv) a run applies (CONTRACT.md)
+    kind: Series[str] = pa.Field(isin=["status", "concept", "unknown", "decisions", ""])
     reason: Series[str]
     cause: Series[str] = pa.Field(str_matches=r"^[a-z_]*$")
 

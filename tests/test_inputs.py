@@ -238,3 +238,16 @@ def test_run_leaves_locking_staging_and_supervision_to_their_own_modules():
     source = (ROOT / "pipeline" / "run.py").read_text()
     for home in ("flock", "prctl", "PDEATHSIG", "os.replace("):
         assert home not in source, home
+
+
+def test_decision_file_in_the_input_folder_is_listed_ok_as_decisions(fakes, folders):
+    inp, out = folders
+    notat(inp, "status.pdf")
+    (inp / "goal_overrides.csv").write_text("action,wording_a,wording_b\n", encoding="utf-8")
+    (inp / "README.md").write_text("Læg notaterne her.\n", encoding="utf-8")
+    assert run.run_report(inp, out) == 0
+    log = _log(out)
+    assert (log.loc["goal_overrides.csv", "status"], log.loc["goal_overrides.csv", "kind"]) == (
+        "ok", "decisions")  # fmt: skip
+    assert log.loc["README.md", "cause"] == "instructions"
+    assert len(log) == 3
