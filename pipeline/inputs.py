@@ -12,6 +12,7 @@ is not hashed at all. Names are kept as the OS gives them (to open the file) and
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -93,7 +94,7 @@ def _entry(path: Path, root: Path, max_bytes: int) -> InputFile:
         try:
             resolved = Path(os.path.realpath(path, strict=True))
         except (OSError, RuntimeError) as e:
-            looping = isinstance(e, RuntimeError) or getattr(e, "errno", 0) == 40  # ELOOP
+            looping = isinstance(e, RuntimeError) or getattr(e, "errno", 0) == errno.ELOOP
             why = (
                 "a link that points to itself (a loop)"
                 if looping
