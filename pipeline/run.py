@@ -162,7 +162,11 @@ def _report_locked(
     usable = [d for d in docs if d.document.kind in ("status", "concept")]
     if not usable:
         raise PipelineError(_nothing_usable(input_dir, entries))
-    summary.not_read = [(e.file, e.status, e.reason) for e in entries if e.status != "ok"]
+    summary.not_read = [
+        (e.file, e.status, e.reason)
+        for e in entries
+        if e.status != "ok" and e.cause != "instructions"
+    ]
     for e in entries:
         if e.cause in NOT_CACHED and e.status == "failed":  # not the file's fault: say so loudly
             log.warning("%s was not read this time; the next run reads it again: %s", e.file,
@@ -469,7 +473,9 @@ def _build_outputs(
     reconciled = transform.reconcile(docs, overrides)
     summary.timings["reconcile"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    built = transform.build_report(reconciled, entries, unread)
+    # the folder's instructions have their ingest_log row, not a line among the files not read
+    shown = [e for e in entries if e.cause != "instructions"]
+    built = transform.build_report(reconciled, shown, unread)
     with writer_processes(workers) as pool:
         reports: Future | None = None
         if built is not None:  # the reports need no tables: laid out while they are built
