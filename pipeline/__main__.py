@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import logging
 import os
@@ -53,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
 def _configure_logging(*, quiet: bool) -> None:
     """Progress and the summary go to stdout; stderr carries only warnings and errors, so a run
     that fails shows its reason there as one plain line (CONTRACT.md: exit status)."""
+    for stream in (sys.stdout, sys.stderr):  # a path that is not UTF-8 is shown, not fatal
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
     to_stdout = logging.StreamHandler(sys.stdout)
     to_stdout.addFilter(lambda record: record.levelno < logging.WARNING)
     to_stderr = logging.StreamHandler(sys.stderr)
@@ -89,6 +95,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except PipelineError as e:
         print(f"error: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:  # the environment (disk full, permissions), never a traceback
+        where = f" {e.filename}" if e.filename else " the disk"
+        print(f"error: cannot use{where}: {(e.strerror or str(e)).lower()}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

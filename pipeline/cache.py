@@ -2,7 +2,10 @@
 
 A rerun over the same input folder re-extracts nothing; one new PDF costs one extraction; any
 change to the code that extraction runs (or to ``pipeline.__version__``) invalidates every entry.
-Skipped and failed outcomes are cached too: the same bytes get the same verdict.
+Skipped and failed outcomes are cached too, but only verdicts about the bytes: the same bytes
+get the same verdict. What depends on the moment (a reader killed, temp space or time run out,
+a file still being written) is never stored (``run.NOT_CACHED``). A cache that cannot be
+written is a ``WriteError`` naming it; a damaged one is started afresh.
 
 The cache is one SQLite file beside the output (``OUTPUT/.cache/extraction.sqlite``). Each
 outcome is committed as soon as it is known, so a run that is killed keeps what it extracted.
@@ -22,6 +25,7 @@ from pathlib import Path
 from typing import Protocol
 
 import pipeline
+from pipeline.errors import WriteError
 
 log = logging.getLogger("pipeline.cache")
 
@@ -57,8 +61,23 @@ class ExtractionCache:
         self.version = version or pipeline_version()
         self.hits = 0
         self.misses = 0
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._open()
+        except sqlite3.DatabaseError as e:
+            if not _is_corrupt(e):
+                raise _plain(e, path) from e
+            log.warning("extraction cache %s is damaged: started afresh", path)
+            path.unlink(missing_ok=True)
+            try:
+                self._open()
+            except sqlite3.Error as e2:
+                raise _plain(e2, path) from e2
+        except sqlite3.Error as e:
+            raise _plain(e, path) from e
+
+    def _open(self) -> None:
+        self._db = sqlite3.connect(self.path, timeout=30)
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS outcome ("
             " sha256 TEXT NOT NULL, version TEXT NOT NULL, status TEXT NOT NULL,"
@@ -91,10 +110,16 @@ class ExtractionCache:
             self.misses += 1
             return None
         self.hits += 1
-        return _renamed(outcome, file)
+        return renamed(outcome, file)
 
     def put(self, sha256: str, outcome: _Outcome) -> None:
         status = getattr(outcome.entry, "status", "")
+        try:
+            self._put(sha256, status, outcome)
+        except sqlite3.Error as e:
+            raise _plain(e, self.path) from e
+
+    def _put(self, sha256: str, status: str, outcome: _Outcome) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO outcome VALUES (?, ?, ?, ?, ?)",
             (
@@ -117,7 +142,24 @@ class ExtractionCache:
         self.close()
 
 
-def _renamed(outcome, file: str):
+def _is_corrupt(e: sqlite3.DatabaseError) -> bool:
+    text = str(e)
+    return "not a database" in text or "malformed" in text
+
+
+def _plain(e: sqlite3.Error, path: Path) -> WriteError:
+    """A cache that cannot be written (a full disk, a read-only folder) as one plain line."""
+    text = str(e)
+    if "disk is full" in text or "disk I/O" in text:
+        why = "no space left on the disk"
+    elif "readonly" in text or "read-only" in text:
+        why = "the folder is read-only"
+    else:
+        why = text
+    return WriteError(f"cannot write the extraction cache {path}: {why}")
+
+
+def renamed(outcome, file: str):
     """The same bytes under another name: the outcome with ``file`` set to the current name."""
     old, reason = outcome.entry.file, outcome.entry.reason
     if old != file and reason.startswith(f"{old}: "):  # ingest starts a reason with the name

@@ -159,6 +159,19 @@ INGEST_CAUSE_TEXTS = {
     "cpu_time": "Læsningen brugte mere regnetid end tilladt og blev stoppet.",
     "crashed": "Læsningen af filen fejlede uventet.",
     "unreadable": "Filen kunne ikke læses.",
+    "killed": "Læsningen blev afbrudt udefra (processen blev stoppet); filen læses igen næste gang.",
+    "no_space": "Der var ikke plads i den midlertidige mappe; filen læses igen næste gang.",
+    "being_written": "Filen blev ændret, mens den blev læst (den skrives eller kopieres stadig); "
+    "den læses igen næste gang.",
+    "too_large": "Filen er større end grænsen for en fil og er ikke læst.",
+    "not_a_file": "Ikke en fil (en mappe, et rør, en sokkel eller en enhed); ikke læst.",
+    "link": "En genvej, der ikke peger på en fil i mappen; ikke fulgt.",
+    "instructions": "Mappens vejledning; ikke et input.",
+    "competing": "Et andet statusnotat har samme dato med andet indhold; se Kontrol.",
+    "same_content": "Samme statusnotat som en anden fil (samme dato og mål); kun den ene er læst.",
+    "two_notats": "Filen indeholder mere end ét notat; gem hvert notat som sin egen PDF.",
+    "contract": "Det læste brød tabellernes regler; notatet er ikke brugt.",
+    "internal_error": "En fejl i programmet under læsningen; filen læses igen næste gang.",
 }
 
 # Danish wording of the validation findings, by finding code; unknown codes keep their message.

@@ -9,6 +9,10 @@ class UsageError(PipelineError):
     """The command was used wrongly (missing folder, bad option)."""
 
 
+class InputError(PipelineError):
+    """The input folder or a file the run needs cannot be read (permissions, a missing disk)."""
+
+
 class ExtractError(PipelineError):
     """A document could not be read. The message names the file, and page/row where known."""
 

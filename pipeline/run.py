@@ -2,17 +2,20 @@
 
 A `report` run, step by step:
 
-1. take the lock on ``OUTPUT/.lock`` (a second run is refused at once) and clear what a killed
-   run left behind (``OUTPUT/.staging-*``);
-2. list every file of the input folder, hash it, mark byte-identical copies ``duplicate`` and
-   everything that is not a PDF ``skipped``;
+1. take the lock on ``OUTPUT/.lock`` and clear what a killed run left behind
+   (``pipeline.staging``);
+2. list every entry of the input folder, hash the files, mark byte-identical copies
+   ``duplicate`` and everything that is not a PDF ``skipped`` (``pipeline.inputs``);
 3. ingest the rest in parallel (each ``ingest_file`` call runs its own child process), taking
-   what the extraction cache already knows;
-4. reconcile, build the report model, and write every table, the workbook, the database and the
-   reports into ``OUTPUT/.staging-<pid>/``;
-5. move the results into place: one rename per file, ``tables/`` swapped as a whole. Until this
-   last step nothing in OUTPUT has changed, so a run killed before it leaves the previous output
-   intact. A report of an earlier period than one already in OUTPUT is never rewritten.
+   what the extraction cache already knows; a reader killed, out of temp space or out of time
+   is tried once more, and only verdicts about a file's bytes are cached;
+4. set aside a document whose tables break their schema (failed, naming its file) and settle
+   competing status notats of one period (``transform.settle_periods``);
+5. reconcile, build the report model, and write every table, the workbook, the database and the
+   reports into ``OUTPUT/.staging-<pid>/``, the reports and workbook in writer processes
+   (``pipeline.processes``: every child ends with the run);
+6. publish by renames (``pipeline.staging``). Until this last step nothing in OUTPUT has
+   changed, so a run killed before it leaves the previous output intact.
 
 Exit status: 0 when the tables were written, with the reports when there is a status notat. A
 folder with concept notats but no status notat still counts as success: its tables are usable
@@ -23,57 +26,39 @@ readable at all raises a PipelineError and leaves OUTPUT untouched.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import gc
 import hashlib
 import importlib
-import json
 import logging
-import multiprocessing
 import os
-import re
 import shutil
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline.cache import ExtractionCache, pipeline_version
-from pipeline.errors import PipelineError, RunLockedError, UsageError, WriteError
+from pipeline import staging as out
+from pipeline.cache import ExtractionCache, pipeline_version, renamed
+from pipeline.errors import ContractError, PipelineError, UsageError, WriteError
 from pipeline.hashing import sha256_of
+from pipeline.inputs import (
+    InputFile,
+    changed_since_hashed,
+    decision_workbooks,
+    list_inputs,
+    overrides_file,
+)
 from pipeline.model import ExtractedDocument, IngestEntry
+from pipeline.names import safe_name
+from pipeline.processes import sweep_ended_runs, writer_processes
 from pipeline.progress import FileProgress, RunSummary
 
 log = logging.getLogger("pipeline")
 
-TABLES_DIR = "tables"
-CACHE_FILE = Path(".cache") / "extraction.sqlite"
-LAST_RUN_FILE = Path(".cache") / "last_run.json"  # what the last complete run read and wrote
-DATABASE_FILE = "statusdata.sqlite"
-WORKBOOK_FILE = "statusdata.xlsx"
-LOCK_FILE = ".lock"
-STAGING_PREFIX = ".staging-"
-OLD_TABLES_PREFIX = ".old-tables-"
-# A person's link decisions (pipeline.transform.overrides): optional, read from the input folder
-# or, as the project ships it, from beside the input folder (next to input_pdfs/).
-OVERRIDES_FILE = "goal_overrides.csv"
-# Files of the input folder that are not inputs: its instructions and the overrides.
-NOT_INPUTS = frozenset({"README.md", OVERRIDES_FILE})
-# Workbooks in the input folder are the secretary's filled-in review workbooks
-# (afstemning_<date>.xlsx): decisions the run applies, not documents to read.
-DECISION_SUFFIX = ".xlsx"
-
-# Tests set this to a number of seconds: the run then pauses with everything staged and nothing
-# published, after creating ``STAGING/.paused``, so a test can kill it at a known point.
-PAUSE_ENV = "PIPELINE_PAUSE_BEFORE_PUBLISH"
-
-_PDF_MAGIC = b"%PDF-"
-_REPORT_NAME = re.compile(
-    r"^(statusrapport|statusskema|afstemning)_(\d{4}-\d{2}-\d{2})\.(docx|pdf)$"
-)
+PAUSE_ENV, PAUSE_WRITING_ENV = out.PAUSE_ENV, out.PAUSE_WRITING_ENV  # test hooks (staging)
 
 
 def run_extract(pdfs: list[Path], out_dir: Path) -> int:
@@ -84,40 +69,39 @@ def run_extract(pdfs: list[Path], out_dir: Path) -> int:
 
     for path in pdfs:
         if not path.is_file():
-            raise UsageError(f"no such file: {path}")
+            raise UsageError(f"no such file: {safe_name(str(path))}")
     entries: list[IngestEntry] = []
     docs: list[ExtractedDocument] = []
     unread: list[ExtractedDocument] = []
-    files = [InputFile(path, sha256_of(path), True) for path in pdfs]
+    try:
+        files = [InputFile(p, sha256_of(p), True, safe_name(p.name)) for p in pdfs]
+    except OSError as e:
+        raise PipelineError(out.plain_os_error(e, "read", Path(e.filename or ""))) from e
     with ThreadPoolExecutor(max_workers=min(len(files), os.cpu_count() or 1)) as pool:
-        results = list(pool.map(_ingest_one, files))
-    for path, result in zip(pdfs, results, strict=True):
+        results = list(pool.map(_ingest_retried, files))
+    for f, result in zip(files, results, strict=True):
         entries.append(result.entry)
         document = getattr(result, "document", None)
         if document is not None:
             (docs if result.entry.status == "ok" else unread).append(document)
         if result.entry.status == "ok":
-            log.info("extracted %s (%s notat)", path.name, result.entry.kind)
+            log.info("extracted %s (%s notat)", f.shown, result.entry.kind)
         else:
-            reason = result.entry.reason.removeprefix(f"{path.name}: ")
-            log.error("%s: %s: %s", path.name, result.entry.status, reason)
+            reason = result.entry.reason.removeprefix(f"{f.shown}: ")
+            log.error("%s: %s: %s", f.shown, result.entry.status, reason)
+    docs, failed = _contract_breakers(docs)
+    entries = [failed.get(e.file, e) for e in entries]
     frames = extraction_frames(docs, unread)
     frames["ingest_log"] = ingest_frame(entries)
-    for name, frame in frames.items():
-        write_csv(frame, out_dir / f"{name}.csv")
+    try:
+        for name, frame in frames.items():
+            write_csv(frame, out_dir / f"{name}.csv")
+    except OSError as e:
+        raise WriteError(out.plain_os_error(e, "write", out_dir)) from e
     return 1 if any(e.status == "failed" for e in entries) else 0
 
 
 # --------------------------------------------------------------------------- report
-
-
-@dataclass(frozen=True)
-class InputFile:
-    """One file of the input folder, hashed."""
-
-    path: Path
-    sha256: str
-    is_pdf: bool
 
 
 def run_report(
@@ -130,13 +114,13 @@ def run_report(
     """`python -m pipeline report`: every file of ``input_dir`` to tables and reports in
     ``output_dir``, with the link decisions of ``overrides`` (default: a goal_overrides.csv in
     the input folder or beside it). Returns the exit status; raises PipelineError when nothing
-    is usable."""
+    is usable or the disk lets nothing be written (the previous output then stays as it was)."""
     input_dir, output_dir = Path(input_dir), Path(output_dir)
     if not input_dir.is_dir():
         raise UsageError(f"input folder not found: {input_dir}")
     if overrides is not None and not Path(overrides).is_file():
         raise UsageError(f"overrides file not found: {overrides}")
-    overrides = Path(overrides) if overrides is not None else _overrides_file(input_dir)
+    overrides = Path(overrides) if overrides is not None else overrides_file(input_dir)
     if output_dir.exists() and not output_dir.is_dir():
         raise UsageError(f"output is not a folder: {output_dir}")
     if output_dir.resolve() == input_dir.resolve():
@@ -146,47 +130,66 @@ def run_report(
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise WriteError(f"cannot create the output folder {output_dir}: {e.strerror or e}") from e
-    with _output_lock(output_dir):
-        _clear_leftovers(output_dir)
-        summary = RunSummary(input_dir, output_dir)
-        files = _list_inputs(input_dir)
-        decisions = _decision_workbooks(input_dir)
-        if not files:
-            raise PipelineError(f"no files in the input folder {input_dir}")
-        fingerprint = _run_fingerprint(files, overrides, decisions)
-        up_to_date = _published_for(output_dir, fingerprint)
-        if up_to_date is not None:
-            log.info("Output is up to date (same input files, same pipeline): nothing to do.")
-            for path in up_to_date:
-                log.info("  %s", path)
-            return 0
-        from pipeline import ingest  # before the preloading thread starts
-
-        ingest.start_fork_server()  # it loads the readers while the cache is looked up
-        preloading = _preload_writers()
-        t0 = time.perf_counter()
-        entries, docs, unread = _ingest_folder(files, output_dir, workers, summary)
-        summary.timings["read"] = time.perf_counter() - t0
-        preloading.join()
-        usable = [d for d in docs if d.document.kind in ("status", "concept")]
-        if not usable:
-            raise PipelineError(_nothing_usable(input_dir, entries))
-        staging = output_dir / f"{STAGING_PREFIX}{os.getpid()}"
+        raise WriteError(out.plain_os_error(e, "create the output folder", output_dir)) from e
+    with out.output_lock(output_dir):
         try:
-            staging.mkdir()
-            with _collector_skips_what_is_loaded():
-                reports = _build_outputs(
-                    docs, unread, entries, overrides, staging, summary, workers, decisions
-                )
-            _pause_for_tests(staging)
-            (output_dir / LAST_RUN_FILE).unlink(missing_ok=True)
-            _publish(staging, output_dir, reports, summary)
-            _remember_run(output_dir, fingerprint, summary)
-        except OSError as e:  # disk full, permissions: the previous output stays as it was
-            raise WriteError(f"cannot write the results into {output_dir}: {e}") from e
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            status = _report_locked(input_dir, output_dir, workers, overrides, started)
+        except OSError as e:  # disk full, read-only: the previous output stays as it was
+            raise WriteError(out.plain_os_error(e, "write into", output_dir)) from e
+    return status
+
+
+def _report_locked(
+    input_dir: Path, output_dir: Path, workers: int, overrides: Path | None, started: float
+) -> int:
+    from pipeline import ingest  # before the preloading thread starts
+
+    out.clear_leftovers(output_dir)
+    sweep_ended_runs()  # temp folders of runs killed before they could remove them
+    summary = RunSummary(input_dir, output_dir)
+    files = list_inputs(input_dir, max_bytes=ingest.Limits().max_file_mb << 20)
+    if not files:
+        raise PipelineError(f"no files in the input folder {input_dir}")
+    fingerprint = _run_fingerprint(files, overrides)
+    up_to_date = out.published_for(output_dir, fingerprint)
+    if up_to_date is not None:
+        log.info("Output is up to date (same input files, same pipeline): nothing to do.")
+        for path in up_to_date:
+            log.info("  %s", path)
+        return 0
+    ingest.start_fork_server()  # it loads the readers while the cache is looked up
+    preloading = _preload_writers()
+    t0 = time.perf_counter()
+    entries, docs, unread = _ingest_folder(files, output_dir, workers, summary)
+    summary.timings["read"] = time.perf_counter() - t0
+    preloading.join()
+    modified = {f.shown: f.mtime_ns for f in files}
+    docs, entries, unread = _settle(docs, entries, unread, modified)
+    usable = [d for d in docs if d.document.kind in ("status", "concept")]
+    if not usable:
+        raise PipelineError(_nothing_usable(input_dir, entries))
+    summary.not_read = [
+        (e.file, e.status, e.reason)
+        for e in entries
+        if e.status != "ok" and e.cause != "instructions"
+    ]
+    for e in entries:
+        if e.cause in NOT_CACHED and e.status == "failed":  # not the file's fault: say so loudly
+            log.warning("%s was not read this time; the next run reads it again: %s", e.file,
+                        e.reason.removeprefix(f"{e.file}: "))  # fmt: skip
+    staging = out.new_staging(output_dir)
+    try:
+        with _collector_skips_what_is_loaded():
+            reports = _build_outputs(
+                docs, unread, entries, overrides, staging, summary, workers,
+                decision_workbooks(files),
+            )  # fmt: skip
+        out.pause_for_tests(staging)
+        out.publish(staging, output_dir, reports, summary)
+        if not any(e.cause in NOT_CACHED for e in entries):  # else the next run reads again
+            out.remember_run(output_dir, fingerprint, summary)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     summary.log()
     phases = ", ".join(f"{k} {v:.1f} s" for k, v in summary.timings.items())
     log.info("Done in %.1f s (%s)", time.perf_counter() - started, phases)
@@ -206,208 +209,60 @@ def _collector_skips_what_is_loaded() -> Iterator[None]:
         gc.unfreeze()
 
 
-# --------------------------------------------------------------------------- output folder safety
-
-
-@contextlib.contextmanager
-def _output_lock(output_dir: Path) -> Iterator[None]:
-    """Hold ``OUTPUT/.lock`` for the run; refuse at once when another run holds it."""
-    path = output_dir / LOCK_FILE
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as e:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
-            raise RunLockedError(
-                f"another run (pid {holder}) is writing to {output_dir}; "
-                "wait for it to finish and run again"
-            ) from e
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock; the file stays (removing it would race)
-
-
-def _clear_leftovers(output_dir: Path) -> None:
-    """Remove what a killed run left. We hold the lock, so no other run is using them."""
-    old_tables = sorted(output_dir.glob(f"{OLD_TABLES_PREFIX}*"))
-    if old_tables and not (output_dir / TABLES_DIR).exists():
-        # killed between the two renames of the tables swap: put the previous tables back
-        old_tables[-1].rename(output_dir / TABLES_DIR)
-        log.info("restored the tables of the previous run")
-    for stale in [
-        *output_dir.glob(f"{STAGING_PREFIX}*"),
-        *output_dir.glob(f"{OLD_TABLES_PREFIX}*"),
-    ]:
-        log.info("removing %s left by an interrupted run", stale.name)
-        if stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
-        else:
-            stale.unlink(missing_ok=True)
-
-
-def _pause_for_tests(staging: Path) -> None:
-    seconds = os.environ.get(PAUSE_ENV)
-    if not seconds:
-        return
-    (staging / ".paused").touch()
-    time.sleep(float(seconds))
-
-
-def _publish(staging: Path, output_dir: Path, reports: list[Path], summary: RunSummary) -> None:
-    """Move the staged results into OUTPUT: each file by one atomic rename, tables/ swapped."""
-    tables = output_dir / TABLES_DIR
-    old = output_dir / f"{OLD_TABLES_PREFIX}{os.getpid()}"
-    if tables.exists():
-        tables.rename(old)
-    (staging / TABLES_DIR).rename(tables)
-    shutil.rmtree(old, ignore_errors=True)
-    summary.tables_dir = tables
-    for name in (DATABASE_FILE, WORKBOOK_FILE):
-        if (staging / name).exists():
-            os.replace(staging / name, output_dir / name)
-    latest_kept = _latest_report_period(output_dir)
-    for staged in reports:
-        final = output_dir / staged.name
-        match = _REPORT_NAME.match(staged.name)
-        period = match.group(2) if match else ""
-        if final.exists() and latest_kept and period and period < latest_kept:
-            summary.kept_reports.append(final)  # an earlier period's report: never changed
-            continue
-        os.replace(staged, final)
-        summary.reports.append(final)
-
-
-def _run_fingerprint(
-    files: list[InputFile], overrides: Path | None, decisions: list[Path] = ()
-) -> str:
-    """Everything a run's output depends on: the input files (names and bytes), the overrides,
-    the decision workbooks and the whole pipeline's source (writers included)."""
+def _run_fingerprint(files: list[InputFile], overrides: Path | None) -> str:
+    """Everything a run's output depends on: the input entries (names, bytes, what they are:
+    the decision workbooks among them), the overrides and the whole pipeline's source (writers
+    included)."""
     h = hashlib.sha256(pipeline_version(everything=True).encode())
     for f in files:
-        h.update(f"{f.path.name}\0{f.sha256}\0".encode())
-    for path in [overrides, *decisions] if overrides is not None else decisions:
-        h.update(f"{path}\0{sha256_of(path)}".encode())
+        h.update(f"{f.shown}\0{f.sha256}\0{f.cause}\0{f.reason}\0".encode())
+    if overrides is not None:
+        h.update(f"{overrides}\0{sha256_of(overrides)}".encode())
     return h.hexdigest()
-
-
-def _decision_workbooks(input_dir: Path) -> list[Path]:
-    """The review workbooks of the input folder (Excel's own ``~$`` lock files left out)."""
-    return sorted(
-        p
-        for p in input_dir.iterdir()
-        if p.suffix.lower() == DECISION_SUFFIX and p.is_file() and not p.name.startswith("~$")
-    )
-
-
-def _overrides_file(input_dir: Path) -> Path | None:
-    for folder in (input_dir, input_dir.resolve().parent):
-        if (folder / OVERRIDES_FILE).is_file():
-            return folder / OVERRIDES_FILE
-    return None
-
-
-def _published_for(output_dir: Path, fingerprint: str) -> list[Path] | None:
-    """The files the last run published, if it read exactly these inputs and they all stand."""
-    try:
-        last = json.loads((output_dir / LAST_RUN_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if last.get("fingerprint") != fingerprint:
-        return None
-    paths = [output_dir / name for name in last.get("published", [])]
-    return paths if paths and all(p.exists() for p in paths) else None
-
-
-def _remember_run(output_dir: Path, fingerprint: str, summary: RunSummary) -> None:
-    published = [TABLES_DIR, DATABASE_FILE, WORKBOOK_FILE]
-    published += [p.name for p in summary.reports]
-    published = [name for name in published if (output_dir / name).exists()]
-    path = output_dir / LAST_RUN_FILE
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(
-        json.dumps({"fingerprint": fingerprint, "published": published}), encoding="utf-8"
-    )
-    os.replace(tmp, path)
-
-
-def _latest_report_period(output_dir: Path) -> str:
-    periods = [m.group(2) for p in output_dir.iterdir() if (m := _REPORT_NAME.match(p.name))]
-    return max(periods, default="")
 
 
 # --------------------------------------------------------------------------- ingest
 
 
-def _list_inputs(input_dir: Path) -> list[InputFile]:
-    files = []
-    for path in sorted(input_dir.iterdir(), key=lambda p: p.name):
-        if not path.is_file() or path.name in NOT_INPUTS or path.suffix.lower() == DECISION_SUFFIX:
-            continue
-        try:
-            with path.open("rb") as f:
-                head = f.read(1024)
-            sha = sha256_of(path)
-        except OSError as e:
-            files.append(InputFile(path, "", False))
-            log.warning("%s: cannot be read (%s)", path.name, e.strerror or e)
-            continue
-        is_pdf = _PDF_MAGIC in head or path.suffix.lower() == ".pdf"
-        files.append(InputFile(path, sha, is_pdf))
-    return files
-
-
 def _ingest_folder(
     files: list[InputFile], output_dir: Path, workers: int, summary: RunSummary
 ) -> tuple[list[IngestEntry], list[ExtractedDocument], list[ExtractedDocument]]:
-    """Every input file's ingest_log entry (input order), the documents read from them, and the
+    """Every input entry's ingest_log entry (input order), the documents read from them, and the
     documents read but not usable (failed; their findings still go to findings.csv)."""
     entries: dict[Path, IngestEntry] = {}
-    first_of: dict[str, Path] = {}
+    first_of: dict[str, InputFile] = {}
     todo: list[InputFile] = []
-    for f in files:
-        if not f.sha256:
-            entries[f.path] = IngestEntry(
-                f.path.name,
-                "",
-                "skipped",
-                "",
-                f"{f.path.name}: the file cannot be read",
-                "unreadable",
-            )
+    for f in sorted(files, key=lambda f: f.link):  # of the same bytes the file, not a link, is read
+        if f.status:
+            entries[f.path] = IngestEntry(f.shown, f.sha256, f.status, f.kind, f.reason, f.cause)  # type: ignore[arg-type]
         elif not f.is_pdf:
             entries[f.path] = IngestEntry(
-                f.path.name, f.sha256, "skipped", "", _not_pdf_reason(f.path), "not_pdf"
+                f.shown, f.sha256, "skipped", "", _not_pdf_reason(f), "not_pdf"
             )
         elif f.sha256 in first_of:
             entries[f.path] = IngestEntry(
-                f.path.name,
-                f.sha256,
-                "duplicate",
-                "",
-                f"{f.path.name}: same bytes as {first_of[f.sha256].name}",
-                "duplicate",
-            )
+                f.shown, f.sha256, "duplicate", "",
+                f"{f.shown}: same bytes as {first_of[f.sha256].shown}", "duplicate",
+            )  # fmt: skip
         else:
-            first_of[f.sha256] = f.path
+            first_of[f.sha256] = f
             todo.append(f)
     docs: dict[Path, ExtractedDocument] = {}
     unusable: dict[Path, ExtractedDocument] = {}
-    log.info("%d input files: %d PDFs to read", len(files), len(todo))
+    log.info("%d input entries: %d PDFs to read", len(files), len(todo))
     with (
-        ExtractionCache(output_dir / CACHE_FILE, pipeline_version()) as cache,
+        ExtractionCache(output_dir / out.CACHE_FILE, pipeline_version()) as cache,
         FileProgress(len(todo)) as progress,
     ):
 
         def record(f: InputFile, outcome, cached: bool) -> None:
+            outcome = renamed(outcome, f.shown)  # as shown, whatever the reader called it
             entries[f.path] = outcome.entry
             if outcome.document is not None:
                 (docs if outcome.entry.status == "ok" else unusable)[f.path] = outcome.document
             pages = outcome.document.document.pages if outcome.document is not None else 0
             progress.file_done(
-                f.path.name,
+                f.shown,
                 pages=pages,
                 status=outcome.entry.status,
                 cached=cached,
@@ -421,34 +276,38 @@ def _ingest_folder(
             futures: dict[Future, InputFile] = {}
             for f in todo:
                 if f.sha256 not in known:
-                    futures[pool.submit(_ingest_one, f)] = f
+                    futures[pool.submit(_ingest_retried, f)] = f
             for f in todo:
                 if f.sha256 in known:
-                    outcome = cache.get(f.sha256, f.path.name)
+                    outcome = cache.get(f.sha256, f.shown)
                     if outcome is None:  # stored by a version of the code that cannot read it
-                        futures[pool.submit(_ingest_one, f)] = f
+                        futures[pool.submit(_ingest_retried, f)] = f
                     else:
                         record(f, outcome, cached=True)
             summary.cached, summary.extracted = len(todo) - len(futures), len(futures)
             for future in as_completed(futures):
                 f = futures[future]
                 outcome = future.result()
-                if getattr(outcome, "cause", "") not in _NOT_CACHED:
+                if changed_since_hashed(f):
+                    outcome = _being_written(f)
+                if getattr(outcome, "cause", "") not in NOT_CACHED:
                     cache.put(f.sha256, outcome)
                 record(f, outcome, cached=False)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     ordered = [entries[f.path] for f in files]
-    for e in ordered:
-        if e.status != "ok":
-            summary.not_read.append((e.file, e.status, e.reason))
     read = [docs[f.path] for f in files if f.path in docs]
     summary.kinds.update(d.document.kind for d in read)
     return ordered, read, [unusable[f.path] for f in files if f.path in unusable]
 
 
-# Outcomes that depend on the moment or the machine, not on the bytes: tried again next run.
-_NOT_CACHED = frozenset({"internal_error", "timeout", "ocr_unavailable"})
+# Outcomes that depend on the moment or the machine, not on the bytes: never cached, so the
+# next run reads the file again.
+NOT_CACHED = frozenset(
+    {"internal_error", "timeout", "ocr_unavailable", "killed", "no_space", "being_written"}
+)
+# Of those, the ones worth a second try within the run (a busy machine, a passing shortage).
+RETRIED = frozenset({"internal_error", "timeout", "killed", "no_space"})
 
 
 @dataclass(frozen=True)
@@ -461,6 +320,22 @@ class _FailedIngest:
     cause: str = "internal_error"
 
 
+def _ingest_retried(f: InputFile):
+    """``_ingest_one``, once more when the first try failed for a reason that is not the file's
+    (a reader killed, temp space or time run out); the reason then says it was tried twice."""
+    first = _ingest_one(f)
+    if getattr(first, "cause", "") not in RETRIED:
+        return first
+    log.info("%s: %s; trying once more", f.shown, first.entry.reason.removeprefix(f"{f.shown}: "))
+    second = _ingest_one(f)
+    if getattr(second, "cause", "") not in RETRIED:
+        return second
+    entry = replace(
+        second.entry, reason=f"{second.entry.reason} (tried twice; read again next run)"
+    )
+    return replace(second, entry=entry)
+
+
 def _ingest_one(f: InputFile):
     """One PDF through ingest (its own child process, with limits). A bug in ingest itself
     becomes a ``failed`` entry, so one file cannot stop the run; it is not cached."""
@@ -468,23 +343,118 @@ def _ingest_one(f: InputFile):
 
     try:
         return ingest.ingest_file(f.path, sha256=f.sha256)
+    except OSError as e:  # the parent's own temp folder: full, gone, read-only
+        log.error("%s: ingest failed: %s", f.shown, e)
+        cause = "no_space" if e.errno == 28 else "internal_error"
+        reason = f"{f.shown}: {out.plain_os_error(e, 'use the temp folder', Path('?'))}"
+        return _FailedIngest(
+            IngestEntry(f.shown, f.sha256, "failed", "", reason, cause), cause=cause
+        )
     except Exception as e:
-        log.error("%s: ingest failed: %s: %s", f.path.name, e.__class__.__name__, e)
-        reason = f"{f.path.name}: internal error while reading it ({e.__class__.__name__}: {e})"
-        entry = IngestEntry(f.path.name, f.sha256, "failed", "", reason, "crashed")
+        log.error("%s: ingest failed: %s: %s", f.shown, e.__class__.__name__, e)
+        reason = f"{f.shown}: internal error while reading it ({e.__class__.__name__}: {e})"
+        entry = IngestEntry(f.shown, f.sha256, "failed", "", reason, "internal_error")
         return _FailedIngest(entry)
 
 
-def _not_pdf_reason(path: Path) -> str:
-    suffix = path.suffix.lower()
-    what = f"a {suffix} file" if suffix else "no .pdf name and no %PDF- header"
-    return f"{path.name}: not a PDF ({what})"
+def _being_written(f: InputFile) -> _FailedIngest:
+    reason = (
+        f"{f.shown}: the file changed while it was being read (it is being written or copied); "
+        "it will be read next run"
+    )
+    entry = IngestEntry(f.shown, f.sha256, "skipped", "", reason, "being_written")
+    return _FailedIngest(entry, cause="being_written")
+
+
+def _not_pdf_reason(f: InputFile) -> str:
+    suffix = f.path.suffix.lower()
+    what = f"a {safe_name(suffix)} file" if suffix else "no .pdf name and no %PDF- header"
+    return f"{f.shown}: not a PDF ({what})"
 
 
 def _nothing_usable(input_dir: Path, entries: list[IngestEntry]) -> str:
     counts = Counter(e.status for e in entries)
     parts = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    if any(e.cause == "no_space" for e in entries):
+        import tempfile
+
+        parts += f"; the temp folder {tempfile.gettempdir()} is full"
     return f"no status or concept notat could be read in {input_dir} ({parts}); nothing was written"
+
+
+# --------------------------------------------------------------------------- settle
+
+
+def _settle(
+    docs: list[ExtractedDocument],
+    entries: list[IngestEntry],
+    unread: list[ExtractedDocument],
+    modified: dict[str, int],
+) -> tuple[list[ExtractedDocument], list[IngestEntry], list[ExtractedDocument]]:
+    """What goes on to reconciliation: documents whose tables break their schema are failed
+    (naming their file), and status notats competing for one period are settled
+    (``transform.settle_periods``): their ingest rows and findings say what was decided."""
+    from pipeline import transform
+
+    docs, failed = _contract_breakers(docs)
+    settled = transform.settle_periods(docs, modified)
+    changed = {**failed, **settled.entries_by_file(entries)}
+    entries = [changed.get(e.file, e) for e in entries]
+    return settled.documents, entries, [*unread, *settled.set_aside]
+
+
+def _contract_breakers(
+    docs: list[ExtractedDocument],
+) -> tuple[list[ExtractedDocument], dict[str, IngestEntry]]:
+    """The documents whose tables pass their schemas, and a failed entry (by file) for each
+    that does not. All are checked at once first; one by one only when that fails."""
+    from pipeline.tables import extraction_frames
+
+    try:
+        extraction_frames(docs)
+        return docs, {}
+    except ContractError:
+        pass
+    good, failed = [], {}
+    for doc in docs:
+        try:
+            extraction_frames([doc])
+        except ContractError as e:
+            name = doc.document.file
+            restart = _second_notat_page(doc)
+            if restart:
+                cause, reason = (
+                    "two_notats",
+                    (
+                        f"{name}: holds more than one notat (Tema 1 begins again on page {restart}); "
+                        "save each notat as a PDF of its own"
+                    ),
+                )
+            else:
+                first = str(e).strip().splitlines()[0][:200]
+                cause, reason = (
+                    "contract",
+                    (
+                        f"{name}: what was read from it breaks the table rules, so it was left out "
+                        f"(a layout the reader misread): {first}"
+                    ),
+                )
+            log.error("%s", reason)
+            failed[name] = IngestEntry(name, doc.document.sha256, "failed", doc.document.kind,
+                                       reason, cause)  # fmt: skip
+        else:
+            good.append(doc)
+    return good, failed
+
+
+def _second_notat_page(doc: ExtractedDocument) -> int:
+    """The page where a second notat's goal tables begin (Tema numbers start over), or 0."""
+    previous = 0
+    for row in doc.goal_rows:
+        if row.theme_no < previous:
+            return row.page_first
+        previous = row.theme_no
+    return 0
 
 
 # --------------------------------------------------------------------------- transform + write
@@ -512,12 +482,14 @@ def _build_outputs(
         log.info("applying the link decisions in %s", overrides)
     t0 = time.perf_counter()
     for path in decisions:
-        log.info("applying the decisions in %s", path.name)
+        log.info("applying the decisions in %s", safe_name(path.name))
     reconciled = transform.reconcile(docs, overrides, decision_workbooks=decisions)
     summary.timings["reconcile"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    built = transform.build_report(reconciled, entries, unread)
-    with _writers(workers) as pool:
+    # the folder's instructions have their ingest_log row, not a line among the files not read
+    shown = [e for e in entries if e.cause != "instructions"]
+    built = transform.build_report(reconciled, shown, unread)
+    with writer_processes(workers) as pool:
         reports: Future | None = None
         review: Future | None = None
         if built is not None:  # the reports need no tables: laid out while they are built
@@ -526,15 +498,16 @@ def _build_outputs(
         frames = _table_frames(reconciled, entries, unread)
         summary.findings.update(frames["findings"]["severity"])
         workbook = pool.submit(
-            write.write_workbook, transform.workbook_frames(frames), staging / WORKBOOK_FILE
+            write.write_workbook, transform.workbook_frames(frames), staging / out.WORKBOOK_FILE
         )
-        tables = staging / TABLES_DIR
+        tables = staging / out.TABLES_DIR
         for name, frame in frames.items():
             # The report's tables are opened in Excel by people: a cell may not start a formula.
             # (`extract` writes the text exactly as printed, for scripts.)
             write_csv(frame, tables / f"{name}.csv", formula_safe=True)
         meta = {"pipeline_version": pipeline_version()}
-        write_database(frames, staging / DATABASE_FILE, meta=meta)
+        write_database(frames, staging / out.DATABASE_FILE, meta=meta)
+        out.pause_for_tests(staging, PAUSE_WRITING_ENV, ".writing")
         workbook.result()
         staged = list(reports.result()) if reports is not None else []
         if review is not None:
@@ -559,31 +532,6 @@ def _table_frames(
     frames["ingest_log"] = ingest_frame(entries)
     frames.update(transform.reconciled_frames(reconciled))
     return frames
-
-
-class _InThisProcess:
-    """The executor interface, running the call here (one worker: nothing runs beside it)."""
-
-    def submit(self, fn, *args) -> Future:
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args))
-        except BaseException as e:
-            future.set_exception(e)
-        return future
-
-
-@contextlib.contextmanager
-def _writers(workers: int) -> Iterator[ProcessPoolExecutor | _InThisProcess]:
-    """Where the reports and the workbook are written: here with one worker, else in two
-    processes beside this one."""
-    if workers < 2:
-        yield _InThisProcess()
-        return
-    # fork: the children have the writers' modules loaded already (see _preload_writers)
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context(method)) as pool:
-        yield pool
 
 
 # The modules of transform and write: about 1.5 s of imports (pandas, pandera, reportlab,

@@ -495,3 +495,76 @@ def test_scanned_status_notat_fields_are_at_least_96_percent_right(ocr_result):
     right, total = field_accuracy(ocr_result.document)
     print(f"scanned status notat: {right}/{total} fields right ({right / total:.1%})")
     assert right / total >= 0.96, f"{right}/{total} = {right / total:.1%}"
+
+
+# --------------------------------------------------------------------------- issue 14
+
+
+@pytest.mark.parametrize(
+    "bomb",
+    ["flate_in_flate_bomb", "hex_then_flate_bomb", "ascii85_then_flate_bomb",
+     "flate_then_runlength_bomb"],
+)  # fmt: skip
+def test_bombs_behind_a_filter_chain_are_reported_as_bombs(bomb, tmp_path):
+    from tests.fixtures import hostile
+
+    path = tmp_path / f"{bomb}.pdf"
+    path.write_bytes(getattr(hostile, bomb)())
+    result = ingest_file(path, sha256=_sha(path))
+    assert (result.entry.status, result.cause) == ("skipped", "bomb"), result.entry.reason
+    assert "decompression bomb" in result.entry.reason
+
+
+@pytest.mark.parametrize("turn", ["turned_text_upright", "turned_drawn_sideways"])
+def test_turned_pages_are_read_in_their_upright_orientation(turn, status_pdf, tmp_path):
+    from tests.fixtures import hostile
+
+    good = status_pdf("reportlab", "status_2020", "ruled")
+    path = tmp_path / f"{turn}.pdf"
+    path.write_bytes(getattr(hostile, turn)(good))
+    result = ingest_file(path, sha256=_sha(path))
+    plain = ingest_file(good, sha256=_sha(good))
+    assert result.entry.status == "ok", result.entry.reason
+    key = [(r.theme_no, r.row_no, r.status, r.remark) for r in result.document.goal_rows]
+    assert key == [(r.theme_no, r.row_no, r.status, r.remark) for r in plain.document.goal_rows]
+
+
+def test_two_notats_in_one_pdf_are_refused_naming_the_page(status_pdf, tmp_path):
+    from pipeline import run
+    from tests.fixtures.hostile import concatenated
+
+    first = status_pdf("reportlab", "status_2020", "ruled")
+    path = tmp_path / "to notater.pdf"
+    path.write_bytes(concatenated(first, status_pdf("html", "status_2021", "ruled")))
+    result = ingest_file(path, sha256=_sha(path))
+    kept, failed = run._contract_breakers([result.document])
+    assert kept == []
+    entry = failed["to notater.pdf"]
+    assert (entry.status, entry.cause) == ("failed", "two_notats")
+    pages = ingest_file(first, sha256=_sha(first)).document.document.pages
+    assert f"page {pages + 1}" in entry.reason and entry.reason.startswith("to notater.pdf: ")
+
+
+def test_pages_saved_out_of_printed_order_are_read_in_printed_order(status_pdf, tmp_path):
+    from tests.fixtures.hostile import reversed_pages
+
+    good = status_pdf("html", "status_2021", "ruled")
+    path = tmp_path / "omvendt.pdf"
+    path.write_bytes(reversed_pages(good))
+    result = ingest_file(path, sha256=_sha(path))
+    plain = ingest_file(good, sha256=_sha(good))
+    assert result.entry.status == "ok"
+    key = [(r.theme_no, r.row_no, r.status, r.remark) for r in result.document.goal_rows]
+    assert key == [(r.theme_no, r.row_no, r.status, r.remark) for r in plain.document.goal_rows]
+    assert result.document.document.title == plain.document.document.title
+    assert "pages_reordered" in {f.code for f in result.document.findings}
+
+
+def test_page_order_contradicting_the_printed_numbers_is_flagged(status_pdf, tmp_path):
+    from tests.fixtures.hostile import page_saved_twice
+
+    path = tmp_path / "side_to_gange.pdf"
+    path.write_bytes(page_saved_twice(status_pdf("html", "status_2021", "ruled")))
+    result = ingest_file(path, sha256=_sha(path))
+    flagged = [f for f in result.document.findings if f.code == "page_order"]
+    assert len(flagged) == 1 and "side 3 i filen er påtrykt 'Side 2 af 9'" in flagged[0].message

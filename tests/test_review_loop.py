@@ -153,7 +153,9 @@ def test_secretary_decides_in_excel_and_the_next_runs_apply_it(loop):
     assert "afstemning_2022-06-02.xlsx" in kontrol
     assert [r["Slags"] for r in _rows(workbook)] == [REVIEW_NONE]  # nothing asked again
     log = read_csv(out / "tables" / "ingest_log.csv")
-    assert workbook.name not in set(log["file"])  # a decision file, not a bad PDF
+    # a decision file, not a bad PDF: listed as the decisions the run applied
+    row = log.set_index("file").loc[workbook.name]
+    assert (row["status"], row["kind"], row["cause"]) == ("ok", "decisions", "")
 
     # a later notat edits both wordings: the decisions hold on the goals
     add("2023")

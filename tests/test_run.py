@@ -21,7 +21,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from pipeline import run
+from pipeline import run, staging
 from pipeline.__main__ import main
 from pipeline.errors import PipelineError, RunLockedError
 from pipeline.model import (
@@ -59,7 +59,8 @@ def fake_ingest_file(path: Path, *, sha256: str, **_: object) -> FakeIngestResul
     doc_id = sha256[:16]
     doc = ExtractedDocument(Document(doc_id, path.name, sha256, kind, "Titel", fields["date"], 2))
     if kind == "status":
-        row = GoalRow(doc_id, 1, "Sundhedstilbud", 1, "started", "", "", "", 1, 1)
+        remark = fields.get("remark", "")  # two notats of one date may differ in a remark
+        row = GoalRow(doc_id, 1, "Sundhedstilbud", 1, "started", remark, "", "", 1, 1)
         row.statements.append(GoalStatement(doc_id, 1, 1, 1, "Færre borgere ryger", "1"))
         doc.goal_rows.append(row)
     elif kind == "concept":
@@ -216,7 +217,9 @@ def test_non_pdf_files_are_listed_as_skipped_with_a_reason(fakes, folders):
     assert log.loc["notes.docx", "status"] == "skipped"
     assert "not a PDF" in log.loc["notes.docx", "reason"]
     assert log.loc["renamed_pdf.bin", "status"] == "ok"  # recognized by its magic bytes
-    assert "README.md" not in log.index
+    # every entry has its row; the folder's instructions are not an input
+    assert log.loc["README.md", "status"] == "skipped"
+    assert "instructions" in log.loc["README.md", "reason"]
 
 
 # --------------------------------------------------------------------------- the cache
@@ -230,7 +233,7 @@ def test_rerun_without_new_input_extracts_nothing(fakes, folders):
     run.run_report(inp, out, workers=2)
     assert sorted(fakes) == ["locked.pdf", "n0.pdf", "n1.pdf", "n2.pdf"]
     fakes.clear()
-    (out / run.LAST_RUN_FILE).unlink()  # force a full run, not the "up to date" shortcut
+    (out / staging.LAST_RUN_FILE).unlink()  # force a full run, not the "up to date" shortcut
     run.run_report(inp, out, workers=2)
     assert fakes == []  # skipped outcomes are cached too
     log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
@@ -253,12 +256,12 @@ def test_cache_entry_that_cannot_be_read_back_is_read_again(fakes, folders):
     notat(inp, "b.pdf", date="2021-06-03")
     run.run_report(inp, out)
     fakes.clear()
-    con = sqlite3.connect(out / run.CACHE_FILE)
+    con = sqlite3.connect(out / staging.CACHE_FILE)
     b_sha = hashlib.sha256((inp / "b.pdf").read_bytes()).hexdigest()
     con.execute("UPDATE outcome SET payload = x'00' WHERE sha256 = ?", (b_sha,))
     con.commit()
     con.close()
-    (out / run.LAST_RUN_FILE).unlink()
+    (out / staging.LAST_RUN_FILE).unlink()
     run.run_report(inp, out)
     assert fakes == ["b.pdf"]
     log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
@@ -510,7 +513,7 @@ def test_tables_swap_interrupted_between_renames_is_repaired(fakes, folders):
     (out / "tables").rename(out / ".old-tables-12345")  # killed right after the first rename
     (out / ".staging-12345" / "tables").mkdir(parents=True)
     assert snapshot(out) != before
-    run._clear_leftovers(out)
+    staging.clear_leftovers(out)
     assert snapshot(out) == before
     assert not list(out.glob(".*-12345"))
 

@@ -7,15 +7,17 @@ Extraction only parses and normalizes what the page says; it links nothing acros
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.extract.classify import classify_pages
 from pipeline.extract.concept import parse_concept_notat
-from pipeline.extract.pdf import read_pages
+from pipeline.extract.page_order import PrintedNumbers, in_printed_order
+from pipeline.extract.pdf import PageLayout, read_pages
 from pipeline.extract.sender import find_sender_block
 from pipeline.extract.status import parse_status_notat
 from pipeline.hashing import sha256_of
-from pipeline.model import Document, ExtractedDocument
+from pipeline.model import Document, ExtractedDocument, Finding
 
 __all__ = ["doc_id_for", "extract_pdf", "sha256_of"]
 
@@ -28,10 +30,25 @@ def doc_id_for(sha256: str) -> str:
 
 
 def extract_pdf(path: Path, *, sha256: str | None = None) -> ExtractedDocument:
-    """Read one notat PDF into the normalized tables. Raises ExtractError for unreadable input."""
+    """Read one notat PDF into the normalized tables. Raises ExtractError for unreadable input.
+    Pages saved out of their printed *Side X af Y* order are read in printed order."""
     sha = sha256 or sha256_of(path)
+    pages = PrintedNumbers(read_pages(path))
+    extracted = _extract_pages(path, sha, pages)
+    verdict = pages.verdict()
+    if verdict.order:
+        extracted = _extract_pages(
+            path, sha, iter(in_printed_order(read_pages(path), verdict.order))
+        )
+    if verdict.message:
+        doc_id = extracted.document.doc_id
+        code = "pages_reordered" if verdict.order else "page_order"
+        extracted.findings.append(Finding(doc_id, None, None, "warning", code, verdict.message))
+    return extracted
+
+
+def _extract_pages(path: Path, sha: str, pages: Iterator[PageLayout]) -> ExtractedDocument:
     doc_id = doc_id_for(sha)
-    pages = read_pages(path)
     head = list(itertools.islice(pages, _CLASSIFY_PAGES))
     kind = classify_pages(head)
     all_pages = itertools.chain(head, pages)

@@ -12,6 +12,7 @@ words; ``ingest_file`` never raises for bad input. It is safe to call from sever
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import logging
 import multiprocessing
@@ -30,6 +31,8 @@ from pathlib import Path
 from pipeline.ingest.limits import Limits, LimitsError
 from pipeline.ingest.outcome import Cause, WorkerOutcome
 from pipeline.model import ExtractedDocument, IngestEntry
+from pipeline.names import safe_name
+from pipeline.processes import RUN_PID_ENV, run_temp_root
 
 __all__ = ["IngestResult", "Limits", "LimitsError", "ingest_file"]
 
@@ -78,6 +81,9 @@ def _sniff(path: Path) -> tuple[Cause, str] | None:
 
 
 def _crash_reason(returncode: int, stderr: str, limits: Limits) -> tuple[Cause, str]:
+    """What a reader that gave no outcome died of, in plain words: what is known, no guess."""
+    if "No space left on device" in stderr or "Errno 28" in stderr:
+        return "no_space", "the temp folder ran out of space while it was read"
     if returncode < 0:
         sig = -returncode
         if sig == signal.SIGXCPU:
@@ -85,18 +91,25 @@ def _crash_reason(returncode: int, stderr: str, limits: Limits) -> tuple[Cause, 
                 f"stopped after using more than {limits.seconds:g} seconds of CPU time (seconds)"
             )
         name = signal.Signals(sig).name if sig in signal.valid_signals() else str(sig)
-        if sig in (signal.SIGKILL, signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS):
-            return "memory", (
-                f"the reader was killed ({name}) while reading it, most likely by the memory "
-                f"limit of {limits.memory_mb} MB (memory_mb)"
-            )
-        return "crashed", f"the reader was stopped by signal {name} while reading it"
+        if sig in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            # from outside the reader: a person, or the system when memory ran short
+            return "killed", f"the reader was killed ({name}) while reading it"
+        return "crashed", f"the reader crashed ({name}) while reading it"
     if "MemoryError" in stderr or "bad_alloc" in stderr or "Cannot allocate memory" in stderr:
         return (
             "memory",
             f"reading it needed more than the memory limit of {limits.memory_mb} MB (memory_mb)",
         )
     return "crashed", f"the reader stopped unexpectedly while reading it (exit status {returncode})"
+
+
+def _no_room(folder: Path) -> bool:
+    """The temp folder's disk is (all but) full."""
+    try:
+        st = os.statvfs(folder)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < 1 << 20
 
 
 def _kill_group(pid: int) -> None:
@@ -192,7 +205,7 @@ def _run_forked(args: list[str], workdir: Path, timeout: float) -> tuple[int | N
     stderr_path = workdir / "stderr.txt"
     proc = context.Process(
         target=_forked_target or worker.forked_main,
-        args=(args, str(stderr_path), dict(os.environ)),
+        args=(args, str(stderr_path), {**os.environ, RUN_PID_ENV: str(os.getpid())}),
         daemon=False,
     )
     try:
@@ -218,7 +231,7 @@ def ingest_file(
 ) -> IngestResult:
     """Read one input file into an ``ExtractedDocument``, or say plainly why not."""
     path = Path(path)
-    name = path.name
+    name = safe_name(path.name)
 
     def result(status, kind, cause: Cause, why: str) -> IngestResult:
         return IngestResult(
@@ -230,7 +243,12 @@ def ingest_file(
         cause, why = rejected
         return result("failed" if cause == "unreadable" else "skipped", "", cause, why)
 
-    with tempfile.TemporaryDirectory(prefix="ingest-") as tmp:
+    try:
+        temp = tempfile.TemporaryDirectory(prefix="ingest-", dir=run_temp_root())
+    except OSError as e:
+        cause = "no_space" if e.errno == errno.ENOSPC else "unreadable"
+        return result("failed", "", cause, f"no temp folder could be made for it ({e.strerror})")
+    with temp as tmp:
         workdir = Path(tmp)
         result_file = workdir / "outcome.pickle"
         timeout = limits.seconds + _STARTUP_GRACE_SECONDS
@@ -254,6 +272,8 @@ def ingest_file(
                 outcome = None
         if outcome is None:
             cause, why = _crash_reason(returncode, stderr, limits)
+            if cause == "crashed" and _no_room(workdir):  # its stderr may not have fitted either
+                cause, why = "no_space", "the temp folder ran out of space while it was read"
             return result("failed", "", cause, why)
 
     entry = IngestEntry(name, sha256, outcome.status, outcome.kind, outcome.reason, outcome.cause)

@@ -17,15 +17,17 @@ class Limits:
     """Per-file limits enforced on the child process that reads the file.
 
     ``memory_mb`` caps the child's address space (RLIMIT_AS), ``seconds`` its wall-clock and CPU
-    time, ``max_pages`` the page count accepted before any page is parsed.
+    time, ``max_pages`` the page count accepted before any page is parsed, ``max_file_mb`` the
+    size of a file accepted before it is even hashed.
     """
 
     memory_mb: int = 1500
     seconds: float = 300.0
     max_pages: int = 2000
+    max_file_mb: int = 200
 
     def __post_init__(self) -> None:
-        minimum = {"memory_mb": 64, "seconds": 0.1, "max_pages": 1}
+        minimum = {"memory_mb": 64, "seconds": 0.1, "max_pages": 1, "max_file_mb": 1}
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, bool) or not isinstance(value, int | float):

@@ -30,6 +30,8 @@ Cause = Literal[
     "timeout",
     "cpu_time",
     "crashed",
+    "killed",
+    "no_space",
     "unreadable",
 ]
 

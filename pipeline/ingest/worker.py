@@ -15,6 +15,7 @@ from a thread pool), reads the file, and pickles a ``WorkerOutcome`` to RESULT. 
 from __future__ import annotations
 
 import dataclasses
+import errno
 import math
 import os
 import pickle
@@ -99,18 +100,41 @@ class _Reader:
                 source = self.workdir / ("repaired.pdf" if repaired else "decrypted.pdf")
                 try:
                     pdfcheck.rewrite(pdf, source)
-                except (pikepdf.PdfError, RuntimeError, OSError) as e:
+                except OSError as e:
+                    if e.errno == errno.ENOSPC:  # the machine's, not the file's: not cached
+                        return self.failed("no_space", "the temp folder ran out of space")
+                    return self.failed("damaged", f"the PDF could not be copied ({e.strerror})")
+                except (pikepdf.PdfError, RuntimeError) as e:
                     return self.failed(
                         "damaged",
                         f"the PDF is damaged and could not be repaired ({pdfcheck.first_line(e)})",
                     )
             if repaired:
                 problems.insert(0, "the PDF was damaged and a repaired copy was read")
+            unturned = None
+            if pdfcheck.rotated_pages(pdf):  # pdfminer reads a page as shown; see read_unturned
+                unturned = self.workdir / "unturned.pdf"
+                try:
+                    pdfcheck.without_rotation(pdf, unturned)
+                except (pikepdf.PdfError, RuntimeError, OSError):
+                    unturned = None
         if not layer.has_text and not layer.has_images:
             return self.skipped("no_text", "the PDF has no text and no images: nothing to read")
         if not layer.has_text:
             return self.ocr_then_extract(source, problems=problems, repaired=repaired)
-        return self.extract(source, problems=problems, repaired=repaired)
+        outcome = self.extract(source, problems=problems, repaired=repaired)
+        return self.read_unturned(outcome, unturned, problems=problems, repaired=repaired)
+
+    def read_unturned(self, outcome: WorkerOutcome, unturned: Path | None, *, problems: list[str],
+                      repaired: bool) -> WorkerOutcome:  # fmt: skip
+        """A notat shown turned (``/Rotate``) is read as shown, which is right when its text is
+        drawn turned the other way; when its text is drawn upright it is then sideways and
+        reads as no notat at all: read it again without the turn."""
+        if unturned is None or outcome.cause != "not_a_notat":
+            return outcome
+        note = "its pages are shown turned (/Rotate) with the text sideways; read without the turn"
+        again = self.extract(unturned, problems=[*problems, note], repaired=repaired)
+        return again if again.status == "ok" else outcome
 
     def ocr_then_extract(
         self, source: Path, *, problems: list[str], repaired: bool
@@ -176,11 +200,13 @@ class _Reader:
             code = (
                 "ocr_used"
                 if "OCR" in problem
+                else "turned_pages"
+                if "/Rotate" in problem
                 else "repaired_pdf"
                 if "repaired" in problem
                 else "damaged_pdf"
             )
-            severity = "info" if code == "ocr_used" else "warning"
+            severity = "info" if code in ("ocr_used", "turned_pages") else "warning"
             extracted.findings.append(
                 Finding(doc_id, None, None, severity, code, self.plain(f"{self.name}: {problem}"))
             )
@@ -234,6 +260,10 @@ def forked_main(argv: list[str], stderr_path: str, environ: dict[str, str]) -> N
     """A reader forked from the fork server: it takes the caller's environment (the server's is
     that of when it started), leads a session of its own, so the caller can kill it with
     everything it starts, and writes its stderr to ``stderr_path``; then ``main``."""
+    from pipeline.processes import RUN_PID_ENV, die_with_parent
+
+    run_pid = environ.get(RUN_PID_ENV, "")
+    die_with_parent(int(run_pid) if run_pid.isdigit() else None)  # ends with the fork server
     os.setsid()
     os.environ.clear()
     os.environ.update(environ)
@@ -248,4 +278,7 @@ def forked_main(argv: list[str], stderr_path: str, environ: dict[str, str]) -> N
 
 
 if __name__ == "__main__":
+    from pipeline.processes import die_with_parent
+
+    die_with_parent()
     sys.exit(main(sys.argv[1:]))

@@ -1,5 +1,6 @@
 """Transform stage: reconcile goal wordings across bilag, rows, themes and periods, and build the
-report model. Public entry points: ``reconcile`` and ``build_report`` (plus ``reconciled_frames``
+report model. Public entry points: ``settle_periods`` (one status notat per period),
+``reconcile`` and ``build_report`` (plus ``reconciled_frames``
 for the tables goals.csv, links.csv, history.csv and changes.csv)."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pipeline.model import (
 from pipeline.transform.history import goal_register, period_changes, period_history
 from pipeline.transform.normalize import normalize_wording
 from pipeline.transform.overrides import Override, load_decision_workbook, load_overrides
+from pipeline.transform.periods import SettledPeriods, settle_periods
 from pipeline.transform.reconcile import assign_goal_ids, period_order, status_copy
 from pipeline.transform.similarity import DEFAULT_SETTINGS, ReconcileSettings
 
@@ -31,9 +33,11 @@ if TYPE_CHECKING:
 __all__ = [
     "ReconcileSettings",
     "Reconciled",
+    "SettledPeriods",
     "build_report",
     "reconcile",
     "reconciled_frames",
+    "settle_periods",
     "workbook_frames",
 ]
 

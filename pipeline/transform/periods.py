@@ -1,0 +1,108 @@
+"""One status notat per reporting period: competing notats of one date are settled, never chosen
+silently.
+
+Two status notats can carry the same date: a copy saved again (other bytes, the same goal rows),
+or a draft beside the final (different content). A copy is read once: the other is marked as
+the same notat. Of notats that differ, the report uses the one whose file was changed last
+(its modification time; equal times: the name that sorts last); the others are set aside (their
+ingest_log row says so) and an error finding in *Kontrol* names every file of the period, so a
+person can remove the one that is not valid. Reconciliation, history and the change list then
+see one notat per period: they compare distinct periods only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pipeline.danish import format_danish_date
+from pipeline.model import ExtractedDocument, Finding, IngestEntry
+
+COMPETING_CODE = "competing_notats"
+
+
+@dataclass(frozen=True)
+class SettledPeriods:
+    documents: list[ExtractedDocument]  # what goes on to reconciliation
+    set_aside: list[ExtractedDocument] = field(default_factory=list)  # read, not used
+    # file → (status, cause, reason) of the documents set aside
+    decisions: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+
+    def entries_by_file(self, entries: list[IngestEntry]) -> dict[str, IngestEntry]:
+        """The ingest_log entries these decisions change, by file."""
+        changed = {}
+        for e in entries:
+            if e.file in self.decisions:
+                status, cause, reason = self.decisions[e.file]
+                changed[e.file] = dataclasses.replace(e, status=status, cause=cause, reason=reason)
+        return changed
+
+
+def _content(doc: ExtractedDocument) -> tuple:
+    """What a reader of the report sees of a status notat: its rows, marks and wordings."""
+    return tuple(
+        (r.theme_no, r.row_no, r.status, r.remark, r.proposal, r.proposed_text,
+         tuple((s.text, s.bilag) for s in r.statements))
+        for r in doc.goal_rows
+    )  # fmt: skip
+
+
+def settle_periods(
+    docs: list[ExtractedDocument], modified: Mapping[str, int] | None = None
+) -> SettledPeriods:
+    """One status notat per date; ``modified``: each file's modification time (ns) by name."""
+    modified = modified or {}
+    by_date: dict[str, list[ExtractedDocument]] = {}
+    for doc in docs:
+        if doc.document.kind == "status" and doc.document.date and doc.goal_rows:
+            by_date.setdefault(doc.document.date, []).append(doc)
+    replaced: dict[int, ExtractedDocument] = {}
+    aside: list[ExtractedDocument] = []  # competing notats not used: their findings stay
+    dropped: set[int] = set()  # copies of a notat read once
+    decisions: dict[str, tuple[str, str, str]] = {}
+    for date, group in by_date.items():
+        if len(group) < 2:
+            continue
+        # the latest changed first; a copy of the same content is the same notat
+        group = sorted(
+            group, key=lambda d: (modified.get(d.document.file, 0), d.document.file), reverse=True
+        )
+        distinct: dict[tuple, ExtractedDocument] = {}
+        for doc in group:
+            first = distinct.setdefault(_content(doc), doc)
+            if first is not doc:
+                decisions[doc.document.file] = (
+                    "duplicate", "same_content",
+                    f"{doc.document.file}: the same status notat as {first.document.file} "
+                    f"(same date {date}, same goal rows; the files' bytes differ); read once",
+                )  # fmt: skip
+                dropped.add(id(doc))
+        if len(distinct) < 2:
+            continue
+        used, *others = distinct.values()
+        names = [used.document.file, *(d.document.file for d in others)]
+        day = format_danish_date(dt.date.fromisoformat(date))
+        message = (
+            f"Flere statusnotater har datoen {day} med forskelligt indhold: "
+            f"{_danish_list(names)}. Rapporten bygger på {used.document.file} (senest ændret); "
+            "fjern den fil, der ikke gælder, fra mappen og kør igen."
+        )
+        finding = Finding(used.document.doc_id, None, None, "error", COMPETING_CODE, message)
+        replaced[id(used)] = dataclasses.replace(used, findings=[*used.findings, finding])
+        for doc in others:
+            decisions[doc.document.file] = (
+                "skipped", "competing",
+                f"{doc.document.file}: another status notat, {used.document.file}, has the same "
+                f"date ({date}) and different content; the report uses {used.document.file} "
+                "(changed last). Remove the one that is not valid",
+            )  # fmt: skip
+            aside.append(doc)
+    set_aside = dropped | {id(d) for d in aside}
+    kept = [replaced.get(id(d), d) for d in docs if id(d) not in set_aside]
+    return SettledPeriods(kept, aside, decisions)
+
+
+def _danish_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
