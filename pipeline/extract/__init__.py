@@ -7,11 +7,12 @@ Extraction only parses and normalizes what the page says; it links nothing acros
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.extract.classify import classify_pages
 from pipeline.extract.concept import parse_concept_notat
-from pipeline.extract.pdf import read_pages
+from pipeline.extract.pdf import PageLayout, read_pages
 from pipeline.extract.status import parse_status_notat
 from pipeline.hashing import sha256_of
 from pipeline.model import Document, ExtractedDocument
@@ -26,11 +27,16 @@ def doc_id_for(sha256: str) -> str:
     return sha256[:16]
 
 
-def extract_pdf(path: Path, *, sha256: str | None = None) -> ExtractedDocument:
-    """Read one notat PDF into the normalized tables. Raises ExtractError for unreadable input."""
+def extract_pdf(
+    path: Path, *, sha256: str | None = None, pages: Iterable[PageLayout] | None = None
+) -> ExtractedDocument:
+    """Read one notat PDF into the normalized tables. Raises ExtractError for unreadable input.
+
+    ``pages``: the file's pages as the caller read them (some from their image, by OCR), in
+    place of the text layer's; the same reader reads them either way."""
     sha = sha256 or sha256_of(path)
     doc_id = doc_id_for(sha)
-    pages = read_pages(path)
+    pages = iter(pages) if pages is not None else read_pages(path)
     head = list(itertools.islice(pages, _CLASSIFY_PAGES))
     kind = classify_pages(head)
     all_pages = itertools.chain(head, pages)
