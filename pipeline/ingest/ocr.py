@@ -28,7 +28,16 @@ from pipeline.extract.pdf import PageLayout, Rule, Word
 from pipeline.text import normalize_text
 from pipeline.vocabulary import MARK_GLYPHS
 
-__all__ = ["OcrError", "OcrPage", "OcrSettings", "ocr_missing", "ocr_page", "read_page", "rules_in", "skew_angle"]
+__all__ = [
+    "OcrError",
+    "OcrPage",
+    "OcrSettings",
+    "ocr_missing",
+    "ocr_page",
+    "read_page",
+    "rules_in",
+    "skew_angle",
+]
 
 INSTALL_HINT = "install tesseract-ocr and tesseract-ocr-dan"
 PRODUCER = "OCR (tesseract)"
@@ -167,18 +176,35 @@ def _runs(mask: np.ndarray, min_len: int) -> list[tuple[int, int, int]]:
 
 
 def _merge(runs: list[tuple[int, int, int]], max_thick: int) -> list[tuple[int, int, int, int]]:
-    """Runs on neighbouring rows that overlap, as one rule: (first row, last row, start, end)."""
+    """Runs on neighbouring rows that overlap, as one rule: (first row, last row, start, end).
+    A run that touches several rules so far joins them all (a rule seen first in pieces)."""
     rules: list[list[int]] = []
     for row, s, e in sorted(runs):
-        for r in reversed(rules):
-            if row - r[1] > 2:
-                continue
-            if s < r[3] and e > r[2]:
-                r[1], r[2], r[3] = row, min(r[2], s), max(r[3], e)
+        near = [r for r in rules if row - r[1] <= 2 and s <= r[3] and e >= r[2]]
+        if not near:
+            rules.append([row, row, s, e])
+            continue
+        keep = near[0]
+        keep[1] = row
+        keep[2] = min([s, *(r[2] for r in near)])
+        keep[3] = max([e, *(r[3] for r in near)])
+        keep[0] = min(r[0] for r in near)
+        for r in near[1:]:
+            rules.remove(r)
+    return [(a, b, s, e) for a, b, s, e in rules if b - a + 1 <= max_thick]
+
+
+def _join(rules: list[tuple[int, int, int, int]], gap: int) -> list[tuple[int, int, int, int]]:
+    """Pieces of one rule broken by a few pixels of noise, joined again."""
+    out: list[list[int]] = []
+    for a, b, s, e in sorted(rules, key=lambda r: (r[2], r[0])):
+        for r in out:
+            if abs((a + b) - (r[0] + r[1])) <= 4 and s - r[3] <= gap and e >= r[2]:
+                r[0], r[1], r[3] = min(r[0], a), max(r[1], b), max(r[3], e)
                 break
         else:
-            rules.append([row, row, s, e])
-    return [(a, b, s, e) for a, b, s, e in rules if b - a + 1 <= max_thick]
+            out.append([a, b, s, e])
+    return [(a, b, s, e) for a, b, s, e in out]
 
 
 def rules_in(ink: np.ndarray, dpi: int, settings: OcrSettings = DEFAULT_OCR):
@@ -191,12 +217,15 @@ def rules_in(ink: np.ndarray, dpi: int, settings: OcrSettings = DEFAULT_OCR):
     thick[1:] |= bridged[:-1]
     min_len = max(8, int(settings.min_rule_inches * dpi))
     max_thick = max(3, int(settings.max_rule_inches * dpi) + 2)
-    horizontal = _merge(_runs(thick, min_len), max_thick)
+    gap = max(2, round(settings.max_rule_inches * dpi))
+    horizontal = _join(_merge(_runs(thick, min_len // 2), max_thick), gap)
+    horizontal = [r for r in horizontal if r[3] - r[2] >= min_len]
     bridged_v = ink.copy()
     bridged_v[1:-1] |= ink[:-2] & ink[2:]
     thick_v = bridged_v.copy()
     thick_v[:, 1:] |= bridged_v[:, :-1]
-    vertical = _merge(_runs(thick_v.T, min_len), max_thick)
+    vertical = _join(_merge(_runs(thick_v.T, min_len // 2), max_thick), gap)
+    vertical = [r for r in vertical if r[3] - r[2] >= min_len]
     return horizontal, vertical
 
 
@@ -228,7 +257,7 @@ def _tesseract(image: Image.Image, timeout: float) -> str:
     with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
         png = Path(tmp) / "page.png"
         image.save(png)
-        command = ["tesseract", str(png), str(Path(tmp) / "page"), "-l", "dan", "--psm", "3",
+        command = ["tesseract", str(png), str(Path(tmp) / "page"), "-l", "dan", "--psm", "11",
                    "-c", "preserve_interword_spaces=0", "hocr"]  # fmt: skip
         try:
             done = subprocess.run(
@@ -354,6 +383,52 @@ def _ink_marks(ink: np.ndarray, words: list[OcrWord], em_px: float,
     return marks
 
 
+def _crossed(ink: np.ndarray, x0: int, top: int, x1: int, bottom: int) -> bool:
+    """The blob's ink runs along both diagonals of its box: a cross (X, ×, ✕, ☒), not a digit
+    or a letter OCR missed."""
+    reach = max(1, round(min(x1 - x0, bottom - top) * 0.12))
+    points = np.linspace(0.08, 0.92, 15)
+    for flip in (False, True):
+        hits = 0
+        for t in points:
+            y = round(top + t * (bottom - top))
+            x = round(x1 - t * (x1 - x0)) if flip else round(x0 + t * (x1 - x0))
+            hits += bool(
+                ink[max(0, y - reach) : y + reach + 1, max(0, x - reach) : x + reach + 1].any()
+            )
+        if hits < 0.7 * len(points):
+            return False
+    # An X's sides are open at their middles; a letter's (e, G, o, 8) are not.
+    mx, my = (x0 + x1) // 2, (top + bottom) // 2
+    sides = [(top, mx), (bottom - 1, mx), (my, x0), (my, x1 - 1)]
+    closed = sum(
+        bool(ink[max(0, y - reach) : y + reach + 1, max(0, x - reach) : x + reach + 1].any())
+        for y, x in sides
+    )
+    return closed <= 2
+
+
+def _digits(image: Image.Image, box: tuple[int, int, int, int], timeout: float) -> str:
+    """A small blob tesseract left out of the page (a lone digit in a wide cell), read alone."""
+    x0, top, x1, bottom = box
+    pad = max(4, (bottom - top) // 2)
+    crop = image.crop((x0 - pad, top - pad, x1 + pad, bottom + pad))
+    with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
+        png = Path(tmp) / "blob.png"
+        crop.save(png)
+        try:
+            done = subprocess.run(
+                ["tesseract", str(png), "stdout", "--psm", "8", "-c",
+                 "tessedit_char_whitelist=0123456789()"],
+                capture_output=True, text=True, timeout=timeout, check=False,
+                env={"OMP_THREAD_LIMIT": "1", "PATH": _path()},
+            )  # fmt: skip
+        except (subprocess.TimeoutExpired, OSError):
+            return ""
+    text = done.stdout.strip()
+    return text if text.strip("()").isdigit() else ""
+
+
 # ---------------------------------------------------------------- the page
 
 
@@ -405,6 +480,7 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
     for w in words:
         if not _explained(w):
             continue
+        w = _letters_checked(text_ink, w)
         size_px = w.size_px * _SIZE_PER_X_SIZE
         size = round(size_px * scale, 1)
         word = Word(
@@ -419,18 +495,54 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
         out.append(word)
         if w.confidence < settings.low_confidence and any(c.isalnum() for c in w.text):
             doubts.append((word, w.confidence))
-    for x0, top, x1, bottom in _ink_marks(text_ink, words, em_px, settings):
-        baseline = bottom
-        out.append(
-            Word("X", x0 * scale, x1 * scale, (baseline - _ASCENT * em_px) * scale,
-                 (baseline + _DESCENT * em_px) * scale, round(em_px * scale, 1), False)
-        )  # fmt: skip
+    for box in _ink_marks(text_ink, words, em_px, settings):
+        x0, _, x1, baseline = box
+        text = "X" if _crossed(text_ink, *box) else _digits(page_image, box, settings.page_timeout)
+        if text:
+            out.append(
+                Word(text, x0 * scale, x1 * scale, (baseline - _ASCENT * em_px) * scale,
+                     (baseline + _DESCENT * em_px) * scale, round(em_px * scale, 1), False)
+            )  # fmt: skip
     rules = [Rule(s * scale, e * scale, (a + b) / 2 * scale, (a + b) / 2 * scale)
              for a, b, s, e in horizontal]  # fmt: skip
     rules += [Rule((a + b) / 2 * scale, (a + b) / 2 * scale, s * scale, e * scale)
               for a, b, s, e in vertical]  # fmt: skip
     layout = PageLayout(number, width_pt, height_pt, tuple(out), tuple(rules), 0, PRODUCER)
     return OcrPage(layout, tuple(doubts), angle)
+
+
+def _letters_checked(ink: np.ndarray, w: OcrWord) -> OcrWord:
+    """Letters OCR confuses, decided from the ink: a word's first "i" that has no dot is a
+    capital I (a sans-serif I is a bare stem); digits starting with "8" whose first letter
+    reaches below the baseline are a paragraph sign and a number (§119, not 8119)."""
+    from dataclasses import replace
+
+    stem = max(2, round(w.size_px * 0.1))
+    if w.text[:1] == "i" and len(w.text) > 1 and w.text[1:2].islower():
+        column = ink[w.top : round(w.baseline), w.x0 : w.x0 + stem].any(axis=1)
+        inked = np.nonzero(column)[0]
+        if inked.size and not _gap(column[inked[0] : inked[-1] + 1], max(2, stem // 2)):
+            return replace(w, text="I" + w.text[1:])
+    if len(w.text) >= 3 and w.text[0] == "8" and w.text[1:].rstrip(".,)").isdigit():
+        box = ink[w.top : w.bottom + 1, w.x0 : w.x1 + 1]
+        split = round(w.size_px * 0.45)
+        first, rest = (
+            np.nonzero(box[:, :split].any(axis=1))[0],
+            np.nonzero(box[:, split:].any(axis=1))[0],
+        )
+        if first.size and rest.size and first[-1] - rest[-1] >= 2:
+            return replace(w, text="§" + w.text[1:])
+    return w
+
+
+def _gap(column: np.ndarray, rows: int) -> bool:
+    """A run of at least ``rows`` blank rows in a column's ink (the gap under an i's dot)."""
+    run = 0
+    for inked in column:
+        run = 0 if inked else run + 1
+        if run >= rows:
+            return True
+    return False
 
 
 def _line_strokes(ink: np.ndarray, words: list[OcrWord]) -> dict[int, float]:
