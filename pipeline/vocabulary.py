@@ -133,8 +133,5 @@ def is_totals_label(text: str) -> bool:
 # Words any page of Danish prose is full of: a page whose text holds almost none of them is not
 # Danish as its glyphs were decoded (a font with a shifted or missing Unicode map).
 DANISH_COMMON_WORDS = frozenset(
-    """og i at er det en til på med for af som de den der ikke har kan skal vil et om fra
-    blev være bliver sig eller hvor ved nu også så man efter under over mod alle andre denne
-    dette disse samt jf mål bilag tema status igangsat gennemført ikke bemærkning borgere
-    kommune kommunen sundhed indsats indsatser arbejde""".split()
+    ["og", "i", "at", "er", "det", "en", "til", "på", "med", "for", "af", "som", "de", "den", "der", "ikke", "har", "kan", "skal", "vil", "et", "om", "fra", "blev", "være", "bliver", "sig", "eller", "hvor", "ved", "nu", "også", "så", "man", "efter", "under", "over", "mod", "alle", "andre", "denne", "dette", "disse", "samt", "jf", "mål", "bilag", "tema", "status", "igangsat", "gennemført", "ikke", "bemærkning", "borgere", "kommune", "kommunen", "sundhed", "indsats", "indsatser", "arbejde"]
 )

@@ -27,6 +27,8 @@ _MAX_BAD_SHARE = 0.2
 # A page with at least this many words, of which fewer than this share are common Danish words.
 _MIN_WORDS = 25
 _MIN_COMMON_SHARE = 0.04
+# At least this share of the words with an unmapped glyph among their letters: undecodable.
+_MAX_BROKEN_WORDS = 0.02
 _CID = re.compile(r"\(cid:\d+\)")
 _TOKEN = re.compile(r"[^\W\d_]+")
 
@@ -37,7 +39,7 @@ def _bad_share(text: str) -> float:
     bad = len(cids) + sum(
         1
         for c in rest
-        if c == "\ufffd" or unicodedata.category(c) in ("Co", "Cc", "Cn") and not c.isspace()
+        if c == "\ufffd" or (unicodedata.category(c) in ("Co", "Cc", "Cn") and not c.isspace())
     )
     total = len(cids) + sum(1 for c in rest if not c.isspace())
     return bad / total if total else 0.0
@@ -60,6 +62,10 @@ def distrust(page: PageLayout, invisible_text: bool = False) -> Distrust | None:
         return "ocr_layer"
     text = " ".join(w.text for w in page.words)
     if _bad_share(text) > _MAX_BAD_SHARE:
+        return "undecodable"
+    # Letters the font could not map, inside words: the words cannot be read as printed.
+    broken = sum(1 for w in page.words if _CID.search(w.text) and _CID.sub("", w.text).isalpha())
+    if broken >= max(2, _MAX_BROKEN_WORDS * len(page.words)):
         return "undecodable"
     n, share = _common_share(text)
     if n >= _MIN_WORDS and share < _MIN_COMMON_SHARE:

@@ -383,6 +383,17 @@ def _ink_marks(ink: np.ndarray, words: list[OcrWord], em_px: float,
     return marks
 
 
+def _alone(box: tuple[int, int, int, int], words: list[OcrWord], em_px: float) -> bool:
+    """No word of text stands right beside the blob on its line (a total in its own cell)."""
+    x0, top, x1, bottom = box
+    for w in words:
+        if w.bottom < top or w.top > bottom or not _explained(w):
+            continue
+        if w.x1 > x0 - em_px and w.x0 < x1 + em_px:
+            return False
+    return True
+
+
 def _crossed(ink: np.ndarray, x0: int, top: int, x1: int, bottom: int) -> bool:
     """The blob's ink runs along both diagonals of its box: a cross (X, ×, ✕, ☒), not a digit
     or a letter OCR missed."""
@@ -469,7 +480,7 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
     for a, b, s, e in vertical:
         text_ink[s:e, max(0, a - 1) : b + 2] = False
     page_image = Image.fromarray(np.where(text_ink, 0, 255).astype(np.uint8))
-    words = parse_hocr(_tesseract(page_image, settings.page_timeout))
+    words = _punctuation_joined(parse_hocr(_tesseract(page_image, settings.page_timeout)))
     scale = 72 / dpi
     sizes = sorted(w.size_px for w in words if len(w.text) > 2) or [dpi * 10 / 72]
     em_px = sizes[len(sizes) // 2] * _SIZE_PER_X_SIZE
@@ -497,7 +508,12 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
             doubts.append((word, w.confidence))
     for box in _ink_marks(text_ink, words, em_px, settings):
         x0, _, x1, baseline = box
-        text = "X" if _crossed(text_ink, *box) else _digits(page_image, box, settings.page_timeout)
+        if _crossed(text_ink, *box):
+            text = "X"
+        elif _alone(box, words, em_px):
+            text = _digits(page_image, box, settings.page_timeout)
+        else:
+            continue  # a letter OCR missed inside a line of text: not a number standing alone
         if text:
             out.append(
                 Word(text, x0 * scale, x1 * scale, (baseline - _ASCENT * em_px) * scale,
@@ -509,6 +525,29 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
               for a, b, s, e in vertical]  # fmt: skip
     layout = PageLayout(number, width_pt, height_pt, tuple(out), tuple(rules), 0, PRODUCER)
     return OcrPage(layout, tuple(doubts), angle)
+
+
+_TRAILING = frozenset(".,:;)!?")
+
+
+def _punctuation_joined(words: list[OcrWord]) -> list[OcrWord]:
+    """A full stop or comma OCR read as a word of its own, put back on the word it ends."""
+    from dataclasses import replace
+
+    out: list[OcrWord] = []
+    for w in sorted(words, key=lambda w: (w.line, w.x0)):
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.line == w.line
+            and w.text
+            and set(w.text) <= _TRAILING
+            and w.x0 - prev.x1 <= 0.3 * w.size_px
+        ):
+            out[-1] = replace(prev, text=prev.text + w.text, x1=max(prev.x1, w.x1))
+            continue
+        out.append(w)
+    return out
 
 
 def _letters_checked(ink: np.ndarray, w: OcrWord) -> OcrWord:

@@ -90,7 +90,7 @@ class _Reader:
             if bomb:
                 return self.skipped("bomb", f"looks like a decompression bomb: it holds {bomb}")
             layer = pdfcheck.text_layer(pdf)
-            invisible = pdfcheck.invisible_text_pages(pdf) if layer.has_images else frozenset()
+            invisible = pdfcheck.invisible_text_pages(pdf)
             problems = [
                 f"the content of page {number} is damaged and was not read ({detail})"
                 for number, detail in pdfcheck.damaged_pages(pdf)
