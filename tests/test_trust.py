@@ -13,7 +13,37 @@ def _page(texts: list[str], image_cover: float = 0.0) -> PageLayout:
     return PageLayout(1, 595.0, 842.0, words, (), 1 if image_cover else 0, "", image_cover)
 
 
-DANISH = ["Der", "er", "udarbejdet", "en", "sag", "til", "økonomiudvalget", "omkring", "muligheder", "og", "udfordringer", "ved", "at", "implementere", "røgfri", "arbejdsplads", "og", "det", "er", "et", "mål", "i", "bilag", "1", "for", "kommunen", "at", "styrke", "indsatsen"]
+DANISH = [
+    "Der",
+    "er",
+    "udarbejdet",
+    "en",
+    "sag",
+    "til",
+    "økonomiudvalget",
+    "omkring",
+    "muligheder",
+    "og",
+    "udfordringer",
+    "ved",
+    "at",
+    "implementere",
+    "røgfri",
+    "arbejdsplads",
+    "og",
+    "det",
+    "er",
+    "et",
+    "mål",
+    "i",
+    "bilag",
+    "1",
+    "for",
+    "kommunen",
+    "at",
+    "styrke",
+    "indsatsen",
+]
 
 
 def test_a_danish_page_is_trusted():

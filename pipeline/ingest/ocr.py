@@ -108,7 +108,7 @@ def read_page(path: Path, page: PageLayout, settings: OcrSettings = DEFAULT_OCR)
 
 
 def render_pages(path: Path, numbers: list[int], dpi: int) -> Iterator[tuple[int, Image.Image]]:
-    """The pages ``numbers`` (1-based) of ``path`` as greyscale images at ``dpi``."""
+    """The pages ``numbers`` (1-based) of ``path`` as greyscale images at ``dpi``, cleaned."""
     import pypdfium2
 
     try:
@@ -120,11 +120,47 @@ def render_pages(path: Path, numbers: list[int], dpi: int) -> Iterator[tuple[int
             page = pdf[number - 1]
             try:
                 bitmap = page.render(scale=dpi / 72, grayscale=True)
-                yield number, bitmap.to_pil().convert("L")
+                yield number, clean(bitmap.to_pil().convert("L"))
             finally:
                 page.close()
     finally:
         pdf.close()
+
+
+def _box_sum(mask: np.ndarray, side: int) -> np.ndarray:
+    """For each pixel, how many pixels of ``mask`` lie in the ``side``×``side`` box around it."""
+    pad = side // 2
+    summed = np.pad(mask.astype(np.int32), ((pad + 1, pad), (pad + 1, pad))).cumsum(0).cumsum(1)
+    h, w = mask.shape
+    return (
+        summed[side : side + h, side : side + w]
+        - summed[:h, side : side + w]
+        - summed[side : side + h, :w]
+        + summed[:h, :w]
+    )
+
+
+def despeckle(ink: np.ndarray, dpi: float) -> np.ndarray:
+    """Ink without specks: ink with too little ink around it to be part of a letter is paper
+    (an i's dot or a full stop has more), and the rest keeps its edges."""
+    side = max(3, round(dpi / 60)) | 1  # 5 px at 300 dpi
+    core = _box_sum(ink, side) > (side * side * 9) // 25
+    # A hairline rule has little ink around it, but a long run of it.
+    run = 3 * side
+    core |= _run_sum(ink, run, axis=1) >= run - 2
+    core |= _run_sum(ink, run, axis=0) >= run - 2
+    return ink & (_box_sum(core, side) > 0)
+
+
+def _run_sum(mask: np.ndarray, length: int, axis: int) -> np.ndarray:
+    """For each pixel, how many pixels of ``mask`` lie in the run of ``length`` centred on it
+    along ``axis``."""
+    pad = length // 2
+    widths = [(0, 0), (0, 0)]
+    widths[axis] = (pad + 1, pad)
+    summed = np.pad(mask.astype(np.int32), widths).cumsum(axis)
+    n = mask.shape[axis]
+    return np.take(summed, range(length, length + n), axis) - np.take(summed, range(n), axis)
 
 
 def _otsu(gray: np.ndarray) -> int:
@@ -375,12 +411,27 @@ def _ink_marks(ink: np.ndarray, words: list[OcrWord], em_px: float,
     marks = []
     for top, left, bottom, right, n in _components(coarse):
         height, width = bottom - top + 1, right - left + 1
-        if not (lo <= height <= hi and lo <= width <= hi):
+        # As wide as a mark, or as narrow as a digit one ("1") standing alone.
+        if not (lo <= height <= hi and lo / 4 <= width <= hi):
             continue
-        if n < 0.15 * height * width or max(height, width) > 2.5 * min(height, width):
+        if n < 0.15 * height * width or width > 2.5 * height:
             continue
         marks.append((left * step, top * step, (right + 1) * step, (bottom + 1) * step))
     return marks
+
+
+def _grouped(
+    blobs: list[tuple[int, int, int, int]], em_px: float
+) -> list[tuple[int, int, int, int]]:
+    """Blobs side by side on one line (a gap under a third of an em), as one box each."""
+    out: list[list[int]] = []
+    for x0, top, x1, bottom in sorted(blobs):
+        last = out[-1] if out else None
+        if last and x0 - last[2] < em_px / 3 and top < last[3] and bottom > last[1]:
+            last[1], last[2], last[3] = min(last[1], top), max(last[2], x1), max(last[3], bottom)
+        else:
+            out.append([x0, top, x1, bottom])
+    return [(a, b, c, d) for a, b, c, d in out]
 
 
 def _alone(box: tuple[int, int, int, int], words: list[OcrWord], em_px: float) -> bool:
@@ -422,14 +473,14 @@ def _crossed(ink: np.ndarray, x0: int, top: int, x1: int, bottom: int) -> bool:
 def _digits(image: Image.Image, box: tuple[int, int, int, int], timeout: float) -> str:
     """A small blob tesseract left out of the page (a lone digit in a wide cell), read alone."""
     x0, top, x1, bottom = box
-    pad = max(4, (bottom - top) // 2)
+    pad = max(6, (bottom - top) // 4)
     crop = image.crop((x0 - pad, top - pad, x1 + pad, bottom + pad))
     with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
         png = Path(tmp) / "blob.png"
         crop.save(png)
         try:
             done = subprocess.run(
-                ["tesseract", str(png), "stdout", "--psm", "8", "-c",
+                ["tesseract", str(png), "stdout", "--psm", "7", "-c",
                  "tessedit_char_whitelist=0123456789()"],
                 capture_output=True, text=True, timeout=timeout, check=False,
                 env={"OMP_THREAD_LIMIT": "1", "PATH": _path()},
@@ -463,16 +514,18 @@ _BOLD_INK = 1.2  # a line whose strokes are this much heavier than the usual lin
 
 def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
              settings: OcrSettings = DEFAULT_OCR) -> OcrPage:  # fmt: skip
-    """One page read from its image (rendered at ``settings.dpi``) as a ``PageLayout``."""
+    """One page read from its image (rendered at ``settings.dpi`` and cleaned, see
+    ``render_pages``) as a ``PageLayout``."""
     dpi = image.width / (width_pt / 72) if width_pt else settings.dpi
-    gray = clean(image)
+    gray = image
     arr = np.asarray(gray)
     ink = arr < min(_otsu(arr), 200)
+    ink = despeckle(ink, dpi)
     angle = skew_angle(ink, settings.max_skew_degrees)
     if abs(angle) >= 0.05:
         gray = gray.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
         arr = np.asarray(gray)
-        ink = arr < min(_otsu(arr), 200)
+        ink = despeckle(arr < min(_otsu(arr), 200), dpi)
     horizontal, vertical = rules_in(ink, round(dpi), settings)
     text_ink = ink.copy()
     for a, b, s, e in horizontal:
@@ -506,14 +559,17 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
         out.append(word)
         if w.confidence < settings.low_confidence and any(c.isalnum() for c in w.text):
             doubts.append((word, w.confidence))
-    for box in _ink_marks(text_ink, words, em_px, settings):
+    blobs = _ink_marks(text_ink, words, em_px, settings)
+    crosses = [
+        b for b in blobs if b[2] - b[0] >= settings.mark_min_em * em_px and _crossed(text_ink, *b)
+    ]
+    # The rest, where no word stands beside them, are what OCR left out (a lone total, a tag's
+    # "2)" alone on its line): the blobs of one such word read together.
+    rest = _grouped([b for b in blobs if b not in crosses and _alone(b, words, em_px)], em_px)
+    found = [(b, "X") for b in crosses]
+    found += [(b, _digits(page_image, b, settings.page_timeout)) for b in rest]
+    for box, text in found:
         x0, _, x1, baseline = box
-        if _crossed(text_ink, *box):
-            text = "X"
-        elif _alone(box, words, em_px):
-            text = _digits(page_image, box, settings.page_timeout)
-        else:
-            continue  # a letter OCR missed inside a line of text: not a number standing alone
         if text:
             out.append(
                 Word(text, x0 * scale, x1 * scale, (baseline - _ASCENT * em_px) * scale,
@@ -528,6 +584,7 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
 
 
 _TRAILING = frozenset(".,:;)!?")
+_SURE_PUNCTUATION = 70.0  # a less certain full stop is more likely dust
 
 
 def _punctuation_joined(words: list[OcrWord]) -> list[OcrWord]:
@@ -542,6 +599,7 @@ def _punctuation_joined(words: list[OcrWord]) -> list[OcrWord]:
             and prev.line == w.line
             and w.text
             and set(w.text) <= _TRAILING
+            and w.confidence >= _SURE_PUNCTUATION
             and w.x0 - prev.x1 <= 0.3 * w.size_px
         ):
             out[-1] = replace(prev, text=prev.text + w.text, x1=max(prev.x1, w.x1))
