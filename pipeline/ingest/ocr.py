@@ -460,6 +460,16 @@ def _crossed(ink: np.ndarray, x0: int, top: int, x1: int, bottom: int) -> bool:
             )
         if hits < 0.7 * len(points):
             return False
+    # An X's middle lines cross ink only where its strokes meet; a 1's or a +'s run along it.
+    mx, my = (x0 + x1) // 2, (top + bottom) // 2
+    for along in ("vertical", "horizontal"):
+        hits = 0
+        for t in points:
+            y = round(top + t * (bottom - top)) if along == "vertical" else my
+            x = mx if along == "vertical" else round(x0 + t * (x1 - x0))
+            hits += bool(ink[y, x])
+        if hits > 0.8 * len(points):
+            return False
     # An X's sides are open at their middles; a letter's (e, G, o, 8) are not.
     mx, my = (x0 + x1) // 2, (top + bottom) // 2
     sides = [(top, mx), (bottom - 1, mx), (my, x0), (my, x1 - 1)]
