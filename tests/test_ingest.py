@@ -398,7 +398,9 @@ def test_marks_are_decided_from_ink_not_from_the_letters_ocr_made_of_them():
     as a word are not."""
     import numpy as np
 
-    from pipeline.ingest.ocr import DEFAULT_OCR, OcrWord, _crossed, _ink_marks
+    from pipeline.ingest.ink import crossed, ink_blobs
+    from pipeline.ingest.ocr_settings import DEFAULT_OCR
+    from pipeline.ingest.tesseract import OcrWord
 
     em = 40.0
     ink = np.zeros((1200, 1600), dtype=bool)
@@ -412,8 +414,8 @@ def test_marks_are_decided_from_ink_not_from_the_letters_ocr_made_of_them():
         OcrWord("K", 560, 305, 588, 333, 333.0, em, 40.0),
         OcrWord("Motion", 95, 795, 130, 835, 830.0, em, 95.0),
     ]
-    blobs = _ink_marks(ink, words, em, DEFAULT_OCR)
-    marks = sorted((x0, top) for x0, top, x1, bottom in blobs if _crossed(ink, x0, top, x1, bottom))
+    blobs = ink_blobs(ink, words, em, DEFAULT_OCR)
+    marks = sorted((x0, top) for x0, top, x1, bottom in blobs if crossed(ink, x0, top, x1, bottom))
     assert len(marks) == 2
     assert abs(marks[0][0] - 560) <= 4 and abs(marks[1][0] - 715) <= 4
 
