@@ -23,6 +23,7 @@ __all__ = [
     "ink_blobs",
     "letters_checked",
     "line_strokes",
+    "lines_missing_ink",
     "otsu",
     "rules_in",
     "skew_angle",
@@ -206,9 +207,11 @@ def explained(word: OcrWord) -> bool:
     return not (len(core) <= 2 and core.casefold() in ("xx", "><", "x.", "k", "kx", "xk"))
 
 
-def ink_blobs(ink: np.ndarray, words: list[OcrWord], em_px: float,
-               settings: OcrSettings) -> list[tuple[int, int, int, int]]:  # fmt: skip
-    """Blobs of ink the size of a mark that no word of text explains: (x0, top, x1, bottom)."""
+def ink_blobs(ink: np.ndarray, words: list[OcrWord], em_px: float, settings: OcrSettings,
+              smallest_em: float | None = None) -> list[tuple[int, int, int, int]]:  # fmt: skip
+    """Blobs of ink that no word of text explains, (x0, top, x1, bottom): the size of a mark (or
+    of a narrow digit), or with ``smallest_em`` anything from that size up (a full stop, a
+    letter OCR left out)."""
     residual = ink.copy()
     pad = max(1, round(em_px * 0.1))
     for w in words:
@@ -220,16 +223,42 @@ def ink_blobs(ink: np.ndarray, words: list[OcrWord], em_px: float,
     coarse = residual[: h - h % step, : w - w % step]
     coarse = coarse.reshape(h // step, step, w // step, step).any(axis=(1, 3))
     lo, hi = settings.mark_min_em * em_px / step, settings.mark_max_em * em_px / step
-    marks = []
+    blobs = []
     for top, left, bottom, right, n in _components(coarse):
         height, width = bottom - top + 1, right - left + 1
+        if smallest_em is not None:
+            least = smallest_em * em_px / step
+            if max(height, width) < least or height > hi or width > hi:
+                continue
+            if min(height, width) <= 1 and max(height, width) > 4:
+                continue  # a sliver of a rule
         # As wide as a mark, or as narrow as a digit one ("1") standing alone.
-        if not (lo <= height <= hi and lo / 4 <= width <= hi):
+        elif (
+            not (lo <= height <= hi and lo / 4 <= width <= hi)
+            or n < 0.15 * height * width
+            or width > 2.5 * height
+        ):
             continue
-        if n < 0.15 * height * width or width > 2.5 * height:
-            continue
-        marks.append((left * step, top * step, (right + 1) * step, (bottom + 1) * step))
-    return marks
+        blobs.append((left * step, top * step, (right + 1) * step, (bottom + 1) * step))
+    return blobs
+
+
+def lines_missing_ink(ink: np.ndarray, words: list[OcrWord], em_px: float,
+                      settings: OcrSettings) -> dict[int, list[tuple[int, int, int, int]]]:  # fmt: skip
+    """The text lines beside which ink stands that none of their words explains (a letter, a
+    full stop, a tag's "2)" OCR left out): by line, the boxes of that ink."""
+    found: dict[int, list[tuple[int, int, int, int]]] = {}
+    for box in ink_blobs(ink, words, em_px, settings, smallest_em=0.08):
+        x0, top, x1, bottom = box
+        near = [
+            w for w in words
+            if explained(w) and w.top <= bottom and w.bottom >= top
+            and w.x1 > x0 - em_px * 0.6 and w.x0 < x1 + em_px * 0.6
+        ]  # fmt: skip
+        if near:
+            line = min(near, key=lambda w: abs((w.top + w.bottom) - (top + bottom))).line
+            found.setdefault(line, []).append(box)
+    return found
 
 
 def grouped(

@@ -11,8 +11,9 @@ letter OCR made of it (or none), while speckle is too small to be one.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ from pipeline.ingest.ink import (
     ink_blobs,
     letters_checked,
     line_strokes,
+    lines_missing_ink,
     otsu,
     rules_in,
     skew_angle,
@@ -36,6 +38,7 @@ from pipeline.ingest.ink import (
 from pipeline.ingest.ocr_settings import DEFAULT_OCR, OcrSettings
 from pipeline.ingest.tesseract import (
     OcrError,
+    OcrWord,
     ocr_missing,
     parse_hocr,
     punctuation_joined,
@@ -105,6 +108,68 @@ _SIZE_PER_X_SIZE = 1.0
 _BOLD_INK = 1.2  # a line whose strokes are this much heavier than the usual line is bold
 
 
+def _reread_lines(image: Image.Image, ink: np.ndarray, words: list[OcrWord], em_px: float,
+                  settings: OcrSettings) -> list[OcrWord]:  # fmt: skip
+    """Lines beside which ink stands that none of their words explains, read again as one line
+    each (tesseract's sparse reading leaves out a letter, a full stop, a tag's "2)"); the new
+    reading replaces the old where it holds all the old one's letters and more."""
+    missing = lines_missing_ink(ink, words, em_px, settings)
+    if not missing:
+        return words
+    by_line: dict[int, list[OcrWord]] = {}
+    for w in words:
+        by_line.setdefault(w.line, []).append(w)
+    out = [w for w in words if w.line not in missing]
+    next_line = max(by_line) + 1
+    for line, boxes in missing.items():
+        old = by_line[line]
+        x0 = min([w.x0 for w in old] + [b[0] for b in boxes]) - round(0.3 * em_px)
+        x1 = max([w.x1 for w in old] + [b[2] for b in boxes]) + round(0.3 * em_px)
+        top = min([w.top for w in old] + [b[1] for b in boxes]) - round(0.15 * em_px)
+        bottom = max([w.bottom for w in old] + [b[3] for b in boxes]) + round(0.15 * em_px)
+        x0, top = max(0, x0), max(0, top)
+        try:
+            hocr = read_words(image.crop((x0, top, x1, bottom)), settings.page_timeout, psm=7)
+        except OcrError:
+            out += old
+            continue
+        new = [
+            replace(w, x0=w.x0 + x0, x1=w.x1 + x0, top=w.top + top, bottom=w.bottom + top,
+                    baseline=w.baseline + top, line=next_line)
+            for w in parse_hocr(hocr)
+        ]  # fmt: skip
+        next_line += 1
+        sure = [w for w in new if w.confidence >= settings.low_confidence]
+        out += _merged(old, sure, boxes)
+    return out
+
+
+def _merged(old: list[OcrWord], new: list[OcrWord], boxes) -> list[OcrWord]:
+    """The old reading of a line with what the new one adds: a new word in place of the old
+    words it overlaps when it holds all their letters and more ("lodtryk" → "blodtryk",
+    "forelægges" → "forelægges."), or beside them when it covers ink they left out ("2)")."""
+    kept = list(old)
+    for w in new:
+        under = [
+            o
+            for o in kept
+            if min(o.x1, w.x1) - max(o.x0, w.x0) > 0.5 * min(o.x1 - o.x0, w.x1 - w.x0)
+        ]
+        if under:
+            before = "".join(o.text for o in sorted(under, key=lambda o: o.x0))
+            if len(w.text) > len(before) and _holds(w.text, before):
+                kept = [o for o in kept if o not in under] + [w]
+        elif any(b[0] < w.x1 and b[2] > w.x0 for b in boxes):
+            kept.append(w)
+    return kept
+
+
+def _holds(longer: str, shorter: str) -> bool:
+    """Every letter of ``shorter`` is in ``longer``, in order."""
+    letters = iter(longer)
+    return all(c in letters for c in shorter)
+
+
 def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
              settings: OcrSettings = DEFAULT_OCR) -> OcrPage:  # fmt: skip
     """One page read from its image (rendered at ``settings.dpi`` and cleaned, see
@@ -126,10 +191,18 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
     for a, b, s, e in vertical:
         text_ink[s:e, max(0, a - 1) : b + 2] = False
     page_image = Image.fromarray(np.where(text_ink, 0, 255).astype(np.uint8))
-    words = punctuation_joined(parse_hocr(read_words(page_image, settings.page_timeout)))
+    words = parse_hocr(read_words(page_image, settings.page_timeout))
     scale = 72 / dpi
     sizes = sorted(w.size_px for w in words if len(w.text) > 2) or [dpi * 10 / 72]
     em_px = sizes[len(sizes) // 2] * _SIZE_PER_X_SIZE
+    # A letter or two alone on a line of its own, taller than two lines, is OCR's join of
+    # letters of two lines: its ink is read again with its lines.
+    per_line = Counter(w.line for w in words)
+    words = [
+        w for w in words
+        if w.bottom - w.top <= 1.8 * em_px or len(w.text) > 2 or per_line[w.line] > 1
+    ]  # fmt: skip
+    words = punctuation_joined(_reread_lines(page_image, text_ink, words, em_px, settings))
     strokes = line_strokes(text_ink, words)
     usual = float(np.median([strokes.get(w.line, 0.0) for w in words])) if words else 0.0
     out: list[Word] = []

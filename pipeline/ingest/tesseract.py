@@ -78,11 +78,13 @@ _X_SIZE = re.compile(r"x_size ([\d.]+)")
 _CONF = re.compile(r"x_wconf (\d+)")
 
 
-def read_words(image: Image.Image, timeout: float) -> str:
+def read_words(image: Image.Image, timeout: float, psm: int = 11) -> str:
+    """Tesseract's hOCR of ``image``: by default as sparse text (every word found, wherever it
+    stands: lone marks, digits and words in table cells); ``psm=7`` as one line."""
     with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
         png = Path(tmp) / "page.png"
         image.save(png)
-        command = ["tesseract", str(png), str(Path(tmp) / "page"), "-l", "dan", "--psm", "11",
+        command = ["tesseract", str(png), str(Path(tmp) / "page"), "-l", "dan", "--psm", str(psm),
                    "-c", "preserve_interword_spaces=0", "hocr"]  # fmt: skip
         try:
             done = subprocess.run(
