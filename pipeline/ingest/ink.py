@@ -156,7 +156,7 @@ def rules_in(ink: np.ndarray, dpi: int, settings: OcrSettings = DEFAULT_OCR):
     thick[1:] |= bridged[:-1]
     min_len = max(8, int(settings.min_rule_inches * dpi))
     max_thick = max(3, int(settings.max_rule_inches * dpi) + 2)
-    gap = max(2, round(settings.max_rule_inches * dpi))
+    gap = max(2, round(settings.rule_gap_inches * dpi))
     horizontal = _join(_merge(_runs(thick, min_len // 2), max_thick), gap)
     horizontal = [r for r in horizontal if r[3] - r[2] >= min_len]
     bridged_v = ink.copy()
@@ -322,25 +322,123 @@ def crossed(ink: np.ndarray, x0: int, top: int, x1: int, bottom: int) -> bool:
 
 
 def letters_checked(ink: np.ndarray, w: OcrWord) -> OcrWord:
-    """Letters OCR confuses, decided from the ink: a word's first "i" that has no dot is a
-    capital I (a sans-serif I is a bare stem); digits starting with "8" whose first letter
-    reaches below the baseline are a paragraph sign and a number (§119, not 8119)."""
+    """Letters OCR confuses, decided from the ink (see the steps below)."""
+    for check in (_capital_i, _stems, _paragraph_sign, _first_letter_case, _stop_or_comma):
+        w = check(ink, w)
+    return w
+
+
+def _glyphs(ink: np.ndarray, w: OcrWord) -> list[tuple[int, int, int, int]]:
+    """The word's glyphs as runs of inked columns: (first column, last column, top row, bottom
+    row), in the word box's coordinates."""
+    box = ink[max(0, w.top) : w.bottom + 1, max(0, w.x0) : w.x1 + 1]
+    if box.size == 0:
+        return []
+    columns = box.any(axis=0)
+    runs: list[tuple[int, int, int, int]] = []
+    start = None
+    for x, inked in enumerate([*columns, False]):
+        if inked and start is None:
+            start = x
+        elif not inked and start is not None:
+            rows = np.nonzero(box[:, start:x].any(axis=1))[0]
+            runs.append((start, x - 1, int(rows[0]), int(rows[-1])))
+            start = None
+    return runs
+
+
+def _capital_i(ink: np.ndarray, w: OcrWord) -> OcrWord:
+    """A word's first "i" that has no dot is a capital I (a sans-serif I is a bare stem)."""
     stem = max(2, round(w.size_px * 0.1))
     if w.text[:1] == "i" and len(w.text) > 1 and w.text[1:2].islower():
         column = ink[w.top : round(w.baseline), w.x0 : w.x0 + stem].any(axis=1)
         inked = np.nonzero(column)[0]
         if inked.size and not _gap(column[inked[0] : inked[-1] + 1], max(2, stem // 2)):
             return replace(w, text="I" + w.text[1:])
+    return w
+
+
+def _stems(ink: np.ndarray, w: OcrWord) -> OcrWord:
+    """Letters that are one stem, told apart by the gap in their ink: a "!" inside a word, or
+    one without its dot, is an l ("ti!" is "til"); a lone "1" or "I" between words with a dot
+    on top is "i"."""
+    lone = len(w.text) == 1 and w.text in "1I"
+    if "!" not in w.text and not lone:
+        return w
+    glyphs = _glyphs(ink, w)
+    if len(glyphs) != len(w.text):
+        return w  # letters run together: no telling which ink is which letter
+    letters = list(w.text)
+    for k, c in enumerate(letters):
+        if c not in "!1I":
+            continue
+        first, last = glyphs[k][:2]
+        column = ink[max(0, w.top) : w.bottom + 1, w.x0 + first : w.x0 + last + 1].any(axis=1)
+        inked = np.nonzero(column)[0]
+        if inked.size < 3:
+            continue
+        run = column[inked[0] : inked[-1] + 1]
+        gap = np.nonzero(~run)[0]
+        if c == "!" and (gap.size == 0 or k < len(letters) - 1):
+            letters[k] = "l"
+        elif c in "1I" and gap.size and gap.mean() < run.size / 2:
+            letters[k] = "i"
+    text = "".join(letters)
+    return w if text == w.text else replace(w, text=text)
+
+
+def _paragraph_sign(ink: np.ndarray, w: OcrWord) -> OcrWord:
+    """Digits starting with "8" whose first letter reaches below the others are a paragraph
+    sign and a number (§119, not 8119)."""
     if len(w.text) >= 3 and w.text[0] == "8" and w.text[1:].rstrip(".,)").isdigit():
         box = ink[w.top : w.bottom + 1, w.x0 : w.x1 + 1]
         split = round(w.size_px * 0.45)
-        first, rest = (
-            np.nonzero(box[:, :split].any(axis=1))[0],
-            np.nonzero(box[:, split:].any(axis=1))[0],
-        )
+        first = np.nonzero(box[:, :split].any(axis=1))[0]
+        rest = np.nonzero(box[:, split:].any(axis=1))[0]
         if first.size and rest.size and first[-1] - rest[-1] >= 2:
             return replace(w, text="§" + w.text[1:])
     return w
+
+
+# Letters whose capital is their small letter made taller, and small letters of x-height.
+_SAME_SHAPE = frozenset("CMOSUVWXZ")
+_X_HEIGHT = frozenset("acemnorsuvwxzæø")
+
+
+def _first_letter_case(ink: np.ndarray, w: OcrWord) -> OcrWord:
+    """A capital that stands no taller than the small letter after it is a small letter OCR
+    took for a capital ("Motivation" mid-sentence is "motivation")."""
+    if len(w.text) < 3 or w.text[0] not in _SAME_SHAPE or w.text[1] not in _X_HEIGHT:
+        return w
+    glyphs = _glyphs(ink, w)
+    if len(glyphs) < len(w.text) - 1 or len(glyphs) < 2:
+        return w  # letters run together: no telling which ink is the first letter's
+    first_top, second_top = glyphs[0][2], glyphs[1][2]
+    if first_top >= second_top - 0.08 * w.size_px:
+        return replace(w, text=w.text[0].lower() + w.text[1:])
+    return w
+
+
+_DESCENDERS = frozenset("gjpqy,;")
+
+
+def _stop_or_comma(ink: np.ndarray, w: OcrWord) -> OcrWord:
+    """A word's last mark is a comma when its ink reaches below the foot of the word's letters,
+    else a full stop."""
+    if len(w.text) < 3 or w.text[-1] not in ".," or not w.text[-2].isalnum():
+        return w
+    glyphs = _glyphs(ink, w)
+    if len(glyphs) < 3:
+        return w
+    if len(glyphs) == len(w.text):
+        feet = [g[3] for g, c in zip(glyphs[:-1], w.text, strict=False) if c not in _DESCENDERS]
+    else:
+        feet = [g[3] for g in glyphs[:-1]]
+    if not feet:
+        return w
+    foot = float(np.median(feet))
+    mark = "," if glyphs[-1][3] - foot > 0.06 * w.size_px else "."
+    return w if mark == w.text[-1] else replace(w, text=w.text[:-1] + mark)
 
 
 def _gap(column: np.ndarray, rows: int) -> bool:

@@ -164,6 +164,17 @@ def _merged(old: list[OcrWord], new: list[OcrWord], boxes) -> list[OcrWord]:
     return kept
 
 
+_RULE_LIKE = frozenset("—–-_|=~")
+
+
+def _on_rule(w: OcrWord, horizontal, em_px: float) -> bool:
+    middle = (w.top + w.bottom) / 2
+    return any(
+        abs((a + b) / 2 - middle) <= 0.6 * em_px and s <= w.x1 and e >= w.x0
+        for a, b, s, e in horizontal
+    )
+
+
 def _holds(longer: str, shorter: str) -> bool:
     """Every letter of ``shorter`` is in ``longer``, in order."""
     letters = iter(longer)
@@ -197,6 +208,8 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
     em_px = sizes[len(sizes) // 2] * _SIZE_PER_X_SIZE
     # A letter or two alone on a line of its own, taller than two lines, is OCR's join of
     # letters of two lines: its ink is read again with its lines.
+    # What is left of a rule after it was painted out, read as a dash, is no text.
+    words = [w for w in words if not (set(w.text) <= _RULE_LIKE and _on_rule(w, horizontal, em_px))]
     per_line = Counter(w.line for w in words)
     words = [
         w for w in words

@@ -18,6 +18,8 @@ class OcrSettings:
     min_rule_inches: float = 0.3
     # A rule is at most this thick (thicker bands are pictures or shading).
     max_rule_inches: float = 0.03
+    # Pieces of one rule this far apart on its line are one rule (a hairline the scan broke).
+    rule_gap_inches: float = 0.2
     # Words tesseract is less sure of than this (0–100) are findings for a person to check.
     low_confidence: float = 60.0
     # A mark's blob of ink is this high and wide, in multiples of the page's body text size.
