@@ -11,7 +11,7 @@ from PIL import Image, ImageFilter
 
 from pipeline.ingest.ocr_settings import DEFAULT_OCR, OcrSettings
 from pipeline.ingest.tesseract import OcrWord
-from pipeline.vocabulary import MARK_GLYPHS
+from pipeline.vocabulary import DANISH_COMMON_WORDS, MARK_GLYPHS
 
 __all__ = [
     "alone",
@@ -27,6 +27,7 @@ __all__ = [
     "otsu",
     "rules_in",
     "skew_angle",
+    "split_at_spaces",
 ]
 
 
@@ -345,6 +346,28 @@ def _glyphs(ink: np.ndarray, w: OcrWord) -> list[tuple[int, int, int, int]]:
             runs.append((start, x - 1, int(rows[0]), int(rows[-1])))
             start = None
     return runs
+
+
+def split_at_spaces(ink: np.ndarray, w: OcrWord) -> list[OcrWord]:
+    """A word OCR ran over a space before or after a small Danish word ("veji" for "vej i"), cut
+    where its ink leaves a gap as wide as a space, far wider than its letters' own gaps."""
+    glyphs = _glyphs(ink, w)
+    if len(w.text) < 3 or len(glyphs) != len(w.text):
+        return [w]
+    gaps = [glyphs[k][0] - glyphs[k - 1][1] for k in range(1, len(glyphs))]
+    usual = float(np.median(gaps))
+    for k, gap in enumerate(gaps, start=1):
+        head, tail = w.text[:k], w.text[k:]
+        if gap <= max(0.25 * w.size_px, 2.5 * usual):
+            continue
+        if not (head.isalpha() and tail.isalpha()):
+            continue
+        if head.casefold() in DANISH_COMMON_WORDS or tail.casefold() in DANISH_COMMON_WORDS:
+            return [
+                replace(w, text=head, x1=w.x0 + glyphs[k - 1][1] + 1),
+                replace(w, text=tail, x0=w.x0 + glyphs[k][0]),
+            ]
+    return [w]
 
 
 def _capital_i(ink: np.ndarray, w: OcrWord) -> OcrWord:

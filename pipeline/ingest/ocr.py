@@ -34,6 +34,7 @@ from pipeline.ingest.ink import (
     otsu,
     rules_in,
     skew_angle,
+    split_at_spaces,
 )
 from pipeline.ingest.ocr_settings import DEFAULT_OCR, OcrSettings
 from pipeline.ingest.tesseract import (
@@ -220,10 +221,13 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
     usual = float(np.median([strokes.get(w.line, 0.0) for w in words])) if words else 0.0
     out: list[Word] = []
     doubts: list[tuple[Word, float]] = []
-    for w in words:
-        if not explained(w):
-            continue
-        w = letters_checked(text_ink, w)
+    checked = [
+        letters_checked(text_ink, piece)
+        for w in words
+        if explained(w)
+        for piece in split_at_spaces(text_ink, w)
+    ]
+    for w in checked:
         size_px = w.size_px * _SIZE_PER_X_SIZE
         size = round(size_px * scale, 1)
         word = Word(
