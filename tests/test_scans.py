@@ -96,6 +96,7 @@ def read_scan(kind_name: str, variant: str = "ruled", kind: ScanKind | None = No
 # mark and I alt right). Measured on tesseract 5 (Danish) with the OCR path of pipeline/ingest/
 # ocr.py, each kind's floor below is what it reads today, a little under the measure, so a change
 # that reads worse fails; (fields, wrong marks). What is left is in README "Scanned notats".
+CONCEPT_FLOOR = 0.95
 FLOORS: dict[str, tuple[float, int]] = {
     "300dpi_clean": (0.98, 0),
     "200dpi_tilt_plus2": (0.97, 0),
@@ -208,3 +209,45 @@ def test_undecodable_text_without_ocr_is_skipped_saying_it_cannot_be_decoded(ocr
     assert result.entry.status == "skipped" and result.cause == "undecodable"
     assert "its text cannot be decoded" in result.entry.reason
     assert result.document is None
+
+
+def short_concept():
+    """A concept notat of one area and one group (four short pages), as the suite renders it."""
+    from tests.fixtures.concept_data import concept_notat
+    from tests.fixtures.producers import concept_reportlab
+
+    full = concept_notat()
+    area = full.areas[0]
+    notat = replace(
+        full, intro=[], closing=[], footnotes={},
+        areas=[replace(area, groups=area.groups[:1], ambition=area.ambition[:1],
+                       challenges=area.challenges[:1])],
+    )  # fmt: skip
+    return notat, concept_reportlab.render_pdf(notat, name="koncept_scanshort")
+
+
+def test_scanned_concept_notat_goes_through_the_same_ocr_path():
+    from tests.fixtures.concept_data import expected_initiatives
+
+    _require_ocr()
+    notat, pdf = short_concept()
+    path = scanned(pdf, name="koncept_scanshort_200dpi", kind=ScanKind(dpi=200, angle=-0.9))
+    result = ingest_file(path, sha256=sha256_of(path))
+    assert result.entry.status == "ok", result.entry.reason
+    assert result.used_ocr and "OCR" in result.entry.reason
+    doc = result.document
+    assert doc.document.kind == "concept"
+    assert doc.document.title == notat.title
+    want = expected_initiatives(doc.document.doc_id, notat)
+    fields = ("area_no", "area_title", "group_title", "item_no", "sub", "text")
+    right = sum(
+        getattr(g, f) == getattr(w, f) for g, w in zip(doc.initiatives, want, strict=False)
+        for f in fields
+    )  # fmt: skip
+    total = len(want) * len(fields)
+    print(f"\nscanned concept notat: {right}/{total} fields; {len(doc.initiatives)} initiatives")
+    for g, w in zip(doc.initiatives, want, strict=False):
+        if g != w:
+            print("   want", w, "\n   got ", g)
+    assert len(doc.initiatives) == len(want)
+    assert right / total >= CONCEPT_FLOOR

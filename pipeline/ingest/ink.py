@@ -214,7 +214,8 @@ def ink_blobs(ink: np.ndarray, words: list[OcrWord], em_px: float, settings: Ocr
     of a narrow digit), or with ``smallest_em`` anything from that size up (a full stop, a
     letter OCR left out)."""
     residual = ink.copy()
-    pad = max(1, round(em_px * 0.1))
+    # Word boxes hold their ink; looking for marks, a little more (a stroke's edge).
+    pad = 1 if smallest_em is not None else max(1, round(em_px * 0.1))
     for w in words:
         if explained(w):
             residual[max(0, w.top - pad) : w.bottom + pad, max(0, w.x0 - pad) : w.x1 + pad] = False
@@ -324,7 +325,14 @@ def crossed(ink: np.ndarray, x0: int, top: int, x1: int, bottom: int) -> bool:
 
 def letters_checked(ink: np.ndarray, w: OcrWord) -> OcrWord:
     """Letters OCR confuses, decided from the ink (see the steps below)."""
-    for check in (_capital_i, _stems, _paragraph_sign, _first_letter_case, _stop_or_comma):
+    for check in (
+        _capital_i,
+        _stems,
+        _paragraph_sign,
+        _first_letter_case,
+        _lost_stop,
+        _stop_or_comma,
+    ):
         w = check(ink, w)
     return w
 
@@ -372,12 +380,19 @@ def split_at_spaces(ink: np.ndarray, w: OcrWord) -> list[OcrWord]:
 
 def _capital_i(ink: np.ndarray, w: OcrWord) -> OcrWord:
     """A word's first "i" that has no dot is a capital I (a sans-serif I is a bare stem)."""
-    stem = max(2, round(w.size_px * 0.1))
-    if w.text[:1] == "i" and len(w.text) > 1 and w.text[1:2].islower():
-        column = ink[w.top : round(w.baseline), w.x0 : w.x0 + stem].any(axis=1)
-        inked = np.nonzero(column)[0]
-        if inked.size and not _gap(column[inked[0] : inked[-1] + 1], max(2, stem // 2)):
-            return replace(w, text="I" + w.text[1:])
+    if w.text[:1] != "i" or len(w.text) < 2 or not w.text[1:2].islower():
+        return w
+    glyphs = _glyphs(ink, w)
+    if not glyphs:
+        return w
+    first, last = glyphs[0][:2]  # the whole letter: an italic i's dot stands right of its foot
+    column = ink[w.top : round(w.baseline), w.x0 + first : w.x0 + last + 1].any(axis=1)
+    inked = np.nonzero(column)[0]
+    if not inked.size:
+        return w
+    # Only one way: a dot closed up by blur or bold ink must not make an i a capital.
+    if w.text[0] == "i" and not _gap(column[inked[0] : inked[-1] + 1], 1):
+        return replace(w, text="I" + w.text[1:])
     return w
 
 
@@ -443,6 +458,20 @@ def _first_letter_case(ink: np.ndarray, w: OcrWord) -> OcrWord:
 
 
 _DESCENDERS = frozenset("gjpqy,;")
+
+
+def _lost_stop(ink: np.ndarray, w: OcrWord) -> OcrWord:
+    """A dot at the foot of the word's box, after its last letter, that OCR left out of its
+    text: the full stop of "2." or of a sentence's last word."""
+    glyphs = _glyphs(ink, w)
+    if len(glyphs) != len(w.text) + 1 or not w.text[-1:].isalnum():
+        return w
+    left, right, top, bottom = glyphs[-1]
+    letters_foot = max(g[3] for g in glyphs[:-1])
+    small = bottom - top <= 0.25 * w.size_px and right - left <= 0.25 * w.size_px
+    if small and abs(bottom - letters_foot) <= 0.1 * w.size_px:
+        return replace(w, text=w.text + ".")
+    return w
 
 
 def _stop_or_comma(ink: np.ndarray, w: OcrWord) -> OcrWord:

@@ -142,24 +142,25 @@ def parse_hocr(hocr: str) -> list[OcrWord]:
 
 
 def read_digits(image: Image.Image, box: tuple[int, int, int, int], timeout: float) -> str:
-    """A small blob tesseract left out of the page (a lone digit in a wide cell), read alone."""
+    """A small blob tesseract left out of the page (a lone digit in a wide cell, a list's "2."),
+    read alone, with room on its right for the full stop that may follow it."""
     x0, top, x1, bottom = box
     pad = max(6, (bottom - top) // 4)
-    crop = image.crop((x0 - pad, top - pad, x1 + pad, bottom + pad))
+    crop = image.crop((x0 - pad, top - pad, x1 + 2 * pad, bottom + pad))
     with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
         png = Path(tmp) / "blob.png"
         crop.save(png)
         try:
             done = subprocess.run(
                 ["tesseract", str(png), "stdout", "--psm", "7", "-c",
-                 "tessedit_char_whitelist=0123456789()"],
+                 "tessedit_char_whitelist=0123456789().,"],
                 capture_output=True, text=True, timeout=timeout, check=False,
                 env={"OMP_THREAD_LIMIT": "1", "PATH": _path()},
             )  # fmt: skip
         except (subprocess.TimeoutExpired, OSError):
             return ""
     text = done.stdout.strip()
-    return text if text.strip("()").isdigit() else ""
+    return text if text.strip("().,").isdigit() else ""
 
 
 _TRAILING = frozenset(".,:;)!?")
