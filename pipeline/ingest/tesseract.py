@@ -141,26 +141,40 @@ def parse_hocr(hocr: str) -> list[OcrWord]:
     return words
 
 
+_AS_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
+
+
 def read_digits(image: Image.Image, box: tuple[int, int, int, int], timeout: float) -> str:
     """A small blob tesseract left out of the page (a lone digit in a wide cell, a list's "2."),
-    read alone, with room on its right for the full stop that may follow it."""
+    read alone, enlarged: with room on its right for the full stop that may follow it, then
+    closely cropped, then widely; as a line of digits, then as one character of any kind (tesseract reads a lone 0
+    as "0" or "O" unconstrained, and sometimes not at all among digits only)."""
     x0, top, x1, bottom = box
     pad = max(6, (bottom - top) // 4)
-    crop = image.crop((x0 - pad, top - pad, x1 + 2 * pad, bottom + pad))
+    crops = [
+        (x0 - pad, top - pad, x1 + 2 * pad, bottom + pad),
+        (x0 - pad, top - pad, x1 + pad, bottom + pad),
+    ]
+    modes = [["--psm", "7", "-c", "tessedit_char_whitelist=0123456789().,"], ["--psm", "10"]]
     with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
         png = Path(tmp) / "blob.png"
-        crop.save(png)
-        try:
-            done = subprocess.run(
-                ["tesseract", str(png), "stdout", "--psm", "7", "-c",
-                 "tessedit_char_whitelist=0123456789().,"],
-                capture_output=True, text=True, timeout=timeout, check=False,
-                env={"OMP_THREAD_LIMIT": "1", "PATH": _path()},
-            )  # fmt: skip
-        except (subprocess.TimeoutExpired, OSError):
-            return ""
-    text = done.stdout.strip()
-    return text if text.strip("().,").isdigit() else ""
+        for crop in crops:
+            piece = image.crop(crop)  # twice the size: tesseract reads a lone glyph better so
+            piece.resize((piece.width * 2, piece.height * 2), Image.Resampling.LANCZOS).save(png)
+            for mode in modes:
+                try:
+                    done = subprocess.run(
+                        ["tesseract", str(png), "stdout", *mode],
+                        capture_output=True, text=True, timeout=timeout, check=False,
+                        env={"OMP_THREAD_LIMIT": "1", "PATH": _path()},
+                    )  # fmt: skip
+                except (subprocess.TimeoutExpired, OSError):
+                    return ""
+                text = done.stdout.strip().translate(_AS_DIGITS)
+                if text.strip("().,").isdigit():
+                    # a number standing alone ends a list's label, not a clause
+                    return text[:-1] + "." if text.endswith(",") else text
+    return ""
 
 
 _TRAILING = frozenset(".,:;)!?")
