@@ -483,16 +483,15 @@ def test_scanned_status_notat_is_ocrd_and_read(ocr_result):
     assert any(f.code == "ocr_used" and f.severity == "info" for f in ocr_result.document.findings)
 
 
-# Measured on the 200 dpi scan with 0.2 % speckle (tests/fixtures/producers/scan.py) of the
-# reportlab rendering, whose narrow status columns break the headings inside their words
-# ("Gennemfør" + "t/"): 96.7 % of fields right (the reader before the layout matrix read 0.4 % of
-# this scan; on the earlier rendering with unbroken headings both read 97.6–98.0 %). What is
-# left is OCR's: slips in long texts ("jf. 8" for "jf. §"), a mark not seen, the totals' single
-# digits ("X" for 5, "(9)" for 0).
+# Measured on the 200 dpi scan with 0.2 % speckle, tilted 0.7° (tests/fixtures/producers/scan.py),
+# of the whole 2020 notat in the reportlab rendering, whose narrow status columns break the
+# headings inside their words ("Gennemfør" + "t/"): 99.3 % of fields right, read from the image
+# by the one reader (the substitute-PDF scan path before it read 96.7 %). What is left is OCR's
+# slips in long texts (a capital B for b, a letter misread). The scan kinds are in test_scans.py.
 
 
 @pytest.mark.ocr
-def test_scanned_status_notat_fields_are_at_least_96_percent_right(ocr_result):
+def test_scanned_status_notat_fields_are_at_least_99_percent_right(ocr_result):
     right, total = field_accuracy(ocr_result.document)
     print(f"scanned status notat: {right}/{total} fields right ({right / total:.1%})")
-    assert right / total >= 0.96, f"{right}/{total} = {right / total:.1%}"
+    assert right / total >= 0.99, f"{right}/{total} = {right / total:.1%}"

@@ -92,62 +92,52 @@ def read_scan(kind_name: str, variant: str = "ruled", kind: ScanKind | None = No
     return reading
 
 
-# The goal is every scan read as exactly as its born-digital rendering (>= 99 % of fields, every
-# mark and I alt right). Measured on tesseract 5 (Danish) with the OCR path of pipeline/ingest/
-# ocr.py, each kind's floor below is what it reads today, a little under the measure, so a change
-# that reads worse fails; (fields, wrong marks). What is left is in README "Scanned notats".
+# Every scan reads as exactly as its born-digital rendering: at least 99 % of fields, every
+# status mark, every I alt, date and title right (the field accuracy and what is left are
+# printed with -s). The concept notat: its initiatives all found, at least 95 % of fields.
+MIN_ACCURACY = 0.99
 CONCEPT_FLOOR = 0.95
-FLOORS: dict[str, tuple[float, int]] = {
-    "300dpi_clean": (0.98, 0),
-    "200dpi_tilt_plus2": (0.97, 0),
-    "200dpi_tilt_minus2": (0.77, 3),
-    "150dpi_speckle_jpeg": (0.90, 2),
-    "200dpi_1bit": (0.96, 0),
-    "200dpi_borderless": (0.96, 0),
-    "200dpi_with_ocr_layer": (0.97, 0),
-    "200dpi_1bit_with_ocr_layer": (0.97, 0),
-}
 
 
-def assert_read_like_born_digital(reading: ScanReading, kind_name: str) -> None:
+def assert_read_like_born_digital(reading: ScanReading) -> None:
     result = reading.result
-    floor, wrong_marks = FLOORS[kind_name]
     assert result.entry.status == "ok", result.entry.reason
     assert result.used_ocr and "OCR" in result.entry.reason
-    assert len(reading.wrong_marks) <= wrong_marks, reading.wrong_marks
+    assert not reading.wrong_marks, reading.wrong_marks
+    assert not reading.totals_errors, reading.totals_errors
     assert not [e for e in reading.errors if e.startswith(("title", "date"))], reading.errors
-    assert reading.accuracy >= floor, f"{reading.accuracy:.1%}: {reading.errors}"
+    assert reading.accuracy >= MIN_ACCURACY, f"{reading.accuracy:.1%}: {reading.errors}"
 
 
 def test_scan_at_300_dpi_clean_reads_like_born_digital():
-    assert_read_like_born_digital(read_scan("300dpi_clean"), "300dpi_clean")
+    assert_read_like_born_digital(read_scan("300dpi_clean"))
 
 
 def test_scan_tilted_plus_2_degrees_reads_like_born_digital():
-    assert_read_like_born_digital(read_scan("200dpi_tilt_plus2"), "200dpi_tilt_plus2")
+    assert_read_like_born_digital(read_scan("200dpi_tilt_plus2"))
 
 
 def test_scan_tilted_minus_2_degrees_reads_like_born_digital():
-    assert_read_like_born_digital(read_scan("200dpi_tilt_minus2"), "200dpi_tilt_minus2")
+    assert_read_like_born_digital(read_scan("200dpi_tilt_minus2"))
 
 
 def test_scan_at_150_dpi_with_speckle_and_jpeg_reads_like_born_digital():
-    assert_read_like_born_digital(read_scan("150dpi_speckle_jpeg"), "150dpi_speckle_jpeg")
+    assert_read_like_born_digital(read_scan("150dpi_speckle_jpeg"))
 
 
 def test_scan_in_1_bit_reads_like_born_digital():
-    assert_read_like_born_digital(read_scan("200dpi_1bit"), "200dpi_1bit")
+    assert_read_like_born_digital(read_scan("200dpi_1bit"))
 
 
 def test_borderless_scan_reads_like_born_digital():
     reading = read_scan("200dpi_borderless", "borderless", ScanKind(dpi=200, angle=1.2))
-    assert_read_like_born_digital(reading, "200dpi_borderless")
+    assert_read_like_born_digital(reading)
 
 
 def test_scan_with_its_own_ocr_layer_is_read_from_the_image():
     reading = read_scan("200dpi_with_ocr_layer")
     assert "under a scanner's text layer" in reading.result.entry.reason
-    assert_read_like_born_digital(reading, "200dpi_with_ocr_layer")
+    assert_read_like_born_digital(reading)
 
 
 def test_1_bit_borderless_scan_with_an_ocr_layer_is_read_from_the_image():
@@ -155,7 +145,7 @@ def test_1_bit_borderless_scan_with_an_ocr_layer_is_read_from_the_image():
     reading = read_scan("200dpi_1bit_with_ocr_layer", "borderless", kind)
     assert reading.result.entry.status == "ok", reading.result.entry.reason
     assert "under a scanner's text layer" in reading.result.entry.reason
-    assert_read_like_born_digital(reading, "200dpi_1bit_with_ocr_layer")
+    assert_read_like_born_digital(reading)
 
 
 def test_ocr_doubts_are_warnings_with_page_and_row():
@@ -186,7 +176,7 @@ def test_notat_whose_font_has_no_unicode_map_is_read_by_ocr():
         theme_totals=doc.theme_totals, doc_id=doc.document.doc_id, notat=SHORT_NOTAT,
     )  # fmt: skip
     print(f"\nno unicode map: {1 - len(errors) / count_fields(SHORT_NOTAT):.1%}", errors)
-    assert len(errors) / count_fields(SHORT_NOTAT) <= 0.03, errors
+    assert 1 - len(errors) / count_fields(SHORT_NOTAT) >= MIN_ACCURACY, errors
 
 
 def test_notat_with_a_shifted_unicode_map_is_read_by_ocr():
