@@ -241,3 +241,27 @@ def test_scanned_concept_notat_goes_through_the_same_ocr_path():
             print("   want", w, "\n   got ", g)
     assert len(doc.initiatives) == len(want)
     assert right / total >= CONCEPT_FLOOR
+
+
+def test_extract_and_report_read_a_scan_alike(tmp_path):
+    """One ingest path: `extract` OCRs a scan exactly as `report` does (issue 12, item 7)."""
+    import pandas as pd
+
+    from pipeline.__main__ import main
+
+    _require_ocr()
+    scan = scanned(
+        short_pdf(), name="scanshort_ruled_300dpi_clean", kind=SCAN_KINDS["300dpi_clean"]
+    )
+    inp, out, tables = tmp_path / "input", tmp_path / "output", tmp_path / "tables"
+    inp.mkdir()
+    (inp / "scan.pdf").write_bytes(scan.read_bytes())
+    assert main(["extract", str(inp / "scan.pdf"), "--out", str(tables)]) == 0
+    assert main(["report", "--input", str(inp), "--output", str(out)]) == 0
+    by_extract = pd.read_csv(tables / "goal_rows.csv", dtype=str, keep_default_na=False)
+    by_report = pd.read_csv(out / "tables" / "goal_rows.csv", dtype=str, keep_default_na=False)
+    assert len(by_extract) == sum(len(t.rows) for t in SHORT_NOTAT.themes)
+    columns = ["theme_no", "row_no", "status", "remark", "proposal", "proposed_text"]
+    assert by_extract[columns].equals(by_report[columns])
+    log = pd.read_csv(tables / "ingest_log.csv", dtype=str, keep_default_na=False)
+    assert log["status"].tolist() == ["ok"] and "OCR" in log["reason"][0]

@@ -101,11 +101,6 @@ class OcrPage:
 _ASCENT, _DESCENT = 0.78, 0.22
 
 
-# tesseract's x_size is the line's height from ascender to descender; a font's size is a little
-# more than that.
-_SIZE_PER_X_SIZE = 1.0
-
-
 _BOLD_INK = 1.2  # a line whose strokes are this much heavier than the usual line is bold
 
 
@@ -206,7 +201,8 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
     words = parse_hocr(read_words(page_image, settings.page_timeout))
     scale = 72 / dpi
     sizes = sorted(w.size_px for w in words if len(w.text) > 2) or [dpi * 10 / 72]
-    em_px = sizes[len(sizes) // 2] * _SIZE_PER_X_SIZE
+    # tesseract's x_size (a line's height from ascender to descender) is about its font size
+    em_px = sizes[len(sizes) // 2]
     # A letter or two alone on a line of its own, taller than two lines, is OCR's join of
     # letters of two lines: its ink is read again with its lines.
     # What is left of a rule after it was painted out, read as a dash, is no text.
@@ -228,7 +224,7 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
         for piece in split_at_spaces(text_ink, w)
     ]
     for w in checked:
-        size_px = w.size_px * _SIZE_PER_X_SIZE
+        size_px = w.size_px
         size = round(size_px * scale, 1)
         word = Word(
             w.text,
