@@ -185,12 +185,12 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
     gray = image
     arr = np.asarray(gray)
     ink = arr < min(otsu(arr), 200)
-    ink = despeckle(ink, dpi)
-    angle = skew_angle(ink, settings.max_skew_degrees)
+    angle = skew_angle(ink, settings.max_skew_degrees)  # specks do not tilt the lines
     if abs(angle) >= 0.05:
         gray = gray.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
         arr = np.asarray(gray)
-        ink = despeckle(arr < min(otsu(arr), 200), dpi)
+        ink = arr < min(otsu(arr), 200)
+    ink = despeckle(ink, dpi)
     horizontal, vertical = rules_in(ink, round(dpi), settings)
     text_ink = ink.copy()
     for a, b, s, e in horizontal:
