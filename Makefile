@@ -37,7 +37,7 @@ format: $(STAMP_TEST) ## format the code with ruff
 	$(PY) -m ruff format pipeline schemas tests
 	$(PY) -m ruff check --fix pipeline schemas tests
 
-bench: $(STAMP_TEST) ## speed and memory benchmark (extract vs raw pdfplumber; incremental runs)
+bench: $(STAMP_TEST) ## speed and memory benchmark (extract vs raw pdfplumber; incremental runs; seconds per scanned page)
 	$(PY) -m tests.bench
 
 golden: $(STAMP_TEST) ## regenerate the golden text files of the report tests

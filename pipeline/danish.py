@@ -148,6 +148,8 @@ INGEST_CAUSE_TEXTS = {
     "installeret.",
     "ocr_disabled": "Skannet PDF uden tekst; tekstgenkendelse er slået fra.",
     "ocr_failed": "Skannet PDF; tekstgenkendelsen mislykkedes.",
+    "undecodable": "PDF'ens tekst kan ikke afkodes (skrifttypen mangler tegnkort), og "
+    "tekstgenkendelse er ikke til rådighed.",
     "not_a_notat": "Ikke et statusnotat eller et koncept-notat.",
     "no_goal_table": "Notatet har Tema-overskrifter som et statusnotat, men ingen måltabel kunne "
     "læses; se fundene i Kontrol.",

@@ -61,8 +61,9 @@ _MARK_WRAPPING = "().[]"
 
 # Labels and running text of a status notat.
 TEMA_HEADING = re.compile(r"^Tema\s+(\d+)\s*[:.]\s*(.*)$", re.IGNORECASE)
-# "I alt", also as OCR reads it from a scan ("l alt", "lalt", "| alt", "1 alt").
-_TOTALS = re.compile(r"^[il1|]\s*alt\b\s*:?", re.IGNORECASE)
+# "I alt", also as OCR reads it from a scan ("l alt", "lalt", "| alt", "1 alt", "lat": the I
+# and the l run together).
+_TOTALS = re.compile(r"^(?:[il1|!]\s*alt|lat)\b\s*:?", re.IGNORECASE)
 PAGE_FOOTER = re.compile(r"^(Side\s+)?\d+\s*(af|/)\s*\d+$|^Side\s+\d+$", re.IGNORECASE)
 BILAG_TAG = re.compile(r"\(\s*bilag\s*(\d)\s*\)", re.IGNORECASE)
 REWORD_LEAD = re.compile(r"Foreslås\s+omformuleret\s+til\s*:", re.IGNORECASE)
@@ -128,3 +129,71 @@ def is_mark(text: str) -> bool:
 def is_totals_label(text: str) -> bool:
     """The label of a table's totals row (*I alt*)."""
     return bool(_TOTALS.match(text.strip()))
+
+
+# Words any page of Danish prose is full of: a page whose text holds almost none of them is not
+# Danish as its glyphs were decoded (a font with a shifted or missing Unicode map).
+DANISH_COMMON_WORDS = frozenset(
+    [
+        "og",
+        "i",
+        "at",
+        "er",
+        "det",
+        "en",
+        "til",
+        "på",
+        "med",
+        "for",
+        "af",
+        "som",
+        "de",
+        "den",
+        "der",
+        "ikke",
+        "har",
+        "kan",
+        "skal",
+        "vil",
+        "et",
+        "om",
+        "fra",
+        "blev",
+        "være",
+        "bliver",
+        "sig",
+        "eller",
+        "hvor",
+        "ved",
+        "nu",
+        "også",
+        "så",
+        "man",
+        "efter",
+        "under",
+        "over",
+        "mod",
+        "alle",
+        "andre",
+        "denne",
+        "dette",
+        "disse",
+        "samt",
+        "jf",
+        "mål",
+        "bilag",
+        "tema",
+        "status",
+        "igangsat",
+        "gennemført",
+        "ikke",
+        "bemærkning",
+        "borgere",
+        "kommune",
+        "kommunen",
+        "sundhed",
+        "indsats",
+        "indsatser",
+        "arbejde",
+    ]
+)

@@ -282,14 +282,43 @@ def bench_workbook() -> None:
     print(f"\n== 3. workbook {rows:,} rows: {statistics.median(seconds):.2f} s")
 
 
+def bench_scans() -> None:
+    """Seconds per scanned page: each scan kind of the short notat ingested the way extract and
+    report read it (render, clean, deskew, rules, tesseract, the reader), cached scans."""
+    from pipeline.hashing import sha256_of
+    from pipeline.ingest import ingest_file
+    from pipeline.ingest.ocr import ocr_missing
+    from tests.fixtures.producers.scan import SCAN_KINDS, scanned
+    from tests.test_scans import short_pdf
+
+    print("\n== 4. scanned notats (OCR), seconds per scanned page")
+    if ocr_missing():
+        print(f"   skipped: {ocr_missing()}")
+        return
+    total_s = total_pages = 0.0
+    for name, kind in SCAN_KINDS.items():
+        path = scanned(short_pdf(), name=f"scanshort_ruled_{name}", kind=kind)
+        t0 = time.perf_counter()
+        result = ingest_file(path, sha256=sha256_of(path))
+        seconds = time.perf_counter() - t0
+        pages = result.document.document.pages if result.document else 0
+        total_s, total_pages = total_s + seconds, total_pages + pages
+        print(
+            f"   {name:<24} {pages} pages {seconds:6.1f} s  {seconds / max(pages, 1):5.2f} s/page"
+        )
+    print(f"   all scans: {total_s / max(total_pages, 1):.2f} seconds per scanned page")
+
+
 def main() -> None:
-    which = sys.argv[1:] or ["extract", "report", "workbook"]
+    which = sys.argv[1:] or ["extract", "report", "workbook", "scans"]
     if "extract" in which:
         bench_extract()
     if "report" in which:
         bench_report()
     if "workbook" in which:
         bench_workbook()
+    if "scans" in which:
+        bench_scans()
 
 
 if __name__ == "__main__":

@@ -386,37 +386,38 @@ def scanned_notat(status_notat_pdf) -> Path:
     return scanned(status_notat_pdf, name="status_2020")
 
 
-def _draw_cross(gray, x: int, y: int, size: int) -> None:
+def _draw_cross(ink, x: int, y: int, size: int) -> None:
     for i in range(size):
         for d in (-1, 0, 1):
-            gray[y + i, min(x + i + d, x + size - 1)] = 0
-            gray[y + i, max(x + size - 1 - i + d, x)] = 0
+            ink[y + i, min(x + i + d, x + size - 1)] = True
+            ink[y + i, max(x + size - 1 - i + d, x)] = True
 
 
-def test_lone_x_marks_under_the_headers_of_a_table_without_rules_become_words():
-    """Tesseract drops a lone "X" in white space; in a table without rules the status columns
-    are where the header words stand, and an X-shaped mark there becomes the word "X"."""
+def test_marks_are_decided_from_ink_not_from_the_letters_ocr_made_of_them():
+    """A cross OCR read as "K" or did not read at all is a mark; speckle and a letter OCR read
+    as a word are not."""
     import numpy as np
 
-    from pipeline.ingest.scan_layers import OcrWord, add_marks
+    from pipeline.ingest.ink import crossed, ink_blobs
+    from pipeline.ingest.ocr_settings import DEFAULT_OCR
+    from pipeline.ingest.tesseract import OcrWord
 
-    dpi = 200.0
-    gray = np.full((1200, 1600), 255, dtype=np.uint8)
-    header = [
-        OcrWord("Mål", 100.0, 160.0, 200.0, 20.0),
-        OcrWord("Gennemført/", 500.0, 640.0, 200.0, 20.0),
-        OcrWord("Ikke", 700.0, 750.0, 200.0, 20.0),
-        OcrWord("Bemærkning", 850.0, 1000.0, 200.0, 20.0),
+    em = 40.0
+    ink = np.zeros((1200, 1600), dtype=bool)
+    _draw_cross(ink, 560, 305, 28)  # read as "K" by OCR
+    _draw_cross(ink, 715, 505, 28)  # not read at all
+    rng = np.random.default_rng(1)
+    ys, xs = rng.integers(0, 1200, 300), rng.integers(0, 1600, 300)
+    ink[ys, xs] = True  # speckle: lone dots
+    ink[800:830, 100:125] = True  # a letter OCR read as a word
+    words = [
+        OcrWord("K", 560, 305, 588, 333, 333.0, em, 40.0),
+        OcrWord("Motion", 95, 795, 130, 835, 830.0, em, 95.0),
     ]
-    goal = OcrWord("Motionsvejledning", 100.0, 300.0, 330.0, 20.0)
-    _draw_cross(gray, 560, 305, 26)  # under "Gennemført/", on the goal's line
-    _draw_cross(gray, 715, 505, 26)  # under "Ikke"
-    gray[600:626, 860:886] = 0  # a filled square in the remark column: not a cross
-    words = add_marks([*header, goal], gray, dpi)
-    marks = sorted((w.x0, w.baseline) for w in words if w.text == "X")
-    assert marks == [(560.0, 331.0), (715.0, 531.0)]
-    # without the header there is nothing to say where the status columns are
-    assert not [w for w in add_marks([goal], gray, dpi) if w.text == "X"]
+    blobs = ink_blobs(ink, words, em, DEFAULT_OCR)
+    marks = sorted((x0, top) for x0, top, x1, bottom in blobs if crossed(ink, x0, top, x1, bottom))
+    assert len(marks) == 2
+    assert abs(marks[0][0] - 560) <= 4 and abs(marks[1][0] - 715) <= 4
 
 
 def test_scan_without_ocr_is_skipped_with_the_reason(scanned_notat):
@@ -482,19 +483,18 @@ def test_scanned_status_notat_is_ocrd_and_read(ocr_result):
     assert any(f.code == "ocr_used" and f.severity == "info" for f in ocr_result.document.findings)
 
 
-# Measured on the 200 dpi scan with 0.2 % speckle (tests/fixtures/producers/scan.py) of the
-# reportlab rendering, whose narrow status columns break the headings inside their words
-# ("Gennemfør" + "t/"): 96.7 % of fields right (the reader before the layout matrix read 0.4 % of
-# this scan; on the earlier rendering with unbroken headings both read 97.6–98.0 %). What is
-# left is OCR's: slips in long texts ("jf. 8" for "jf. §"), a mark not seen, the totals' single
-# digits ("X" for 5, "(9)" for 0).
+# Measured on the 200 dpi scan with 0.2 % speckle, tilted 0.7° (tests/fixtures/producers/scan.py),
+# of the whole 2020 notat in the reportlab rendering, whose narrow status columns break the
+# headings inside their words ("Gennemfør" + "t/"): 99.3 % of fields right, read from the image
+# by the one reader (the substitute-PDF scan path before it read 96.7 %). What is left is OCR's
+# slips in long texts (a capital B for b, a letter misread). The scan kinds are in test_scans.py.
 
 
 @pytest.mark.ocr
-def test_scanned_status_notat_fields_are_at_least_96_percent_right(ocr_result):
+def test_scanned_status_notat_fields_are_at_least_99_percent_right(ocr_result):
     right, total = field_accuracy(ocr_result.document)
     print(f"scanned status notat: {right}/{total} fields right ({right / total:.1%})")
-    assert right / total >= 0.96, f"{right}/{total} = {right / total:.1%}"
+    assert right / total >= 0.99, f"{right}/{total} = {right / total:.1%}"
 
 
 # --------------------------------------------------------------------------- issue 14

@@ -7,7 +7,7 @@ Extraction only parses and normalizes what the page says; it links nothing acros
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline.extract.classify import classify_pages
@@ -29,17 +29,25 @@ def doc_id_for(sha256: str) -> str:
     return sha256[:16]
 
 
-def extract_pdf(path: Path, *, sha256: str | None = None) -> ExtractedDocument:
+def extract_pdf(
+    path: Path, *, sha256: str | None = None, pages: Iterable[PageLayout] | None = None
+) -> ExtractedDocument:
     """Read one notat PDF into the normalized tables. Raises ExtractError for unreadable input.
-    Pages saved out of their printed *Side X af Y* order are read in printed order."""
+    Pages saved out of their printed *Side X af Y* order are read in printed order.
+
+    ``pages``: the file's pages as the caller read them (some from their image, by OCR), in
+    place of the text layer's; the same reader reads them either way. It is iterated again
+    when the pages must be put in printed order."""
     sha = sha256 or sha256_of(path)
-    pages = PrintedNumbers(read_pages(path))
-    extracted = _extract_pages(path, sha, pages)
-    verdict = pages.verdict()
+
+    def source() -> Iterator[PageLayout]:
+        return iter(pages) if pages is not None else read_pages(path)
+
+    numbered = PrintedNumbers(source())
+    extracted = _extract_pages(path, sha, numbered)
+    verdict = numbered.verdict()
     if verdict.order:
-        extracted = _extract_pages(
-            path, sha, iter(in_printed_order(read_pages(path), verdict.order))
-        )
+        extracted = _extract_pages(path, sha, iter(in_printed_order(source(), verdict.order)))
     if verdict.message:
         doc_id = extracted.document.doc_id
         code = "pages_reordered" if verdict.order else "page_order"

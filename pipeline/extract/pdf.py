@@ -94,6 +94,11 @@ class PageLayout:
     # The program that made the PDF, as its metadata name it ("Creator / Producer"): some
     # engines have habits a reader must know (wkhtmltopdf prints a line cut by a page twice).
     producer: str = ""
+    # The share of the page its largest image covers (a scanned page: about all of it).
+    image_cover: float = 0.0
+    # The share of its letters drawn turned (not upright as the page is shown): text drawn
+    # upright on a page shown turned (/Rotate) reads sideways.
+    sideways: float = 0.0
 
     @property
     def text(self) -> str:
@@ -128,6 +133,7 @@ class _PageObjects:
     boxes: list[tuple[float, float, float, float]]  # rectangles, filled or outlined
     segments: list[tuple[float, float, float, float]]  # straight pieces of stroked paths
     images: int = 0
+    largest_image: float = 0.0  # area in square points
 
 
 class _GlyphDevice(PDFPageAggregator):
@@ -194,6 +200,7 @@ def _page_objects(page) -> _PageObjects:
                 _curve_pieces(obj, flip, out)
             elif isinstance(obj, LTImage):
                 out.images += 1
+                out.largest_image = max(out.largest_image, obj.width * obj.height)
             elif isinstance(obj, LTContainer):
                 stack.append(iter(obj._objs))
                 break
@@ -433,6 +440,8 @@ def _layout(page, number: int, producer: str = "") -> PageLayout:
         tuple(rules),
         objects.images,
         producer,
+        min(1.0, objects.largest_image / area) if (area := page.width * page.height) else 0.0,
+        len(rotated) / len(objects.chars) if objects.chars else 0.0,
     )
 
 

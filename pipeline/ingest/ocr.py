@@ -1,86 +1,262 @@
-"""Text for scanned pages: ocrmypdf with tesseract's Danish model, run as a subprocess."""
+"""Pages read from their image: tesseract's Danish words and the image's own ruling lines, as the
+same ``PageLayout`` a born-digital page gives, for the same reader.
+
+A page is rendered (pypdfium2), cleaned of speckle and JPEG noise, binarized, deskewed by the
+angle at which its text lines stand sharpest, and its straight ink runs taken as rules
+(``ink``). Tesseract (``tesseract``, hOCR) reads the page with the rules painted out; each word
+comes with its box, its line's baseline and size, and a confidence. Marks are decided from ink:
+a compact blob of ink that no word of text explains is a mark when it is a cross, whatever
+letter OCR made of it (or none), while speckle is too small to be one.
+"""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-from functools import cache
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-INSTALL_HINT = "install tesseract-ocr and tesseract-ocr-dan"
+import numpy as np
+from PIL import Image
+
+from pipeline.extract.pdf import PageLayout, Rule, Word
+from pipeline.ingest.ink import (
+    alone,
+    clean,
+    crossed,
+    despeckle,
+    explained,
+    grouped,
+    ink_blobs,
+    letters_checked,
+    line_strokes,
+    lines_missing_ink,
+    otsu,
+    rules_in,
+    skew_angle,
+    split_at_spaces,
+)
+from pipeline.ingest.ocr_settings import DEFAULT_OCR, OcrSettings
+from pipeline.ingest.tesseract import (
+    OcrError,
+    OcrWord,
+    ocr_missing,
+    parse_hocr,
+    punctuation_joined,
+    read_digits,
+    read_words,
+)
+
+__all__ = [
+    "DEFAULT_OCR",
+    "OcrError",
+    "OcrPage",
+    "OcrSettings",
+    "ocr_missing",
+    "ocr_page",
+    "read_page",
+]
+
+PRODUCER = "OCR (tesseract)"
 
 
-class OcrError(Exception):
-    """ocrmypdf failed on a file; the message is one plain line."""
+def read_page(path: Path, page: PageLayout, settings: OcrSettings = DEFAULT_OCR) -> OcrPage:
+    """``page`` of ``path`` read from its image. Raises OcrError."""
+    for number, image in render_pages(path, [page.number], settings.dpi):
+        return ocr_page(image, number, page.width, page.height, settings)
+    raise OcrError(f"page {page.number} could not be rendered for OCR")
 
 
-@cache
-def ocr_missing() -> str | None:
-    """What is missing for Danish OCR, or None when it can run."""
-    tesseract = shutil.which("tesseract")
-    if tesseract is None:
-        return f"tesseract is not installed ({INSTALL_HINT})"
+def render_pages(path: Path, numbers: list[int], dpi: int) -> Iterator[tuple[int, Image.Image]]:
+    """The pages ``numbers`` (1-based) of ``path`` as greyscale images at ``dpi``, cleaned."""
+    import pypdfium2
+
     try:
-        langs = subprocess.run(
-            [tesseract, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return f"tesseract does not run ({INSTALL_HINT})"
-    if "dan" not in (langs.stdout + langs.stderr).split():
-        return f"tesseract has no Danish language data ({INSTALL_HINT})"
+        pdf = pypdfium2.PdfDocument(str(path))
+    except pypdfium2.PdfiumError as e:
+        raise OcrError(f"the pages could not be rendered for OCR ({e})") from e
     try:
-        import ocrmypdf  # noqa: F401
-    except ImportError:
-        return "the Python package ocrmypdf is not installed (pip install ocrmypdf)"
-    if shutil.which("gs") is None:
-        return "ghostscript is not installed (install ghostscript)"
-    return None
+        for number in numbers:
+            page = pdf[number - 1]
+            try:
+                bitmap = page.render(scale=dpi / 72, grayscale=True)
+                yield number, clean(bitmap.to_pil().convert("L"))
+            finally:
+                page.close()
+    finally:
+        pdf.close()
 
 
-def run_ocr(source: Path, target: Path, *, timeout: float) -> None:
-    """OCR every page of ``source`` (Danish, deskewed) and write a readable PDF to ``target``.
+@dataclass(frozen=True)
+class OcrPage:
+    """A page read from its image, and its words OCR was unsure of."""
 
-    ocrmypdf keeps its work files (``-k``) in a folder of our own: from its deskewed page images
-    and tesseract's hOCR, ``scan_layers`` builds the PDF extraction reads. Raises OcrError.
-    """
-    from pipeline.ingest.scan_layers import build_ocr_pdf, clean_scan
+    layout: PageLayout
+    doubts: tuple[tuple[Word, float], ...]  # (word, tesseract's confidence 0–100)
+    skew_degrees: float
 
-    work = target.parent / "ocrmypdf-work"
-    work.mkdir(exist_ok=True)
-    ocrmypdf_out = target.parent / "ocrmypdf-out.pdf"
-    cleaned = target.parent / "cleaned.pdf"
-    try:
-        if clean_scan(source, cleaned):
-            source = cleaned
-    except (OSError, ValueError, RuntimeError):
-        pass  # OCR the scan as it is: dust costs accuracy, not the file
-    # OMP_THREAD_LIMIT: several files may be OCR'd at once; TMPDIR: where -k leaves the pages.
-    env = dict(os.environ, OMP_THREAD_LIMIT="1", TMPDIR=str(work))
-    command = [
-        sys.executable, "-m", "ocrmypdf", "-l", "dan", "--force-ocr", "--deskew", "-k",
-        "--output-type", "pdf", "--optimize", "0", "--jobs", "2", "--quiet",
-        str(source), str(ocrmypdf_out),
+
+# Where a line's text stands about its baseline, in multiples of its size (as pdfminer boxes
+# a letter: from the font's ascent above the baseline to its descent below).
+_ASCENT, _DESCENT = 0.78, 0.22
+
+
+_BOLD_INK = 1.2  # a line whose strokes are this much heavier than the usual line is bold
+
+
+def _reread_lines(image: Image.Image, ink: np.ndarray, words: list[OcrWord], em_px: float,
+                  settings: OcrSettings) -> list[OcrWord]:  # fmt: skip
+    """Lines beside which ink stands that none of their words explains, read again as one line
+    each (tesseract's sparse reading leaves out a letter, a full stop, a tag's "2)"); the new
+    reading replaces the old where it holds all the old one's letters and more."""
+    missing = lines_missing_ink(ink, words, em_px, settings)
+    if not missing:
+        return words
+    by_line: dict[int, list[OcrWord]] = {}
+    for w in words:
+        by_line.setdefault(w.line, []).append(w)
+    out = [w for w in words if w.line not in missing]
+    next_line = max(by_line) + 1
+    for line, boxes in missing.items():
+        old = by_line[line]
+        x0 = min([w.x0 for w in old] + [b[0] for b in boxes]) - round(0.3 * em_px)
+        x1 = max([w.x1 for w in old] + [b[2] for b in boxes]) + round(0.3 * em_px)
+        top = min([w.top for w in old] + [b[1] for b in boxes]) - round(0.15 * em_px)
+        bottom = max([w.bottom for w in old] + [b[3] for b in boxes]) + round(0.15 * em_px)
+        x0, top = max(0, x0), max(0, top)
+        try:
+            hocr = read_words(image.crop((x0, top, x1, bottom)), settings.page_timeout, psm=7)
+        except OcrError:
+            out += old
+            continue
+        new = [
+            replace(w, x0=w.x0 + x0, x1=w.x1 + x0, top=w.top + top, bottom=w.bottom + top,
+                    baseline=w.baseline + top, line=next_line)
+            for w in parse_hocr(hocr)
+        ]  # fmt: skip
+        next_line += 1
+        sure = [w for w in new if w.confidence >= settings.low_confidence]
+        out += _merged(old, sure, boxes)
+    return out
+
+
+def _merged(old: list[OcrWord], new: list[OcrWord], boxes) -> list[OcrWord]:
+    """The old reading of a line with what the new one adds: a new word in place of the old
+    words it overlaps when it holds all their letters and more ("lodtryk" → "blodtryk",
+    "forelægges" → "forelægges."), or beside them when it covers ink they left out ("2)")."""
+    kept = list(old)
+    for w in new:
+        under = [
+            o
+            for o in kept
+            if min(o.x1, w.x1) - max(o.x0, w.x0) > 0.5 * min(o.x1 - o.x0, w.x1 - w.x0)
+        ]
+        if under:
+            before = "".join(o.text for o in sorted(under, key=lambda o: o.x0))
+            if len(w.text) > len(before) and _holds(w.text, before):
+                kept = [o for o in kept if o not in under] + [w]
+        elif any(b[0] < w.x1 and b[2] > w.x0 for b in boxes):
+            kept.append(w)
+    return kept
+
+
+_RULE_LIKE = frozenset("—–-_|=~")
+
+
+def _on_rule(w: OcrWord, horizontal, em_px: float) -> bool:
+    middle = (w.top + w.bottom) / 2
+    return any(
+        abs((a + b) / 2 - middle) <= 0.6 * em_px and s <= w.x1 and e >= w.x0
+        for a, b, s, e in horizontal
+    )
+
+
+def _holds(longer: str, shorter: str) -> bool:
+    """Every letter of ``shorter`` is in ``longer``, in order."""
+    letters = iter(longer)
+    return all(c in letters for c in shorter)
+
+
+def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
+             settings: OcrSettings = DEFAULT_OCR) -> OcrPage:  # fmt: skip
+    """One page read from its image (rendered at ``settings.dpi`` and cleaned, see
+    ``render_pages``) as a ``PageLayout``."""
+    dpi = image.width / (width_pt / 72) if width_pt else settings.dpi
+    gray = image
+    arr = np.asarray(gray)
+    ink = arr < min(otsu(arr), 200)
+    angle = skew_angle(ink, settings.max_skew_degrees)  # specks do not tilt the lines
+    if abs(angle) >= 0.05:
+        gray = gray.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+        arr = np.asarray(gray)
+        ink = arr < min(otsu(arr), 200)
+    ink = despeckle(ink, dpi)
+    horizontal, vertical = rules_in(ink, round(dpi), settings)
+    text_ink = ink.copy()
+    for a, b, s, e in horizontal:
+        text_ink[max(0, a - 1) : b + 2, s:e] = False
+    for a, b, s, e in vertical:
+        text_ink[s:e, max(0, a - 1) : b + 2] = False
+    page_image = Image.fromarray(np.where(text_ink, 0, 255).astype(np.uint8))
+    words = parse_hocr(read_words(page_image, settings.page_timeout))
+    scale = 72 / dpi
+    sizes = sorted(w.size_px for w in words if len(w.text) > 2) or [dpi * 10 / 72]
+    # tesseract's x_size (a line's height from ascender to descender) is about its font size
+    em_px = sizes[len(sizes) // 2]
+    # A letter or two alone on a line of its own, taller than two lines, is OCR's join of
+    # letters of two lines: its ink is read again with its lines.
+    # What is left of a rule after it was painted out, read as a dash, is no text.
+    words = [w for w in words if not (set(w.text) <= _RULE_LIKE and _on_rule(w, horizontal, em_px))]
+    per_line = Counter(w.line for w in words)
+    words = [
+        w for w in words
+        if w.bottom - w.top <= 1.8 * em_px or len(w.text) > 2 or per_line[w.line] > 1
     ]  # fmt: skip
-    try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=max(timeout, 1.0), env=env, check=False
+    words = punctuation_joined(_reread_lines(page_image, text_ink, words, em_px, settings))
+    strokes = line_strokes(text_ink, words)
+    usual = float(np.median([strokes.get(w.line, 0.0) for w in words])) if words else 0.0
+    out: list[Word] = []
+    doubts: list[tuple[Word, float]] = []
+    checked = [
+        letters_checked(text_ink, piece)
+        for w in words
+        if explained(w)
+        for piece in split_at_spaces(text_ink, w)
+    ]
+    for w in checked:
+        size_px = w.size_px
+        size = round(size_px * scale, 1)
+        word = Word(
+            w.text,
+            w.x0 * scale,
+            w.x1 * scale,
+            (w.baseline - _ASCENT * size_px) * scale,
+            (w.baseline + _DESCENT * size_px) * scale,
+            size,
+            usual > 0 and strokes.get(w.line, 0.0) > _BOLD_INK * usual,
         )
-    except subprocess.TimeoutExpired as e:
-        raise OcrError(f"OCR took longer than {timeout:.0f} seconds") from e
-    if done.returncode != 0 or not ocrmypdf_out.is_file():
-        lines = [ln for ln in done.stderr.splitlines() if ln.strip() and "Traceback" not in ln]
-        detail = lines[-1].strip() if lines else f"exit status {done.returncode}"
-        raise OcrError(f"OCR failed ({detail[:160]})")
-    pages = []
-    for hocr in sorted(work.glob("ocrmypdf.io.*/*_ocr_hocr.hocr")):
-        image = hocr.with_name(hocr.name.replace("_ocr_hocr.hocr", "_ocr.png"))
-        if image.is_file():
-            pages.append((image, hocr))
-    if not pages:
-        raise OcrError("OCR failed (ocrmypdf left no recognized pages)")
-    try:
-        build_ocr_pdf(pages, target)
-    except (OSError, ValueError) as e:
-        raise OcrError(f"OCR failed while rebuilding the pages ({e})") from e
+        out.append(word)
+        if w.confidence < settings.low_confidence and any(c.isalnum() for c in w.text):
+            doubts.append((word, w.confidence))
+    blobs = ink_blobs(text_ink, words, em_px, settings)
+    crosses = [
+        b for b in blobs if b[2] - b[0] >= settings.mark_min_em * em_px and crossed(text_ink, *b)
+    ]
+    # The rest, where no word stands beside them, are what OCR left out (a lone total, a tag's
+    # "2)" alone on its line): the blobs of one such word read together.
+    rest = grouped([b for b in blobs if b not in crosses and alone(b, words, em_px)], em_px)
+    found = [(b, "X") for b in crosses]
+    found += [(b, read_digits(page_image, b, settings.page_timeout)) for b in rest]
+    for box, text in found:
+        x0, _, x1, baseline = box
+        if text:
+            out.append(
+                Word(text, x0 * scale, x1 * scale, (baseline - _ASCENT * em_px) * scale,
+                     (baseline + _DESCENT * em_px) * scale, round(em_px * scale, 1), False)
+            )  # fmt: skip
+    rules = [Rule(s * scale, e * scale, (a + b) / 2 * scale, (a + b) / 2 * scale)
+             for a, b, s, e in horizontal]  # fmt: skip
+    rules += [Rule((a + b) / 2 * scale, (a + b) / 2 * scale, s * scale, e * scale)
+              for a, b, s, e in vertical]  # fmt: skip
+    layout = PageLayout(number, width_pt, height_pt, tuple(out), tuple(rules), 0, PRODUCER)
+    return OcrPage(layout, tuple(doubts), angle)

@@ -22,6 +22,7 @@ Cause = Literal[
     "ocr_unavailable",
     "ocr_disabled",
     "ocr_failed",
+    "undecodable",
     "not_a_notat",
     "no_goal_table",
     "no_initiatives",

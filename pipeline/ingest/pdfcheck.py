@@ -253,3 +253,39 @@ def without_rotation(pdf: pikepdf.Pdf, target: Path) -> None:
         if "/Rotate" in page.obj:
             del page.obj["/Rotate"]
     pdf.save(target, encryption=False, fix_metadata_version=False)
+
+
+_INVISIBLE_MODES = {3, 7}  # text render modes that paint nothing (7: clip only)
+
+
+def _draws_invisible_text(content, resources, depth: int, seen: set[tuple[int, int]]) -> bool:
+    for instruction in pikepdf.parse_content_stream(content, "Tr Do"):
+        op = str(instruction.operator)
+        if op == "Tr" and instruction.operands and int(instruction.operands[0]) in _INVISIBLE_MODES:
+            return True
+        if op == "Do" and resources is not None and depth < _MAX_FORM_DEPTH:
+            xobjects = resources.get("/XObject")
+            xobject = xobjects.get(instruction.operands[0]) if xobjects is not None else None
+            if (
+                isinstance(xobject, pikepdf.Stream)
+                and xobject.get("/Subtype") == "/Form"
+                and xobject.objgen not in seen
+            ):
+                seen.add(xobject.objgen)
+                inner = xobject.get("/Resources", resources)
+                if _draws_invisible_text(xobject, inner, depth + 1, seen):
+                    return True
+    return False
+
+
+def invisible_text_pages(pdf: pikepdf.Pdf) -> frozenset[int]:
+    """The pages (1-based) that draw text in an invisible render mode: the OCR layer a scanner
+    or ocrmypdf lays over a page's image."""
+    pages = set()
+    for number, page in enumerate(pdf.pages, start=1):
+        try:
+            if _draws_invisible_text(page.obj, page.obj.get("/Resources"), 0, set()):
+                pages.add(number)
+        except (pikepdf.PdfError, ValueError, TypeError, KeyError):
+            continue
+    return frozenset(pages)

@@ -91,6 +91,7 @@ class _Reader:
             if bomb:
                 return self.skipped("bomb", f"looks like a decompression bomb: it holds {bomb}")
             layer = pdfcheck.text_layer(pdf)
+            invisible = pdfcheck.invisible_text_pages(pdf)
             problems = [
                 f"the content of page {number} is damaged and was not read ({detail})"
                 for number, detail in pdfcheck.damaged_pages(pdf)
@@ -120,56 +121,42 @@ class _Reader:
                     unturned = None
         if not layer.has_text and not layer.has_images:
             return self.skipped("no_text", "the PDF has no text and no images: nothing to read")
-        if not layer.has_text:
-            return self.ocr_then_extract(source, problems=problems, repaired=repaired)
-        outcome = self.extract(source, problems=problems, repaired=repaired)
-        return self.read_unturned(outcome, unturned, problems=problems, repaired=repaired)
+        outcome = self.extract(source, problems=problems, repaired=repaired, invisible=invisible)
+        return self.read_unturned(
+            outcome, unturned, problems=problems, repaired=repaired, invisible=invisible
+        )
 
     def read_unturned(self, outcome: WorkerOutcome, unturned: Path | None, *, problems: list[str],
-                      repaired: bool) -> WorkerOutcome:  # fmt: skip
+                      repaired: bool, invisible: frozenset[int] = frozenset()) -> WorkerOutcome:  # fmt: skip
         """A notat shown turned (``/Rotate``) is read as shown, which is right when its text is
         drawn turned the other way; when its text is drawn upright it is then sideways and
         reads as no notat at all: read it again without the turn."""
         if unturned is None or outcome.cause != "not_a_notat":
             return outcome
         note = "its pages are shown turned (/Rotate) with the text sideways; read without the turn"
-        again = self.extract(unturned, problems=[*problems, note], repaired=repaired)
+        again = self.extract(
+            unturned, problems=[*problems, note], repaired=repaired, invisible=invisible
+        )
         return again if again.status == "ok" else outcome
 
-    def ocr_then_extract(
-        self, source: Path, *, problems: list[str], repaired: bool
-    ) -> WorkerOutcome:
-        from pipeline.ingest import ocr
-
-        if not self.ocr:
-            return self.skipped(
-                "ocr_disabled",
-                "the pages are images without a text layer (a scan) and OCR is turned off",
-            )
-        missing = ocr.ocr_missing()
-        if missing:
-            return self.skipped(
-                "ocr_unavailable",
-                f"the pages are images without a text layer (a scan) and cannot be OCR'd: {missing}",
-            )
-        target = self.workdir / "ocr.pdf"
-        try:
-            ocr.run_ocr(source, target, timeout=self.deadline - time.monotonic())
-        except ocr.OcrError as e:
-            return self.failed("ocr_failed", f"the pages are scanned images and {e}")
-        problems = [*problems, "the pages are scanned images; their text was read by OCR"]
-        return self.extract(target, problems=problems, repaired=repaired, used_ocr=True)
-
     def extract(self, source: Path, *, problems: list[str], repaired: bool = False,
-                used_ocr: bool = False, unopened: bool = False) -> WorkerOutcome:  # fmt: skip
-        """Run the extraction stage on ``source`` (the input, or a repaired/OCR'd temp copy)."""
+                unopened: bool = False,
+                invisible: frozenset[int] = frozenset()) -> WorkerOutcome:  # fmt: skip
+        """Run the extraction stage on ``source`` (the input, or a repaired temp copy), each
+        page read from its text layer or, where that cannot be trusted, from its image."""
         from pipeline.errors import ExtractError
         from pipeline.extract import extract_pdf
         from pipeline.ingest import pdfcheck
+        from pipeline.ingest.scan_pages import PageReader, Unreadable
         from pipeline.model import Finding
 
+        pages = PageReader(source, invisible, ocr=self.ocr, deadline=self.deadline)
         try:
-            extracted = extract_pdf(source, sha256=self.sha256)
+            extracted = extract_pdf(source, sha256=self.sha256, pages=pages)
+        except Unreadable as e:
+            if e.status == "failed":
+                return self.failed(e.cause, e.why)
+            return self.skipped(e.cause, e.why)
         except MemoryError:
             raise
         except RecursionError:
@@ -196,6 +183,10 @@ class _Reader:
             return self.failed("unreadable", f"an error while reading it: {message[:200]}")
         extracted.document = dataclasses.replace(extracted.document, file=self.name)
         doc_id = extracted.document.doc_id
+        used_ocr = bool(pages.read_by_ocr)
+        if used_ocr:
+            problems = [*problems, pages.summary()]
+            extracted.findings.extend(pages.doubt_findings(extracted, self.name))
         for problem in problems:
             code = (
                 "ocr_used"

@@ -1,0 +1,77 @@
+"""Whether a page's text layer says what the page shows, decided page by page.
+
+A page is read from its image instead when it is a scanned image without text, a scanned image
+under an invisible text layer (a scanner's or ocrmypdf's own OCR, whose glyphs are boxed as
+the OCR engine saw them, not as the page prints them), or when its text is not plausibly Danish:
+glyphs without a Unicode map (``(cid:N)``), private-use code points, or letters that decode to
+words no Danish page is made of (a font with a shifted map).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+from pipeline.extract.pdf import PageLayout
+from pipeline.vocabulary import DANISH_COMMON_WORDS
+
+__all__ = ["Distrust", "distrust"]
+
+Distrust = Literal["image", "ocr_layer", "undecodable"]
+
+# A page this much covered by one image is a scan.
+_SCAN_COVER = 0.8
+# More than this share of the text's characters unmapped or private-use: undecodable.
+_MAX_BAD_SHARE = 0.2
+# A page with at least this many words, of which fewer than this share are common Danish words.
+_MIN_WORDS = 25
+_MIN_COMMON_SHARE = 0.04
+# At least this share of the words with an unmapped glyph among their letters: undecodable.
+_MAX_BROKEN_WORDS = 0.02
+# More than this share of the letters drawn turned: the words are read sideways, not misdecoded.
+_SIDEWAYS = 0.5
+_CID = re.compile(r"\(cid:\d+\)")
+_TOKEN = re.compile(r"[^\W\d_]+")
+
+
+def _bad_share(text: str) -> float:
+    cids = _CID.findall(text)
+    rest = _CID.sub("", text)
+    bad = len(cids) + sum(
+        1
+        for c in rest
+        if c == "\ufffd" or (unicodedata.category(c) in ("Co", "Cc", "Cn") and not c.isspace())
+    )
+    total = len(cids) + sum(1 for c in rest if not c.isspace())
+    return bad / total if total else 0.0
+
+
+def _common_share(text: str) -> tuple[int, float]:
+    tokens = [t.casefold() for t in _TOKEN.findall(_CID.sub(" ", text))]
+    if not tokens:
+        return 0, 0.0
+    return len(tokens), sum(t in DANISH_COMMON_WORDS for t in tokens) / len(tokens)
+
+
+def distrust(page: PageLayout, invisible_text: bool = False) -> Distrust | None:
+    """Why the page's text layer cannot be read as the page's text, or None when it can.
+    ``invisible_text``: the page draws its text in an invisible render mode."""
+    scanned = page.image_cover >= _SCAN_COVER
+    if not page.words:
+        return "image" if page.image_cover >= 0.3 else None
+    if scanned and invisible_text:
+        return "ocr_layer"
+    if page.sideways > _SIDEWAYS:
+        return None  # text drawn turned: a question of the page's turn, not of its font
+    text = " ".join(w.text for w in page.words)
+    if _bad_share(text) > _MAX_BAD_SHARE:
+        return "undecodable"
+    # Letters the font could not map, inside words: the words cannot be read as printed.
+    broken = sum(1 for w in page.words if _CID.search(w.text) and _CID.sub("", w.text).isalpha())
+    if broken >= max(2, _MAX_BROKEN_WORDS * len(page.words)):
+        return "undecodable"
+    n, share = _common_share(text)
+    if n >= _MIN_WORDS and share < _MIN_COMMON_SHARE:
+        return "undecodable"
+    return None

@@ -1,0 +1,202 @@
+"""Tesseract, run as a subprocess: a page image's words in Danish with their boxes, their
+line's baseline and size, and a confidence (hOCR); a lone word read alone."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+from xml.etree import ElementTree
+
+from PIL import Image
+
+from pipeline.text import normalize_text
+
+__all__ = [
+    "OcrError",
+    "OcrWord",
+    "ocr_missing",
+    "parse_hocr",
+    "punctuation_joined",
+    "read_digits",
+    "read_words",
+]
+
+INSTALL_HINT = "install tesseract-ocr and tesseract-ocr-dan"
+
+
+class OcrError(Exception):
+    """Tesseract failed on a page; the message is one plain line."""
+
+
+@cache
+def ocr_missing() -> str | None:
+    """What is missing for Danish OCR, or None when it can run."""
+    tesseract = shutil.which("tesseract")
+    if tesseract is None:
+        return f"tesseract is not installed ({INSTALL_HINT})"
+    try:
+        langs = subprocess.run(
+            [tesseract, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return f"tesseract does not run ({INSTALL_HINT})"
+    if "dan" not in (langs.stdout + langs.stderr).split():
+        return f"tesseract has no Danish language data ({INSTALL_HINT})"
+    return None
+
+
+@dataclass(frozen=True)
+class OcrWord:
+    """A word as tesseract read it, in pixels of the deskewed page."""
+
+    text: str
+    x0: int
+    top: int
+    x1: int
+    bottom: int
+    baseline: float  # where the word's line stands at the word
+    size_px: float  # the line's text size
+    confidence: float
+    line: int = 0  # which of the page's text lines it stands on
+
+
+_BBOX = re.compile(r"bbox (-?\d+) (-?\d+) (-?\d+) (-?\d+)")
+
+
+_BASELINE = re.compile(r"baseline (-?[\d.]+) (-?[\d.]+)")
+
+
+_X_SIZE = re.compile(r"x_size ([\d.]+)")
+
+
+_CONF = re.compile(r"x_wconf (\d+)")
+
+
+def read_words(image: Image.Image, timeout: float, psm: int = 11) -> str:
+    """Tesseract's hOCR of ``image``: by default as sparse text (every word found, wherever it
+    stands: lone marks, digits and words in table cells); ``psm=7`` as one line."""
+    with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
+        png = Path(tmp) / "page.png"
+        image.save(png)
+        command = ["tesseract", str(png), str(Path(tmp) / "page"), "-l", "dan", "--psm", str(psm),
+                   "-c", "preserve_interword_spaces=0", "hocr"]  # fmt: skip
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=timeout, check=False,
+                env={"OMP_THREAD_LIMIT": "1", "PATH": _path()},
+            )  # fmt: skip
+        except subprocess.TimeoutExpired as e:
+            raise OcrError(f"OCR took longer than {timeout:.0f} seconds on a page") from e
+        except OSError as e:
+            raise OcrError(f"tesseract could not be started ({e})") from e
+        hocr = Path(tmp) / "page.hocr"
+        if done.returncode != 0 or not hocr.is_file():
+            lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
+            detail = lines[-1].strip() if lines else f"exit status {done.returncode}"
+            raise OcrError(f"OCR failed ({detail[:160]})")
+        return hocr.read_text(encoding="utf-8", errors="replace")
+
+
+def _path() -> str:
+    return os.environ.get("PATH", "/usr/bin:/bin")
+
+
+def parse_hocr(hocr: str) -> list[OcrWord]:
+    """Tesseract's hOCR as words with their line's baseline and size."""
+    root = ElementTree.fromstring(hocr)
+    words: list[OcrWord] = []
+    for line_no, line in enumerate(root.iter()):
+        cls = line.get("class", "")
+        if cls not in ("ocr_line", "ocr_caption", "ocr_header", "ocr_textfloat"):
+            continue
+        title = line.get("title", "")
+        box = _BBOX.search(title)
+        if box is None:
+            continue
+        lx0, _, _, ly1 = (int(v) for v in box.groups())
+        base = _BASELINE.search(title)
+        slope, offset = (float(base.group(1)), float(base.group(2))) if base else (0.0, 0.0)
+        size = _X_SIZE.search(title)
+        for word in line.iter():
+            if word.get("class") != "ocrx_word":
+                continue
+            text = normalize_text("".join(word.itertext()))
+            wbox = _BBOX.search(word.get("title", ""))
+            if not text or wbox is None:
+                continue
+            x0, top, x1, bottom = (int(v) for v in wbox.groups())
+            conf = _CONF.search(word.get("title", ""))
+            baseline = ly1 + offset + slope * ((x0 + x1) / 2 - lx0)
+            size_px = float(size.group(1)) if size else float(bottom - top)
+            words.append(
+                OcrWord(text, x0, top, x1, bottom, baseline, size_px,
+                        float(conf.group(1)) if conf else 0.0, line_no)
+            )  # fmt: skip
+    return words
+
+
+_AS_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
+
+
+def read_digits(image: Image.Image, box: tuple[int, int, int, int], timeout: float) -> str:
+    """A small blob tesseract left out of the page (a lone digit in a wide cell, a list's "2."),
+    read alone, enlarged: with room on its right for the full stop that may follow it, then
+    closely cropped, then widely; as a line of digits, then as one character of any kind (tesseract reads a lone 0
+    as "0" or "O" unconstrained, and sometimes not at all among digits only)."""
+    x0, top, x1, bottom = box
+    pad = max(6, (bottom - top) // 4)
+    crops = [
+        (x0 - pad, top - pad, x1 + 2 * pad, bottom + pad),
+        (x0 - pad, top - pad, x1 + pad, bottom + pad),
+    ]
+    modes = [["--psm", "7", "-c", "tessedit_char_whitelist=0123456789().,"], ["--psm", "10"]]
+    with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
+        png = Path(tmp) / "blob.png"
+        for crop in crops:
+            piece = image.crop(crop)  # twice the size: tesseract reads a lone glyph better so
+            piece.resize((piece.width * 2, piece.height * 2), Image.Resampling.LANCZOS).save(png)
+            for mode in modes:
+                try:
+                    done = subprocess.run(
+                        ["tesseract", str(png), "stdout", *mode],
+                        capture_output=True, text=True, timeout=timeout, check=False,
+                        env={"OMP_THREAD_LIMIT": "1", "PATH": _path()},
+                    )  # fmt: skip
+                except (subprocess.TimeoutExpired, OSError):
+                    return ""
+                text = done.stdout.strip().translate(_AS_DIGITS)
+                if text.strip("().,").isdigit():
+                    # a number standing alone ends a list's label, not a clause
+                    return text[:-1] + "." if text.endswith(",") else text
+    return ""
+
+
+_TRAILING = frozenset(".,:;)!?")
+
+
+_SURE_PUNCTUATION = 70.0  # a less certain full stop is more likely dust
+
+
+def punctuation_joined(words: list[OcrWord]) -> list[OcrWord]:
+    """A full stop or comma OCR read as a word of its own, put back on the word it ends."""
+    out: list[OcrWord] = []
+    for w in sorted(words, key=lambda w: (w.line, w.x0)):
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.line == w.line
+            and w.text
+            and set(w.text) <= _TRAILING
+            and w.confidence >= _SURE_PUNCTUATION
+            and w.x0 - prev.x1 <= 0.3 * w.size_px
+        ):
+            out[-1] = replace(prev, text=prev.text + w.text, x1=max(prev.x1, w.x1))
+            continue
+        out.append(w)
+    return out

@@ -1,0 +1,91 @@
+"""Whether a page's text layer is read as its text, decided page by page (issue 12, 14)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from pipeline.extract.pdf import PageLayout, Word
+from pipeline.extract.trust import distrust
+
+
+def _page(texts: list[str], image_cover: float = 0.0) -> PageLayout:
+    words = tuple(
+        Word(t, 10.0 * i, 10.0 * i + 8, 100.0, 110.0, 10.0, False) for i, t in enumerate(texts)
+    )
+    return PageLayout(1, 595.0, 842.0, words, (), 1 if image_cover else 0, "", image_cover)
+
+
+DANISH = [
+    "Der",
+    "er",
+    "udarbejdet",
+    "en",
+    "sag",
+    "til",
+    "økonomiudvalget",
+    "omkring",
+    "muligheder",
+    "og",
+    "udfordringer",
+    "ved",
+    "at",
+    "implementere",
+    "røgfri",
+    "arbejdsplads",
+    "og",
+    "det",
+    "er",
+    "et",
+    "mål",
+    "i",
+    "bilag",
+    "1",
+    "for",
+    "kommunen",
+    "at",
+    "styrke",
+    "indsatsen",
+]
+
+
+def test_a_danish_page_is_trusted():
+    assert distrust(_page(DANISH)) is None
+
+
+def test_a_page_of_unmapped_glyphs_is_undecodable():
+    assert distrust(_page(["(cid:12)(cid:7)(cid:3)"] * 30)) == "undecodable"
+
+
+def test_words_with_unmapped_letters_inside_are_undecodable():
+    words = [w.replace("å", "(cid:1)").replace("ø", "(cid:2)") for w in DANISH]
+    words += ["p(cid:1)", "m(cid:1)l"]
+    assert distrust(_page(words)) == "undecodable"
+
+
+def test_letters_shifted_by_one_are_undecodable():
+    shifted = ["".join(chr(ord(c) + 1) for c in w) for w in DANISH]
+    assert distrust(_page(shifted)) == "undecodable"
+
+
+def test_private_use_code_points_are_undecodable():
+    assert distrust(_page(["\ue001\ue002\ue003"] * 30)) == "undecodable"
+
+
+def test_a_scanned_image_without_text_is_read_from_the_image():
+    assert distrust(_page([], image_cover=0.98)) == "image"
+    assert distrust(_page([])) is None  # a blank page
+
+
+def test_an_invisible_text_layer_over_a_scan_is_read_from_the_image():
+    assert distrust(_page(DANISH, image_cover=0.98), invisible_text=True) == "ocr_layer"
+    # visible text over a full-page picture (a letterhead background) is the page's text
+    assert distrust(_page(DANISH, image_cover=0.98)) is None
+
+
+def test_text_drawn_sideways_is_no_decoding_problem():
+    """Upright text on a page shown turned reads sideways (letters out of order): that is the
+    page's turn, which ingest puts right, not a font to OCR around."""
+    shifted = ["".join(chr(ord(c) + 1) for c in w) for w in DANISH]
+    page = dataclasses.replace(_page(shifted), sideways=0.95)
+    assert distrust(_page(shifted)) == "undecodable"
+    assert distrust(page) is None
