@@ -29,16 +29,19 @@ def doc_id_for(sha256: str) -> str:
     return sha256[:16]
 
 
-def extract_pdf(path: Path, *, sha256: str | None = None) -> ExtractedDocument:
+def extract_pdf(
+    path: Path, *, sha256: str | None = None, page_workers: int = 1
+) -> ExtractedDocument:
     """Read one notat PDF into the normalized tables. Raises ExtractError for unreadable input.
-    Pages saved out of their printed *Side X af Y* order are read in printed order."""
+    Pages saved out of their printed *Side X af Y* order are read in printed order. With
+    ``page_workers`` > 1 a long file's pages are read by that many processes (the same tables)."""
     sha = sha256 or sha256_of(path)
-    pages = PrintedNumbers(read_pages(path))
+    pages = PrintedNumbers(read_pages(path, workers=page_workers))
     extracted = _extract_pages(path, sha, pages)
     verdict = pages.verdict()
     if verdict.order:
         extracted = _extract_pages(
-            path, sha, iter(in_printed_order(read_pages(path), verdict.order))
+            path, sha, iter(in_printed_order(read_pages(path, workers=page_workers), verdict.order))
         )
     if verdict.message:
         doc_id = extracted.document.doc_id
