@@ -61,11 +61,20 @@ log = logging.getLogger("pipeline")
 PAUSE_ENV, PAUSE_WRITING_ENV = out.PAUSE_ENV, out.PAUSE_WRITING_ENV  # test hooks (staging)
 
 
+def _cores() -> int:
+    """The cores this process may run on (``taskset`` and container limits respected)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def run_extract(pdfs: list[Path], out_dir: Path) -> int:
     """`python -m pipeline extract`: tables of the given PDFs, no reconciliation. Each file is
     read the way `report` reads it (its own process with limits, a damaged PDF repaired, a scan
     OCR'd), and ``ingest_log.csv`` says what happened to each. Returns 1 when a file failed."""
-    from pipeline.tables import extraction_frames, ingest_frame, write_csv
+    # Plain rows, no pandas: extract starts fast (pipeline.rows; the same rules and bytes).
+    from pipeline.rows import COLUMNS, extraction_rows, ingest_rows, write_rows_csv
 
     for path in pdfs:
         if not path.is_file():
@@ -77,8 +86,12 @@ def run_extract(pdfs: list[Path], out_dir: Path) -> int:
         files = [InputFile(p, sha256_of(p), True, safe_name(p.name)) for p in pdfs]
     except OSError as e:
         raise PipelineError(out.plain_os_error(e, "read", Path(e.filename or ""))) from e
-    with ThreadPoolExecutor(max_workers=min(len(files), os.cpu_count() or 1)) as pool:
-        results = list(pool.map(_ingest_retried, files))
+    cores = _cores()
+    at_once = min(len(files), cores)
+    # Cores no other file is read on read the pages of a long one (the same tables).
+    processes = max(1, cores // at_once) if at_once else 1
+    with ThreadPoolExecutor(max_workers=at_once or 1) as pool:
+        results = list(pool.map(lambda f: _ingest_retried(f, processes), files))
     for f, result in zip(files, results, strict=True):
         entries.append(result.entry)
         document = getattr(result, "document", None)
@@ -91,11 +104,11 @@ def run_extract(pdfs: list[Path], out_dir: Path) -> int:
             log.error("%s: %s: %s", f.shown, result.entry.status, reason)
     docs, failed = _contract_breakers(docs)
     entries = [failed.get(e.file, e) for e in entries]
-    frames = extraction_frames(docs, unread)
-    frames["ingest_log"] = ingest_frame(entries)
+    tables = extraction_rows(docs, unread)
+    tables["ingest_log"] = ingest_rows(entries)
     try:
-        for name, frame in frames.items():
-            write_csv(frame, out_dir / f"{name}.csv")
+        for name, rows in tables.items():
+            write_rows_csv(COLUMNS[name], rows, out_dir / f"{name}.csv")
     except OSError as e:
         raise WriteError(out.plain_os_error(e, "write", out_dir)) from e
     return 1 if any(e.status == "failed" for e in entries) else 0
@@ -125,7 +138,7 @@ def run_report(
         raise UsageError(f"output is not a folder: {output_dir}")
     if output_dir.resolve() == input_dir.resolve():
         raise UsageError("the output folder must not be the input folder")
-    workers = workers or os.cpu_count() or 1
+    workers = workers or _cores()
     started = time.perf_counter()
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
@@ -274,9 +287,12 @@ def _ingest_folder(
         pool = ThreadPoolExecutor(max_workers=workers)  # threads start as files are submitted
         try:
             futures: dict[Future, InputFile] = {}
+            to_read = sum(1 for f in todo if f.sha256 not in known)
+            # Workers no other file is read by read the pages of a long one (the same tables).
+            processes = max(1, workers // max(1, min(to_read, workers)))
             for f in todo:
                 if f.sha256 not in known:
-                    futures[pool.submit(_ingest_retried, f)] = f
+                    futures[pool.submit(_ingest_retried, f, processes)] = f
             for f in todo:
                 if f.sha256 in known:
                     outcome = cache.get(f.sha256, f.shown)
@@ -320,14 +336,14 @@ class _FailedIngest:
     cause: str = "internal_error"
 
 
-def _ingest_retried(f: InputFile):
+def _ingest_retried(f: InputFile, processes: int = 1):
     """``_ingest_one``, once more when the first try failed for a reason that is not the file's
     (a reader killed, temp space or time run out); the reason then says it was tried twice."""
-    first = _ingest_one(f)
+    first = _ingest_one(f, processes)
     if getattr(first, "cause", "") not in RETRIED:
         return first
     log.info("%s: %s; trying once more", f.shown, first.entry.reason.removeprefix(f"{f.shown}: "))
-    second = _ingest_one(f)
+    second = _ingest_one(f, processes)
     if getattr(second, "cause", "") not in RETRIED:
         return second
     entry = replace(
@@ -336,13 +352,16 @@ def _ingest_retried(f: InputFile):
     return replace(second, entry=entry)
 
 
-def _ingest_one(f: InputFile):
-    """One PDF through ingest (its own child process, with limits). A bug in ingest itself
-    becomes a ``failed`` entry, so one file cannot stop the run; it is not cached."""
+def _ingest_one(f: InputFile, processes: int = 1):
+    """One PDF through ingest (its own child process, with limits; ``processes`` may read a
+    long file's pages). A bug in ingest itself becomes a ``failed`` entry, so one file cannot
+    stop the run; it is not cached."""
     from pipeline import ingest  # looked up per call so tests can count or replace it
 
     try:
-        return ingest.ingest_file(f.path, sha256=f.sha256)
+        return ingest.ingest_file(
+            f.path, sha256=f.sha256, limits=ingest.Limits(processes=processes)
+        )
     except OSError as e:  # the parent's own temp folder: full, gone, read-only
         log.error("%s: ingest failed: %s", f.shown, e)
         cause = "no_space" if e.errno == 28 else "internal_error"
@@ -408,17 +427,17 @@ def _contract_breakers(
 ) -> tuple[list[ExtractedDocument], dict[str, IngestEntry]]:
     """The documents whose tables pass their schemas, and a failed entry (by file) for each
     that does not. All are checked at once first; one by one only when that fails."""
-    from pipeline.tables import extraction_frames
+    from pipeline.rows import extraction_rows  # the tables' rules, on plain rows
 
     try:
-        extraction_frames(docs)
+        extraction_rows(docs)
         return docs, {}
     except ContractError:
         pass
     good, failed = [], {}
     for doc in docs:
         try:
-            extraction_frames([doc])
+            extraction_rows([doc])
         except ContractError as e:
             name = doc.document.file
             restart = _second_notat_page(doc)

@@ -38,3 +38,19 @@ def test_pages_read_by_two_processes_are_the_pages_one_reads():
     one = list(reader.read_pages(path))
     assert len(one) >= reader._PARALLEL_MIN_PAGES, "fixture: long enough to be read in parallel"
     assert list(reader.read_pages(path, workers=2)) == one
+
+
+def test_a_reader_with_two_processes_gives_the_document_one_gives():
+    """Through ingest (the forked reader, its limits): ``Limits.processes`` reads a long
+    notat's pages in parallel and the extracted document is the same."""
+    from pipeline.hashing import sha256_of
+    from pipeline.ingest import Limits, ingest_file
+    from tests.fixtures.render import fixture_pdf
+
+    path = fixture_pdf("reportlab", "big_35", "ruled")
+    sha = sha256_of(path)
+    one = ingest_file(path, sha256=sha, limits=Limits(processes=1))
+    two = ingest_file(path, sha256=sha, limits=Limits(processes=2))
+    assert one.entry.status == two.entry.status == "ok"
+    assert len(one.document.goal_rows) > 100
+    assert two.document == one.document

@@ -30,18 +30,23 @@ def doc_id_for(sha256: str) -> str:
 
 
 def extract_pdf(
-    path: Path, *, sha256: str | None = None, pages: Iterable[PageLayout] | None = None
+    path: Path,
+    *,
+    sha256: str | None = None,
+    pages: Iterable[PageLayout] | None = None,
+    page_workers: int = 1,
 ) -> ExtractedDocument:
     """Read one notat PDF into the normalized tables. Raises ExtractError for unreadable input.
     Pages saved out of their printed *Side X af Y* order are read in printed order.
 
     ``pages``: the file's pages as the caller read them (some from their image, by OCR), in
     place of the text layer's; the same reader reads them either way. It is iterated again
-    when the pages must be put in printed order."""
+    when the pages must be put in printed order. Else with ``page_workers`` > 1 a long file's
+    pages are read by that many processes (the same tables)."""
     sha = sha256 or sha256_of(path)
 
     def source() -> Iterator[PageLayout]:
-        return iter(pages) if pages is not None else read_pages(path)
+        return iter(pages) if pages is not None else read_pages(path, workers=page_workers)
 
     numbered = PrintedNumbers(source())
     extracted = _extract_pages(path, sha, numbered)

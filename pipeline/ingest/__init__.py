@@ -123,7 +123,7 @@ def _worker_args(path: Path, name: str, sha256: str, workdir: Path, result_file:
     return [
         str(path.resolve()), name, sha256, str(workdir), str(result_file),
         str(limits.memory_mb), repr(float(limits.seconds)), str(limits.max_pages),
-        "1" if ocr else "0",
+        "1" if ocr else "0", str(limits.processes),
     ]  # fmt: skip
 
 

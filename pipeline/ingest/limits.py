@@ -18,16 +18,20 @@ class Limits:
 
     ``memory_mb`` caps the child's address space (RLIMIT_AS), ``seconds`` its wall-clock and CPU
     time, ``max_pages`` the page count accepted before any page is parsed, ``max_file_mb`` the
-    size of a file accepted before it is even hashed.
+    size of a file accepted before it is even hashed, ``processes`` how many processes may
+    read the pages of one long file.
     """
 
     memory_mb: int = 1500
     seconds: float = 300.0
     max_pages: int = 2000
     max_file_mb: int = 200
+    # How many processes the reader may read a long file's pages with (each under memory_mb).
+    processes: int = 1
 
     def __post_init__(self) -> None:
-        minimum = {"memory_mb": 64, "seconds": 0.1, "max_pages": 1, "max_file_mb": 1}
+        minimum = {"memory_mb": 64, "seconds": 0.1, "max_pages": 1, "max_file_mb": 1,
+                   "processes": 1}  # fmt: skip
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, bool) or not isinstance(value, int | float):

@@ -40,8 +40,9 @@ class PageReader:
     """Iterate a file's pages for the reader, OCR'ing those whose text cannot be trusted."""
 
     def __init__(self, path: Path, invisible: frozenset[int], *, ocr: bool, deadline: float,
-                 settings: ocr.OcrSettings = ocr.DEFAULT_OCR) -> None:  # fmt: skip
+                 settings: ocr.OcrSettings = ocr.DEFAULT_OCR, processes: int = 1) -> None:  # fmt: skip
         self.path, self.invisible, self.ocr, self.deadline = path, invisible, ocr, deadline
+        self.processes = processes  # that read a long file's text layer (pipeline.extract.pdf)
         self.settings = settings
         self.read_by_ocr: dict[int, Distrust] = {}
         self.doubts: list[tuple[int, Word, float]] = []  # page, word, confidence
@@ -49,7 +50,7 @@ class PageReader:
         self.seconds = 0.0
 
     def __iter__(self) -> Iterator[PageLayout]:
-        for page in read_pages(self.path):
+        for page in read_pages(self.path, workers=self.processes):
             why = distrust(page, page.number in self.invisible)
             if why is None:
                 yield page
