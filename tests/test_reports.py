@@ -38,7 +38,7 @@ from pipeline.transform import Reconciled
 from pipeline.transform.report import build_report
 from pipeline.write import report_file_names, write_reports, write_workbook
 from pipeline.write.text import safe_filename, xml_safe
-from tests.fixtures.notat_data import CONTACT_BLOCK
+from tests.fixtures.notat_data import CONTACT_BLOCK, SENDER
 from tests.fixtures.status_2020 import STATUS_2020
 from tests.fixtures.status_2021 import STATUS_2021
 from tests.fixtures.to_model import extracted_document, goal_labels
@@ -750,15 +750,6 @@ def test_golden_text_of_the_review_working_paper(rendered):
 # (1) the council report, (2) the working paper, (3) typography, (4) accessibility, (5) one
 # description for both writers, (6) workbook, (7) database, (8) form.
 
-SENDER = {
-    "sender_centre": "Social- og Sundhedscenter",
-    "sender_unit": "Administration",
-    "sender_address": "Amtstue Allé 71, 4100 Ringsted",
-    "sender_phone": "+45 57 62 80 10",
-    "sender_email": "socialogsundhed@ringsted.dk",
-    "sender_web": "www.ringsted.dk",
-    "sender_ean": "5798007643577",
-}
 SENDER_LINES = list(CONTACT_BLOCK[1:])  # as the notat prints them, after "Kontaktoplysninger"
 MADE_ON = dt.date(2026, 12, 2)
 
