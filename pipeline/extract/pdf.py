@@ -22,12 +22,12 @@ from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTContainer, LTCurve, LTImage, LTLine, LTRect
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdffont import PDFUnicodeNotDefined
-from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.utils import apply_matrix_rect
 from pdfplumber.utils.text import WordExtractor
 
 from pipeline.errors import ExtractError
+from pipeline.extract.content import FastInterpreter
 from pipeline.text import normalize_text
 
 
@@ -182,11 +182,72 @@ class _GlyphDevice(PDFPageAggregator):
         )
         return adv
 
+    def render_string_horizontal(self, seq, matrix, pos, font, fontsize, scaling, charspace,
+                                 wordspace, rise, dxscale, ncs, graphicstate):  # fmt: skip
+        """pdfminer's ``render_string_horizontal`` and ``render_char`` in one loop: each glyph's
+        matrix and box computed inline, with the same expressions in the same order (so the
+        same floats) as ``translate_matrix`` and ``apply_matrix_rect`` compute them."""
+        x, y = pos
+        needcharspace = False
+        a, b, c, d, e, f = matrix
+        upright = a * d * scaling > 0 and b * c <= 0
+        bottom = font.get_descent() * fontsize + rise
+        top = bottom + fontsize
+        fontname, flip, append = font.fontname, self.flip, self.chars.append
+        glyphs = _glyph_cache(font)
+        for obj in seq:
+            if isinstance(obj, int | float):
+                x -= obj * dxscale
+                needcharspace = True
+            elif isinstance(obj, bytes):
+                for cid in font.decode(obj):
+                    if needcharspace:
+                        x += charspace
+                    glyph = glyphs.get(cid)
+                    if glyph is None:
+                        glyph = glyphs[cid] = _glyph(font, cid)
+                    text, width = glyph
+                    adv = width * fontsize * scaling
+                    e1 = x * a + y * c + e  # translate_matrix(matrix, (x, y))
+                    f1 = x * b + y * d + f
+                    left1, bottom1 = a * 0 + c * bottom + e1, b * 0 + d * bottom + f1
+                    right1, bottom2 = a * adv + c * bottom + e1, b * adv + d * bottom + f1
+                    right2, top1 = a * adv + c * top + e1, b * adv + d * top + f1
+                    left2, top2 = a * 0 + c * top + e1, b * 0 + d * top + f1
+                    x0 = min(left1, left2, right1, right2)
+                    y0 = min(bottom1, bottom2, top1, top2)
+                    x1 = max(left1, left2, right1, right2)
+                    y1 = max(bottom1, bottom2, top1, top2)
+                    append((text, x0, x1, flip - y1, flip - y0, fontname, y1 - y0, upright))
+                    x += adv
+                    if cid == 32 and wordspace:
+                        x += wordspace
+                    needcharspace = True
+        return (x, y)
+
+
+def _glyph(font, cid: int) -> tuple[str, float]:
+    """A glyph's text and width (in text space units), as ``render_char`` looks them up."""
+    try:
+        text = font.to_unichr(cid)
+    except PDFUnicodeNotDefined:
+        text = f"(cid:{cid})"
+    return text, font.char_width(cid)
+
+
+def _glyph_cache(font) -> dict[int, tuple[str, float]]:
+    """The font's glyphs looked up so far. pdfminer keeps one font object per font of the
+    document, so a notat looks each glyph up once rather than once per time it is drawn."""
+    cache = font.__dict__.get("_pipeline_glyphs")
+    if cache is None:
+        cache = font.__dict__["_pipeline_glyphs"] = {}
+    return cache
+
 
 def _page_objects(page) -> _PageObjects:
     flip = float(page.height) + float(page.mediabox[1])
     device = _GlyphDevice(page.pdf.rsrcmgr, page.page_number, flip)
-    PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    FastInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     out = _PageObjects(device.chars, [], [], [])
     stack = [iter(device.get_result()._objs)]
     while stack:
@@ -455,7 +516,11 @@ def _open(path: Path, pages: list[int] | None = None):
 
 
 def _layouts(pdf, path: Path, producer: str) -> Iterator[PageLayout]:
-    for page in pdf.pages:
+    return _layouts_of(pdf.pages, path, producer)
+
+
+def _layouts_of(pages, path: Path, producer: str) -> Iterator[PageLayout]:
+    for page in pages:
         number = page.page_number
         try:
             yield _layout(page, number, producer)
@@ -466,23 +531,36 @@ def _layouts(pdf, path: Path, producer: str) -> Iterator[PageLayout]:
 
 
 # Pages a reader process takes at a time, and the shortest notat worth more than one process
-# (a process costs about what reading four pages does).
-_CHUNK_PAGES = 8
-_PARALLEL_MIN_PAGES = 3 * _CHUNK_PAGES
+# (forking one and opening the PDF in it costs about what reading a page does).
+_CHUNK_PAGES = 3
+_PARALLEL_MIN_PAGES = 2 * _CHUNK_PAGES
+
+# The PDF a page-reader process has open: opened once per process, not once per chunk (opening
+# a 500-page PDF walks its whole page tree), so its fonts are also parsed once.
+_process_pdf = None
+
+
+def _open_in_process(path: Path) -> None:
+    global _process_pdf
+    _process_pdf = _open(path)
 
 
 def _read_chunk(path: Path, first: int, last: int, producer: str) -> list[PageLayout]:
     """Pages ``first``..``last`` (1-based) of ``path``, read in a process of their own."""
-    with _open(path, list(range(first, last + 1))) as pdf:
-        return list(_layouts(pdf, path, producer))
+    pdf = _process_pdf
+    if pdf is None:  # pragma: no cover - the pool's initializer opens it
+        _open_in_process(path)
+        pdf = _process_pdf
+    pages = pdf.pages[first - 1 : last]
+    return list(_layouts_of(pages, path, producer))
 
 
 def read_pages(path: Path, *, workers: int = 1) -> Iterator[PageLayout]:
     """Yield each page's layout in order. Raises ExtractError naming the file (and page).
 
-    With ``workers`` > 1 a long PDF's pages are read by that many processes, a few pages at a
-    time and never far ahead of the consumer (memory stays flat); the layouts are the same as
-    one process reads, in the same order."""
+    With ``workers`` > 1 a PDF's pages are read by that many processes, a few pages at a time
+    and never far ahead of the consumer (memory stays flat); the layouts are the same as one
+    process reads, in the same order."""
     pdf = _open(path)
     with pdf:
         producer = _producer(pdf)
@@ -509,10 +587,13 @@ def _read_in_processes(path: Path, total: int, producer: str, workers: int) -> I
         (first, min(first + _CHUNK_PAGES - 1, total)) for first in range(1, total + 1, _CHUNK_PAGES)
     ]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(chunks)), mp_context=context,
+        initializer=_open_in_process, initargs=(path,),
+    ) as pool:  # fmt: skip
         pending = collections.deque()
         todo = iter(chunks)
-        for first, last in itertools.islice(todo, workers + 1):
+        for first, last in itertools.islice(todo, 2 * workers):
             pending.append(pool.submit(_read_chunk, path, first, last, producer))
         while pending:
             layouts = pending.popleft().result()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pipeline.extract.pdf import PageLayout, Word, read_pages
 from pipeline.extract.trust import Distrust, distrust
-from pipeline.ingest import ocr
+from pipeline.ingest.ocr_settings import DEFAULT_OCR, OcrSettings
 from pipeline.ingest.outcome import Cause
 from pipeline.model import ExtractedDocument, Finding
 
@@ -40,7 +40,7 @@ class PageReader:
     """Iterate a file's pages for the reader, OCR'ing those whose text cannot be trusted."""
 
     def __init__(self, path: Path, invisible: frozenset[int], *, ocr: bool, deadline: float,
-                 settings: ocr.OcrSettings = ocr.DEFAULT_OCR, processes: int = 1) -> None:  # fmt: skip
+                 settings: OcrSettings = DEFAULT_OCR, processes: int = 1) -> None:  # fmt: skip
         self.path, self.invisible, self.ocr, self.deadline = path, invisible, ocr, deadline
         self.processes = processes  # that read a long file's text layer (pipeline.extract.pdf)
         self.settings = settings
@@ -55,6 +55,10 @@ class PageReader:
             if why is None:
                 yield page
                 continue
+            # Only a page that needs it loads OCR (numpy, Pillow): a born-digital notat's
+            # reader starts without them.
+            from pipeline.ingest import ocr
+
             missing = "OCR is turned off" if not self.ocr else ocr.ocr_missing()
             if missing:
                 if why == "ocr_layer":
@@ -74,7 +78,7 @@ class PageReader:
             self.doubts += [(page.number, w, c) for w, c in read.doubts]
             yield read.layout
 
-    def _settings(self) -> ocr.OcrSettings:
+    def _settings(self) -> OcrSettings:
         from dataclasses import replace
 
         left = self.deadline - time.monotonic()
