@@ -79,12 +79,13 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse already printed its one-line usage error
         return 2 if e.code else 0
-    _configure_logging(quiet=args.quiet)
-    from pipeline import ingest
-
     # The fork server that readers are forked from imports the readers in a process of its own:
-    # started first, that overlaps with this process's own imports and its hashing of the files.
-    ingest.start_fork_server()
+    # started before anything else (pipeline.forkserver imports only the standard library), that
+    # overlaps with this process's own imports and its hashing of the files.
+    from pipeline import forkserver
+
+    forkserver.start()
+    _configure_logging(quiet=args.quiet)
     from pipeline import run  # imported late so `--help` stays fast
 
     try:

@@ -2,7 +2,7 @@
 
 Each file is read in its own child process (``pipeline.ingest.worker``) under a memory, CPU and
 wall-clock budget, so no single file can hang or kill a batch. The child is forked from a fork
-server that has imported the readers once (``start_fork_server``), or, where the platform has no
+server that has imported the readers once (``pipeline.forkserver``), or, where the platform has no
 fork server, started as a new interpreter. Damaged PDFs are repaired into a
 temp copy, scanned ones OCR'd into a temp copy; the input file is only ever read. Every outcome,
 good or bad, comes back as an ``IngestResult`` whose reason names the file and the cause in plain
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import functools
 import logging
 import multiprocessing
 import multiprocessing.context
@@ -25,9 +24,9 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing import forkserver
 from pathlib import Path
 
+from pipeline import forkserver as fork_server
 from pipeline.ingest.limits import Limits, LimitsError
 from pipeline.ingest.outcome import Cause, WorkerOutcome
 from pipeline.model import ExtractedDocument, IngestEntry
@@ -158,40 +157,26 @@ _forked_target: Callable[[list[str], str, dict[str, str]], None] | None = None
 
 def start_fork_server() -> bool:
     """Start the fork server that readers are forked from, if this platform has one; it imports
-    the readers (``worker.PRELOAD``) in the background. Safe to call more than once, from any
-    thread. Returns whether readers will be forked."""
+    the readers (``pipeline.forkserver.PRELOAD``) in the background. Safe to call more than
+    once, from any thread. Returns whether readers will be forked."""
     return _fork_context() is not None
 
 
-@functools.cache
 def _fork_context() -> multiprocessing.context.BaseContext | None:
-    if _forking_reruns_main():
-        log.debug("__main__ would run again in each reader: no fork server")
-        return None
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return None
-    from pipeline.ingest import worker
-
-    try:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(list(worker.PRELOAD))
-        forkserver.ensure_running()
-    except (OSError, ValueError) as e:
-        log.info("no fork server (%s): each file is read by a new interpreter", e)
-        return None
+    context = fork_server.context()
+    if context is None and not _told_no_fork_server:
+        _tell_no_fork_server()
     return context
 
 
-def _forking_reruns_main() -> bool:
-    """Whether a process started through multiprocessing would run this one's ``__main__``
-    again: it does for a script or a module other than a package's ``__main__`` (which may lack
-    an ``if __name__ == "__main__"`` guard); not for ``python -m pipeline``, ``python -m pytest``
-    or ``python -c``."""
-    main = sys.modules.get("__main__")
-    name = getattr(getattr(main, "__spec__", None), "name", None)
-    if name is not None:
-        return name != "__main__" and not name.endswith(".__main__")
-    return getattr(main, "__file__", None) is not None
+_told_no_fork_server = False
+
+
+def _tell_no_fork_server() -> None:
+    global _told_no_fork_server
+    _told_no_fork_server = True
+    log.info("no fork server (%s): each file is read by a new interpreter",
+             fork_server.unavailable_reason)  # fmt: skip
 
 
 def _run_forked(args: list[str], workdir: Path, timeout: float) -> tuple[int | None, bytes] | None:

@@ -247,10 +247,6 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-# What the fork server imports once, so that a forked reader starts with it loaded.
-PRELOAD = ("pikepdf", "pipeline.ingest.pdfcheck", "pipeline.extract", "pipeline.ingest.worker")
-
-
 def forked_main(argv: list[str], stderr_path: str, environ: dict[str, str]) -> None:
     """A reader forked from the fork server: it takes the caller's environment (the server's is
     that of when it started), leads a session of its own, so the caller can kill it with
