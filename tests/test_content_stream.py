@@ -51,6 +51,7 @@ STREAMS = {
     "nested parentheses": b"(a (nested (deep)) string) Tj",
     "hex strings": b"<48656C6C6F> Tj <48 65 6c 6C6f> Tj <486> Tj <> Tj <4>Tj",
     "hex then dict end": b"<< /A <41>>> BDC <41> > Tj",
+    "text arrays": b"[<0C07>6<0F>-1 <>3.5 -.5 5. 1.2.3<41>-5-3 +7]TJ [ ] TJ [<414>]TJ [<41 42>]TJ",
     "arrays": b"[(a) -120 <0102> 3.5 [1 2 [3]] /N true] TJ",
     "dicts": b"/Span << /MCID 0 /ActualText (x) /Nested << /K [1 2] >> /None null >> BDC EMC",
     "procedures": b"{ 1 2 add } /P",

@@ -24,22 +24,30 @@ from pdfminer.pdftypes import stream_value
 from pdfminer.psparser import KWD, LIT, PSKeyword, keyword_name, literal_name
 
 # One token after any whitespace, NUL bytes and comments (the classes of pdfminer's psparser).
+# The groups, in order, are the token kinds _ARRAY ... _OPEN_STRING below.
 _TOKEN = re.compile(
     rb"(?:[\s\x00]+|%[^\r\n]*)*"
     rb"(?:"
-    rb"([-+0-9][0-9]*(?:\.[0-9]*)?|\.[0-9]*)"  # 1 a number
-    rb"|/([^/%\[\]()<>{}\s]*)"  # 2 a name (# escapes decoded below)
-    rb"|([A-Za-z][^#/%\[\]()<>{}\s]*)"  # 3 an operator, true or false
-    rb"|\(([^()\\]*)\)"  # 4 a plain literal string
-    # 5 a hex string, and its '>' unless that begins a '>>' (pdfminer reads '<41>>' as <41> >>)
+    # an array of hex strings and numbers only, as most text is shown (TJ), read in one go
+    rb"\[((?:\s*(?:<[0-9A-Fa-f]*>|[-+]?[0-9]+(?:\.[0-9]*)?|[-+]?\.[0-9]+))*)\s*\]"
+    rb"|([-+0-9][0-9]*(?:\.[0-9]*)?|\.[0-9]*)"  # a number
+    rb"|/([^/%\[\]()<>{}\s]*)"  # a name (# escapes decoded below)
+    rb"|([A-Za-z][^#/%\[\]()<>{}\s]*)"  # an operator, true or false
+    rb"|\(([^()\\]*)\)"  # a plain literal string
+    # a hex string, and its '>' unless that begins a '>>' (pdfminer reads '<41>>' as <41> >>)
     rb"|<(?!<)([0-9A-Fa-f\s]*)(?:>(?!>)|(?=[^0-9A-Fa-f\s]))"
-    rb"|(<<|>>|[\[\]{}])"  # 6 a dict, array or procedure bracket
-    rb"|(>)"  # 7 a '>' that closes nothing: skipped
-    rb"|([^(<])"  # 8 any other byte: an operator of its own (', ", *)
-    rb"|(\()"  # 9 a literal string with escapes or nested parentheses
+    rb"|(<<|>>|[\[\]{}])"  # a dict, array or procedure bracket
+    rb"|(>)"  # a '>' that closes nothing: skipped
+    rb"|([^(<])"  # any other byte: an operator of its own (', ", *)
+    rb"|(\()"  # a literal string with escapes or nested parentheses
     rb"|\Z)",  # end of the content
     re.DOTALL,
 )
+_ARRAY, _NUMBER, _NAME, _OPERATOR, _STRING, _HEX, _BRACKET, _STRAY, _BYTE, _OPEN_STRING = range(
+    1, 11
+)
+# The items of such an array: a hex string (with its brackets) or a number.
+_ARRAY_ITEM = re.compile(rb"(<[0-9A-Fa-f]*>)|([-+]?[0-9]+(?:\.[0-9]*)?|[-+]?\.[0-9]+)")
 _SPACE = re.compile(rb"\s")
 _NAME_HEX = re.compile(rb"#([0-9a-fA-F]{0,2})")
 _STRING_STOP = re.compile(rb"[()\\]")
@@ -134,12 +142,19 @@ def tokenize(data: bytes) -> list:
         if kind is None:  # end of the content; what is still open is lost, as in pdfminer
             return out
         token = m[kind]
-        if kind == 1:
-            try:  # noqa: SIM105 - the hottest line of the loop; suppress() costs a call
+        if kind == _ARRAY:
+            current.append(
+                [
+                    _hex(h[1:-1]) if h else float(n) if b"." in n else int(n)
+                    for h, n in _ARRAY_ITEM.findall(token)
+                ]
+            )
+        elif kind == _NUMBER:
+            try:  # noqa: SIM105 - a hot line of the loop; suppress() costs a call
                 current.append(float(token) if b"." in token else int(token))
             except ValueError:
                 pass  # a lone sign or dot: pdfminer drops it
-        elif kind == 3:
+        elif kind == _OPERATOR:
             if token == b"true":
                 current.append(True)
             elif token == b"false":
@@ -149,13 +164,13 @@ def tokenize(data: bytes) -> list:
                 if keyword in _LEFT_TO_PDFMINER:
                     raise _Unsupported("an inline image")
                 current.append(keyword)
-        elif kind == 2:
-            current.append(_name(token))
-        elif kind == 4:
-            current.append(token)
-        elif kind == 5:
+        elif kind == _HEX:
             current.append(_hex(token))
-        elif kind == 6:
+        elif kind == _NAME:
+            current.append(_name(token))
+        elif kind == _STRING:
+            current.append(token)
+        elif kind == _BRACKET:
             opened = _BRACKET_KIND.get(token)
             if opened is not None:
                 frames.append((opened, current))
@@ -173,12 +188,12 @@ def tokenize(data: bytes) -> list:
                 value = current
             current = outer
             current.append(value)
-        elif kind == 8:
+        elif kind == _BYTE:
             current.append(KWD(token))
-        elif kind == 9:
+        elif kind == _OPEN_STRING:
             text, pos = _string(data, pos)
             current.append(text)
-        # kind 7: a stray '>' is skipped
+        # _STRAY: a '>' that closes nothing is skipped
 
 
 def _method_name(keyword: PSKeyword) -> str:

@@ -186,13 +186,15 @@ class _GlyphDevice(PDFPageAggregator):
                                  wordspace, rise, dxscale, ncs, graphicstate):  # fmt: skip
         """pdfminer's ``render_string_horizontal`` and ``render_char`` in one loop: each glyph's
         matrix and box computed inline, with the same expressions in the same order (so the
-        same floats) as ``translate_matrix`` and ``apply_matrix_rect`` compute them."""
+        same floats) as ``translate_matrix`` and ``apply_matrix_rect`` compute them, or, for
+        text neither turned nor mirrored, only the terms of them that are not zero."""
         x, y = pos
         needcharspace = False
         a, b, c, d, e, f = matrix
         upright = a * d * scaling > 0 and b * c <= 0
         bottom = font.get_descent() * fontsize + rise
         top = bottom + fontsize
+        plain = b == 0 and c == 0 and a > 0 and d > 0 and top >= bottom
         fontname, flip, append = font.fontname, self.flip, self.chars.append
         glyphs = _glyph_cache(font)
         for obj in seq:
@@ -210,14 +212,20 @@ class _GlyphDevice(PDFPageAggregator):
                     adv = width * fontsize * scaling
                     e1 = x * a + y * c + e  # translate_matrix(matrix, (x, y))
                     f1 = x * b + y * d + f
-                    left1, bottom1 = a * 0 + c * bottom + e1, b * 0 + d * bottom + f1
-                    right1, bottom2 = a * adv + c * bottom + e1, b * adv + d * bottom + f1
-                    right2, top1 = a * adv + c * top + e1, b * adv + d * top + f1
-                    left2, top2 = a * 0 + c * top + e1, b * 0 + d * top + f1
-                    x0 = min(left1, left2, right1, right2)
-                    y0 = min(bottom1, bottom2, top1, top2)
-                    x1 = max(left1, left2, right1, right2)
-                    y1 = max(bottom1, bottom2, top1, top2)
+                    if plain and adv >= 0:
+                        # Unturned, unmirrored text: the corners' terms in b and c are zeros,
+                        # and the box is the first and third corner (up to the sign of a zero).
+                        x0, x1 = e1, a * adv + e1
+                        y0, y1 = d * bottom + f1, d * top + f1
+                    else:
+                        left1, bottom1 = a * 0 + c * bottom + e1, b * 0 + d * bottom + f1
+                        right1, bottom2 = a * adv + c * bottom + e1, b * adv + d * bottom + f1
+                        right2, top1 = a * adv + c * top + e1, b * adv + d * top + f1
+                        left2, top2 = a * 0 + c * top + e1, b * 0 + d * top + f1
+                        x0 = min(left1, left2, right1, right2)
+                        y0 = min(bottom1, bottom2, top1, top2)
+                        x1 = max(left1, left2, right1, right2)
+                        y1 = max(bottom1, bottom2, top1, top2)
                     append((text, x0, x1, flip - y1, flip - y0, fontname, y1 - y0, upright))
                     x += adv
                     if cid == 32 and wordspace:
