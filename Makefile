@@ -4,6 +4,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP_RUN  := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
+# Bytecode of the project's own modules, brought up to date before a run: where Python is told not
+# to write it (PYTHONDONTWRITEBYTECODE), every run and every reader would compile them again.
+COMPILE    := $(PY) -m compileall -q pipeline
 
 .DEFAULT_GOAL := help
 .PHONY: help report test lint format bench golden samples clean
@@ -24,9 +27,11 @@ $(STAMP_TEST): pyproject.toml | $(VENV)/bin/python
 	@touch $@ $(STAMP_RUN)
 
 report: $(STAMP_RUN) ## read input_pdfs/ and write the reports and tables to output/
+	@$(COMPILE)
 	$(PY) -m pipeline report --input input_pdfs --output output
 
 test: $(STAMP_TEST) ## run the test suite (what CI runs)
+	@$(COMPILE)
 	$(PY) -m pytest
 
 lint: $(STAMP_TEST) ## ruff lint and format check
@@ -38,6 +43,7 @@ format: $(STAMP_TEST) ## format the code with ruff
 	$(PY) -m ruff check --fix pipeline schemas tests
 
 bench: $(STAMP_TEST) ## speed and memory benchmark (extract vs raw pdfplumber; incremental runs; seconds per scanned page)
+	@$(COMPILE)
 	$(PY) -m tests.bench
 
 golden: $(STAMP_TEST) ## regenerate the golden text files of the report tests
