@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -242,6 +243,28 @@ def test_memory_limit_stops_a_runaway_reader(runaway):
     assert result.entry.status == "failed"
     assert result.cause == "memory"
     assert "400 MB" in result.entry.reason and "memory_mb" in result.entry.reason
+
+
+@pytest.mark.parametrize("memory_mb", range(250, 620, 30))
+def test_memory_limit_is_reported_wherever_the_reader_runs_out(runaway, memory_mb):
+    """Where the limit is hit decides who notices: Python (MemoryError) or qpdf under pikepdf,
+    which aborts the process on std::bad_alloc. Either way the file failed for memory (at the
+    largest limits the page is read and is no notat)."""
+    result = ingest_file(runaway, sha256=_sha(runaway), limits=Limits(memory_mb=memory_mb))
+    assert (result.entry.status, result.cause) in (
+        ("failed", "memory"),
+        ("skipped", "not_a_notat"),
+    ), result.entry.reason
+    if result.cause == "memory":
+        assert f"{memory_mb} MB" in result.entry.reason
+
+
+def test_an_abort_on_bad_alloc_is_the_memory_limit_and_other_aborts_are_crashes():
+    limits = Limits(memory_mb=300)
+    bad_alloc = "terminate called after throwing an instance of 'std::bad_alloc'\n"
+    assert ingest._crash_reason(-signal.SIGABRT, bad_alloc, limits)[0] == "memory"
+    assert ingest._crash_reason(-signal.SIGABRT, "assertion failed\n", limits)[0] == "crashed"
+    assert ingest._crash_reason(-signal.SIGSEGV, "", limits)[0] == "crashed"
 
 
 def test_cpu_time_limit_stops_a_runaway_reader(runaway):

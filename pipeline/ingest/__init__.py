@@ -83,7 +83,12 @@ def _crash_reason(returncode: int, stderr: str, limits: Limits) -> tuple[Cause, 
     """What a reader that gave no outcome died of, in plain words: what is known, no guess."""
     if "No space left on device" in stderr or "Errno 28" in stderr:
         return "no_space", "the temp folder ran out of space while it was read"
-    if returncode < 0:
+    # A C++ library (qpdf under pikepdf) that cannot allocate aborts the process (SIGABRT after
+    # "terminate called after throwing ... std::bad_alloc"): that is the memory limit too.
+    out_of_memory = (
+        "MemoryError" in stderr or "bad_alloc" in stderr or "Cannot allocate memory" in stderr
+    )
+    if returncode < 0 and not (out_of_memory and -returncode == signal.SIGABRT):
         sig = -returncode
         if sig == signal.SIGXCPU:
             return "cpu_time", (
@@ -94,7 +99,7 @@ def _crash_reason(returncode: int, stderr: str, limits: Limits) -> tuple[Cause, 
             # from outside the reader: a person, or the system when memory ran short
             return "killed", f"the reader was killed ({name}) while reading it"
         return "crashed", f"the reader crashed ({name}) while reading it"
-    if "MemoryError" in stderr or "bad_alloc" in stderr or "Cannot allocate memory" in stderr:
+    if out_of_memory:
         return (
             "memory",
             f"reading it needed more than the memory limit of {limits.memory_mb} MB (memory_mb)",
