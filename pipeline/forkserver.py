@@ -9,10 +9,13 @@ milliseconds, not the hundred that importing ``pipeline.ingest`` does.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing
 import multiprocessing.context
+import os
 import sys
+from collections.abc import Iterator
 
 # What the fork server imports once, so that a forked reader starts with it loaded; the last
 # one also lets the server itself end at once when the run does (``pipeline.ingest.served``).
@@ -50,11 +53,38 @@ def context() -> multiprocessing.context.BaseContext | None:
     try:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(list(PRELOAD))
-        forkserver.ensure_running()
+        with _stdio_detached():
+            forkserver.ensure_running()
     except (OSError, ValueError) as e:
         unavailable_reason = str(e)
         return None
     return ctx
+
+
+@contextlib.contextmanager
+def _stdio_detached() -> Iterator[None]:
+    """stdout and stderr on the null device while the server (and multiprocessing's resource
+    tracker) starts, so they do not hold the run's: a caller that reads the run's output (a
+    pipe, ``subprocess.run``) has it all when the run ends, not when the server has finished its
+    imports and noticed. The readers write their stderr to a file of their own."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            stream.flush()
+    try:
+        saved = [os.dup(1), os.dup(2)]
+    except OSError:  # no stdout or stderr to protect
+        yield
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, null):
+            os.close(fd)
 
 
 def _forking_reruns_main() -> bool:

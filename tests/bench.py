@@ -284,6 +284,9 @@ def _snapshot_source(tmp: Path) -> Path:
     src = tmp / "src"
     for package in ("pipeline", "schemas"):
         shutil.copytree(ROOT / package, src / package, ignore=shutil.ignore_patterns("__pycache__"))
+    import compileall
+
+    compileall.compile_dir(src, quiet=1)  # as `make` does before a run
     return src
 
 
