@@ -231,6 +231,8 @@ class FastInterpreter(PDFPageInterpreter):
         try:
             # pdfminer ends a token where one stream ends and the next begins, as a newline does.
             tokens = tokenize(b"\n".join(s.get_data() for s in valid))
+        except MemoryError:
+            raise  # the reader's memory limit: reading it again would only meet it again
         except Exception:
             # A form left to pdfminer, or a stream that does not decode: pdfminer's execute runs
             # what comes before the trouble and then meets it as it always has.

@@ -148,11 +148,13 @@ class _GlyphDevice(PDFPageAggregator):
         self.flip = flip  # page height + the mediabox's lower edge: y up → top down
 
     def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):
-        try:
-            text = font.to_unichr(cid)
-        except PDFUnicodeNotDefined:
-            text = f"(cid:{cid})"
-        adv = font.char_width(cid) * fontsize * scaling
+        """One glyph of vertical text (horizontal text goes through the loop below)."""
+        glyphs = _glyph_cache(font)
+        glyph = glyphs.get(cid)
+        if glyph is None:
+            glyph = glyphs[cid] = _glyph(font, cid)
+        text, width = glyph
+        adv = width * fontsize * scaling
         vertical = font.is_vertical()
         if vertical:
             vx, vy = font.char_disp(cid)
@@ -555,11 +557,7 @@ def _open_in_process(path: Path) -> None:
 
 def _read_chunk(path: Path, first: int, last: int, producer: str) -> list[PageLayout]:
     """Pages ``first``..``last`` (1-based) of ``path``, read in a process of their own."""
-    pdf = _process_pdf
-    if pdf is None:  # pragma: no cover - the pool's initializer opens it
-        _open_in_process(path)
-        pdf = _process_pdf
-    pages = pdf.pages[first - 1 : last]
+    pages = _process_pdf.pages[first - 1 : last]  # opened by the pool's initializer
     return list(_layouts_of(pages, path, producer))
 
 

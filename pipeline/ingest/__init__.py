@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import logging
 import multiprocessing
 import multiprocessing.context
@@ -169,17 +170,13 @@ def start_fork_server() -> bool:
 
 def _fork_context() -> multiprocessing.context.BaseContext | None:
     context = fork_server.context()
-    if context is None and not _told_no_fork_server:
-        _tell_no_fork_server()
+    if context is None:
+        _say_no_fork_server()
     return context
 
 
-_told_no_fork_server = False
-
-
-def _tell_no_fork_server() -> None:
-    global _told_no_fork_server
-    _told_no_fork_server = True
+@functools.cache
+def _say_no_fork_server() -> None:
     log.info("no fork server (%s): each file is read by a new interpreter",
              fork_server.unavailable_reason)  # fmt: skip
 
