@@ -356,6 +356,7 @@ WORKBOOK_HEADERS = {
     "proposed_text": "Foreslået formulering",
     "page_first": "Første side",
     "page_last": "Sidste side",
+    "goal_no": "Mål nr.",
     "stmt_no": "Formulering nr.",
     "text": "Tekst",
     "bilag": "Bilag",

@@ -92,6 +92,9 @@ class GoalRow:
     proposed_text: str
     page_first: int
     page_last: int
+    # The goal's number as a numbering column or the goal cell prints it ("2.3"): a label, never
+    # a word of the wording; "" when the notat numbers no goals.
+    goal_no: str = ""
     statements: list[GoalStatement] = field(default_factory=list)
 
 

@@ -24,6 +24,8 @@ __all__ = [
     "CONTACT_LABEL",
     "DOCUMENT_LABEL",
     "DROP_PHRASE",
+    "GOAL_NUMBER",
+    "GOAL_NUMBER_LEAD",
     "MARK_GLYPHS",
     "PAGE_FOOTER",
     "REWORD_LEAD",
@@ -37,11 +39,13 @@ __all__ = [
     "squeeze",
 ]
 
-ColumnKey = Literal["goal", "started", "not_started", "remark"]
-COLUMN_KEYS: tuple[ColumnKey, ...] = ("goal", "started", "not_started", "remark")
+ColumnKey = Literal["number", "goal", "started", "not_started", "remark"]
+COLUMN_KEYS: tuple[ColumnKey, ...] = ("number", "goal", "started", "not_started", "remark")
 
 # Every header wording an office writes, by the column it heads (as printed; squeezed below).
+# ``number``: a column before *Mål* that numbers the goals (1.1, 1.2, …); optional.
 _HEADINGS: dict[ColumnKey, tuple[str, ...]] = {
+    "number": ("Nr.", "Nr", "Nummer", "Løbenr.", "Løbenummer", "#"),
     "goal": ("Mål", "Målet", "Mål og indsatser"),
     "started": (
         "Gennemført/igangsat",
@@ -118,6 +122,13 @@ def heading_start(text: str) -> ColumnKey | None:
         return None
     keys = {key for key_text, key in _BY_SQUEEZED.items() if key_text.startswith(squeezed)}
     return keys.pop() if len(keys) == 1 else None
+
+
+# A goal's number as a numbering column or the start of a goal cell prints it: "1.1", "2.3.",
+# "12"; never a count ("6 hjemmebesøg" is no number column's).
+GOAL_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,3})\.?$")
+# A goal number opening a goal cell's text: dotted ("2.3 Unges rygevaner"), before a capital.
+GOAL_NUMBER_LEAD = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(?=[A-ZÆØÅ])")
 
 
 def is_mark(text: str) -> bool:

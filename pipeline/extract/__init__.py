@@ -7,21 +7,22 @@ Extraction only parses and normalizes what the page says; it links nothing acros
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from pipeline.extract.classify import classify_pages
+from pipeline.extract.classify import KindEvidence
 from pipeline.extract.concept import parse_concept_notat
 from pipeline.extract.page_order import PrintedNumbers, in_printed_order
 from pipeline.extract.pdf import PageLayout, read_pages
 from pipeline.extract.sender import find_sender_block
 from pipeline.extract.status import parse_status_notat
 from pipeline.hashing import sha256_of
-from pipeline.model import Document, ExtractedDocument, Finding
+from pipeline.model import Document, DocumentKind, ExtractedDocument, Finding
 
 __all__ = ["doc_id_for", "extract_pdf", "sha256_of"]
 
-_CLASSIFY_PAGES = 3
+# The pages kept while the kind is decided; a notat whose kind shows only later is read again.
+_KEPT_PAGES = 24
 
 
 def doc_id_for(sha256: str) -> str:
@@ -41,18 +42,21 @@ def extract_pdf(
 
     ``pages``: the file's pages as the caller read them (some from their image, by OCR), in
     place of the text layer's; the same reader reads them either way. It is iterated again
-    when the pages must be put in printed order. Else with ``page_workers`` > 1 a long file's
-    pages are read by that many processes (the same tables)."""
+    when the kind is known only after many pages, or when the pages must be put in printed
+    order. Else with ``page_workers`` > 1 a long file's pages are read by that many processes
+    (the same tables)."""
     sha = sha256 or sha256_of(path)
 
     def source() -> Iterator[PageLayout]:
         return iter(pages) if pages is not None else read_pages(path, workers=page_workers)
 
-    numbered = PrintedNumbers(source())
-    extracted = _extract_pages(path, sha, numbered)
+    kind, first_pass, n_pages = _classified(source)
+    numbered = PrintedNumbers(first_pass)
+    extracted = _extract_pages(path, sha, kind, numbered, n_pages)
     verdict = numbered.verdict()
     if verdict.order:
-        extracted = _extract_pages(path, sha, iter(in_printed_order(source(), verdict.order)))
+        ordered = iter(in_printed_order(source(), verdict.order))
+        extracted = _extract_pages(path, sha, kind, ordered, n_pages)
     if verdict.message:
         doc_id = extracted.document.doc_id
         code = "pages_reordered" if verdict.order else "page_order"
@@ -60,12 +64,35 @@ def extract_pdf(
     return extracted
 
 
-def _extract_pages(path: Path, sha: str, pages: Iterator[PageLayout]) -> ExtractedDocument:
+def _classified(
+    source: Callable[[], Iterator[PageLayout]],
+) -> tuple[DocumentKind, Iterator[PageLayout], int]:
+    """The document's kind from the evidence of its pages, read until the kind is known (the
+    whole file for a document of no known kind), and its pages again from the first: the pages
+    read so far, kept while they are few, then the rest; or the file read anew. Also the number
+    of pages read to decide (all of them when the kind stays unknown)."""
+    evidence = KindEvidence()
+    pages = source()
+    head: list[PageLayout] | None = []
+    for page in pages:
+        evidence.add(page)
+        if head is not None:
+            head.append(page)
+            if len(head) > _KEPT_PAGES:
+                head = None  # too many to keep: the file is read again from its start
+        if evidence.decided:
+            break
+    again = itertools.chain(head, pages) if head is not None else source()
+    return evidence.kind, again, evidence.pages
+
+
+def _extract_pages(
+    path: Path, sha: str, kind: DocumentKind, pages: Iterator[PageLayout], n_pages: int
+) -> ExtractedDocument:
     doc_id = doc_id_for(sha)
-    head = list(itertools.islice(pages, _CLASSIFY_PAGES))
-    kind = classify_pages(head)
-    all_pages = itertools.chain(head, pages)
-    sender = find_sender_block(head[0]).as_dict() if head else {}
+    first = next(pages, None)
+    all_pages = itertools.chain([first] if first is not None else [], pages)
+    sender = find_sender_block(first).as_dict() if first is not None else {}
     if kind == "status":
         parsed = parse_status_notat(doc_id, all_pages)
         doc = Document(
@@ -86,6 +113,5 @@ def _extract_pages(path: Path, sha: str, pages: Iterator[PageLayout]) -> Extract
         return ExtractedDocument(
             doc, initiatives=parsed.initiatives, findings=parsed.findings, failure=parsed.failure
         )
-    n_pages = len(head) + sum(1 for _ in pages)
-    title = head[0].text.splitlines()[0] if head and head[0].words else ""
+    title = first.text.splitlines()[0] if first is not None and first.words else ""
     return ExtractedDocument(Document(doc_id, path.name, sha, "unknown", title, "", n_pages))

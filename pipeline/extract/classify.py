@@ -1,17 +1,22 @@
-"""Which kind of notat a PDF is, from what its first pages show (never from the file name).
+"""Which kind of notat a PDF is, from what its pages show (never from the file name).
 
 Words alone are weak evidence: minutes of a meeting or a letter may well mention *Tema 2* or
-*Koncept for Ringsted Sundhedshus*. So the kind is read from the structure the page shows:
+*Koncept for Ringsted Sundhedshus*. So the kind is read from the structure the pages show, over
+the whole document (a long introduction may keep the first goal table far from page 1):
 
-- a *status* notat has *Tema N:* headings over goal tables, recognized by their header row
-  (found by the same ``pipeline.extract.header`` the reader uses, however its cells wrap) or,
-  where no header can be read, by the tables' *I alt* rows with their counts: such a notat is
-  still a status notat, and the reader then says it could not read it;
+- a *status* notat has *Tema N:* headings and goal-table evidence somewhere in the file: a
+  goal-table header row (found by the same ``pipeline.extract.header`` the reader uses, however
+  its cells wrap or are spaced), *I alt* rows with their counts, *(bilag N)* tags, or a column
+  of single marks. Such a notat is a status notat even when the reader then cannot read it:
+  it is read, or it fails loudly; it is never "not a notat";
 - a *concept* notat has numbered area headings (bold, larger than the body text) together with
   its own section headings (*Udfordringer og muligheder…*, *Det foreslås, at…*) or its title
-  (*Koncept for …*) printed as a heading; or, when its introduction fills the pages read, the
+  (*Koncept for …*) printed as a heading; or, when its introduction fills the first pages, the
   title as a heading on a first page labelled *NOTAT*;
 - anything else is ``unknown``.
+
+``KindEvidence`` takes the pages one at a time, so a caller can stop reading as soon as the kind
+is known (``decided``) and keep memory flat.
 """
 
 from __future__ import annotations
@@ -25,9 +30,9 @@ from pipeline.extract.layout import group_lines, styled_lines
 from pipeline.extract.pdf import PageLayout
 from pipeline.extract.settings import DEFAULT_SETTINGS
 from pipeline.model import DocumentKind
-from pipeline.vocabulary import TEMA_HEADING, is_totals_label
+from pipeline.vocabulary import BILAG_TAG, TEMA_HEADING, is_mark, is_totals_label
 
-__all__ = ["classify_pages"]
+__all__ = ["KindEvidence", "classify_pages"]
 
 _AREA_HEADING = re.compile(r"^\d{1,2}\.\s+[A-ZÆØÅ]")
 _CONCEPT_SECTION = re.compile(
@@ -35,52 +40,113 @@ _CONCEPT_SECTION = re.compile(
 )
 _CONCEPT_TITLE = re.compile(r"^Koncept\s+for\b", re.IGNORECASE)
 _COUNTS = re.compile(r"^i\s*alt\s*:?\s+\d+\s+\d+\b", re.IGNORECASE)
-
-
-def _lines(page: PageLayout) -> list[tuple[str, float, bool]]:
-    """(text, dominant size, bold) per printed line."""
-    return [(ln.text, ln.size, ln.bold) for ln in styled_lines(page.words, page.number)]
+# A column of marks: at least this many single marks on a page whose middles agree within
+# this share of their size (a goal table's status column).
+_MARK_COLUMN = 3
+_MARK_COLUMN_SPREAD = 1.0
+# (bilag N) tags on one page that make a goal table's wordings.
+_BILAG_TAGS = 2
+# The status headings however the cells are spaced: both words, each in a short line (a header
+# cell's fragment, not prose that names the columns).
+_STARTED_WORD = re.compile(r"^(gennemf|igangsat/)", re.IGNORECASE)
+_NOT_STARTED_WORD = re.compile(r"^ikke(-igangsat)?$", re.IGNORECASE)
+_SHORT_LINE_WORDS = 5
+# The concept notat's label and title are looked for on the first page only.
+_FIRST_PAGE = 1
 
 
 def _has_goal_table(page: PageLayout) -> bool:
-    """A goal-table header row, or an *I alt* row with its two counts."""
+    """Goal-table evidence on ``page``: a header row, an *I alt* row with its two counts,
+    (bilag N) tags, a column of single marks, or the status headings as header fragments."""
     lines = group_lines(page.words)
     if find_headers(lines, page.number, DEFAULT_SETTINGS):
         return True
-    return any(is_totals_label(ln.text) and _COUNTS.match(ln.text) for ln in lines)
+    if any(is_totals_label(ln.text) and _COUNTS.match(ln.text) for ln in lines):
+        return True
+    if len(BILAG_TAG.findall(page.text)) >= _BILAG_TAGS:
+        return True
+    if _mark_column(page):
+        return True
+    short = [ln for ln in lines if len(ln.words) <= _SHORT_LINE_WORDS]
+    words = [w.text for ln in short for w in ln.words]
+    return any(_STARTED_WORD.match(w) for w in words) and any(
+        _NOT_STARTED_WORD.match(w) for w in words
+    )
+
+
+def _mark_column(page: PageLayout) -> bool:
+    marks = sorted(((w.x0 + w.x1) / 2, w.size) for w in page.words if is_mark(w.text))
+    for i in range(len(marks) - _MARK_COLUMN + 1):
+        x, size = marks[i]
+        if marks[i + _MARK_COLUMN - 1][0] - x <= _MARK_COLUMN_SPREAD * size:
+            return True
+    return False
+
+
+class KindEvidence:
+    """What the pages read so far say of the document's kind."""
+
+    def __init__(self) -> None:
+        self.pages = 0
+        self.tema_headings = 0
+        self.goal_table = False
+        self.sizes: Counter[float] = Counter()
+        self.area_headings: list[tuple[float, bool, str]] = []  # size, bold, text
+        self.sections: set[str] = set()
+        self.titles: list[tuple[float, bool]] = []  # size, bold of "Koncept for" lines
+        self.labelled = False  # the first page prints the NOTAT label
+
+    def add(self, page: PageLayout) -> None:
+        self.pages += 1
+        for w in page.words:
+            self.sizes[w.size] += len(w.text)
+        lines = styled_lines(page.words, page.number)
+        for ln in lines:
+            text = ln.text
+            if TEMA_HEADING.match(text):
+                self.tema_headings += 1
+            if _AREA_HEADING.match(text):
+                self.area_headings.append((ln.size, ln.bold, text))
+            if ln.bold and (m := _CONCEPT_SECTION.match(text)):
+                self.sections.add(m.group(1).split()[0].lower())
+            if _CONCEPT_TITLE.match(text):
+                self.titles.append((ln.size, ln.bold))
+            if self.pages == _FIRST_PAGE and text == "NOTAT":
+                self.labelled = True
+        if not self.goal_table and page.words and _has_goal_table(page):
+            self.goal_table = True
+
+    @property
+    def kind(self) -> DocumentKind:
+        """The kind the evidence so far shows; ``unknown`` until it shows one."""
+        if not self.sizes:
+            return "unknown"
+        if self.tema_headings and self.goal_table:
+            return "status"
+        body = self.sizes.most_common(1)[0][0]
+        areas = any(bold and size >= body * 1.1 for size, bold, _ in self.area_headings)
+        titled = any(bold or size > body for size, bold in self.titles)
+        if areas and (self.sections or titled):
+            return "concept"
+        # A long introduction may keep the areas beyond the pages read: then the notat's own
+        # label (NOTAT) on its first page with the concept title as a heading is enough.
+        if titled and self.labelled:
+            return "concept"
+        if len(self.sections) == 2:
+            return "concept"
+        return "unknown"
+
+    @property
+    def decided(self) -> bool:
+        """A status notat is known as soon as its evidence is; so is a concept notat, unless
+        the pages so far show *Tema* headings (the goal tables may follow)."""
+        kind = self.kind
+        return kind == "status" or (kind == "concept" and not self.tema_headings)
 
 
 def classify_pages(pages: Iterable[PageLayout]) -> DocumentKind:
-    pages = list(pages)
-    sizes: Counter[float] = Counter()
-    for p in pages:
-        for w in p.words:
-            sizes[w.size] += len(w.text)
-    if not sizes:
-        return "unknown"
-    body = sizes.most_common(1)[0][0]
-    lines = [ln for p in pages for ln in _lines(p)]
-
-    tema_headings = sum(1 for text, _, _ in lines if TEMA_HEADING.match(text))
-    if tema_headings and any(_has_goal_table(p) for p in pages):
-        return "status"
-
-    area_headings = sum(
-        1 for text, size, bold in lines if bold and size >= body * 1.1 and _AREA_HEADING.match(text)
-    )
-    sections = {
-        _CONCEPT_SECTION.match(text).group(1).split()[0].lower()
-        for text, _, bold in lines
-        if bold and _CONCEPT_SECTION.match(text)
-    }
-    titled = any(_CONCEPT_TITLE.match(text) and (bold or size > body) for text, size, bold in lines)
-    if area_headings and (sections or titled):
-        return "concept"
-    # A long introduction may keep the areas beyond the pages read here: then the notat's own
-    # label (NOTAT) on its first page with the concept title as a heading is enough.
-    labelled = any(text == "NOTAT" for text, _, _ in _lines(pages[0]))
-    if titled and labelled:
-        return "concept"
-    if len(sections) == 2:
-        return "concept"
-    return "unknown"
+    """The kind of a document of ``pages`` (all of them, or the first few)."""
+    evidence = KindEvidence()
+    for page in pages:
+        evidence.add(page)
+    return evidence.kind

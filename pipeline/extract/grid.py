@@ -20,11 +20,13 @@ from dataclasses import dataclass
 
 from pipeline.extract.header import TableHeader
 from pipeline.extract.pdf import Rule, Word
-from pipeline.vocabulary import ColumnKey, is_mark
+from pipeline.vocabulary import GOAL_NUMBER, ColumnKey, is_mark
 
 __all__ = ["Columns", "columns_from_rules", "columns_from_text", "merge_rules"]
 
 _STATUS: frozenset[ColumnKey] = frozenset({"started", "not_started"})
+# Columns whose content is short and known (marks, goal numbers): a boundary lies beside it.
+_NARROW: frozenset[ColumnKey] = _STATUS | {"number"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,16 +148,24 @@ def columns_from_text(
         # A mark belongs to a status column when it stands under its header, give or take a cell.
         if abs(mids[key] - middle) <= 2.5 * em + (span[1] - span[0]) / 2:
             span[0], span[1] = min(span[0], w.x0), max(span[1], w.x1)
+    number = header.cell("number")
+    if number is not None:
+        # A numbering column's content: its header and the goal numbers flush under it.
+        span = content["number"]
+        for w in words:
+            if GOAL_NUMBER.match(w.text) and abs(w.x0 - number.x0) <= em:
+                span[1] = max(span[1], w.x1)
     edges: list[float] = []
     for a, b in itertools.pairwise(cells):
-        end_a = content[a.key][1] if a.key in _STATUS else a.x1
+        end_a = content[a.key][1] if a.key in _NARROW else a.x1
         if b.key in _STATUS:
             # Left of a status column: halfway between its content and the nearest text before.
             start = content[b.key][0]
             before = max([end_a, *(w.x1 for w in words if w.x1 <= start + 0.05 * em)])
             edges.append((min(before, start) + start) / 2)
-        elif a.key in _STATUS:
-            # Right of a status column: halfway to the nearest text after its content.
+        elif a.key in _NARROW:
+            # Right of a status (or numbering) column: halfway to the nearest text after its
+            # content.
             after = min([b.x0, *(w.x0 for w in words if w.x0 >= end_a - 0.05 * em)])
             edges.append((end_a + max(after, end_a)) / 2)
         else:

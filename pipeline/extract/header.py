@@ -182,9 +182,12 @@ def _match(window: Sequence[Line], settings: ReaderSettings) -> list[HeaderCell]
 def _implied(cells: list[HeaderCell]) -> list[HeaderCell] | None:
     """The header's cells with a goal column left of the status columns and a remark column
     right of them when their headings were not read; None when the order cannot be a goal
-    table's (goal first, remark last)."""
+    table's (a numbering column first if any, then goal, remark last)."""
     keys = [c.key for c in cells]
-    if "goal" in keys and keys.index("goal") != 0:
+    numbered = "number" in keys
+    if numbered and (keys.index("number") != 0 or "goal" not in keys):
+        return None
+    if "goal" in keys and keys.index("goal") != (1 if numbered else 0):
         return None
     if "remark" in keys and keys.index("remark") != len(keys) - 1:
         return None

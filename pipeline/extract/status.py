@@ -30,6 +30,8 @@ from pipeline.text import normalize_text
 from pipeline.vocabulary import (
     BILAG_TAG,
     DROP_PHRASE,
+    GOAL_NUMBER,
+    GOAL_NUMBER_LEAD,
     PAGE_FOOTER,
     REWORD_LEAD,
     TEMA_HEADING,
@@ -393,6 +395,7 @@ class _Emitter:
         page_first, page_last = min(raw.pages), max(raw.pages)
         where = f"Tema {theme.no}, række {row_no} (side {page_first})"
         text = _join_lines(raw.goal, self.settings.paragraph_gap, self.lexicon, interline)
+        goal_no, text = _goal_number(raw, text)
         wordings, proposed = split_wordings(text)
         remark = normalize_text(_join_lines(raw.remark, lexicon=self.lexicon))
         status: Status = ""
@@ -412,7 +415,7 @@ class _Emitter:
         proposal = "reword" if proposed else ("drop" if DROP_PHRASE in remark.lower() else "")
         row = GoalRow(
             self.doc_id, theme.no, theme.title, row_no, status, remark, proposal, proposed,
-            page_first, page_last,
+            page_first, page_last, goal_no,
         )  # fmt: skip
         for stmt_no, (wording, bilag) in enumerate(wordings, start=1):
             row.statements.append(
@@ -426,6 +429,18 @@ class _Emitter:
         if not wordings:
             self.finding(theme.no, row_no, "error", "empty_goal", f"{where}: målcellen er tom")
         self.rows.append(row)
+
+
+def _goal_number(raw: RawRow, goal_text: str) -> tuple[str, str]:
+    """The row's goal number and its goal text without it: the number a numbering column
+    prints ("1.1"), else a dotted number opening the goal cell ("2.3 Unges rygevaner"), which
+    is a label, not a word of the wording."""
+    printed = normalize_text(" ".join(line.text for line in raw.number))
+    if m := GOAL_NUMBER.match(printed):
+        return m.group(1), goal_text
+    if m := GOAL_NUMBER_LEAD.match(goal_text):
+        return m.group(1), goal_text[m.end() :]
+    return "", goal_text
 
 
 def parse_status_notat(

@@ -82,6 +82,7 @@ class RawRow:
 
     goal: list[CellLine] = field(default_factory=list)
     remark: list[CellLine] = field(default_factory=list)
+    number: list[CellLine] = field(default_factory=list)  # a numbering column's cell
     started: int = 0
     not_started: int = 0
     pages: list[int] = field(default_factory=list)
@@ -111,6 +112,7 @@ class _Band:
     bottom: float
     goal: CellLine | None = None
     remark: CellLine | None = None
+    number: CellLine | None = None  # a numbering column's line ("1.1")
 
     @property
     def middle(self) -> float:
@@ -279,7 +281,7 @@ def _layout(parts: Sequence[TablePart], use_rules: bool, settings: ReaderSetting
     bands: list[_Band] = []
     marks: list[_Mark] = []
     for k, (part, cols) in enumerate(zip(parts, columns, strict=True)):
-        by_key: dict[ColumnKey, list[Word]] = {"goal": [], "remark": []}
+        by_key: dict[ColumnKey, list[Word]] = {"number": [], "goal": [], "remark": []}
         for line in part.lines:
             for key, w in _placed(line, cols, settings):
                 if key in ("started", "not_started"):
@@ -375,13 +377,15 @@ def _start_evidence(
             above = bands[k - 1]
             ruled = any(above.middle < y < band.middle for y in row_rules[band.part])
             score = 100.0 if ruled else _NOT_A_START
-        elif g is None and not marked:
+        elif g is None and not marked and band.number is None:
             score = _NOT_A_START  # a row starts with its goal, or its mark beside a remark
         else:
             score = _text_evidence(
                 band, prev_goal, prev_remark, new_part, paused, interline, em, settings
             )
             score += 2.0 if marked else 0.0
+            # A goal number stands on its row's first line (a numbering column).
+            score += 3.0 if band.number is not None else 0.0
         evidence[k] = score
         paused = (paused or (g is None and r is not None)) and g is None and not new_part
         prev_goal = g or prev_goal
@@ -601,6 +605,8 @@ def _rows(layout: _Layout, cuts: list[int], settings: ReaderSettings) -> list[Ra
                 row.goal.append(band.goal)
             if band.remark:
                 row.remark.append(band.remark)
+            if band.number:
+                row.number.append(band.number)
             if band.page not in row.pages:
                 row.pages.append(band.page)
         lo = pos[a] if n else -float("inf")
