@@ -99,6 +99,11 @@ class PageLayout:
     # The share of its letters drawn turned (not upright as the page is shown): text drawn
     # upright on a page shown turned (/Rotate) reads sideways.
     sideways: float = 0.0
+    # What the page draws that the reader set aside: filled shapes that are no rectangle (the
+    # outlines of a watermark's letters, a logo) and glyphs drawn at a slant (a watermark set
+    # diagonally). Neither is a rule or a word of the notat.
+    ignored_shapes: int = 0
+    ignored_glyphs: int = 0
 
     @property
     def text(self) -> str:
@@ -128,12 +133,13 @@ class _PageObjects:
     only coordinates, text, font and size gives the same words and rules at a fraction of it.
     """
 
-    chars: list[tuple]  # text, x0, x1, top, bottom, fontname, size, upright (see _C_*)
+    chars: list[tuple]  # text, x0, x1, top, bottom, fontname, size, upright, slant (_C_*)
     lines: list[tuple[float, float, float, float]]  # x0, x1, top, bottom
     boxes: list[tuple[float, float, float, float]]  # rectangles, filled or outlined
     segments: list[tuple[float, float, float, float]]  # straight pieces of stroked paths
     images: int = 0
     largest_image: float = 0.0  # area in square points
+    ignored_shapes: int = 0  # filled shapes that are no rectangle (see _curve_pieces)
 
 
 class _GlyphDevice(PDFPageAggregator):
@@ -165,6 +171,7 @@ class _GlyphDevice(PDFPageAggregator):
             descent = font.get_descent() * fontsize
             bbox = (0, descent + rise, adv, descent + rise + fontsize)
         a, b, c, d, _, _ = matrix
+        slant = _slanted(a, b)
         x0, y0, x1, y1 = apply_matrix_rect(matrix, bbox)
         if x1 < x0:
             x0, x1 = x1, x0
@@ -180,6 +187,7 @@ class _GlyphDevice(PDFPageAggregator):
                 font.fontname,
                 x1 - x0 if vertical else y1 - y0,
                 a * d * scaling > 0 and b * c <= 0,
+                slant,
             )
         )
         return adv
@@ -194,6 +202,7 @@ class _GlyphDevice(PDFPageAggregator):
         needcharspace = False
         a, b, c, d, e, f = matrix
         upright = a * d * scaling > 0 and b * c <= 0
+        slant = _slanted(a, b)
         bottom = font.get_descent() * fontsize + rise
         top = bottom + fontsize
         plain = b == 0 and c == 0 and a > 0 and d > 0 and top >= bottom
@@ -228,12 +237,22 @@ class _GlyphDevice(PDFPageAggregator):
                         y0 = min(bottom1, bottom2, top1, top2)
                         x1 = max(left1, left2, right1, right2)
                         y1 = max(bottom1, bottom2, top1, top2)
-                    append((text, x0, x1, flip - y1, flip - y0, fontname, y1 - y0, upright))
+                    append((text, x0, x1, flip - y1, flip - y0, fontname, y1 - y0, upright, slant))
                     x += adv
                     if cid == 32 and wordspace:
                         x += wordspace
                     needcharspace = True
         return (x, y)
+
+
+# A glyph's baseline turned more than about this (as the tangent of its angle) from the page's
+# axes is set at a slant: a diagonal watermark, no line of the notat.
+_SLANT = 0.1
+
+
+def _slanted(a: float, b: float) -> bool:
+    """The text matrix's baseline direction (a, b) lies at a slant to both page axes."""
+    return min(abs(a), abs(b)) > _SLANT * max(abs(a), abs(b))
 
 
 def _glyph(font, cid: int) -> tuple[str, float]:
@@ -300,12 +319,30 @@ def _curve_pieces(curve: LTCurve, flip: float, out: _PageObjects) -> None:
     polylines): a filled one counts as a box, a stroked one by its straight axis-parallel
     pieces."""
     if curve.fill and not curve.stroke:
-        if not _blank_fill(curve):
+        if _blank_fill(curve):
+            return
+        if _rectangle(curve.pts, curve.bbox):
             out.boxes.append((curve.x0, curve.x1, flip - curve.y1, flip - curve.y0))
+        else:
+            out.ignored_shapes += 1  # a letter's outline, a logo: no rule, no cell
         return
     for (ax, ay), (bx, by) in itertools.pairwise(curve.pts):
         if abs(ax - bx) < 0.5 or abs(ay - by) < 0.5:
             out.segments.append((min(ax, bx), max(ax, bx), flip - max(ay, by), flip - min(ay, by)))
+
+
+def _rectangle(points, bbox, tolerance: float = 0.5) -> bool:
+    """A path that traces its own bounding box: every piece runs along the page's axes and
+    every point stands on the box's edge (a cell's shading drawn as a polygon). A letter's
+    outline (a watermark drawn as shapes) has pieces at a slant or points inside its box."""
+    x0, y0, x1, y1 = bbox
+    for (ax, ay), (bx, by) in itertools.pairwise(points):
+        if abs(ax - bx) > tolerance and abs(ay - by) > tolerance:
+            return False
+    return all(
+        min(abs(x - x0), abs(x - x1)) <= tolerance and min(abs(y - y0), abs(y - y1)) <= tolerance
+        for x, y in points
+    )
 
 
 def _rules(objects: _PageObjects, body_size: float) -> list[Rule]:
@@ -346,7 +383,8 @@ def _is_bold(fontname: str) -> bool:
 
 
 # The fields of a char tuple (``_PageObjects.chars``).
-_C_TEXT, _C_X0, _C_X1, _C_TOP, _C_BOTTOM, _C_FONT, _C_SIZE, _C_UPRIGHT = range(8)
+_C_TEXT, _C_X0, _C_X1, _C_TOP, _C_BOTTOM, _C_FONT, _C_SIZE, _C_UPRIGHT, _C_SLANT = range(9)
+_SOFT_HYPHEN = "\u00ad"
 _LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 # Words as pdfplumber's WordExtractor groups them with these settings (rotated text goes through
 # it; upright text through the same steps in ``_upright_words``, on tuples, at a third the cost).
@@ -404,7 +442,7 @@ def _upright_words(chars: list[tuple]) -> list[list[tuple]]:
 
 def _rotated_words(chars: list[tuple]) -> list[list[tuple]]:
     """Words of text that does not stand upright, through pdfplumber's own extractor."""
-    keys = ("text", "x0", "x1", "top", "bottom", "fontname", "size", "upright")
+    keys = ("text", "x0", "x1", "top", "bottom", "fontname", "size", "upright", "slant")
     dicts = [dict(zip(keys, c, strict=True), doctop=c[_C_TOP]) for c in chars]
     return [
         [tuple(d[k] for k in keys) for d in word]
@@ -463,6 +501,8 @@ def _word(chars: list[tuple], spaces: dict[int, list[float]]) -> Word | None:
     text = normalize_text(raw)
     if not text:
         return None
+    if raw.endswith(_SOFT_HYPHEN):
+        text += _SOFT_HYPHEN  # a word broken at a soft hyphen: the reader joins it again
     first = chars[0]
     x1 = max(c[_C_X1] for c in chars)
     top = min(c[_C_TOP] for c in chars)
@@ -494,8 +534,9 @@ def _layout(page, number: int, producer: str = "") -> PageLayout:
     rules = _rules(objects, _body_size(objects.chars))
     verticals = [r for r in rules if r.vertical]
     spaces = _spaces(objects.chars)
-    upright = [c for c in objects.chars if c[_C_UPRIGHT]]
-    rotated = [c for c in objects.chars if not c[_C_UPRIGHT]]
+    level = [c for c in objects.chars if not c[_C_SLANT]]
+    upright = [c for c in level if c[_C_UPRIGHT]]
+    rotated = [c for c in level if not c[_C_UPRIGHT]]
     groups = _upright_words(upright) + (_rotated_words(rotated) if rotated else [])
     out = []
     for chars in groups:
@@ -513,6 +554,8 @@ def _layout(page, number: int, producer: str = "") -> PageLayout:
         producer,
         min(1.0, objects.largest_image / area) if (area := page.width * page.height) else 0.0,
         len(rotated) / len(objects.chars) if objects.chars else 0.0,
+        objects.ignored_shapes,
+        sum(1 for c in objects.chars if c[_C_SLANT] and not c[_C_TEXT].isspace()),
     )
 
 

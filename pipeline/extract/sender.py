@@ -3,10 +3,16 @@
 The municipality's notats print, under the label *Kontaktoplysninger*, the sending centre, its
 unit, the postal address, phone, e-mail, web site and EAN number, one item to a line, in a
 column of its own: in the right-hand margin beside the first table, at the top right beside the
-title, or under the body. The block is read from what the page shows: the label's column (words
-that start at or right of the label's left edge, in the label's type size) from the label down
-to the first wide vertical gap. A line that ends where no name can end (``Social- og``), and
-an address broken inside (``…@ringsted.d`` / ``k``), are joined to the line below.
+title, in the narrow column of a layout table, or under the body. The block is read from what
+the page shows: the label's column (in the label's type size, each line's run of words set
+flush with the label: left, right or centred as the block is) from the label down to the first
+wide vertical gap, with the date line just above it when it stands in the same column. A line
+that ends where no name can end (``Social- og``), and an address broken inside
+(``…@ringsted.d`` / ``k``), are joined to the line below.
+
+``sender_block_words`` gives the block's words (date line included) so the reader can set them
+aside: a block beside the body is not the body's text (a sidebar line level with *Tema 1:* or
+with the title is no part of either).
 
 Which line is which is told from its text, not its position: ``Tel.``/``Tlf.`` and digits are
 the phone, ``@`` the e-mail, ``www.``/``http`` the web site, ``EAN`` the EAN number, a line
@@ -19,12 +25,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 
-from pipeline.extract.layout import StyledLine, styled_lines
+from pipeline.extract.layout import styled_lines
 from pipeline.extract.pdf import PageLayout, Word
 from pipeline.text import normalize_text
 from pipeline.vocabulary import CONTACT_LABEL
 
-__all__ = ["SenderBlock", "find_sender_block"]
+__all__ = ["SenderBlock", "find_sender_block", "sender_block_words"]
 
 _LABEL = re.compile(rf"^{CONTACT_LABEL}:?$", re.IGNORECASE)
 _PHONE = re.compile(r"^(?:Tel|Tlf|Telefon)\.?:?\s*(\+?[\d\s-]{6,})$", re.IGNORECASE)
@@ -40,6 +46,7 @@ _DATE_LINE = re.compile(r"^Dato\b", re.IGNORECASE)
 # multiples of the label's type size.
 _COLUMN_SLACK_EM = 0.6
 _BLOCK_GAP_EM = 2.6
+_RUN_GAP_EM = 1.0  # a gap wider than this between two words on a line: another run
 _SAME_SIZE = 0.15  # relative size difference still "the label's type"
 # Words a centre's or unit's name never ends with: a line ending so goes on on the next line.
 _OPEN_ENDS = frozenset({"og", "for", "i", "på", "til", "af", "med", "samt", "&", "under"})
@@ -66,29 +73,96 @@ def find_sender_block(page: PageLayout) -> SenderBlock:
     label = next((w for w in page.words if _LABEL.match(w.text)), None)
     if label is None:
         return SenderBlock()
-    lines = _block_lines(page.words, label, page.number)
-    return _fields(_join_wrapped([normalize_text(ln.text) for ln in lines]))
+    lines = _block_lines(page.words, label)
+    return _fields(_join_wrapped([normalize_text(" ".join(w.text for w in ln)) for ln in lines]))
 
 
-def _block_lines(words: tuple[Word, ...], label: Word, page: int) -> list[StyledLine]:
+def sender_block_words(page: PageLayout) -> frozenset[Word]:
+    """The words of the sender block on ``page`` and of the date line set in its column just
+    above it; empty when the page prints no block."""
+    label = next((w for w in page.words if _LABEL.match(w.text)), None)
+    if label is None:
+        return frozenset()
+    words = {label, *(w for line in _block_lines(page.words, label) for w in line)}
+    words.update(_date_above(page.words, label))
+    return frozenset(words)
+
+
+def _aligned(run: list[Word], label: Word, align: str) -> bool:
+    """Whether ``run`` is set flush with the label as the block is: left, right or centred."""
+    slack = _COLUMN_SLACK_EM * label.size
+    if align == "left":
+        return abs(run[0].x0 - label.x0) <= slack
+    if align == "right":
+        return abs(run[-1].x1 - label.x1) <= slack
+    return abs((run[0].x0 + run[-1].x1) / 2 - (label.x0 + label.x1) / 2) <= slack
+
+
+def _runs(words: list[Word], size: float) -> list[list[Word]]:
+    """A line's runs of words: a gap wider than a word space starts the next (text beside the
+    block in the same type is another run)."""
+    out: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: w.x0):
+        if out and w.x0 - out[-1][-1].x1 <= _RUN_GAP_EM * size:
+            out[-1].append(w)
+        else:
+            out.append([w])
+    return out
+
+
+def _block_lines(words: tuple[Word, ...], label: Word) -> list[list[Word]]:
+    """The block's lines below the label, each the run of words set flush with the label."""
     size = label.size
-    left = label.x0 - _COLUMN_SLACK_EM * size
     column = [
         w
         for w in words
-        if w.x0 >= left
-        and w.top > label.bottom - 0.2 * size
+        if w.top > label.bottom - 0.2 * size
+        and w is not label
         and abs(w.size - size) <= _SAME_SIZE * size
     ]
-    lines: list[StyledLine] = []
+    lines: list[list[Word]] = []
     bottom = label.bottom
-    for line in styled_lines(column, page):
-        # The block is set flush left: a line starting elsewhere is other text right of it.
-        if line.top - bottom > _BLOCK_GAP_EM * size or line.words[0].x0 - label.x0 > 0.6 * size:
+    align = ""
+    for line in styled_lines(column, 0):
+        if line.top - bottom > _BLOCK_GAP_EM * size:
             break
-        lines.append(line)
+        runs = _runs(line.words, size)
+        if not align:  # the first line tells how the block is set
+            align = next(
+                (
+                    a
+                    for a in ("left", "right", "centre")
+                    if any(_aligned(r, label, a) for r in runs)
+                ),
+                "",
+            )
+            if not align:
+                break
+        run = next((r for r in runs if _aligned(r, label, align)), None)
+        if run is None:
+            continue  # text beside the block on its own line (the body in a similar size)
+        lines.append(run)
         bottom = line.bottom
     return lines
+
+
+def _date_above(words: tuple[Word, ...], label: Word) -> list[Word]:
+    """The date line (``Dato: …``) set in the label's column just above it, if any."""
+    size = label.size
+    above = [
+        w
+        for w in words
+        if label.top - _BLOCK_GAP_EM * size * 1.5 <= w.bottom <= label.top + 0.2 * size
+        and abs(w.size - size) <= _SAME_SIZE * max(size, w.size) * 2
+    ]
+    for line in reversed(styled_lines(above, 0)):
+        for run in _runs(line.words, line.size):
+            text = " ".join(w.text for w in run)
+            left = abs(run[0].x0 - label.x0) <= _COLUMN_SLACK_EM * size
+            right = abs(run[-1].x1 - label.x1) <= _COLUMN_SLACK_EM * size
+            if _DATE_LINE.match(text) and (left or right):
+                return run
+    return []
 
 
 def _join_wrapped(texts: list[str]) -> list[str]:

@@ -39,8 +39,15 @@ class ReaderSettings:
     heading_line_gap: float = 1.2
     # Lines of one paragraph are at most this far apart; a wider gap starts a new paragraph.
     paragraph_gap: float = 0.35
-    # Running heads and feet stand in this share of the page height at its top and bottom.
+    # Page numbers and other lines in this share of the page height at its top and bottom are
+    # page furniture when they repeat; a running head or foot may also reach further in:
     margin_share: float = 0.065
+    # a running head (a logo, the unit, the title, the date) lies within this share of the page
+    # height from the top, a running foot within this share from the bottom,
+    running_head_share: float = 0.25
+    running_foot_share: float = 0.2
+    # and its lines stand on the neighbouring page this close (em) to the same place.
+    running_place: float = 0.5
     # A mark stands level with a line (at the top of its row) when their tops are this close.
     mark_level: float = 0.5
     # A mark centred in its row stands within this (em) plus this share of the row's height
@@ -68,10 +75,11 @@ class ReaderSettings:
                     f"ReaderSettings.{name} must be a whole number of at least 1, "
                     f"got {getattr(self, name)!r}"
                 )
-        if not 0 < self.margin_share < 0.25:
-            raise ValueError(
-                f"ReaderSettings.margin_share must be between 0 and 0.25, got {self.margin_share!r}"
-            )
+        for name in ("margin_share", "running_head_share", "running_foot_share"):
+            if not 0 < getattr(self, name) < 0.5:
+                raise ValueError(
+                    f"ReaderSettings.{name} must be between 0 and 0.5, got {getattr(self, name)!r}"
+                )
 
 
 DEFAULT_SETTINGS = ReaderSettings()

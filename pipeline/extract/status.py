@@ -14,14 +14,18 @@ a ``failure`` that ingest reports as a failed document.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from pipeline.danish import find_dato
+from pipeline.danish import find_dato, parse_danish_date
 from pipeline.extract.header import TableHeader, find_header_across_pages, find_headers
+from pipeline.extract.hyphens import SOFT_HYPHEN, hyphenates, hyphenation_break
 from pipeline.extract.layout import Line, group_lines
+from pipeline.extract.margins import PageLines, running_lines, with_neighbours
 from pipeline.extract.pdf import PageLayout
+from pipeline.extract.sender import sender_block_words
 from pipeline.extract.settings import DEFAULT_SETTINGS, ReaderSettings
 from pipeline.extract.table import CellLine, RawRow, TablePart, TableRead, read_table
 from pipeline.extract.title import notat_title
@@ -57,6 +61,7 @@ _ABBREVIATIONS = frozenset(
     {"jf.", "fx.", "f.eks.", "bl.a.", "evt.", "ca.", "mht.", "vedr.", "iht.", "ift.", "inkl.",
      "osv.", "mv.", "pga.", "dvs.", "el.", "nr.", "pkt.", "kr.", "mio.", "mia.", "stk.", "ang."}
 )  # fmt: skip
+_CLOSING_PUNCTUATION = frozenset(",.;:!?)]”’")
 _WORD_CORE = re.compile(r"^[\W_]*(.*?)[\W_]*$")
 _PARAGRAPH = "\n"
 
@@ -111,11 +116,26 @@ def _continues_word(out: str, prev: CellLine, first: str, lexicon: frozenset[str
     return len(rest) <= 4 and not (rest in lexicon and head in lexicon)
 
 
+def _hyphenated(out: str, first: str, lexicon: frozenset[str], hyphenating: bool) -> bool:
+    """The text so far ends in a hyphen the engine printed where it broke a closed word: a soft
+    hyphen the PDF marks as one, or a hyphen ``pipeline.extract.hyphens`` judges so."""
+    if out.endswith(SOFT_HYPHEN):
+        return True
+    return out.endswith("-") and hyphenation_break(out[:-1], first, lexicon, hyphenating)
+
+
+def _closes(first: str) -> bool:
+    """A line that opens with punctuation that closes what stands before it (a word broken
+    inside for want of room may leave its comma or full stop alone on the next line)."""
+    return first[:1] in _CLOSING_PUNCTUATION and (len(first) == 1 or not first[1].isalnum())
+
+
 def _join_lines(
     lines: list[CellLine],
     paragraph_gap: float | None = None,
     lexicon: frozenset[str] = frozenset(),
     interline: float = 0.0,
+    hyphenating: bool = False,
 ) -> str:
     """Cell lines joined by one space, a word broken over two lines joined again; with
     ``paragraph_gap`` (em), a gap wider than the usual ``interline`` plus that between two
@@ -135,7 +155,9 @@ def _join_lines(
                 and line.top - prev.bottom > max(interline, 0.0) + paragraph_gap * line.size
                 and not first[:1].islower()
             )
-            if not brk and _continues_word(out, prev, first, lexicon):
+            if not brk and _hyphenated(out, first, lexicon, hyphenating):
+                out = out[:-1] + line.text  # the hyphen was the engine's, not the word's
+            elif not brk and (_continues_word(out, prev, first, lexicon) or _closes(first)):
                 out += line.text
             else:
                 out += (_PARAGRAPH if brk else " ") + line.text
@@ -204,31 +226,31 @@ class _Collector:
     def __init__(self, settings: ReaderSettings) -> None:
         self.settings = settings
         self.theme: _Theme | None = None
-        self.margin_keys: set[tuple[str, int]] = set()
         self.orphan_pages: list[int] = []  # pages with a goal table but no Tema heading above
         self.tail: list[Line] = []  # the last page's last lines, while a theme awaits its header
         self.last_line: Line | None = None  # the last page's last body line
 
-    def body_lines(self, page: PageLayout) -> list[Line]:
-        """The page's lines without page numbers and without heads and feet repeated in the
-        page margins from the page before."""
-        lines = group_lines(page.words)
-        margin = page.height * self.settings.margin_share
-        keys: set[tuple[str, int]] = set()
-        out = []
-        for line in lines:
+    def body_lines(
+        self, page: PageLines, neighbours: tuple[PageLines, ...]
+    ) -> tuple[list[Line], list[Line]]:
+        """The page's body lines, and its running head and foot: the lines repeated at the same
+        place on a neighbouring page (``pipeline.extract.margins``) and page numbers."""
+        height = page.page.height
+        margin = height * self.settings.margin_share
+        running = running_lines(page, neighbours, self.settings)
+        out, furniture = [], []
+        for i, line in enumerate(page.lines):
             text = line.text
-            in_margin = line.bottom < margin or line.top > page.height - margin
-            if PAGE_FOOTER.match(text) or (in_margin and _FOOTER_IN_LINE.search(text)):
-                continue
-            if in_margin:
-                key = (re.sub(r"\d+", "#", text), round(line.top / 4))
-                keys.add(key)
-                if key in self.margin_keys:
-                    continue
-            out.append(line)
-        self.margin_keys = keys
-        return out
+            in_margin = line.bottom < margin or line.top > height - margin
+            if (
+                i in running
+                or PAGE_FOOTER.match(text)
+                or (in_margin and _FOOTER_IN_LINE.search(text))
+            ):
+                furniture.append(line)
+            else:
+                out.append(line)
+        return out, furniture
 
     def _drop_copy(self, first_body: Line | None) -> None:
         """The last line of the page before printed again as the first line of this page's
@@ -344,6 +366,7 @@ class _Emitter:
         self.totals: list[ThemeTotal] = []
         self.findings: list[Finding] = []
         self.lexicon: frozenset[str] = frozenset()  # the words the notat uses inside its lines
+        self.hyphenating = False  # the notat hyphenates its words (pipeline.extract.hyphens)
         self.pending: list[tuple[_Theme, TableRead | None]] = []
 
     def finding(self, theme_no: int | None, row_no: int | None, severity, code: str, message: str):
@@ -357,9 +380,20 @@ class _Emitter:
 
     def finish(self, lexicon: frozenset[str]) -> None:
         self.lexicon = lexicon
+        self.hyphenating = hyphenates(self._hyphen_breaks(), lexicon)
         for theme, read in self.pending:
             self._theme(theme, read)
         self.pending = []
+
+    def _hyphen_breaks(self) -> Iterator[tuple[str, str]]:
+        """Every cell line end after a hyphen: (the line's text before it, the next line's
+        first word)."""
+        for _, read in self.pending:
+            for raw in read.rows if read is not None else ():
+                for cell in (raw.goal, raw.remark):
+                    for line, nxt in itertools.pairwise(cell):
+                        if line.text.endswith("-"):
+                            yield line.text[:-1], nxt.text.split(" ", 1)[0]
 
     def _theme(self, theme: _Theme, read: TableRead | None) -> None:
         if read is None or not read.rows:
@@ -394,10 +428,14 @@ class _Emitter:
     def _row(self, theme: _Theme, row_no: int, raw: RawRow, interline: float) -> None:
         page_first, page_last = min(raw.pages), max(raw.pages)
         where = f"Tema {theme.no}, række {row_no} (side {page_first})"
-        text = _join_lines(raw.goal, self.settings.paragraph_gap, self.lexicon, interline)
+        text = _join_lines(
+            raw.goal, self.settings.paragraph_gap, self.lexicon, interline, self.hyphenating
+        )
         goal_no, text = _goal_number(raw, text)
         wordings, proposed = split_wordings(text)
-        remark = normalize_text(_join_lines(raw.remark, lexicon=self.lexicon))
+        remark = normalize_text(
+            _join_lines(raw.remark, lexicon=self.lexicon, hyphenating=self.hyphenating)
+        )
         status: Status = ""
         if raw.started and raw.not_started:
             self.finding(
@@ -431,6 +469,14 @@ class _Emitter:
         self.rows.append(row)
 
 
+def _lines_beside_sender_block(page: PageLayout) -> list[Line]:
+    """The page's printed lines without its sender block (and the date line above it): the
+    block stands in a column of its own beside the body, and a line of it level with a *Tema*
+    heading, the title or a table row is no part of them."""
+    aside = sender_block_words(page)
+    return group_lines([w for w in page.words if w not in aside] if aside else page.words)
+
+
 def _goal_number(raw: RawRow, goal_text: str) -> tuple[str, str]:
     """The row's goal number and its goal text without it: the number a numbering column
     prints ("1.1"), else a dotted number opening the goal cell ("2.3 Unges rygevaner"), which
@@ -450,14 +496,23 @@ def parse_status_notat(
     collector = _Collector(settings)
     emitter = _Emitter(doc_id, settings)
     title, date, count = "", "", 0
+    running_date = ""  # a date the running head or foot prints (when no "Dato:" line does)
     words_inside: set[str] = set()
-    for page in pages:
+    for page_lines, neighbours in with_neighbours(pages, _lines_beside_sender_block):
+        page = page_lines.page
         count += 1
         if not date and (found := find_dato(page.text)):
             date = found.isoformat()
-        lines = collector.body_lines(page)
+        lines, furniture = collector.body_lines(page_lines, neighbours)
+        if not running_date:
+            found = parse_danish_date(" ".join(line.text for line in furniture))
+            running_date = found.isoformat() if found else ""
         words_inside.update(
-            _core(w.text) for line in lines for run in line.segments() for w in run[1:]
+            _core(w.text)
+            for line in lines
+            for run in line.segments()
+            for w in run[1:]
+            if not w.text.endswith(("-", SOFT_HYPHEN))  # a word's first part, not a word
         )
         if count == 1:
             title = notat_title(_before_body(lines, page.number, settings))
@@ -465,6 +520,7 @@ def parse_status_notat(
             emitter.read(theme)
     for theme in collector.finish():
         emitter.read(theme)
+    date = date or running_date
     emitter.finish(frozenset(words_inside))
     for page_no in sorted(set(collector.orphan_pages)):
         emitter.finding(
