@@ -67,6 +67,22 @@ def find_dato(text: str) -> dt.date | None:
     return None
 
 
+def pages_da(numbers: list[int]) -> str:
+    """Page numbers as a Danish reader reads them: "side 3", "side 2–5, 7 og 9"."""
+    numbers = sorted(set(numbers))
+    spans: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        spans.append(f"{start}–{prev}" if prev > start else str(start))
+        if n is not None:
+            start = prev = n
+    joined = spans[0] if len(spans) == 1 else ", ".join(spans[:-1]) + " og " + spans[-1]
+    return f"side {joined}"
+
+
 def format_danish_date(day: dt.date) -> str:
     """``2021-06-03`` to ``3. juni 2021``."""
     return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"

@@ -23,11 +23,13 @@ from pdfminer.layout import LTContainer, LTCurve, LTImage, LTLine, LTRect
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdffont import PDFUnicodeNotDefined
 from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.pdftypes import dict_value
 from pdfminer.utils import apply_matrix_rect
 from pdfplumber.utils.text import WordExtractor
 
 from pipeline.errors import ExtractError
 from pipeline.extract.content import FastInterpreter
+from pipeline.extract.glyphnames import numbered_glyph_text
 from pipeline.text import normalize_text
 
 
@@ -256,12 +258,43 @@ def _slanted(a: float, b: float) -> bool:
 
 
 def _glyph(font, cid: int) -> tuple[str, float]:
-    """A glyph's text and width (in text space units), as ``render_char`` looks them up."""
+    """A glyph's text and width (in text space units), as ``render_char`` looks them up; a
+    glyph that only its numbered name identifies (``pipeline.extract.glyphnames``) by it."""
+    named = font.__dict__.get(_NAMED_GLYPHS)
+    if named and cid in named:
+        return named[cid], font.char_width(cid)
     try:
         text = font.to_unichr(cid)
     except PDFUnicodeNotDefined:
         text = f"(cid:{cid})"
     return text, font.char_width(cid)
+
+
+_NAMED_GLYPHS = "_pipeline_named_glyphs"
+
+
+class _Interpreter(FastInterpreter):
+    """The content interpreter, which also reads the text of glyphs a simple font names by
+    number and maps to no Unicode (pdfTeX's bitmap fonts: ``/a65``)."""
+
+    def init_resources(self, resources) -> None:
+        super().init_resources(resources)
+        fonts = resources.get("Font") if isinstance(resources, dict) else None
+        try:
+            specs = dict_value(fonts) if fonts is not None else {}
+        except Exception:  # a damaged resource dictionary: pdfminer has said what it could
+            return
+        for fontid, spec in specs.items():
+            font = self.fontmap.get(fontid)
+            if font is None or _NAMED_GLYPHS in font.__dict__:
+                continue
+            named = {}
+            if getattr(font, "unicode_map", None) is None:
+                try:
+                    named = numbered_glyph_text(dict_value(spec))
+                except Exception:  # a font without a readable encoding: as pdfminer reads it
+                    named = {}
+            font.__dict__[_NAMED_GLYPHS] = named
 
 
 def _glyph_cache(font) -> dict[int, tuple[str, float]]:
@@ -276,7 +309,7 @@ def _glyph_cache(font) -> dict[int, tuple[str, float]]:
 def _page_objects(page) -> _PageObjects:
     flip = float(page.height) + float(page.mediabox[1])
     device = _GlyphDevice(page.pdf.rsrcmgr, page.page_number, flip)
-    FastInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    _Interpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     out = _PageObjects(device.chars, [], [], [])
     stack = [iter(device.get_result()._objs)]
     while stack:
@@ -399,11 +432,36 @@ _ROTATED_WORDS = WordExtractor(
 )
 
 
+# A page whose glyphs step back (left on their line, or up the page) more often than this is
+# drawn in no reading order (each glyph its own text object, in any order): its glyphs are
+# grouped by font and size over the whole page, not in the runs the PDF draws them in.
+_DISORDER = 0.25
+# A ligature narrower than this share of its size has no width in the font's metrics (a
+# broken font gives it zero width): the next glyph may stand up to a ligature's width (this
+# share of the size) right of where it starts and still be in the same word.
+_ZERO_WIDTH, _GLYPH_WIDTH = 0.05, 0.75
+
+
+def _disordered(chars: list[tuple]) -> bool:
+    """The page draws its glyphs in no reading order."""
+    steps = back = 0
+    for p, c in itertools.pairwise(chars):
+        if c[_C_TEXT].isspace() or p[_C_TEXT].isspace():
+            continue
+        steps += 1
+        same_line = abs(c[_C_TOP] - p[_C_TOP]) <= _LINE_TOLERANCE
+        back += c[_C_TOP] < p[_C_TOP] - _LINE_TOLERANCE or (same_line and c[_C_X0] < p[_C_X0])
+    return steps >= 20 and back > _DISORDER * steps
+
+
 def _upright_words(chars: list[tuple]) -> list[list[tuple]]:
-    """The chars' words: runs of chars in one font and size (in the order the PDF draws them),
+    """The chars' words: runs of chars in one font and size (in the order the PDF draws them,
+    or, on a page drawn in no reading order, all of the page's chars in one font and size),
     cut into lines by their tops and each line, left to right, into words at spaces, at gaps
     wider than a share of the size, and where a char steps back or off the line."""
     words: list[list[tuple]] = []
+    if _disordered(chars):
+        chars = sorted(chars, key=itemgetter(_C_FONT, _C_SIZE))
     for _, run_chars in itertools.groupby(chars, key=itemgetter(_C_FONT, _C_SIZE)):
         run = list(run_chars)
         line_of: dict[float, int] = {}
@@ -427,9 +485,12 @@ def _upright_words(chars: list[tuple]) -> list[list[tuple]]:
                 if word:
                     p = word[-1]
                     size = p[_C_SIZE]
+                    right = p[_C_X1]
+                    if right - p[_C_X0] < _ZERO_WIDTH * size and p[_C_TEXT] in _LIGATURES:
+                        right = p[_C_X0] + _GLYPH_WIDTH * size
                     if (
                         c[_C_X0] < p[_C_X0]
-                        or c[_C_X0] > p[_C_X1] + _X_TOLERANCE_RATIO * size
+                        or c[_C_X0] > right + _X_TOLERANCE_RATIO * size
                         or abs(c[_C_TOP] - p[_C_TOP]) > _Y_TOLERANCE_RATIO * size
                     ):
                         words.append(word)

@@ -15,11 +15,12 @@ a ``failure`` that ingest reports as a failed document.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from pipeline.danish import find_dato, parse_danish_date
+from pipeline.danish import find_dato, pages_da, parse_danish_date
 from pipeline.extract.header import TableHeader, find_header_across_pages, find_headers
 from pipeline.extract.hyphens import SOFT_HYPHEN, hyphenates, hyphenation_break
 from pipeline.extract.layout import Line, group_lines
@@ -85,7 +86,9 @@ def _core(token: str) -> str:
     return m.group(1) if m else token.lower()
 
 
-def _continues_word(out: str, prev: CellLine, first: str, lexicon: frozenset[str]) -> bool:
+def _continues_word(
+    out: str, prev: CellLine, first: str, lexicon: frozenset[str], hyphenating: bool = False
+) -> bool:
     """Whether a line beginning with ``first`` goes on with the word that ends ``out``: a compound
     broken after its hyphen ("KRAM-" + "faktorer"), a number range ("6-" + "13"), or a word too
     long for its column broken inside ("Motionsvejledni" + "ng": the line above is that one word
@@ -101,6 +104,10 @@ def _continues_word(out: str, prev: CellLine, first: str, lexicon: frozenset[str
     rest, head = _core(first), _core(out.rsplit(" ", 1)[-1])
     if _core(head + rest) in lexicon:
         return True
+    if hyphenating:
+        # An engine that hyphenates breaks a long word at a hyphen it prints, not bare: a bare
+        # break is one between two words (a word may fill its line to the edge exactly).
+        return False
     if prev.spaced and prev.slack >= 0.3:
         # The producer ends a line that breaks between words with a space, and one would have
         # fitted here: the word was broken inside.
@@ -157,7 +164,9 @@ def _join_lines(
             )
             if not brk and _hyphenated(out, first, lexicon, hyphenating):
                 out = out[:-1] + line.text  # the hyphen was the engine's, not the word's
-            elif not brk and (_continues_word(out, prev, first, lexicon) or _closes(first)):
+            elif not brk and (
+                _continues_word(out, prev, first, lexicon, hyphenating) or _closes(first)
+            ):
                 out += line.text
             else:
                 out += (_PARAGRAPH if brk else " ") + line.text
@@ -300,7 +309,8 @@ class _Collector:
                         page.number, header, [], page.rules, header.bottom, header.bottom
                     )
                     theme.parts.append(part)
-                else:
+                elif _names_a_body_column(header):
+                    # (Two status headings alone, such as a chart's legend, make no table.)
                     self.orphan_pages.append(page.number)
                 i = header.last_line + 1
                 continue
@@ -477,6 +487,46 @@ def _lines_beside_sender_block(page: PageLayout) -> list[Line]:
     return group_lines([w for w in page.words if w not in aside] if aside else page.words)
 
 
+class _SetAside:
+    """What the reader left out of the body, page by page, to say so in findings: running heads
+    and feet (the text of the first one, so a person can check it is no part of a table) and
+    drawings that are no rules or words (a watermark, a logo)."""
+
+    def __init__(self) -> None:
+        self.running: list[int] = []
+        self.running_text = ""
+        self.drawn: list[int] = []
+
+    def note(self, page: PageLayout, furniture: list[Line]) -> None:
+        running = [ln for ln in furniture if not PAGE_FOOTER.match(ln.text)]
+        if running:
+            self.running.append(page.number)
+            self.running_text = self.running_text or running[0].text
+        if page.ignored_shapes or page.ignored_glyphs:
+            self.drawn.append(page.number)
+
+    def messages(self) -> list[str]:
+        out = []
+        if self.running:
+            out.append(
+                f"{pages_da(self.running).capitalize()}: tekst, der gentages samme sted på "
+                f"siderne (sidehoved eller sidefod, fx »{self.running_text}«), er ikke læst "
+                "som en del af tabellerne"
+            )
+        if self.drawn:
+            out.append(
+                f"{pages_da(self.drawn).capitalize()}: tegninger bag eller ved teksten, der "
+                "hverken er tabellinjer eller vandret tekst (fx et vandmærke eller et logo), "
+                "er ikke læst"
+            )
+        return out
+
+
+def _names_a_body_column(header: TableHeader) -> bool:
+    """The header names the goal or the remark column besides the two status columns."""
+    return any(c.key in ("goal", "remark") and math.isfinite(c.x0) for c in header.cells)
+
+
 def _goal_number(raw: RawRow, goal_text: str) -> tuple[str, str]:
     """The row's goal number and its goal text without it: the number a numbering column
     prints ("1.1"), else a dotted number opening the goal cell ("2.3 Unges rygevaner"), which
@@ -497,6 +547,7 @@ def parse_status_notat(
     emitter = _Emitter(doc_id, settings)
     title, date, count = "", "", 0
     running_date = ""  # a date the running head or foot prints (when no "Dato:" line does)
+    set_aside = _SetAside()
     words_inside: set[str] = set()
     for page_lines, neighbours in with_neighbours(pages, _lines_beside_sender_block):
         page = page_lines.page
@@ -504,6 +555,7 @@ def parse_status_notat(
         if not date and (found := find_dato(page.text)):
             date = found.isoformat()
         lines, furniture = collector.body_lines(page_lines, neighbours)
+        set_aside.note(page, furniture)
         if not running_date:
             found = parse_danish_date(" ".join(line.text for line in furniture))
             running_date = found.isoformat() if found else ""
@@ -522,6 +574,8 @@ def parse_status_notat(
         emitter.read(theme)
     date = date or running_date
     emitter.finish(frozenset(words_inside))
+    for message in set_aside.messages():
+        emitter.finding(None, None, "info", "set_aside", message)
     for page_no in sorted(set(collector.orphan_pages)):
         emitter.finding(
             None, None, "error", "table_without_theme",
