@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
 from pipeline.extract import extract_pdf
 from tests.fixtures.compare import (
@@ -20,7 +21,18 @@ from tests.fixtures.compare import (
     soft_problems,
     split_inside_a_word,
 )
-from tests.fixtures.layouts import AXES, HELD_OUT, NAMED, Layout, layouts
+from tests.fixtures.layouts import (
+    AXES,
+    HABIT_AXES,
+    HABIT_PRODUCERS,
+    HABITS_BY_PRODUCER,
+    HELD_OUT,
+    NAMED,
+    NAMED_HABITS,
+    Layout,
+    draw_habit_layout,
+    layouts,
+)
 from tests.fixtures.notat_data import SENDER
 from tests.fixtures.printed import text_problems
 from tests.fixtures.render import layout_pdf, missing_program, notat_by_name
@@ -121,6 +133,41 @@ def test_held_out_layout_is_read_field_by_field(layout):
 @given(layouts())
 def test_drawn_layout_is_read_field_by_field(layout):
     assert_read(layout)
+
+
+def test_the_named_habits_take_every_habit_with_every_habit_producer():
+    """Every habit a producer renders is rendered by it at least once, every value of every
+    habit axis at least once."""
+    for axis, values in HABIT_AXES.items():
+        assert {getattr(layout, axis) for layout in NAMED_HABITS} == set(values), axis
+    for producer in HABIT_PRODUCERS:
+        mine = [layout for layout in NAMED_HABITS if layout.producer == producer]
+        for axis in HABIT_AXES:
+            if len({getattr(layout, axis) for layout in mine}) == 1:
+                assert axis not in HABITS_BY_PRODUCER[producer], (producer, axis)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layout", NAMED_HABITS, ids=_id)
+def test_named_habit_layout_is_read_field_by_field(layout):
+    """Word's habits (a header typed as spaced paragraphs, a numbering column, a long
+    introduction, a running page header, a layout table, a watermark, soft hyphens, glyphs in
+    any order, Type3 glyph names, zero-width ligatures) from four producers."""
+    assert_read(layout)
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=6,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.randoms(use_true_random=False))
+def test_drawn_habit_layout_is_read_field_by_field(rng):
+    assert_read(draw_habit_layout(rng))
 
 
 def test_a_space_inside_a_word_is_told_from_other_misreadings():

@@ -24,7 +24,7 @@ from tests.fixtures.layouts import NAMED_HABITS, Layout
 from tests.fixtures.render import layout_pdf, missing_program
 from tests.test_layout_matrix import assert_read
 
-pytestmark = pytest.mark.skipif(
+needs_soffice = pytest.mark.skipif(
     missing_program("docx") is not None, reason="the docx producer needs LibreOffice (soffice)"
 )
 
@@ -45,6 +45,7 @@ def _text(path: Path, page: int) -> str:
     ).stdout  # fmt: skip
 
 
+@needs_soffice
 def test_header_typed_as_two_spaced_paragraphs_is_read():
     """The user's own habit: "Gennemført/" ¶ "igangsat", each with Word's 10 pt after, on a
     notat with Word's spacing on every paragraph (it was skipped as "not a notat")."""
@@ -55,10 +56,12 @@ def test_header_typed_as_two_spaced_paragraphs_is_read():
     assert_read(layout)
 
 
+@needs_soffice
 def test_word_spacing_on_every_paragraph_is_read():
     assert_read(_named("docx", space_after="word", header_paragraphs=False))
 
 
+@needs_soffice
 def test_a_numbering_column_is_read_into_goal_no_never_into_the_wording():
     layout = _named("docx", numbering="column")
     assert "1.1" in _text(layout_pdf(layout), 1) or "1.1" in _text(layout_pdf(layout), 2)
@@ -67,6 +70,7 @@ def test_a_numbering_column_is_read_into_goal_no_never_into_the_wording():
     assert [r.goal_no for r in doc.goal_rows[:3]] == ["1.1", "1.2", "1.3"]
 
 
+@needs_soffice
 def test_goal_tables_after_page_three_make_a_status_notat():
     """A long introduction: the kind is decided from the whole document."""
     layout = _named("docx", intro="long")
@@ -76,6 +80,7 @@ def test_goal_tables_after_page_three_make_a_status_notat():
     assert_read(layout)
 
 
+@needs_soffice
 def test_a_running_page_header_is_no_rows_and_gives_the_date():
     """A logo, the unit, the title and the date on every page; no "Dato:" line anywhere."""
     layout = _named("docx", page_header="running", contact="none")
@@ -87,12 +92,14 @@ def test_a_running_page_header_is_no_rows_and_gives_the_date():
     assert said and "Ringsted Kommune" in said[0].message
 
 
+@needs_soffice
 def test_a_notat_inside_a_layout_table_with_a_sidebar():
     """The contact block in a narrow left column beside the body: its lines level with the
     title, the intro or Tema 1 belong to neither."""
     assert_read(_named("docx", frame="sidebar", header_paragraphs=False))
 
 
+@needs_soffice
 def test_a_watermarks_letter_outlines_are_no_rules():
     layout = _named("docx", watermark="draft", numbering="none")
     pages = list(read_pages(layout_pdf(layout)))
@@ -102,6 +109,7 @@ def test_a_watermarks_letter_outlines_are_no_rules():
     assert any(f.code == "set_aside" and "vandmærke" in f.message for f in doc.findings)
 
 
+@needs_soffice
 def test_soft_hyphens_are_no_part_of_the_words():
     layout = _named("docx", soft_hyphens=True, header_paragraphs=False)
     text = "".join(p.text for p in read_pages(layout_pdf(layout)))
@@ -110,10 +118,12 @@ def test_soft_hyphens_are_no_part_of_the_words():
     assert_read(layout)
 
 
+@needs_soffice
 def test_every_habit_at_once():
     assert_read(_named("docx", frame="sidebar", header_paragraphs=True))
 
 
+@needs_soffice
 def test_no_rendering_with_tema_headings_and_goal_rows_is_skipped_as_not_a_notat():
     """Through ingest, as ``report`` reads an input folder: every habit rendering of python-docx
     is a status notat, read ``ok`` (a notat that fails would be ``failed``, never skipped)."""
@@ -126,6 +136,7 @@ def test_no_rendering_with_tema_headings_and_goal_rows_is_skipped_as_not_a_notat
         assert result.entry.status == "ok", (layout.name, result.entry.reason)
 
 
+@needs_soffice
 def test_our_own_three_period_report_reads_back_as_its_latest_period(tmp_path):
     """The council report of three periods (its goal tables after the change lists and the
     chart) read as a notat: the latest period's rows, marks, remarks and wordings."""
@@ -177,3 +188,74 @@ def _latest_rows(tables: Path, day: str) -> dict:
             if s["doc_id"] == doc_id:
                 rows[int(s["theme_no"]), int(s["row_no"])][2].append((s["text"], s["bilag"]))
     return rows
+
+
+def test_glyphs_drawn_in_any_order_are_read():
+    """Each glyph its own text object, the page's glyphs in shuffled order (regular and bold
+    interleaved): words are read from where the glyphs stand, not from the stream."""
+    layout = _named("stream", glyph_order="shuffled", font_kind="embedded")
+    assert_read(layout)
+
+
+def test_type3_glyph_names_are_read_without_ocr():
+    """pdfTeX's bitmap fonts: Type3 glyphs named /aNN (T1 codes), no ToUnicode. The names carry
+    the text; the page's text layer is trusted, not sent to OCR."""
+    from pipeline.extract.trust import distrust
+
+    layout = _named("stream", font_kind="type3", glyph_order="stream")
+    pages = list(read_pages(layout_pdf(layout)))
+    assert all(distrust(p) is None for p in pages)
+    assert_read(layout)
+
+
+def test_zero_width_ligatures_break_no_words():
+    """Helvetica, not embedded, its fi and fl ligatures given zero width in /Widths and the
+    text placed glyph by glyph: "for", "trafikken", "sundhedsprofil" stay whole."""
+    layout = _named("stream", font_kind="base14", glyph_order="stream")
+    text = " ".join(w.text for p in read_pages(layout_pdf(layout)) for w in p.words)
+    assert "sundhedsprofil" in text and "sundhedsprofi l" not in text
+    assert_read(layout)
+
+
+def test_a_sender_line_level_with_the_title_is_no_part_of_it():
+    """The sender block at the top right in nearly the title's size, its third line level with
+    the title's second: the title is the title alone, the block the block."""
+    from pipeline.extract.pdf import PageLayout, Word
+    from pipeline.extract.sender import find_sender_block
+    from pipeline.extract.status import parse_status_notat
+
+    words: list[Word] = []
+
+    def line(text: str, x0: float, top: float, size: float, bold: bool = False) -> None:
+        x = x0
+        for token in text.split():
+            width = len(token) * size * 0.5
+            words.append(Word(token, x, x + width, top, top + size, size, bold))
+            x += width + size * 0.28
+
+    line("NOTAT", 70, 60, 14, bold=True)
+    line("Status på mål i strategi", 70, 90, 15, bold=True)
+    line("og handleplan for", 70, 108, 15, bold=True)
+    line("Sundhedspolitikken", 70, 126, 15, bold=True)
+    block = ["Kontaktoplysninger", "Social- og Sundhedscenter", "Amtstue Allé 71",
+             "4100 Ringsted", "Tel.: +45 57 62 80 10"]  # fmt: skip
+    for k, text in enumerate(block):
+        # a word space or so right of the title; "Amtstue Allé 71" level with its second line
+        line(text, 265, 74 + 17 * k, 13, bold=k == 0)
+    line("Tema 1: Sundhedstilbud og sunde rammer", 70, 200, 12, bold=True)
+    line("Mål", 70, 230, 11, bold=True)
+    line("Gennemført/", 300, 230, 11, bold=True)
+    line("igangsat", 300, 244, 11, bold=True)
+    line("Ikke", 380, 230, 11, bold=True)
+    line("igangsat", 380, 244, 11, bold=True)
+    line("Bemærkning", 440, 230, 11, bold=True)
+    line("Motionsvejledning (bilag 1)", 70, 270, 11)
+    line("X", 320, 270, 11)
+    line("I alt", 70, 300, 11, bold=True)
+    line("1", 320, 300, 11)
+    line("0", 395, 300, 11)
+    page = PageLayout(1, 595.0, 842.0, tuple(words), (), 0)
+    assert find_sender_block(page).sender_address == "Amtstue Allé 71, 4100 Ringsted"
+    parsed = parse_status_notat("doc", [page])
+    assert parsed.title == "Status på mål i strategi og handleplan for Sundhedspolitikken"
+    assert [s.text for s in parsed.goal_rows[0].statements] == ["Motionsvejledning"]

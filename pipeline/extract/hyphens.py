@@ -28,7 +28,13 @@ import functools
 import re
 from collections.abc import Iterable
 
-__all__ = ["SOFT_HYPHEN", "hyphenates", "hyphenation_break"]
+__all__ = [
+    "SOFT_HYPHEN",
+    "could_hyphenate",
+    "hyphenates",
+    "hyphenation_break",
+    "inside_a_syllable",
+]
 
 SOFT_HYPHEN = "\u00ad"
 # Words after which a line-final hyphen suspends a compound ("ledighedsydelses- og").
@@ -72,6 +78,26 @@ def _parts(before: str, rest: str) -> tuple[str, str, str] | None:
     if second in _SUSPENSION_FOLLOWERS:
         return None
     return head, _core(head), second
+
+
+def inside_a_syllable(head: str, rest: str) -> bool:
+    """Whether joining ``head`` and ``rest`` puts their meeting point inside a syllable of the
+    joined word (no Danish hyphenation point there): two separate words meet at a syllable's
+    edge, a word broken where it stopped fitting mostly does not."""
+    first, second = _core(head), _core(rest)
+    if not first.isalpha() or not second.isalpha():
+        return False
+    return not _at_hyphenation_point(first, second)
+
+
+def could_hyphenate(head: str, rest: str) -> bool:
+    """Whether a word ``head`` + ``rest``, broken bare after ``head`` (the part that filled its
+    line), has a Danish hyphenation point inside ``head``: an engine that hyphenates would have
+    broken it there, with a hyphen, rather than bare."""
+    first, second = _core(head), _core(rest)
+    if not first.isalpha() or not second.isalpha():
+        return False
+    return any(2 <= p < len(first) for p in _hyphenator().positions(first + second))
 
 
 def hyphenates(breaks: Iterable[tuple[str, str]], lexicon: frozenset[str]) -> bool:

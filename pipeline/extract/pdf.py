@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import collections
+import contextlib
 import itertools
 import os
 from collections import Counter
@@ -19,11 +20,12 @@ from pathlib import Path
 
 import pdfplumber
 from pdfminer.converter import PDFPageAggregator
+from pdfminer.fontmetrics import FONT_METRICS
 from pdfminer.layout import LTContainer, LTCurve, LTImage, LTLine, LTRect
 from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfminer.pdffont import PDFUnicodeNotDefined
+from pdfminer.pdffont import PDFType1Font, PDFType3Font, PDFUnicodeNotDefined
 from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.pdftypes import dict_value
+from pdfminer.pdftypes import dict_value, list_value, resolve1
 from pdfminer.utils import apply_matrix_rect
 from pdfplumber.utils.text import WordExtractor
 
@@ -48,6 +50,7 @@ class Word:
     # The left edge of each letter, when the text maps letter for letter onto the glyphs drawn
     # (else empty): text of two cells that touch may come out as one word, to be cut apart.
     letters: tuple[float, ...] = ()
+    font: str = ""  # the font's name as the PDF gives it (words in two fonts may touch)
 
     def split_at(self, x: float) -> tuple[Word, Word] | None:
         """The word cut where ``x`` falls between two of its letters; None if it cannot be."""
@@ -61,9 +64,10 @@ class Word:
             return None
         left, right = self.letters[:i], self.letters[i:]
         return (
-            Word(head, self.x0, right[0], self.top, self.bottom, self.size, self.bold, False, left),
+            Word(head, self.x0, right[0], self.top, self.bottom, self.size, self.bold, False, left,
+                 self.font),
             Word(tail, right[0], self.x1, self.top, self.bottom, self.size, self.bold,
-                 self.space_after, right),
+                 self.space_after, right, self.font),
         )  # fmt: skip
 
 
@@ -273,9 +277,24 @@ def _glyph(font, cid: int) -> tuple[str, float]:
 _NAMED_GLYPHS = "_pipeline_named_glyphs"
 
 
+def _own_widths(font, spec) -> None:
+    """A standard (base-14) Type1 font's glyph widths from the PDF's ``/Widths``, when given."""
+    if not isinstance(font, PDFType1Font) or isinstance(font, PDFType3Font):
+        return
+    if "Widths" not in spec or getattr(font, "basefont", "") not in FONT_METRICS:
+        return
+    first = int(resolve1(spec.get("FirstChar", 0)))
+    widths = [resolve1(w) for w in list_value(spec["Widths"])]
+    if all(isinstance(w, int | float) for w in widths):
+        font.widths = {first + i: float(w) for i, w in enumerate(widths)}
+
+
 class _Interpreter(FastInterpreter):
     """The content interpreter, which also reads the text of glyphs a simple font names by
-    number and maps to no Unicode (pdfTeX's bitmap fonts: ``/a65``)."""
+    number and maps to no Unicode (pdfTeX's bitmap fonts: ``/a65``), and measures a standard
+    font's glyphs by the PDF's own ``/Widths`` where it gives them (as viewers do; pdfminer
+    takes the font's built-in metrics, so a glyph the PDF gives no width, a ligature in a
+    broken producer's Helvetica, seemed as wide as the font's own)."""
 
     def init_resources(self, resources) -> None:
         super().init_resources(resources)
@@ -288,6 +307,9 @@ class _Interpreter(FastInterpreter):
             font = self.fontmap.get(fontid)
             if font is None or _NAMED_GLYPHS in font.__dict__:
                 continue
+            # Widths that do not read leave the font's own metrics standing.
+            with contextlib.suppress(Exception):
+                _own_widths(font, dict_value(spec))
             named = {}
             if getattr(font, "unicode_map", None) is None:
                 try:
@@ -578,7 +600,59 @@ def _word(chars: list[tuple], spaces: dict[int, list[float]]) -> Word | None:
         _is_bold(first[_C_FONT]),
         bool(spaces) and _space_follows(x1, top, spaces),
         tuple(c[_C_X0] for c in chars) if one_to_one else (),
+        first[_C_FONT],
     )
+
+
+# Two words on one line whose boxes touch (a gap under this share of their size) are one word
+# drawn in two fonts: a glyph the font lacks taken from a fallback font ("økono" + "-").
+_TOUCHING = 0.04
+
+
+def _joined_across_fonts(words: list[Word], verticals: list[Rule]) -> list[Word]:
+    """Words of one line that touch, in the same size, joined into one word (no rule between
+    them): the word extractor cuts words where the font changes."""
+    if len(words) < 2:
+        return words
+    # Two fonts set one line at different heights (their ascents and descents differ): a line's
+    # words are those whose boxes overlap most of their height.
+    ordered = sorted(words, key=lambda w: ((w.top + w.bottom) / 2, w.x0))
+    lines: list[list[Word]] = []
+    for w in ordered:
+        line = lines[-1] if lines else None
+        if line is not None and _overlap(line[0], w) >= 0.5 * min(
+            line[0].bottom - line[0].top, w.bottom - w.top
+        ):
+            line.append(w)
+        else:
+            lines.append([w])
+    return [joined for line in lines for joined in _join_touching(line, verticals)]
+
+
+def _overlap(a: Word, b: Word) -> float:
+    return min(a.bottom, b.bottom) - max(a.top, b.top)
+
+
+def _join_touching(line: list[Word], verticals: list[Rule]) -> list[Word]:
+    line.sort(key=lambda w: w.x0)
+    out: list[Word] = [line[0]]
+    for w in line[1:]:
+        p = out[-1]
+        size = max(p.size, w.size)
+        touching = (
+            abs(p.size - w.size) <= 0.05 * size
+            and -0.02 * size <= w.x0 - p.x1 <= _TOUCHING * size
+            and p.font != w.font
+            and not any(r.top <= p.bottom <= r.bottom and p.x1 - 0.5 <= r.x0 <= w.x0 + 0.5
+                        for r in verticals)
+        )  # fmt: skip
+        if touching:
+            letters = (*p.letters, *w.letters) if p.letters and w.letters else ()
+            out[-1] = Word(p.text + w.text, p.x0, w.x1, min(p.top, w.top), max(p.bottom, w.bottom),
+                           p.size, p.bold, w.space_after, letters, p.font)  # fmt: skip
+        else:
+            out.append(w)
+    return out
 
 
 def _producer(pdf) -> str:
@@ -605,6 +679,7 @@ def _layout(page, number: int, producer: str = "") -> PageLayout:
             w = _word(piece, spaces)
             if w is not None:
                 out.append(w)
+    out = _joined_across_fonts(out, verticals)
     return PageLayout(
         number,
         float(page.width),

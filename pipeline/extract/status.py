@@ -22,7 +22,13 @@ from dataclasses import dataclass, field, replace
 
 from pipeline.danish import find_dato, pages_da, parse_danish_date
 from pipeline.extract.header import TableHeader, find_header_across_pages, find_headers
-from pipeline.extract.hyphens import SOFT_HYPHEN, hyphenates, hyphenation_break
+from pipeline.extract.hyphens import (
+    SOFT_HYPHEN,
+    could_hyphenate,
+    hyphenates,
+    hyphenation_break,
+    inside_a_syllable,
+)
 from pipeline.extract.layout import Line, group_lines
 from pipeline.extract.margins import PageLines, running_lines, with_neighbours
 from pipeline.extract.pdf import PageLayout
@@ -104,9 +110,10 @@ def _continues_word(
     rest, head = _core(first), _core(out.rsplit(" ", 1)[-1])
     if _core(head + rest) in lexicon:
         return True
-    if hyphenating:
-        # An engine that hyphenates breaks a long word at a hyphen it prints, not bare: a bare
-        # break is one between two words (a word may fill its line to the edge exactly).
+    if hyphenating and could_hyphenate(prev.text.rsplit(" ", 1)[-1], first):
+        # An engine that hyphenates breaks a long word at a hyphenation point with a hyphen,
+        # and bare only where the word has none that fits: with one before this break, the
+        # break is between two words (a word may fill its line exactly, without a space).
         return False
     if prev.spaced and prev.slack >= 0.3:
         # The producer ends a line that breaks between words with a space, and one would have
@@ -117,10 +124,13 @@ def _continues_word(
     if prev.spaced:
         # No room for the space: broken inside, unless what follows is a word this notat uses.
         return rest not in lexicon
-    # No such marks: only a short rest ends a word, and not when both halves are words of ours.
-    # (A longer rest cannot be told from the next word: "Kompetenceudviklingen" alone on its
-    # line before "fortsætter" fills the line as a broken "Kompetenceud" does.)
-    return len(rest) <= 4 and not (rest in lexicon and head in lexicon)
+    # No such marks: a short rest ends a word, unless both halves are words of ours; so does a
+    # longer one that is no word of ours, where the break falls inside a syllable (an engine
+    # breaks a word that does not fit where it stops fitting; two words meet at a syllable's
+    # edge: "Kompetenceudvi" + "kling", but "Kompetenceudviklingen" + "fortsætter").
+    if len(rest) <= 4:
+        return not (rest in lexicon and head in lexicon)
+    return rest not in lexicon and inside_a_syllable(head, rest)
 
 
 def _hyphenated(out: str, first: str, lexicon: frozenset[str], hyphenating: bool) -> bool:
@@ -531,7 +541,8 @@ def _goal_number(raw: RawRow, goal_text: str) -> tuple[str, str]:
     """The row's goal number and its goal text without it: the number a numbering column
     prints ("1.1"), else a dotted number opening the goal cell ("2.3 Unges rygevaner"), which
     is a label, not a word of the wording."""
-    printed = normalize_text(" ".join(line.text for line in raw.number))
+    # A number has no spaces: one that wraps in a narrow column ("1.1" + "0") is one number.
+    printed = normalize_text("".join(line.text for line in raw.number))
     if m := GOAL_NUMBER.match(printed):
         return m.group(1), goal_text
     if m := GOAL_NUMBER_LEAD.match(goal_text):

@@ -360,6 +360,8 @@ def _start_evidence(
     ``mode`` "top" a mark level with the band's top says a row starts (cells are top-aligned)."""
     bands, em, interline = layout.bands, layout.em, layout.interline
     mark_tops = _marked_at(layout)
+    # A table that numbers its goals prints each row's number on its first line.
+    numbered = sum(1 for b in bands if b.number is not None) >= 2
     evidence = [0.0] * len(bands)
     prev_goal: CellLine | None = None
     prev_remark: CellLine | None = None
@@ -384,8 +386,10 @@ def _start_evidence(
                 band, prev_goal, prev_remark, new_part, paused, interline, em, settings
             )
             score += 2.0 if marked else 0.0
-            # A goal number stands on its row's first line (a numbering column).
-            score += 3.0 if band.number is not None else 0.0
+            # A goal number stands on its row's first line (a numbering column); a line without
+            # one goes on with the row above (across a page, too).
+            if numbered:
+                score += 3.0 if band.number is not None else -6.0
         evidence[k] = score
         paused = (paused or (g is None and r is not None)) and g is None and not new_part
         prev_goal = g or prev_goal
