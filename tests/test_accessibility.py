@@ -9,12 +9,14 @@ Matterhorn Protocol, calibrated against veraPDF, and 35 semantic rules), judges 
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pdfplumber
 import pikepdf
 import pytest
 from docx import Document as read_docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from pipeline.transform.report import build_report
@@ -126,8 +128,14 @@ def test_pdf_tagged_text_in_tree_order_is_the_reports_text(model, rendered):
     """Reading order: the tagged text, element by element in structure-tree order, is the
     document's text in order, each piece in the role it has (heading, paragraph, header cell,
     data cell, figure); a hyphen added at a line end is a soft hyphen, so words read whole."""
-    expected = _description_text(desc.report_layout(model[0]))
-    found = [(role, text) for role, text, _ in _walk(rendered["report_pdf"])]
+
+    # a line may end after a hyphen of the text itself ("KRAM-|faktorer", "sundheds-| og"): the
+    # page holds no space there either way, so "- " and "-" compare alike
+    def unspaced(text: str) -> str:
+        return text.replace("- ", "-")
+
+    expected = [(r, unspaced(t)) for r, t in _description_text(desc.report_layout(model[0]))]
+    found = [(role, unspaced(text)) for role, text, _ in _walk(rendered["report_pdf"])]
     assert found == expected
 
 
@@ -198,15 +206,126 @@ def test_pdf_declares_pdf_ua_title_language_and_shows_its_title(model, rendered)
 
 def test_pdf_passes_the_pdf_ua_rule_checker(rendered):
     """outloud (PyPI; no JVM): no error in its 54 PDF/UA-1 conformance rules or its 35 semantic
-    ones. Two warnings are allowed: its heuristic TBL-014, which looks for a table only on the
-    page its structure element starts on and so misses a table that runs on from an earlier
-    page (one Table element over two pages is right: it is one table); and LNK-010, the
-    sender's e-mail address and website printed as text, not as links (neither file links
-    them yet)."""
+    ones, no failed PDF/UA-1 checkpoint. Three warnings of its heuristics are allowed, each
+    looked at: TBL-014 looks for a table only on the page its structure element starts on, so
+    it misses a table that runs on from an earlier page (one Table element over two pages is
+    right: it is one table); PAG-001 takes the header row of each theme's own table, which
+    starts at the top of several pages, for a running header (it is content: the repeats of a
+    header row on a later page are artifacts); LNK-010, the sender's e-mail address and
+    website are printed as text, not as links (neither file links them yet)."""
     outloud = pytest.importorskip("outloud")
     result = outloud.check(str(rendered["report_pdf"]))
     findings = [(f.rule, f.severity, f.page, f.message) for f in result.sorted_findings()]
     assert result.errors == 0, findings
-    assert {rule for rule, severity, *_ in findings if severity != "info"} <= {"TBL-014", "LNK-010"}
+    assert {rule for rule, severity, *_ in findings if severity != "info"} <= {
+        "TBL-014",
+        "PAG-001",
+        "LNK-010",
+    }
     failed = [row["id"] for row in result.criteria["pdfua1"] if row["status"] == "fail"]
     assert not failed, failed
+
+
+# --------------------------------------------------------------------------- the Word files
+
+WORD_FILES = ("report_docx", "form_docx", "review_docx")
+
+
+@pytest.mark.parametrize("key", WORD_FILES)
+def test_word_file_is_made_as_word_makes_it(rendered, key):
+    """No trace of python-docx, the current compatibility mode (no banner in Word), spell check
+    not marked done, no blank-page thumbnail, no stale page or word counts."""
+    import zipfile
+
+    with zipfile.ZipFile(rendered[key]) as package:
+        for name in package.namelist():
+            assert b"python-docx" not in package.read(name).lower(), name
+        assert not [n for n in package.namelist() if "thumbnail" in n]
+        app = package.read("docProps/app.xml").decode()
+        assert "<Pages>" not in app and "<Words>" not in app and "Macintosh" not in app
+    doc = read_docx(str(rendered[key]))
+    settings = doc.settings.element
+    assert settings.find(qn("w:proofState")) is None
+    modes = [
+        s.get(qn("w:val"))
+        for s in settings.iter(qn("w:compatSetting"))
+        if s.get(qn("w:name")) == "compatibilityMode"
+    ]
+    assert modes == ["15"]
+    fonts = list(doc.styles.element.iter(qn("w:rFonts")))
+    assert fonts and all(f.get(qn("w:asciiTheme")) is None for f in fonts), "Calibri, not a theme"
+    assert {f.get(qn("w:ascii")) for f in fonts} == {"Calibri"}
+
+
+@pytest.mark.parametrize("key", WORD_FILES)
+def test_word_spacing_and_type_come_from_paragraph_styles(rendered, key):
+    """Body text is Normal at 11 pt (the notat's size); every paragraph is in a named style
+    and no run carries a size of its own (only the small change marker under an X); no empty
+    paragraph serves as space (only Word's last paragraph after a closing table may be empty)."""
+    doc = read_docx(str(rendered[key]))
+    normal = doc.styles["Normal"]
+    assert normal.font.size.pt == 11 and normal.font.name == "Calibri"
+    body = list(doc.element.body.iterchildren())
+    for i, child in enumerate(body):
+        if child.tag != qn("w:p"):
+            continue
+        text = "".join(t.text or "" for t in child.iter(qn("w:t")))
+        pictures = list(child.iter(qn("w:drawing")))
+        if not text.strip() and not pictures:
+            between = 0 < i < len(body) - 1 and body[i - 1].tag == body[i + 1].tag == qn("w:tbl")
+            assert between, f"an empty paragraph after {text!r} at {i}"
+    sizes = [
+        r.font.size.pt
+        for p in doc.paragraphs + [p for t in doc.tables for c in t._cells for p in c.paragraphs]
+        for r in p.runs
+        if r.font.size is not None
+    ]
+    assert set(sizes) <= {desc.SIZES["marker"]}
+    styles = {p.style.name for p in doc.paragraphs}
+    assert styles <= {"Normal", "Title", "Heading 1", "Heading 2", "Dokumenttype", "Subtitle",
+                      "Caption", "Note", "Afsender", "Afsenderoverskrift"}  # fmt: skip
+    cell_styles = {p.style.name for t in doc.tables for c in t._cells for p in c.paragraphs}
+    assert cell_styles == {"Tabeltekst"}
+    for p in doc.paragraphs:  # space comes from the style, but for the gap below a table
+        assert p.paragraph_format.space_after is None, p.text
+
+
+def test_word_and_pdf_right_align_the_overview_counts(rendered):
+    doc = read_docx(str(rendered["report_docx"]))
+    (overview,) = [t for t in doc.tables if t.rows[0].cells[0].text == "Tema" and
+                   t.rows[0].cells[-1].text in ("I alt", "Omformuleret")]  # fmt: skip
+    for row in overview.rows:
+        first, *numbers = row.cells
+        assert first.paragraphs[0].alignment is None
+        assert all(c.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT for c in numbers)
+    # in the PDF the counts of a column end at one x (right-aligned), whatever their width
+    with pdfplumber.open(rendered["report_pdf"]) as pdf:
+        words = pdf.pages[0].extract_words()
+    totals_row = [w for w in words if w["text"] == "I" and any(
+        v["text"] == "alt" and abs(v["top"] - w["top"]) < 1 for v in words)]  # fmt: skip
+    row_top = totals_row[-1]["top"]
+    numbers = [w for w in words if abs(w["top"] - row_top) < 1 and w["text"].isdigit()]
+    above = {round(w["x1"]) for w in words if w["text"].isdigit() and w["top"] < row_top - 5}
+    assert numbers and all(any(abs(round(n["x1"]) - x) <= 1 for x in above) for n in numbers), (
+        "each total ends where the counts above it end"
+    )
+
+
+def test_numbers_keep_with_their_range_and_unit_in_both_files(rendered, model):
+    """ "6 - 13 år", "29 år", "40-50 %": no-break spaces in Word; in the PDF no line breaks
+    between a number and its range or unit."""
+    from pipeline.write.text import keep_together
+
+    assert keep_together("børn fra 6 - 13 år") == "børn fra 6\u00a0-\u00a013\u00a0år"
+    assert keep_together("40-50 % af alle, 4,5 mio. kr. og 10 000 kr.") == (
+        "40-50\u00a0% af alle, 4,5\u00a0mio. kr. og 10\u00a0000\u00a0kr."
+    )
+    for key in WORD_FILES:
+        doc = read_docx(str(rendered[key]))
+        text = "".join(t.text or "" for t in doc.element.body.iter(qn("w:t")))
+        assert not re.search(r"\d (år|%|mio\.)(?!\w)|\d [-–] \d", text), key
+    raw = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(rendered["report_pdf"]), "-"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    assert not re.search(r"\d *\n *(år\b|%|[-–] *\d)|\d *[-–] *\n *\d", raw)
