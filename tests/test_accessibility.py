@@ -329,3 +329,45 @@ def test_numbers_keep_with_their_range_and_unit_in_both_files(rendered, model):
         check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     assert not re.search(r"\d *\n *(år\b|%|[-–] *\d)|\d *[-–] *\n *\d", raw)
+
+
+# --------------------------------------------------------------------------- the workbooks
+
+
+def _print_setup(ws) -> tuple:
+    return (
+        ws.page_setup.orientation,
+        ws.page_setup.paperSize,
+        ws.sheet_properties.pageSetUpPr.fitToPage,
+        (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight),  # 1 is the default
+        ws.oddFooter.left.text,
+        ws.oddFooter.right.text,
+    )
+
+
+def test_workbooks_print_landscape_fitted_to_width_with_header_row_and_footer(model, tmp_path):
+    import zipfile
+
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from pipeline.write import write_review_workbook, write_workbook
+
+    frames = {
+        "documents": pd.DataFrame({"phone": ["+45 57 62 80 10"], "ean": ["5798007643577"]}),
+        "findings": pd.DataFrame({"message": ["x"] * 3}),
+    }
+    tables = load_workbook(write_workbook(frames, tmp_path / "statusdata.xlsx"))
+    review = load_workbook(write_review_workbook(model[0], tmp_path))
+    wanted = ("landscape", 9, True, (1, 0), "&A", "Side &P af &N")
+    for ws in [*tables, *review]:
+        assert _print_setup(ws) == wanted, ws.title
+    for ws in [*tables, review.worksheets[0]]:
+        assert ws.print_title_rows == "$1:$1", ws.title  # the header row on every page
+    # the phone number and the EAN are text, shown as written: no apostrophe, no green flag
+    phone, ean = tables["Dokumenter"][2]
+    assert (phone.value, ean.value) == ("+45 57 62 80 10", "5798007643577")
+    assert phone.data_type == ean.data_type == "s" and phone.quotePrefix and ean.quotePrefix
+    with zipfile.ZipFile(tmp_path / "statusdata.xlsx") as package:  # openpyxl drops it
+        sheet = package.read("xl/worksheets/sheet1.xml").decode()
+    assert re.search(r'<ignoredError sqref="A1:B1048576" numberStoredAsText="1"/>', sheet)
