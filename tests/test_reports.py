@@ -586,6 +586,16 @@ def test_word_report_converts_with_libreoffice(rendered, tmp_path):
     assert _section_pages(converted) == _section_pages(rendered["report_pdf"])
     assert len(_section_pages(converted)) == 7 + len(STATUS_2021.themes)
 
+    # and every page breaks at the same line: each page ends with the same text in both
+    def page_ends(pdf: Path) -> list[str]:
+        ends = []
+        for page in _pdf_pages(pdf):
+            body = [line for line in page if not line.startswith("Side ")]
+            ends.append(re.sub(r"[\s\u00ad-]", "", body[-1]))
+        return ends
+
+    assert page_ends(converted) == page_ends(rendered["report_pdf"])
+
 
 def _section_pages(pdf: Path) -> dict[str, int]:
     starts = re.compile(
