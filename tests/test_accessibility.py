@@ -371,3 +371,50 @@ def test_workbooks_print_landscape_fitted_to_width_with_header_row_and_footer(mo
     with zipfile.ZipFile(tmp_path / "statusdata.xlsx") as package:  # openpyxl drops it
         sheet = package.read("xl/worksheets/sheet1.xml").decode()
     assert re.search(r'<ignoredError sqref="A1:B1048576" numberStoredAsText="1"/>', sheet)
+
+
+_ENGLISH = re.compile(
+    r"\b(the|this|these|wording|wordings|row|line|score|token|char|override|near|identical|below|"
+    r"another|same|continues|revived|merged|split|structure|with|both|stand|proposed|previous|"
+    r"notats|better|match|taken|target|substituted|content|words|differing|between|keeps|apart|"
+    r"goal|goals|also|in|on)\b"
+)
+
+
+def _without_quoted_words(text: str) -> str:
+    """The evidence without the goal wordings' own words it quotes ("forskellige ord: a | b")."""
+    return re.sub(r"forskellige ord: [^;]*", "", text)
+
+
+def test_every_explanation_in_the_workbook_is_danish():
+    """Each way the reconciliation explains a link (transform/reconcile.py's evidence, English in
+    links.csv) reads in Danish on the workbook's Koblinger sheet."""
+    from pipeline.danish import evidence_in_danish
+
+    examples = [
+        "near-identical wording; token 1.00, char 0.99, score 0.99",
+        "a content word is substituted; token 0.57, char 0.79, score 0.46; differing words: "
+        "diabetes | forhøjet blodtryk",
+        "another target in the same notat; token 0.90, char 0.90, score 0.70; revised target: 50 → 60",
+        "below the within-notat thresholds; token 0.50, char 0.60, score 0.40",
+        "both wordings stand in Tema 1, row 2",
+        "identical wording also in Tema 3, row 4",
+        "override 'same' (goal_overrides.csv, row 3), on the goals",
+        "an override 'different' keeps these goals apart (line 4); override 'same' (line 2)",
+        "the previous notat proposed this wording (Foreslås omformuleret til); next period's "
+        "notat (Tema 1 row 2 → Tema 1 row 3); token 0.80, char 0.80, score 0.80; "
+        "with structure 0.85",
+        "revived: the goal was not in the 1 notat between; token 1.00, char 1.00, score 1.00",
+        "revived: the goal was not in the 2 notats between; token 1.00, char 1.00, score 1.00",
+        "below the across-period threshold; next period's notat",
+        "split: this row continues the goal another row of the notat also continues; x",
+        "merged: this goal goes on in a row that also continues another goal; the earlier ids "
+        "are kept; x",
+        "a better match was taken (one-to-one); x",
+    ]
+    for english in examples:
+        danish = evidence_in_danish(english)
+        assert not _ENGLISH.search(_without_quoted_words(danish)), danish
+    assert evidence_in_danish(examples[0]) == (
+        "næsten samme ordlyd; ordlighed 1,00, tegnlighed 0,99, samlet lighed 0,99"
+    )

@@ -21,6 +21,7 @@ import pytest
 from docx import Document as read_docx
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.escape import unescape
 
 from pipeline.danish import CHANGE_LABELS, STATUS_LABELS, format_danish_date
@@ -1173,6 +1174,12 @@ def test_workbook_has_danish_headers_and_values_real_dates_and_a_period_column(
         r[[c.value for c in changes[1]].index("Art")].value for r in changes.iter_rows(min_row=2)
     }
     assert kinds and kinds <= set(CHANGE_LABELS.values())
+    links = wb["Koblinger"]
+    why = [
+        c.value
+        for c in links[get_column_letter([c.value for c in links[1]].index("Begrundelse") + 1)][1:]
+    ]
+    assert why and not [w for w in why if re.search(r"\b(wording|row|token|score|near)\b", w)]
     log = wb["Indlæste filer"]
     reasons = [r[[c.value for c in log[1]].index("Årsag")].value for r in log.iter_rows(min_row=2)]
     assert SKIPPED_FILE.reason in reasons  # no cause code: its plain reason stays
