@@ -426,3 +426,62 @@ LINK_RULE_LABELS = {
     "reworded": "Omformuleret som foreslået",
     "override": "Afgjort af en person",
 }
+
+
+# How a link between two wordings was decided (links.evidence, written in English by
+# transform.reconcile for the CSV and the database), in the Danish of the workbook's *Koblinger*
+# sheet: each phrase the reconciliation writes, in the order they are replaced; figures get a
+# decimal comma.
+_EVIDENCE_PHRASES = (
+    (r"near-identical wording", "næsten samme ordlyd"),
+    (r"a content word is substituted", "et indholdsord er skiftet ud"),
+    (r"another target in the same notat", "et andet måltal i samme notat"),
+    (r"below the within-notat thresholds", "for lidt ens til at være samme mål i ét notat"),
+    (r"below the across-period threshold", "for lidt ens til at være samme mål i næste periode"),
+    (r"a better match was taken \(one-to-one\)", "en formulering, der lignede mere, blev valgt"),
+    (
+        r"an override 'different' keeps these goals apart",
+        "en rettelse »forskellige mål« holder målene adskilt",
+    ),
+    (r"override 'same'", "rettelse »samme mål«"),
+    (r", on the goals", ", på målene"),
+    (r"both wordings stand in", "begge formuleringer står i"),
+    (r"identical wording also in", "samme ordlyd står også i"),
+    (r"the previous notat proposed this wording", "sidste notat foreslog denne formulering"),
+    (
+        r"merged: this goal goes on in a row that also continues another goal; the earlier ids are "
+        r"kept",
+        "slået sammen: målet fortsætter i en række, der også fortsætter et andet mål; de "
+        "tidligere mål-id'er beholdes",
+    ),
+    (
+        r"split: this row continues the goal another row of the notat also continues",
+        "delt: rækken fortsætter det mål, som en anden række i notatet også fortsætter",
+    ),
+    (
+        r"revived: the goal was not in the 1 notat between",
+        "genoptaget: målet stod ikke i notatet imellem",
+    ),
+    (
+        r"revived: the goal was not in the (\d+) notats between",
+        r"genoptaget: målet stod ikke i de \1 notater imellem",
+    ),
+    (r"next period's notat", "næste periodes notat"),
+    (r"differing words:", "forskellige ord:"),
+    (r"revised target:", "ændret måltal:"),
+    (
+        r"token (\d)\.(\d\d), char (\d)\.(\d\d), score (\d)\.(\d\d)",
+        r"ordlighed \1,\2, tegnlighed \3,\4, samlet lighed \5,\6",
+    ),
+    (r"with structure (\d)\.(\d\d)", r"med placering \1,\2"),
+    (r"\brow (\d+)", r"række \1"),
+    (r"\bline (\d+)", r"linje \1"),
+)
+_EVIDENCE_RULES = tuple((re.compile(a), b) for a, b in _EVIDENCE_PHRASES)
+
+
+def evidence_in_danish(evidence: str) -> str:
+    """The reconciliation's evidence for a link, in Danish (the wordings it quotes unchanged)."""
+    for pattern, replacement in _EVIDENCE_RULES:
+        evidence = pattern.sub(replacement, evidence)
+    return evidence

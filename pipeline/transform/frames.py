@@ -23,6 +23,7 @@ from pipeline.danish import (
     STATUS_LABELS,
     WORKBOOK_HEADERS,
     WORKBOOK_SIDES,
+    evidence_in_danish,
 )
 from pipeline.model import Change, Goal, GoalPeriodStatus, Link
 from pipeline.tables import frame_from_dataclasses, periods_of, with_period
@@ -142,6 +143,10 @@ def _in_danish(table: str, frame: pd.DataFrame) -> pd.DataFrame:
             INGEST_CAUSE_TEXTS.get(c, r) if r else r
             for c, r in zip(frame["cause"], frame["reason"], strict=True)
         ]
+    if table == "links" and "evidence" in frame.columns:
+        frame["evidence"] = frame["evidence"].map(
+            lambda v: evidence_in_danish(v) if isinstance(v, str) else v
+        )
     for column in frame.columns:
         name = str(column)
         base = name.split("_", 1)[1] if name.startswith(("left_", "right_")) else name

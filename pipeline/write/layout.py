@@ -54,16 +54,16 @@ Fill = Literal["", "header", "total", "review", "form"]
 
 AUTHOR = "Ringsted Kommune"
 LANGUAGE = "da-DK"
-# Type sizes in points, the same in both files (the PDF's DejaVu Sans runs a little wider than
-# Word's Calibri, so the PDF may still need a page more).
+# Type sizes in points, the same in both files (Word's Calibri and the PDF's metric-compatible
+# Carlito). The body is 11 pt, the notat's own size; tables are set smaller, as in the notat.
 SIZES = {
     "doctype": 18.0,
-    "title": 15.0,
+    "title": 16.0,
     "subtitle": 11.0,
     "h1": 14.0,
-    "h2": 11.5,
-    "body": 9.5,
-    "cell": 9.0,
+    "h2": 12.0,
+    "body": 11.0,
+    "cell": 9.5,
     "caption": 8.5,
     "note": 8.5,
     "sender": 8.0,
@@ -185,8 +185,16 @@ def _cell(
     return Cell(tuple(Line(t, bold=bold, italic=italic) for t in texts if t), align, fill)
 
 
-def _header(*texts: str) -> tuple[Cell, ...]:
-    return tuple(_cell(t, bold=True) for t in texts)
+def _header(*texts: str, numeric_from: int | None = None) -> tuple[Cell, ...]:
+    """Bold header cells; from column ``numeric_from`` on right-aligned over their numbers."""
+    return tuple(
+        _cell(
+            t,
+            bold=True,
+            align="right" if numeric_from is not None and i >= numeric_from else "left",
+        )
+        for i, t in enumerate(texts)
+    )
 
 
 def _table(header: tuple[str, ...], widths: tuple[float, ...], rows: list[Row], **kw) -> Table:
@@ -310,10 +318,10 @@ def _overview(report: StatusReport) -> list[Block]:
                 _count(line.gone),
                 _count(line.reworded),
             ]
-        numbers = [_cell(v, bold=line.is_total, align="center") for v in values]
+        numbers = [_cell(v, bold=line.is_total, align="right") for v in values]
         cells = (_cell(line.label, bold=line.is_total), *numbers)
         rows.append(Row(cells, "total" if line.is_total else ""))
-    blocks.append(_table(header, widths, rows, keep_rows=len(rows)))
+    blocks.append(Table(_header(*header, numeric_from=1), widths, tuple(rows), keep_rows=len(rows)))
     themes = [line for line in report.overview if not line.is_total]
     notes = []
     if compared:

@@ -5,9 +5,14 @@ municipality's notats print them (``Tema N: …`` heading, header ``Mål | Genne
 Ikke igangsat | Bemærkning``, ``(bilag N)`` after each wording, ``I alt`` row), so the PDF can be
 read back by ``python -m pipeline extract``. Text is hyphenated with pyphen's Danish dictionary.
 The file carries its title, author, subject and language (da-DK), opens with its bookmarks shown,
-and its creation date is the day it was made; it is not a tagged PDF (reportlab cannot write the
-structure tree), see the README. The same description on the same day gives the same bytes
-(reportlab's invariant mode).
+and its creation date is the day it was made. The same description on the same day gives the
+same bytes (reportlab's invariant mode, pikepdf's deterministic id).
+
+It is a tagged PDF (PDF/UA-1): each block becomes a structure element (``pdf_tags.StructNode``)
+before anything is drawn, in the description's order, and each flowable marks the content it
+draws as that element's (a heading H1/H2, a paragraph P, a table's TH and TD cells, the chart a
+Figure with the Word file's alternative text); the footer, the table rules and shading and a
+header row repeated on a later page are artifacts. ``pdf_tags.finish`` writes the tree.
 """
 
 from __future__ import annotations
@@ -39,10 +44,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus import Table as PdfTable
+from reportlab.platypus.paragraph import _SplitWordHY  # a line's head hyphenated at its end
 
 from pipeline.write import layout as desc  # the document description
 from pipeline.write.layout import COLOURS, PAGE_OF, SIZES, SPACE_AFTER, TABLE_GAP
-from pipeline.write.text import FONT_DIR
+from pipeline.write.pdf_tags import SOFT_HYPHEN, ContentMarks, DocumentInfo, StructNode, finish
+from pipeline.write.text import FONT_DIR, keep_together
 
 __all__ = ["write_pdf"]
 
@@ -65,7 +72,13 @@ def _register_fonts() -> None:
     if FONT not in pdfmetrics.getRegisteredFontNames():
         for name in (FONT, FONT_BOLD, FONT_ITALIC):
             file = f"{name}.ttf" if "-" in name else f"{name}-Regular.ttf"
-            pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+            font = TTFont(name, str(FONT_DIR / file))
+            # Carlito has no glyph for U+00AD: a soft hyphen prints as the hyphen (its text
+            # stays U+00AD, see _TaggedParagraph)
+            face, hyphen, soft = font.face, ord("-"), ord(SOFT_HYPHEN)
+            face.charToGlyph[soft] = face.charToGlyph[hyphen]
+            face.charWidths[soft] = face.charWidths[hyphen]
+            pdfmetrics.registerFont(font)
         pdfmetrics.registerFontFamily(
             FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD
         )
@@ -127,6 +140,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         ),
         "cell": _style("cell", SIZES["cell"], spaceAfter=2),
         "cell_bold": _style("cell_bold", SIZES["cell"], fontName=FONT_BOLD, spaceAfter=2),
+        "cell_italic": _style("cell_italic", SIZES["cell"], fontName=FONT_ITALIC, spaceAfter=2),
         "marker": _style("marker", SIZES["marker"], fontName=FONT_ITALIC, spaceAfter=0),
     }
 
@@ -135,12 +149,82 @@ def _with(style: ParagraphStyle, **kw) -> ParagraphStyle:
     return ParagraphStyle(f"{style.name}_{'_'.join(map(str, kw.values()))}", style, **kw)
 
 
-class _Heading(Paragraph):
+class _TaggedParagraph(Paragraph):
+    """A paragraph whose text is marked as structure element ``tag``'s content: as an artifact
+    when it is drawn again (a table's header row repeated on the next page). A hyphen the line
+    breaking added is drawn as U+00AD, so the tagged text is the word whole. The paragraphs a
+    split makes keep the tag."""
+
+    tag: StructNode | None = None
+    drawn = False
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        for part in parts:
+            part.tag = self.tag
+        return parts
+
+    def drawOn(self, canv, x, y, _sW=0):
+        if not self.getPlainText().strip():
+            return  # nothing to show (an empty cell)
+        marks: ContentMarks = canv.marks
+        if self.tag is None or self.drawn:
+            canv.addLiteral(marks.artifact("Pagination"))
+        else:
+            canv.addLiteral(marks.begin(self.tag, canv.getPageNumber() - 1))
+        _soften_line_end_hyphens(self.blPara)
+        super().drawOn(canv, x, y, _sW)
+        canv.addLiteral(marks.END)
+        self.drawn = True
+
+
+def _soften_line_end_hyphens(para) -> None:
+    """A line that ends in a word the hyphenation split ends in a soft hyphen, not "-"."""
+    if para.kind != 0:  # lines of fragments: only header cells with a <br/>, never hyphenated
+        return
+    for _, words in para.lines:
+        if words and isinstance(words[-1], _SplitWordHY) and words[-1].endswith("-"):
+            words[-1] = _SplitWordHY(words[-1][:-1] + SOFT_HYPHEN)
+
+
+def _tagged(text: str, style: ParagraphStyle, tag: StructNode) -> _TaggedParagraph:
+    paragraph = _TaggedParagraph(text, style)
+    paragraph.tag = tag
+    return paragraph
+
+
+class _Heading(_TaggedParagraph):
     """A heading that becomes a PDF bookmark (outline entry) at ``level``."""
 
-    def __init__(self, text: str, style: ParagraphStyle, level: int, key: str):
-        super().__init__(escape(text), style)
+    def __init__(self, text: str, style: ParagraphStyle, level: int, key: str, tag: StructNode):
+        super().__init__(escape(keep_together(text)), style)
         self.outline = (text, level, key)
+        self.tag = tag
+
+
+class _Figure(Drawing):
+    """The chart, marked as a Figure whose alternative text the structure element carries."""
+
+    def __init__(self, width: float, height: float, tag: StructNode):
+        super().__init__(width, height)
+        self.__dict__["tag"] = tag  # past Drawing's check of attribute names
+
+    def drawOn(self, canv, x, y, _sW=0):
+        marks: ContentMarks = canv.marks
+        page = canv.getPageNumber() - 1
+        self.tag.bbox = (page, x, y, x + self.width, y + self.height)
+        canv.addLiteral(marks.begin(self.tag, page))
+        super().drawOn(canv, x, y, _sW)
+        canv.addLiteral(marks.END)
+
+
+def _table_artifacts(table, event: str, *args) -> None:
+    """reportlab's table drawing hook: shading and rules are artifacts."""
+    canv = table.canv
+    if event in ("startBG", "startLines"):
+        canv.addLiteral(canv.marks.artifact("Layout"))
+    elif event in ("endBG", "endLines"):
+        canv.addLiteral(canv.marks.END)
 
 
 # The page count in the footer ("Side 3 af 32") is a form XObject drawn on every page and defined
@@ -185,12 +269,14 @@ class _ReportDoc(BaseDocTemplate):
         label_w = pdfmetrics.stringWidth(label, FONT, _FOOTER_SIZE)
         x = (self.pagesize[0] - label_w - pdfmetrics.stringWidth("00", FONT, _FOOTER_SIZE)) / 2
         y = _MARGIN - 0.4 * cm
+        canvas.addLiteral(ContentMarks.artifact("Pagination", "Footer"))
         canvas.saveState()
         canvas.setFont(FONT, _FOOTER_SIZE)
         canvas.drawString(x, y, label)
         canvas.translate(x + label_w, y)
         canvas.doForm(_PAGE_TOTAL_FORM)
         canvas.restoreState()
+        canvas.addLiteral(ContentMarks.END)
 
     def afterFlowable(self, flowable) -> None:
         outline = getattr(flowable, "outline", None)
@@ -200,9 +286,12 @@ class _ReportDoc(BaseDocTemplate):
             self.canv.addOutlineEntry(text, key, level=level, closed=False)
 
 
-def _canvas_for(day: dt.date):
+_TOOL = "Ringsted Kommune – statuspipeline"
+
+
+def _canvas_for(day: dt.date, marks: ContentMarks):
     """A Canvas whose creation date is ``day`` (noon UTC), the same all day: a file made twice on
-    one day is the same file."""
+    one day is the same file; ``marks`` hands out its marked-content ids."""
 
     class _DayStamp:
         t = dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC).timestamp()
@@ -214,9 +303,10 @@ def _canvas_for(day: dt.date):
     class _DayCanvas(Canvas):
         def __init__(self, *args, **kw):
             super().__init__(*args, **kw)
+            self.marks = marks
             self._doc._timeStamp = _DayStamp()
-            self.setCreator("Ringsted Kommune – statuspipeline")
-            self.setProducer("Ringsted Kommune – statuspipeline")
+            self.setCreator(_TOOL)
+            self.setProducer(_TOOL)
             self.showOutline()  # open with the bookmarks shown
 
         def save(self) -> None:
@@ -233,28 +323,41 @@ def _canvas_for(day: dt.date):
 # --------------------------------------------------------------------------- blocks
 
 
+def _line_style(line: desc.Line, st, header: bool) -> ParagraphStyle:
+    if line.small:
+        return st["marker"]
+    if line.bold or header:
+        return st["cell_bold"]
+    return st["cell_italic" if line.italic else "cell"]
+
+
 def _cell(
-    content: desc.Cell, st, *, header: bool = False, whole_words: bool = False
+    content: desc.Cell, st, tag: StructNode, *, header: bool = False, whole_words: bool = False
 ) -> list[Paragraph]:
+    """The cell's lines, each a paragraph marked as the cell's (``tag``, a TH or TD)."""
     out = []
     for line in content.lines:
-        style = st["marker"] if line.small else st["cell_bold" if line.bold or header else "cell"]
+        style = _line_style(line, st, header)
         if content.align != "left":
             style = _with(style, alignment=_ALIGN[content.align])
         if whole_words:
             style = _with(style, hyphenationLang="")
-        text = escape(line.text)
-        if line.italic and not line.small:
-            text = f"<i>{text}</i>"
+        text = escape(keep_together(line.text))
         if header:  # break a header after its slash, as the notat prints "Gennemført/igangsat"
             text = text.replace("/ ", "/<br/>")
-        out.append(Paragraph(text, style))
-    return out or [Paragraph("", st["cell"])]
+        out.append(_tagged(text, style, tag))
+    return out or [_tagged("", st["cell"], tag)]
 
 
-def _table(block: desc.Table, st, frame_w: float, frame_h: float) -> PdfTable:
-    """A table whose header repeats on every page; rows stay whole unless taller than a page."""
-    data = [[_cell(c, st, header=True, whole_words=True) for c in block.header]]
+def _table(block: desc.Table, st, frame_w: float, frame_h: float, tag: StructNode) -> PdfTable:
+    """A table whose header repeats on every page; rows stay whole unless taller than a page.
+    Tagged as ``tag`` (a Table): a header row of TH cells (scope Column), then rows of TD."""
+    head = tag.add("THead").add("TR")
+    data = [
+        [_cell(c, st, head.add("TH", scope="Column"), header=True, whole_words=True)
+         for c in block.header]
+    ]  # fmt: skip
+    body = tag.add("TBody")
     style = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#808080")),
@@ -267,7 +370,8 @@ def _table(block: desc.Table, st, frame_w: float, frame_h: float) -> PdfTable:
     ]
     heights: list[float | None] = [None]
     for i, row in enumerate(block.rows, start=1):
-        data.append([_cell(c, st, whole_words=block.goal_table) for c in row.cells])
+        tr = body.add("TR")
+        data.append([_cell(c, st, tr.add("TD"), whole_words=block.goal_table) for c in row.cells])
         if row.fill:
             style.append(("BACKGROUND", (0, i), (-1, i), _colour(row.fill)))
         for j, c in enumerate(row.cells):
@@ -281,6 +385,7 @@ def _table(block: desc.Table, st, frame_w: float, frame_h: float) -> PdfTable:
         rowHeights=heights if any(heights) else None,
         repeatRows=1,
         splitByRow=1,
+        renderCB=_table_artifacts,
     )
     table.setStyle(TableStyle(style))
     table.wrap(frame_w, frame_h)
@@ -290,10 +395,10 @@ def _table(block: desc.Table, st, frame_w: float, frame_h: float) -> PdfTable:
     return table
 
 
-def _chart(block: desc.Chart, frame_w: float) -> Drawing:
+def _chart(block: desc.Chart, frame_w: float, tag: StructNode) -> Drawing:
     themes = [line for line in block.overview if not line.is_total]
     width, height = frame_w, block.height_cm * cm
-    drawing = Drawing(width, height)
+    drawing = _Figure(width, height, tag)
     drawing.initialFontName = FONT  # else renderPDF starts the drawing in Helvetica
     chart = VerticalBarChart()
     chart.x, chart.y = 1.2 * cm, 1.0 * cm
@@ -333,25 +438,29 @@ def _chart(block: desc.Chart, frame_w: float) -> Drawing:
     return drawing
 
 
-def _flowable(block, st, frame_w: float, frame_h: float):
+# The title and the sections are H1 (as in the bookmarks and Word's Heading 1), themes H2.
+_HEADING_ROLE = {0: "H1", 1: "H1", 2: "H2"}
+
+
+def _flowable(block, st, frame_w: float, frame_h: float, document: StructNode):
+    """The block's flowable, its structure element added to ``document`` (reading order)."""
     if isinstance(block, desc.Heading):
         # the title is the first bookmark; sections are top level, themes under them
-        return _Heading(block.text, st[f"h{block.level}"], max(0, block.level - 1), block.key)
+        tag = document.add(_HEADING_ROLE[block.level])
+        level = max(0, block.level - 1)
+        return _Heading(block.text, st[f"h{block.level}"], level, block.key, tag)
     if isinstance(block, desc.Para):
-        style = (
-            _with(st[block.style], alignment=_ALIGN[block.align])
-            if block.align != "left"
-            else st[block.style]
-        )
-        text = escape(block.text)
+        style = st[block.style]
+        if block.align != "left":
+            style = _with(style, alignment=_ALIGN[block.align])
         if block.bold and block.style not in ("doctype", "sender_heading"):
-            text = f"<b>{text}</b>"
+            style = _with(style, fontName=FONT_BOLD)
         if block.italic:
-            text = f"<i>{text}</i>"
-        return Paragraph(text, style)
+            style = _with(style, fontName=FONT_ITALIC)
+        return _tagged(escape(keep_together(block.text)), style, document.add("P"))
     if isinstance(block, desc.Table):
-        return _table(block, st, frame_w, frame_h)
-    return _chart(block, frame_w)
+        return _table(block, st, frame_w, frame_h, document.add("Table"))
+    return _chart(block, frame_w, document.add("Figure", alt=block.alt_text))
 
 
 def _height(flowable, frame_w: float, frame_h: float) -> float:
@@ -363,10 +472,10 @@ def _height(flowable, frame_w: float, frame_h: float) -> float:
     return h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
 
 
-def _story(layout: desc.Layout, st, frame_w: float, frame_h: float) -> list:
+def _story(layout: desc.Layout, st, frame_w: float, frame_h: float, document: StructNode) -> list:
     """The flowables, with a conditional page break before each run of blocks kept with what
     follows them (the layout's one rule for where a section or a theme starts)."""
-    flowables = [_flowable(b, st, frame_w, frame_h) for b in layout.blocks]
+    flowables = [_flowable(b, st, frame_w, frame_h, document) for b in layout.blocks]
     kept = [
         isinstance(b, desc.Heading) or getattr(b, "keep_with_next", False) for b in layout.blocks
     ]
@@ -395,7 +504,8 @@ def _story(layout: desc.Layout, st, frame_w: float, frame_h: float) -> list:
 
 
 def write_pdf(layout: desc.Layout, path: Path, made_on: dt.date) -> Path:
-    """Render ``layout`` as a PDF at ``path``, in one layout pass; created on ``made_on``."""
+    """Render ``layout`` as a tagged PDF at ``path``, in one layout pass; created on
+    ``made_on``."""
     _register_fonts()
     out = io.BytesIO()
     pagesize = landscape(A4) if layout.landscape else A4
@@ -406,9 +516,20 @@ def write_pdf(layout: desc.Layout, path: Path, made_on: dt.date) -> Path:
         author=layout.author,
         subject=layout.subject,
         keywords=list(layout.keywords),
-        creator="Ringsted Kommune – statuspipeline",
+        creator=_TOOL,
         lang=layout.language,
     )
-    doc.build(_story(layout, _styles(), doc.frame_w, doc.frame_h), canvasmaker=_canvas_for(made_on))
-    path.write_bytes(out.getvalue())
+    document, marks = StructNode("Document"), ContentMarks()
+    story = _story(layout, _styles(), doc.frame_w, doc.frame_h, document)
+    doc.build(story, canvasmaker=_canvas_for(made_on, marks))
+    info = DocumentInfo(
+        title=layout.title,
+        author=layout.author,
+        subject=layout.subject,
+        keywords=layout.keywords,
+        language=layout.language,
+        tool=_TOOL,
+        made_on=made_on,
+    )
+    path.write_bytes(finish(out.getvalue(), document, marks, info))
     return path

@@ -28,7 +28,7 @@ from pipeline.danish import (
 )
 from pipeline.model import ReviewPair, StatusReport
 from pipeline.write.text import safe_filename
-from pipeline.write.xlsx import excel_safe
+from pipeline.write.xlsx import excel_safe, print_setup
 
 __all__ = ["review_file_name", "write_review_workbook"]
 
@@ -108,8 +108,10 @@ def _render(pairs: tuple[ReviewPair, ...], path: Path) -> None:
         )
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(len(pairs), 1), len(REVIEW_COLUMNS) - 1)
+        print_setup(ws, len(REVIEW_COLUMNS))
         guide = book.add_worksheet("Vejledning")
         guide.set_column(0, 0, 100)
         guide.write_string(0, 0, REVIEW_INSTRUCTIONS, text)
+        print_setup(guide, 1)
     finally:
         book.close()

@@ -34,3 +34,24 @@ def bilag_tag(bilag: str) -> str:
 def with_tag(text: str, bilag: str) -> str:
     tag = bilag_tag(bilag)
     return f"{text} {tag}" if tag else text
+
+
+NBSP = "\u00a0"
+# Where a line must not break (Danish typesetting, Retskrivningsordbogen §§ on numbers): inside a
+# spaced range "6 - 13", a thousands group "10 000", between a number and its unit "13 år",
+# "75 %", and after "Tema"/"nr." before its number. Both writers print these spaces unbreakable.
+_UNITS = r"(?:%|‰|år|procent|pct\.|kr\.|mio\.|mia\.|timer|uger|dage|måneder|minutter|gange)"
+_KEEP_TOGETHER = (
+    (re.compile(r"(?<=\d) +([-–]) +(?=\d)"), NBSP + r"\1" + NBSP),
+    (re.compile(r"(?<=\d) (?=\d{3}\b)"), NBSP),
+    (re.compile(rf"(?<=\d) (?={_UNITS}(?!\w))"), NBSP),
+    (re.compile(r"\b(Tema|tema|nr\.) (?=\d)"), r"\1" + NBSP),
+)
+
+
+def keep_together(text: str) -> str:
+    """``text`` with no-break spaces where a line break would split a number from its range,
+    group or unit ("6 - 13 år" stays on one line); the characters are otherwise unchanged."""
+    for pattern, replacement in _KEEP_TOGETHER:
+        text = pattern.sub(replacement, text)
+    return text

@@ -6,7 +6,13 @@ string inline, which makes the file twice as large and the writing slower, and t
 a large folder are a few tens of MB in memory.) A cell
 that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return may still be read as a
 formula by another spreadsheet program after a copy and paste, so such text gets a leading
-apostrophe, and text from a PDF is stripped of the characters XML cannot hold.
+apostrophe, and text from a PDF is stripped of the characters XML cannot hold. Text that looks
+like a number (a phone number "+45 57 62 80 10", "-1", "0045") is no formula: it is stored as
+Excel stores text typed with a leading apostrophe, marked text by its format (quote prefix), with
+no apostrophe to see, and Excel's "number stored as text" flag is off for it.
+
+Each sheet prints as a secretary sets it up: landscape A4, fitted to the page width, the header
+row repeated on every page, the sheet's name and "Side N af M" in the footer.
 
 Each sheet has a bold, frozen header row, an autofilter, column widths from the content (at most
 60 characters) and top-aligned text; longer text wraps; dates are Excel dates (dd-mm-yyyy). The
@@ -30,7 +36,7 @@ from xlsxwriter.exceptions import XlsxFileError
 from pipeline.errors import WriteError
 from pipeline.write.text import xml_safe
 
-__all__ = ["SHEET_NAMES", "excel_safe", "write_workbook"]
+__all__ = ["SHEET_NAMES", "excel_safe", "looks_like_number", "print_setup", "write_workbook"]
 
 # The sheet of each table the pipeline writes.
 SHEET_NAMES = {
@@ -48,6 +54,10 @@ SHEET_NAMES = {
 }
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# text made only of digits and the signs a phone number, an amount or a code is written with
+_NUMBER_LIKE = re.compile(r"[+-]?[\d\s.,()/+-]*\d[\d\s.,()/-]*")
+_FOOTER = "&L&A&RSide &P af &N"  # the sheet's name left, "Side 2 af 5" right
+_A4 = 9
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _RESERVED_SHEETS = {"history"}
 _MAX_WIDTH = 60
@@ -87,9 +97,36 @@ def excel_safe(value: object) -> object:
 
 
 def _safe_text(text: str) -> str:
-    """Text without XML-illegal characters that cannot start a formula."""
+    """Text without XML-illegal characters that cannot start a formula (a number-like text is
+    none: it is written as text by its format, see ``looks_like_number``)."""
     text = xml_safe(text)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    if text.startswith(_FORMULA_START) and not looks_like_number(text):
+        return "'" + text
+    return text
+
+
+def looks_like_number(text: str) -> bool:
+    """Whether Excel would read ``text`` as a number or a sum: it is then marked as text."""
+    return bool(_NUMBER_LIKE.fullmatch(text))
+
+
+def print_setup(ws, columns: int, *, header_rows: int = 1) -> None:
+    """Landscape A4 fitted to the page width, the header row on every page, the sheet's name
+    and the page number in the footer; "number stored as text" not flagged."""
+    ws.set_landscape()
+    ws.set_paper(_A4)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0, header_rows - 1)
+    ws.set_footer(_FOOTER)
+    ws.ignore_errors({"number_stored_as_text": f"A1:{_column_letter(max(columns, 1))}1048576"})
+
+
+def _column_letter(n: int) -> str:
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
@@ -124,7 +161,10 @@ def _write_column(ws, col: int, values: list[object], formats: dict) -> None:
         if value is None or value == "":
             continue  # an empty cell is left unwritten
         if type(value) is str:
-            write_string(row, col, value, wrapped if len(value) > _MAX_WIDTH else top)
+            if len(value) > _MAX_WIDTH:
+                write_string(row, col, value, wrapped)
+            else:
+                write_string(row, col, value, formats["text"] if looks_like_number(value) else top)
         elif isinstance(value, bool):
             ws.write_boolean(row, col, value)
         elif isinstance(value, dt.date):
@@ -136,6 +176,7 @@ def _write_column(ws, col: int, values: list[object], formats: dict) -> None:
 def _write_sheet(book: Workbook, title: str, frame: pd.DataFrame, formats: dict) -> None:
     ws = book.add_worksheet(title)
     ws.freeze_panes(1, 0)
+    print_setup(ws, frame.shape[1])
     if not frame.shape[1]:
         return
     for col in range(frame.shape[1]):
@@ -163,6 +204,7 @@ def write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> Path:
             "header": book.add_format({"bold": True}),
             "wrapped": book.add_format({"text_wrap": True, "valign": "top"}),
             "top": book.add_format({"valign": "top"}),
+            "text": book.add_format({"valign": "top", "quote_prefix": True}),
             "date": book.add_format({"num_format": _DATE_FORMAT, "valign": "top"}),
         }
         book.set_properties({**PROPERTIES, "created": dt.datetime.now()})
