@@ -95,6 +95,9 @@ class GoalRow:
     # The goal's number as a numbering column or the goal cell prints it ("2.3"): a label, never
     # a word of the wording; "" when the notat numbers no goals.
     goal_no: str = ""
+    # The goal id our own form (statusskema_<date>.docx) carries for the row, invisibly in the
+    # goal cell's content control; "" for any other notat.
+    form_goal_id: str = ""
     statements: list[GoalStatement] = field(default_factory=list)
 
 

@@ -1,4 +1,6 @@
-"""Extraction stage: one PDF in, an ``ExtractedDocument`` out. Public entry: ``extract_pdf``.
+"""Extraction stage: one notat in, an ``ExtractedDocument`` out. Public entries: ``extract_pdf``
+and ``extract_docx`` (a Word file laid out as pages by ``pipeline.extract.docx`` and read by the
+same reader).
 
 Extraction only parses and normalizes what the page says; it links nothing across documents
 (that is transform's job) and leaves every ``goal_id`` empty.
@@ -6,12 +8,15 @@ Extraction only parses and normalizes what the page says; it links nothing acros
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from pipeline.extract.classify import KindEvidence
+from pipeline.danish import parse_danish_date
 from pipeline.extract.concept import parse_concept_notat
+from pipeline.extract.docx import read_docx
 from pipeline.extract.page_order import PrintedNumbers, in_printed_order
 from pipeline.extract.pdf import PageLayout, read_pages
 from pipeline.extract.sender import find_sender_block
@@ -19,7 +24,7 @@ from pipeline.extract.status import parse_status_notat
 from pipeline.hashing import sha256_of
 from pipeline.model import Document, DocumentKind, ExtractedDocument, Finding
 
-__all__ = ["doc_id_for", "extract_pdf", "sha256_of"]
+__all__ = ["doc_id_for", "extract_docx", "extract_pdf", "sha256_of"]
 
 # The pages kept while the kind is decided; a notat whose kind shows only later is read again.
 _KEPT_PAGES = 24
@@ -61,6 +66,27 @@ def extract_pdf(
         doc_id = extracted.document.doc_id
         code = "pages_reordered" if verdict.order else "page_order"
         extracted.findings.append(Finding(doc_id, None, None, "warning", code, verdict.message))
+    return extracted
+
+
+def extract_docx(path: Path, *, sha256: str | None = None) -> ExtractedDocument:
+    """Read one Word notat (.docx) into the normalized tables, as ``extract_pdf`` reads a PDF.
+    Raises ExtractError for a file that is no readable Word document."""
+    content = read_docx(path)
+    extracted = extract_pdf(path, sha256=sha256, pages=content.pages)
+    doc = extracted.document
+    doc_id = doc.doc_id
+    if not doc.date and (found := parse_danish_date(content.header_text)):
+        # Word prints the running header apart from the page: its date, where no Dato: line is.
+        extracted.document = dataclasses.replace(doc, date=found.isoformat())
+    if content.tracked_changes:
+        extracted.findings.append(Finding(
+            doc_id, None, None, "warning", "tracked_changes",
+            "Word-filen har registrerede ændringer, der ikke er godkendt; de er læst, som om "
+            "de var godkendt (tilføjet tekst med, slettet tekst uden)",
+        ))  # fmt: skip
+    for row in extracted.goal_rows:
+        row.form_goal_id = content.row_tags.get((row.theme_no, row.row_no), "")
     return extracted
 
 
