@@ -13,8 +13,8 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from pipeline.extract.classify import KindEvidence
 from pipeline.danish import parse_danish_date
+from pipeline.extract.classify import KindEvidence
 from pipeline.extract.concept import parse_concept_notat
 from pipeline.extract.docx import read_docx
 from pipeline.extract.page_order import PrintedNumbers, in_printed_order
@@ -69,6 +69,23 @@ def extract_pdf(
     return extracted
 
 
+class _SenderTap:
+    """Passes the pages through, reading the sender block (*Kontaktoplysninger*) from the first
+    page that prints one (page 1, or beside the first goal table after a long introduction)."""
+
+    def __init__(self, pages: Iterator[PageLayout]) -> None:
+        self.pages = pages
+        self.sender: dict[str, str] = {}
+
+    def __iter__(self) -> Iterator[PageLayout]:
+        for page in self.pages:
+            if not self.sender:
+                block = find_sender_block(page)
+                if any(block.as_dict().values()):
+                    self.sender = block.as_dict()
+            yield page
+
+
 def extract_docx(path: Path, *, sha256: str | None = None) -> ExtractedDocument:
     """Read one Word notat (.docx) into the normalized tables, as ``extract_pdf`` reads a PDF.
     Raises ExtractError for a file that is no readable Word document."""
@@ -117,10 +134,11 @@ def _extract_pages(
 ) -> ExtractedDocument:
     doc_id = doc_id_for(sha)
     first = next(pages, None)
-    all_pages = itertools.chain([first] if first is not None else [], pages)
-    sender = find_sender_block(first).as_dict() if first is not None else {}
+    tap = _SenderTap(itertools.chain([first] if first is not None else [], pages))
+    all_pages = iter(tap)
     if kind == "status":
         parsed = parse_status_notat(doc_id, all_pages)
+        sender = tap.sender
         doc = Document(
             doc_id, path.name, sha, kind, parsed.title, parsed.date, parsed.pages, **sender
         )
@@ -133,6 +151,7 @@ def _extract_pages(
         )
     if kind == "concept":
         parsed = parse_concept_notat(doc_id, all_pages)
+        sender = tap.sender
         doc = Document(
             doc_id, path.name, sha, kind, parsed.title, parsed.date, parsed.pages, **sender
         )

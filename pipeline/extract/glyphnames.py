@@ -8,6 +8,9 @@ letter. T1's own hyphenation character (code 127, which LaTeX prints where it hy
 is a soft hyphen, not a hyphen of the word. Fonts that name their glyphs so with other letters
 (``/g65``, ``/c65``, ``/cid65``, ``/G65``) are read alike.
 
+ZapfDingbats, a standard font with an encoding of its own, is read by that encoding too:
+pdfminer reads its check mark (code 0x33) as "3", a viewer shows ✓.
+
 A font with a ``/ToUnicode`` map, or whose glyph names are ordinary ones, is left as pdfminer
 reads it.
 """
@@ -20,7 +23,7 @@ from collections.abc import Mapping
 from pdfminer.pdftypes import dict_value, list_value, resolve1
 from pdfminer.psparser import PSLiteral
 
-__all__ = ["T1_ENCODING", "numbered_glyph_text"]
+__all__ = ["T1_ENCODING", "dingbats_text", "numbered_glyph_text"]
 
 _NUMBERED = re.compile(r"^(?:a|g|c|G|C|cid)(\d{1,3})$")
 
@@ -76,3 +79,21 @@ def numbered_glyph_text(spec: Mapping) -> dict[int, str]:
             text = T1_ENCODING[number]
             out[code] = _LIGATURES.get(text, text)
     return out
+
+
+# ZapfDingbats' built-in encoding: Unicode's Dingbats block follows it, code + 0x26E0 for codes
+# 0x21-0x7E, but for these glyphs that Unicode put elsewhere.
+_DINGBATS_ELSEWHERE = {
+    0x25: "☎", 0x2A: "☛", 0x2B: "☞", 0x48: "★", 0x6C: "●", 0x6E: "■", 0x73: "▲", 0x74: "▼",
+    0x75: "◆", 0x77: "◗",
+}  # fmt: skip
+
+
+def dingbats_text(spec: Mapping) -> dict[int, str]:
+    """Code → text for ZapfDingbats used with its own encoding (no ``/ToUnicode``, no
+    ``/Encoding``); empty for any other font."""
+    name = resolve1(spec.get("BaseFont"))
+    base = str(getattr(name, "name", name or ""))
+    if "ToUnicode" in spec or "Encoding" in spec or not base.endswith(("ZapfDingbats", "Dingbats")):
+        return {}
+    return {code: _DINGBATS_ELSEWHERE.get(code, chr(code + 0x26E0)) for code in range(0x21, 0x7F)}

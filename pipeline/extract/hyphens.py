@@ -16,8 +16,9 @@ this module decides from the words themselves:
    two of its line ends break a word where neither part is a word of its own ("Kom-" +
    "petenceudviklingen"): a document hyphenates all its long words or none;
 4. in a notat that hyphenates, a name's part before a word ("Marte Meo-" + "forløb": a
-   capitalised part before a word the notat writes alone) keeps its hyphen; two parts joined at
-   one of the closed word's Danish hyphenation points (pyphen's dictionary) are one word.
+   capitalised part after another capitalised word, before a word the notat writes alone) keeps
+   its hyphen; two parts joined at one of the closed word's Danish hyphenation points (pyphen's
+   dictionary) are one word.
 
 A soft hyphen the PDF itself marks (U+00AD at the line's end) is a hyphenation, always.
 """
@@ -134,6 +135,9 @@ def hyphenation_break(
         return True
     if not hyphenating:
         return False
-    if head[0].isupper() and second in lexicon:
+    words = before.split()
+    previous = words[-2] if len(words) > 1 else ""
+    named = previous[:1].isupper() and not previous.endswith((".", ":", "!", "?"))
+    if head[0].isupper() and named and second in lexicon:
         return False  # a name's hyphen before a word: "Marte Meo-forløb"
     return _at_hyphenation_point(first, second)

@@ -31,7 +31,7 @@ from pdfplumber.utils.text import WordExtractor
 
 from pipeline.errors import ExtractError
 from pipeline.extract.content import FastInterpreter
-from pipeline.extract.glyphnames import numbered_glyph_text
+from pipeline.extract.glyphnames import dingbats_text, numbered_glyph_text
 from pipeline.text import normalize_text
 
 
@@ -313,7 +313,8 @@ class _Interpreter(FastInterpreter):
             named = {}
             if getattr(font, "unicode_map", None) is None:
                 try:
-                    named = numbered_glyph_text(dict_value(spec))
+                    spec = dict_value(spec)
+                    named = numbered_glyph_text(spec) or dingbats_text(spec)
                 except Exception:  # a font without a readable encoding: as pdfminer reads it
                     named = {}
             font.__dict__[_NAMED_GLYPHS] = named
