@@ -153,9 +153,10 @@ INGEST_STATUS_LABELS = {
 INGEST_CAUSE_TEXTS = {
     "duplicate": "Samme fil som en anden i mappen (identisk indhold); kun den ene er læst.",
     "empty": "Filen er tom.",
-    "not_pdf": "Filen er ikke en PDF.",
-    "office_document": "Filen er et Word- eller Office-dokument med endelsen .pdf; gem den som PDF.",
-    "password": "PDF'en er beskyttet med adgangskode og kan ikke åbnes.",
+    "not_pdf": "Filen er hverken en PDF eller et Word-dokument.",
+    "office_document": "Filen er et ældre Word-dokument (.doc); gem den som .docx eller PDF.",
+    "not_word": "Filen er et ZIP-arkiv, men ikke et Word-dokument (.docx).",
+    "password": "Filen er beskyttet med adgangskode og kan ikke åbnes.",
     "no_pages": "PDF'en har ingen sider.",
     "too_many_pages": "PDF'en har flere sider end grænsen tillader.",
     "bomb": "PDF'en indeholder data, der pakker sig ud til en urimelig størrelse; den er ikke læst.",
@@ -171,7 +172,7 @@ INGEST_CAUSE_TEXTS = {
     "læses; se fundene i Kontrol.",
     "no_initiatives": "Notatet ligner et koncept-notat, men ingen indsatsområder eller forslag "
     "kunne læses; se fundene i Kontrol.",
-    "damaged": "PDF'en er beskadiget og kunne ikke repareres.",
+    "damaged": "Filen er beskadiget og kunne ikke læses eller repareres.",
     "memory": "Læsningen brugte mere hukommelse end tilladt og blev stoppet.",
     "timeout": "Læsningen tog længere tid end tilladt og blev stoppet.",
     "cpu_time": "Læsningen brugte mere regnetid end tilladt og blev stoppet.",

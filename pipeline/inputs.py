@@ -28,6 +28,10 @@ _PDF_MAGIC = b"%PDF-"
 OVERRIDES_FILE = "goal_overrides.csv"
 README_FILE = "README.md"
 DECISION_SUFFIX = ".xlsx"
+# Word documents the run reads (.docx) or names a reason for (.doc: save it as .docx or PDF).
+WORD_SUFFIXES = frozenset({".docx", ".docm", ".dotx", ".doc"})
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class InputFile:
 
     path: Path
     sha256: str
-    is_pdf: bool
+    is_pdf: bool  # a PDF by its header or its name
     name: str = ""  # as shown (safe_name)
     status: str = ""  # "" = to be read; else the ingest_log status decided here
     cause: str = ""
@@ -46,6 +50,13 @@ class InputFile:
     mtime_ns: int = 0
     kind: str = ""
     link: bool = False  # a link to a file of the folder: of the same bytes, the file is read
+    is_word: bool = False  # a Word document (.docx, or .doc to be told to save as .docx) by its
+    # name or its container (a ZIP or an OLE compound file): the reader decides what it holds
+
+    @property
+    def read_as_notat(self) -> bool:
+        """Whether the run hands the file to the reader (a PDF or a Word document)."""
+        return self.is_pdf or self.is_word
 
     @property
     def shown(self) -> str:
@@ -131,8 +142,11 @@ def _entry(path: Path, root: Path, max_bytes: int) -> InputFile:
     if path.name == OVERRIDES_FILE or is_decision_workbook(path):  # decisions the run applies
         return InputFile(path, sha, False, safe_name(path.name), "ok", "", "", kind="decisions")
     is_pdf = _PDF_MAGIC in head or path.suffix.lower() == ".pdf"
+    is_word = not is_pdf and (
+        path.suffix.lower() in WORD_SUFFIXES or head.startswith((_ZIP_MAGIC, _OLE_MAGIC))
+    )
     return InputFile(path, sha, is_pdf, safe_name(path.name), size=st.st_size,
-                     mtime_ns=st.st_mtime_ns, link=target is not path)  # fmt: skip
+                     mtime_ns=st.st_mtime_ns, link=target is not path, is_word=is_word)  # fmt: skip
 
 
 class _NotRegular(Exception):

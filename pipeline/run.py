@@ -248,7 +248,7 @@ def _ingest_folder(
     for f in sorted(files, key=lambda f: f.link):  # of the same bytes the file, not a link, is read
         if f.status:
             entries[f.path] = IngestEntry(f.shown, f.sha256, f.status, f.kind, f.reason, f.cause)  # type: ignore[arg-type]
-        elif not f.is_pdf:
+        elif not f.read_as_notat:
             entries[f.path] = IngestEntry(
                 f.shown, f.sha256, "skipped", "", _not_pdf_reason(f), "not_pdf"
             )
@@ -388,7 +388,7 @@ def _being_written(f: InputFile) -> _FailedIngest:
 def _not_pdf_reason(f: InputFile) -> str:
     suffix = f.path.suffix.lower()
     what = f"a {safe_name(suffix)} file" if suffix else "no .pdf name and no %PDF- header"
-    return f"{f.shown}: not a PDF ({what})"
+    return f"{f.shown}: not a PDF or Word document ({what})"
 
 
 def _nothing_usable(input_dir: Path, entries: list[IngestEntry]) -> str:

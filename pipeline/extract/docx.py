@@ -159,10 +159,12 @@ class _RunStyle:
 
 
 def _on(element: etree._Element | None) -> bool | None:
-    """A toggle property's value (``<w:b/>``, ``<w:b w:val="0"/>``), None when absent."""
+    """A toggle property's value (``<w:b/>``, ``<w:b w:val="0"/>``, ``<w14:checked
+    w14:val="1"/>``), None when absent."""
     if element is None:
         return None
-    return element.get(_q("val"), "true").lower() not in ("0", "false", "off", "none")
+    value = element.get(_q("val"), element.get(_q("val", W14), "true"))
+    return value.lower() not in ("0", "false", "off", "none")
 
 
 def _apply(style: _RunStyle, rpr: etree._Element | None) -> _RunStyle:

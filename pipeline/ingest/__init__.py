@@ -57,7 +57,7 @@ class IngestResult:
 
 
 def _sniff(path: Path) -> tuple[Cause, str] | None:
-    """Reject what is plainly not a PDF without starting a child process."""
+    """Reject what is plainly no PDF and no Word document without starting a child process."""
     try:
         if not path.is_file():  # a folder, a named pipe, a device: opening it could block
             return "not_pdf", "not a regular file"
@@ -68,16 +68,12 @@ def _sniff(path: Path) -> tuple[Cause, str] | None:
         return "unreadable", f"the file cannot be opened ({e.strerror or e.__class__.__name__})"
     if size == 0:
         return "empty", "the file is empty (0 bytes)"
-    if _MAGIC in head:
-        return None
-    if head.startswith(b"PK\x03\x04"):
-        return "office_document", (
-            "not a PDF but a ZIP container, e.g. a Word document (.docx) renamed to .pdf; "
-            "save it as PDF first"
-        )
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "office_document", "not a PDF but an old Office document (.doc) renamed to .pdf"
-    return "not_pdf", f"not a PDF (no %PDF- header; the file is {size:,} bytes of something else)"
+    if _MAGIC in head or head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        return None  # a PDF, or a ZIP or OLE container the reader tells a Word document by
+    return "not_pdf", (
+        f"not a PDF or Word document (no %PDF- header and no Word container; the file is "
+        f"{size:,} bytes of something else)"
+    )
 
 
 def _crash_reason(returncode: int, stderr: str, limits: Limits) -> tuple[Cause, str]:

@@ -14,6 +14,7 @@ Cause = Literal[
     "empty",
     "not_pdf",
     "office_document",
+    "not_word",
     "password",
     "no_pages",
     "too_many_pages",

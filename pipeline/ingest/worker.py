@@ -58,6 +58,59 @@ class _Reader:
         return WorkerOutcome("failed", "", self.plain(f"{self.name}: {why}"), cause)  # type: ignore[arg-type]
 
     def read(self) -> WorkerOutcome:
+        container = _container(self.path)
+        if container == "zip":
+            return self.read_word()
+        if container == "ole":
+            return self.read_ole()
+        return self.read_pdf()
+
+    def read_ole(self) -> WorkerOutcome:
+        """An OLE compound file: a Word document encrypted with a password (Office keeps the
+        encrypted .docx in one), or an old binary Word document (.doc)."""
+        if _encrypted_office(self.path):
+            return self.skipped(
+                "password", "the Word document is password protected; a password is needed to "
+                "open it (save it again without a password, or as PDF)",
+            )  # fmt: skip
+        return self.skipped(
+            "office_document", "an old Word document (.doc) or another Office file in the old "
+            "format: save it as .docx or PDF",
+        )  # fmt: skip
+
+    def read_word(self) -> WorkerOutcome:
+        """A ZIP container: a Word document (.docx) read directly, or another kind of ZIP."""
+        import zipfile
+
+        from pipeline.errors import ExtractError
+        from pipeline.extract import extract_docx
+
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+            return self.skipped("damaged", f"the Word file is damaged and cannot be opened ({e})")
+        if "word/document.xml" not in names:
+            what = (
+                "an Excel workbook" if "xl/workbook.xml" in names
+                else "a PowerPoint presentation" if "ppt/presentation.xml" in names
+                else "an OpenDocument file (save it as .docx or PDF)" if "content.xml" in names
+                else "a ZIP archive"
+            )  # fmt: skip
+            return self.skipped("not_word", f"{what}, not a Word document (.docx)")
+        try:
+            extracted = extract_docx(self.path, sha256=self.sha256)
+        except MemoryError:
+            raise
+        except ExtractError as e:
+            return self.skipped("damaged", str(e).removeprefix(self.path.name).lstrip(":, "))
+        except RecursionError:
+            return self.failed("damaged", "its XML is nested too deeply to read")
+        except Exception as e:  # a reader bug on hostile input: said, never a traceback
+            return self.failed("unreadable", f"an error while reading it: {e.__class__.__name__}: {e}"[:240])
+        return self.outcome(extracted, problems=[])
+
+    def read_pdf(self) -> WorkerOutcome:
         import pikepdf
 
         from pipeline.ingest import pdfcheck
@@ -149,7 +202,6 @@ class _Reader:
         from pipeline.extract import extract_pdf
         from pipeline.ingest import pdfcheck
         from pipeline.ingest.scan_pages import PageReader, Unreadable
-        from pipeline.model import Finding
 
         pages = PageReader(
             source, invisible, ocr=self.ocr, deadline=self.deadline, processes=self.processes
@@ -184,12 +236,20 @@ class _Reader:
                     "damaged", f"the PDF is damaged beyond repair: {problems[0]}; {message[:160]}"
                 )
             return self.failed("unreadable", f"an error while reading it: {message[:200]}")
-        extracted.document = dataclasses.replace(extracted.document, file=self.name)
-        doc_id = extracted.document.doc_id
         used_ocr = bool(pages.read_by_ocr)
         if used_ocr:
             problems = [*problems, pages.summary()]
             extracted.findings.extend(pages.doubt_findings(extracted, self.name))
+        return self.outcome(extracted, problems=problems, used_ocr=used_ocr, repaired=repaired)
+
+    def outcome(self, extracted, *, problems: list[str], used_ocr: bool = False,
+                repaired: bool = False) -> WorkerOutcome:  # fmt: skip
+        """What was read, as the run uses it: ok, or skipped as no notat, or failed as a notat
+        that could not be read; ``problems`` (the file's own, in plain words) become findings."""
+        from pipeline.model import Finding
+
+        extracted.document = dataclasses.replace(extracted.document, file=self.name)
+        doc_id = extracted.document.doc_id
         for problem in problems:
             code = (
                 "ocr_used"
@@ -222,6 +282,33 @@ class _Reader:
             return WorkerOutcome("failed", kind, why, cause, extracted, used_ocr, repaired)
         reason = self.plain(f"{self.name}: {notes}") if notes else ""
         return WorkerOutcome("ok", kind, reason, "", extracted, used_ocr, repaired)
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _container(path: Path) -> str:
+    """"zip", "ole" or "pdf": what the file's first bytes say it is (the name says nothing)."""
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(_OLE):
+        return "ole"
+    return "pdf"
+
+
+def _encrypted_office(path: Path) -> bool:
+    """An OLE compound file holding an encrypted Office package (its EncryptionInfo and
+    EncryptedPackage streams, named in UTF-16 in the file's directory)."""
+    needle = "EncryptedPackage".encode("utf-16-le")
+    tail = b""
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            if needle in tail + block:
+                return True
+            tail = block[-len(needle) :]  # a name cut by the block's end
+    return False
 
 
 def main(argv: list[str]) -> int:
