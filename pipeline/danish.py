@@ -105,8 +105,11 @@ BILAG_INTRO = (
 FORM_INTRO = (
     "Skemaet viser målene, som de står, når forslagene fra sidste status er gennemført: mål, "
     "der er foreslået udgået, er taget ud, og mål, der er foreslået omformuleret, står i den nye "
-    "formulering. Sæt X under Gennemført/igangsat eller Ikke igangsat, og skriv en bemærkning. "
-    "Kolonnen længst til højre viser status og bemærkning fra sidste periode til orientering."
+    "formulering. Sæt kryds i feltet under Gennemført/igangsat eller Ikke igangsat (i Word: "
+    "klik i feltet; på papir: sæt X), skriv en bemærkning, tæl krydsene i I alt, og skriv "
+    "datoen. Kolonnen længst til højre viser status og bemærkning fra sidste periode til "
+    "orientering. Skemaet kan deles mellem flere enheder: hver udfylder sine mål, og alle "
+    "udfyldte skemaer lægges i mappen med notaterne."
 )
 
 # Kontrol lists the findings of the notats the report is built on; those of older periods are

@@ -24,6 +24,7 @@ __all__ = [
     "CONTACT_LABEL",
     "DOCUMENT_LABEL",
     "DROP_PHRASE",
+    "FORM_GOAL_TAG",
     "GOAL_NUMBER",
     "GOAL_NUMBER_LEAD",
     "MARK_GLYPHS",
@@ -73,6 +74,9 @@ BILAG_TAG = re.compile(r"\(\s*bilag\s*(\d)\s*\)", re.IGNORECASE)
 REWORD_LEAD = re.compile(r"Foreslås\s+omformuleret\s+til\s*:", re.IGNORECASE)
 DROP_PHRASE = "foreslås udgået"
 DOCUMENT_LABEL = "NOTAT"
+# The tag our own form (statusskema_<date>.docx) gives each row's goal cell, in a content
+# control: "goal:" and the ids of the row's goals; the writer writes it, the reader reads it.
+FORM_GOAL_TAG = "goal:"
 CONTACT_LABEL = "Kontaktoplysninger"
 
 _HYPHENS = "\u00ad\u2010\u2011\u2012\u2013-"

@@ -23,6 +23,7 @@ from pipeline.extract.sender import find_sender_block
 from pipeline.extract.status import parse_status_notat
 from pipeline.hashing import sha256_of
 from pipeline.model import Document, DocumentKind, ExtractedDocument, Finding
+from pipeline.vocabulary import FORM_GOAL_TAG
 
 __all__ = ["doc_id_for", "extract_docx", "extract_pdf", "sha256_of"]
 
@@ -103,7 +104,9 @@ def extract_docx(path: Path, *, sha256: str | None = None) -> ExtractedDocument:
             "de var godkendt (tilføjet tekst med, slettet tekst uden)",
         ))  # fmt: skip
     for row in extracted.goal_rows:
-        row.form_goal_id = content.row_tags.get((row.theme_no, row.row_no), "")
+        tag = content.row_tags.get((row.theme_no, row.row_no), "")
+        if tag.startswith(FORM_GOAL_TAG):  # our own form: the ids of the row's goals
+            row.form_goal_id = tag.removeprefix(FORM_GOAL_TAG).strip()
     return extracted
 
 

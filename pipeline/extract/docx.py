@@ -378,9 +378,9 @@ class _Reader:
                     out.append(para)
             elif tag == _q("tbl"):
                 out.append(self.table(child))
-            elif tag in (_q("sdt"),):
+            elif tag == _q("sdt"):
                 content = child.find(_q("sdtContent"))
-                if content is not None:
+                if content is not None and not _placeholder(child):
                     out += self.blocks(content)
             elif tag in (_q("customXml"), _q("ins"), _q("moveTo")):
                 self.tracked |= tag != _q("customXml")
@@ -505,7 +505,7 @@ class _Reader:
                     lines[-1].runs.append(("☒" if checked else "☐", base))
                     continue
                 content = child.find(_q("sdtContent"))
-                if content is not None:
+                if content is not None and not _placeholder(child):
                     self._content(content, base, lines, field)
             elif tag == _q("AlternateContent", MC):
                 chosen = child.find(_q("Choice", MC))
@@ -528,7 +528,7 @@ class _Reader:
                     lines[-1].runs.append((placeholder, style))
             elif tag == _q("instrText"):
                 field.instruction += child.text or ""
-            elif field.in_instructions or style.hidden:
+            elif field.hidden or style.hidden:
                 continue
             elif tag == _q("t"):
                 lines[-1].runs.append((child.text or "", style))
@@ -573,22 +573,35 @@ def _page_field(instruction: str) -> str:
 @dataclass
 class _Field:
     """A complex field (``w:fldChar`` begin … separate … end): its instructions are not text,
-    its result is; a PAGE or NUMPAGES field without a result prints the page's numbers."""
+    its result is; a PAGE or NUMPAGES field prints the page's numbers, whatever result Word
+    last stored for it (a stored page number is the number of one page only)."""
 
     in_instructions: bool = False
     instruction: str = ""
     had_result: bool = False
+
+    @property
+    def hidden(self) -> bool:
+        """Runs now are no text: the instructions, or the stored result of a page field."""
+        return self.in_instructions or (self.had_result and bool(_page_field(self.instruction)))
 
     def char(self, kind: str) -> str:
         if kind == "begin":
             self.in_instructions, self.instruction, self.had_result = True, "", False
         elif kind == "separate":
             self.in_instructions, self.had_result = False, True
+            return _page_field(self.instruction)
         elif kind == "end":
-            was_empty = self.in_instructions and not self.had_result
-            self.in_instructions = False
-            return _page_field(self.instruction) if was_empty else ""
+            # A field Word stored no result for: a page field prints its numbers here.
+            placeholder = _page_field(self.instruction) if self.in_instructions else ""
+            self.in_instructions, self.had_result, self.instruction = False, False, ""
+            return placeholder
         return ""
+
+
+def _placeholder(sdt: etree._Element) -> bool:
+    """A content control still showing its placeholder text: nothing was filled in."""
+    return sdt.find(f"{_q('sdtPr')}/{_q('showingPlcHdr')}") is not None
 
 
 def _merge(base: _RunStyle, style: _RunStyle) -> _RunStyle:

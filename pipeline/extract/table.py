@@ -667,11 +667,15 @@ def _acceptable(read: TableRead) -> bool:
 
 
 def _ranking(read: TableRead) -> tuple:
+    """How well a read that failed its checks fits: its totals, the share of its rows without
+    exactly one mark (a share, not a count: a read that lumps rows together has fewer of them;
+    a form nobody has filled in has no marks at all, however its rows are cut), its rows
+    without a goal."""
     rows = read.rows
     counted = (sum(1 for r in rows if r.started), sum(1 for r in rows if r.not_started))
     return (
         read.totals != (None, None) and read.totals == counted,
-        -sum(1 for r in rows if r.marks != 1),
+        -round(sum(1 for r in rows if r.marks != 1) / max(1, len(rows)), 2),
         -sum(1 for r in rows if not r.goal),
     )
 
@@ -738,4 +742,4 @@ def read_table(
         reads.append(read)
     if not reads:
         return None
-    return max(reads, key=_ranking)
+    return max(reads, key=_ranking)  # the first of the best: rules before text

@@ -107,7 +107,9 @@ class _Reader:
         except RecursionError:
             return self.failed("damaged", "its XML is nested too deeply to read")
         except Exception as e:  # a reader bug on hostile input: said, never a traceback
-            return self.failed("unreadable", f"an error while reading it: {e.__class__.__name__}: {e}"[:240])
+            return self.failed(
+                "unreadable", f"an error while reading it: {e.__class__.__name__}: {e}"[:240]
+            )
         return self.outcome(extracted, problems=[])
 
     def read_pdf(self) -> WorkerOutcome:
@@ -288,7 +290,7 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def _container(path: Path) -> str:
-    """"zip", "ole" or "pdf": what the file's first bytes say it is (the name says nothing)."""
+    """ "zip", "ole" or "pdf": what the file's first bytes say it is (the name says nothing)."""
     with open(path, "rb") as f:
         head = f.read(8)
     if head.startswith(b"PK\x03\x04"):

@@ -27,13 +27,15 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from pipeline.vocabulary import FORM_GOAL_TAG
 from pipeline.write.chart_png import overview_chart_png
 from pipeline.write.layout import (
     COLOURS,
+    FORM_BLANK,
     PAGE_OF,
     SIZES,
     SPACE_AFTER,
@@ -360,6 +362,104 @@ def _fill_cell(
             p.alignment = _ALIGN[content.align]
 
 
+# --------------------------------------------------------------------------- the form's fields
+# Next period's form is filled in in Word: each status cell is a check box, the remark, the I alt
+# counts and the date are fields (content controls) in a document protected for filling in, so
+# only they can be edited (Review > Restrict Editing lifts it, no password). Each row's goal cell
+# sits in a content control tagged with the ids of its goals: a returned form maps every mark to
+# its goal by that tag, whatever was typed or moved (pipeline.extract.docx reads it back).
+FORM_STATUS_TAGS = ("status:started", "status:not_started")
+_W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+
+
+def _sdt(tag: str, title: str, *, lock: str = "", checkbox: bool = False, placeholder=False):
+    """An empty content control: ``w:sdt`` with its properties and an empty ``w:sdtContent``."""
+    sdt = OxmlElement("w:sdt")
+    pr = OxmlElement("w:sdtPr")
+    for name, value in (("w:alias", title), ("w:tag", tag), ("w:lock", lock)):
+        if value:
+            el = OxmlElement(name)
+            el.set(qn("w:val"), value)
+            pr.append(el)
+    if placeholder:
+        pr.append(OxmlElement("w:showingPlcHdr"))
+    if checkbox:
+        box = parse_xml(
+            f'<w14:checkbox xmlns:w14="{_W14}"><w14:checked w14:val="0"/>'
+            '<w14:checkedState w14:val="2612" w14:font="MS Gothic"/>'
+            '<w14:uncheckedState w14:val="2610" w14:font="MS Gothic"/></w14:checkbox>'
+        )
+        pr.append(box)
+    sdt.append(pr)
+    sdt.append(OxmlElement("w:sdtContent"))
+    return sdt
+
+
+def _wrap_paragraphs(cell, sdt) -> None:
+    """The cell's paragraphs moved into the block-level content control ``sdt``."""
+    tc = cell._tc
+    paragraphs = tc.findall(qn("w:p"))
+    if not paragraphs:
+        return
+    paragraphs[0].addprevious(sdt)
+    content = sdt.find(qn("w:sdtContent"))
+    for p in paragraphs:
+        content.append(p)
+
+
+def _inline_field(paragraph, sdt, text: str, *, font: str = "") -> None:
+    """``sdt`` (an inline content control) at the end of ``paragraph``, showing ``text``."""
+    run = OxmlElement("w:r")
+    if font:
+        rpr = OxmlElement("w:rPr")
+        fonts = OxmlElement("w:rFonts")
+        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(attr), font)
+        rpr.append(fonts)
+        run.append(rpr)
+    t = OxmlElement("w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = text
+    run.append(t)
+    sdt.find(qn("w:sdtContent")).append(run)
+    paragraph._p.append(sdt)
+
+
+def _form_row(tr, row, *, total: bool) -> None:
+    """A form row's fields: the goal cell tagged with its goals, the status cells as check
+    boxes and the remark to fill in; in the I alt row the two counts."""
+    cells = tr.cells
+    if total:
+        for cell, key in zip(cells[1:3], ("started", "not_started"), strict=True):
+            hint = "".join(r.text for r in cell.paragraphs[0].runs)
+            for run in list(cell.paragraphs[0].runs):
+                run._r.getparent().remove(run._r)
+            sdt = _sdt(f"total:{key}", "Antal X", placeholder=True)
+            _inline_field(cell.paragraphs[0], sdt, hint)
+        return
+    _wrap_paragraphs(cells[0], _sdt(f"{FORM_GOAL_TAG}{row.goal_ids}", "Mål", lock="contentLocked"))
+    for cell, tag in zip(cells[1:3], FORM_STATUS_TAGS, strict=True):
+        _inline_field(cell.paragraphs[0], _sdt(tag, "Status", checkbox=True), "☐", font="MS Gothic")
+    remark = _sdt("remark", "Bemærkning")
+    _wrap_paragraphs(cells[3], remark)
+
+
+def _protect_for_filling_in(doc) -> None:
+    """Only the content controls can be edited (Word's *Filling in forms*; no password)."""
+    settings = doc.settings.element
+    for old in settings.findall(qn("w:documentProtection")):
+        settings.remove(old)
+    protection = OxmlElement("w:documentProtection")
+    protection.set(qn("w:edit"), "forms")
+    protection.set(qn("w:enforcement"), "1")
+    # documentProtection stands after the zoom/view settings, before defaultTabStop and the rest
+    anchor = settings.find(qn("w:defaultTabStop"))
+    if anchor is not None:
+        anchor.addprevious(protection)
+    else:
+        settings.append(protection)
+
+
 def _table(doc, block: Table) -> None:
     """A bordered table with a repeating, shaded header row, kept with its first rows."""
     widths = block.widths_cm
@@ -385,6 +485,8 @@ def _table(doc, block: Table) -> None:
             fill = content.fill or row.fill
             if fill:
                 _set_cell_fill(cell, COLOURS[fill])
+        if block.form and (row.goal_ids or row.fill == "total"):
+            _form_row(tr, row, total=row.fill == "total")
 
 
 def _chart(doc, block: Chart, frame_cm: float):
@@ -402,6 +504,7 @@ def write_docx(layout: Layout, path: Path, made_on: dt.date) -> Path:
     """Render ``layout`` as a Word file at ``path``; ``made_on`` is its creation date."""
     doc = _new_document(layout, made_on)
     after_table = False
+    form = any(isinstance(b, Table) and b.form for b in layout.blocks)
     for block in layout.blocks:
         if isinstance(block, Table):
             if after_table:  # Word joins two tables that touch: a paragraph must part them
@@ -415,10 +518,17 @@ def write_docx(layout: Layout, path: Path, made_on: dt.date) -> Path:
             before = _HEADING_BEFORE[style]
         elif isinstance(block, Para):
             p, before = _paragraph(doc, block), 0
+            if block.fill_in:
+                p.add_run(" ")
+                sdt = _sdt(block.fill_in, "Dato", placeholder=True)
+                _inline_field(p, sdt, FORM_BLANK)
+                form = True
         else:
             p, before = _chart(doc, block, layout.frame_cm), 0
         if after_table:  # the gap below a table, as space before what follows it
             p.paragraph_format.space_before = Pt(before + TABLE_GAP)
         after_table = False
+    if form:
+        _protect_for_filling_in(doc)
     doc.save(str(path))
     return path

@@ -14,7 +14,7 @@ and its first two rows fit there, and on the next page otherwise; nothing else b
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from pipeline.danish import (
@@ -110,6 +110,10 @@ class Cell:
 class Row:
     cells: tuple[Cell, ...]
     fill: Fill = ""
+    # A form's row: the ids of the goals it states (space-separated), which the Word form
+    # carries invisibly (the goal cell's content control), so a filled form maps every mark to
+    # its goal even after a wording is edited or a row moved.
+    goal_ids: str = ""
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,9 @@ class Table:
     # Laid out as the notat's goal table, words whole (not hyphenated, as the notats print them),
     # so ``python -m pipeline extract`` reads the PDF report back.
     goal_table: bool = False
+    # Next period's form: the status cells are check boxes, the remark and the I alt counts
+    # fields to fill in (Word: content controls in a document protected for filling in).
+    form: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,6 +148,9 @@ class Para:
     keep_with_next: bool = False
     bold: bool = False
     italic: bool = False
+    # A form's field to fill in after the text: its tag ("date"); the Word form makes it a
+    # content control showing ``FORM_BLANK`` until it is filled.
+    fill_in: str = ""
 
 
 @dataclass(frozen=True)
@@ -617,14 +627,22 @@ def review_layout(report: StatusReport) -> Layout:
 FORM_WIDTHS = (8.3, 2.6, 2.0, 6.8, 6.0)
 FORM_ROW_CM = 2.2  # room for a hand-written remark on the printed form
 FORM_TOTAL_HINT = "Skriv antal X"
-FORM_DATE_LINE = "Dato: ____________________"  # filled in by hand
+FORM_DATE_LINE = "Dato: ____________________"  # filled in by hand (printed)
+FORM_DATE_LABEL, FORM_BLANK = "Dato:", "____________________"
 
 
 def form_layout(form: StatusForm) -> Layout:
     """statusskema_<date>: next period's form, landscape, with room to write by hand."""
     day = format_danish_date(form.based_on_period)
+    identity = _identity(form.title, "Statusskema til næste status", FORM_DATE_LINE, form.sender)
+    identity = [
+        replace(b, text=FORM_DATE_LABEL, fill_in="date")
+        if isinstance(b, Para) and b.text == FORM_DATE_LINE
+        else b
+        for b in identity
+    ]
     blocks: list[Block] = [
-        *_identity(form.title, "Statusskema til næste status", FORM_DATE_LINE, form.sender),
+        *identity,
         Para(f"Udarbejdet på grundlag af status af {day}."),
         Para(form.intro),
     ]
@@ -641,7 +659,8 @@ def form_layout(form: StatusForm) -> Layout:
                     _cell(),
                     _cell(),
                     _cell(STATUS_LABELS[r.last_status], r.last_remark, italic=True, fill="form"),
-                )
+                ),
+                goal_ids=" ".join(r.goal_ids),
             )
             for r in theme.rows
         ]
@@ -665,6 +684,7 @@ def form_layout(form: StatusForm) -> Layout:
                 keep_rows=2,
                 min_row_cm=FORM_ROW_CM,
                 goal_table=True,
+                form=True,
             )
         )
     return Layout(

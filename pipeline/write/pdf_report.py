@@ -457,7 +457,8 @@ def _flowable(block, st, frame_w: float, frame_h: float, document: StructNode):
             style = _with(style, fontName=FONT_BOLD)
         if block.italic:
             style = _with(style, fontName=FONT_ITALIC)
-        return _tagged(escape(keep_together(block.text)), style, document.add("P"))
+        text = f"{block.text} {desc.FORM_BLANK}" if block.fill_in else block.text
+        return _tagged(escape(keep_together(text)), style, document.add("P"))
     if isinstance(block, desc.Table):
         return _table(block, st, frame_w, frame_h, document.add("Table"))
     return _chart(block, frame_w, document.add("Figure", alt=block.alt_text))
