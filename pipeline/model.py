@@ -58,6 +58,9 @@ class Document:
     sender_email: str = ""
     sender_web: str = ""
     sender_ean: str = ""
+    # For a returned form (statusskema): the date (ISO) of the status it was made from, as its
+    # "Udarbejdet på grundlag af status af …" says; "" for any other document.
+    form_based_on: str = ""
 
     @property
     def sender(self) -> dict[str, str]:

@@ -28,7 +28,17 @@ __all__ = [
 
 # The contract's column order of every table (CONTRACT.md; columns may be added at the end).
 COLUMNS: dict[str, list[str]] = {
-    "documents": ["doc_id", "file", "sha256", "kind", "title", "date", "pages", *SENDER_FIELDS],
+    "documents": [
+        "doc_id",
+        "file",
+        "sha256",
+        "kind",
+        "title",
+        "date",
+        "pages",
+        *SENDER_FIELDS,
+        "form_based_on",
+    ],
     "goal_rows": [
         "doc_id",
         "theme_no",

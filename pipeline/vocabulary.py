@@ -24,6 +24,8 @@ __all__ = [
     "CONTACT_LABEL",
     "DOCUMENT_LABEL",
     "DROP_PHRASE",
+    "FORM_BASED_ON",
+    "FORM_BASED_ON_LINE",
     "FORM_GOAL_TAG",
     "GOAL_NUMBER",
     "GOAL_NUMBER_LEAD",
@@ -77,6 +79,10 @@ DOCUMENT_LABEL = "NOTAT"
 # The tag our own form (statusskema_<date>.docx) gives each row's goal cell, in a content
 # control: "goal:" and the ids of the row's goals; the writer writes it, the reader reads it.
 FORM_GOAL_TAG = "goal:"
+# The sentence by which our own form says which status it was made from ("Udarbejdet på
+# grundlag af status af 28. maj 2020."): a notat that prints it is a returned form.
+FORM_BASED_ON = "Udarbejdet på grundlag af status af"
+FORM_BASED_ON_LINE = re.compile(rf"{FORM_BASED_ON}\s+(.+?\d{{4}})", re.IGNORECASE)
 CONTACT_LABEL = "Kontaktoplysninger"
 
 _HYPHENS = "\u00ad\u2010\u2011\u2012\u2013-"

@@ -58,6 +58,7 @@ RULES: dict[str, dict[str, ColumnRule]] = {
         "sender_email": _text(),
         "sender_web": _text(),
         "sender_ean": ColumnRule(pattern=r"^(\d{13})?$"),
+        "form_based_on": ColumnRule(pattern=_ISO_DATE),
     },
     "goal_rows": {
         "doc_id": _STR,

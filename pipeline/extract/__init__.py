@@ -143,8 +143,9 @@ def _extract_pages(
         parsed = parse_status_notat(doc_id, all_pages)
         sender = tap.sender
         doc = Document(
-            doc_id, path.name, sha, kind, parsed.title, parsed.date, parsed.pages, **sender
-        )
+            doc_id, path.name, sha, kind, parsed.title, parsed.date, parsed.pages, **sender,
+            form_based_on=parsed.form_based_on,
+        )  # fmt: skip
         return ExtractedDocument(
             doc,
             goal_rows=parsed.goal_rows,

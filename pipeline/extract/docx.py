@@ -827,7 +827,7 @@ def _paginate(sheet: _Sheet, height: float, width: float, furniture) -> list[Pag
         words += [dataclasses.replace(w, text=_page_numbers(w.text, n, total)) for w in edges.words]
         pages.append(PageLayout(
             n, width, body_bottom + _TOP, tuple(w for w in words if w.text), tuple(rules), 0,
-            "Microsoft Word (.docx)",
+            "Microsoft Word (.docx)", cells_ruled=True,
         ))  # fmt: skip
     return pages
 

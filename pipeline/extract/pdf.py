@@ -110,6 +110,9 @@ class PageLayout:
     # diagonally). Neither is a rule or a word of the notat.
     ignored_shapes: int = 0
     ignored_glyphs: int = 0
+    # Every table cell's edges are drawn as rules, and they are the cells the document holds:
+    # a Word file's own structure laid out by pipeline.extract.docx (never a PDF's).
+    cells_ruled: bool = False
 
     @property
     def text(self) -> str:

@@ -41,6 +41,7 @@ from pipeline.text import normalize_text
 from pipeline.vocabulary import (
     BILAG_TAG,
     DROP_PHRASE,
+    FORM_BASED_ON_LINE,
     GOAL_NUMBER,
     GOAL_NUMBER_LEAD,
     PAGE_FOOTER,
@@ -78,6 +79,7 @@ class StatusParse:
     title: str
     date: str
     pages: int
+    form_based_on: str = ""  # a returned form: the ISO date of the status it was made from
     goal_rows: list[GoalRow] = field(default_factory=list)
     theme_totals: list[ThemeTotal] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
@@ -316,7 +318,13 @@ class _Collector:
                     if part is not None:
                         part.bottom = header.top
                     part = TablePart(
-                        page.number, header, [], page.rules, header.bottom, header.bottom
+                        page.number,
+                        header,
+                        [],
+                        page.rules,
+                        header.bottom,
+                        header.bottom,
+                        page.cells_ruled,
                     )
                     theme.parts.append(part)
                 elif _names_a_body_column(header):
@@ -342,7 +350,9 @@ class _Collector:
                 self._heading_continues(theme, line, head_text)
             elif theme is not None and not theme.closed:
                 if part is None:  # the table goes on from the page before
-                    part = TablePart(page.number, None, [], page.rules, line.top, line.bottom)
+                    part = TablePart(
+                        page.number, None, [], page.rules, line.top, line.bottom, page.cells_ruled
+                    )
                     theme.parts.append(part)
                 if is_totals_label(head_text) and (started is None or head[0].x0 < started.x0):
                     part.bottom = line.top
@@ -560,11 +570,15 @@ def parse_status_notat(
     running_date = ""  # a date the running head or foot prints (when no "Dato:" line does)
     set_aside = _SetAside()
     words_inside: set[str] = set()
+    form_based_on = ""
     for page_lines, neighbours in with_neighbours(pages, _lines_beside_sender_block):
         page = page_lines.page
         count += 1
         if not date and (found := find_dato(page.text)):
             date = found.isoformat()
+        if count == 1 and (m := FORM_BASED_ON_LINE.search(" ".join(page.text.split()))):
+            based_on = parse_danish_date(m.group(1))
+            form_based_on = based_on.isoformat() if based_on else ""
         lines, furniture = collector.body_lines(page_lines, neighbours)
         set_aside.note(page, furniture)
         if not running_date:
@@ -601,7 +615,9 @@ def parse_status_notat(
             f"Notatet har Tema-overskrifter, men der kunne ikke læses nogen måltabel "
             f"(side 1–{count})",
         )  # fmt: skip
-    return StatusParse(title, date, count, emitter.rows, emitter.totals, emitter.findings, failure)
+    return StatusParse(
+        title, date, count, form_based_on, emitter.rows, emitter.totals, emitter.findings, failure
+    )
 
 
 def _before_body(lines: list[Line], page: int, settings: ReaderSettings) -> list[Line]:

@@ -54,6 +54,9 @@ class TablePart:
     rules: tuple[Rule, ...]  # the page's rules
     top: float  # where the body starts (under the header, or the top of the page's text)
     bottom: float  # where it ends (the I alt row, the next heading, or the page's last line)
+    # Every cell's edges are drawn, and they are the cells the document holds (a Word file laid
+    # out by pipeline.extract.docx): its rows are its rules' rows, marks or none.
+    exact: bool = False
 
 
 @dataclass(slots=True)
@@ -737,8 +740,8 @@ def read_table(
             read = TableRead(rows, totals, name, not problems, problems, layout.interline)
             cuts.append((_acceptable(read), round(cut.fit, 2), cut.score, read))
         passed, _, _, read = max(cuts, key=lambda c: c[:3])
-        if passed:
-            return read
+        if passed or (name == "rules" and all(p.exact for p in parts)):
+            return read  # (a form not yet filled in has no marks; its rows are its cells)
         reads.append(read)
     if not reads:
         return None

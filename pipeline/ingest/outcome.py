@@ -15,6 +15,7 @@ Cause = Literal[
     "not_pdf",
     "office_document",
     "not_word",
+    "no_date",
     "password",
     "no_pages",
     "too_many_pages",

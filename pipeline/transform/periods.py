@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from pipeline.danish import format_danish_date
 from pipeline.model import ExtractedDocument, Finding, IngestEntry
+from pipeline.transform.forms import merge_forms
 
 COMPETING_CODE = "competing_notats"
 
@@ -52,8 +53,11 @@ def _content(doc: ExtractedDocument) -> tuple:
 def settle_periods(
     docs: list[ExtractedDocument], modified: Mapping[str, int] | None = None
 ) -> SettledPeriods:
-    """One status notat per date; ``modified``: each file's modification time (ns) by name."""
+    """One status notat per date; ``modified``: each file's modification time (ns) by name.
+    Returned forms of one period are first merged into one notat (``transform.forms``)."""
     modified = modified or {}
+    forms = merge_forms(docs)
+    docs = forms.documents
     by_date: dict[str, list[ExtractedDocument]] = {}
     for doc in docs:
         if doc.document.kind == "status" and doc.document.date and doc.goal_rows:
@@ -101,7 +105,9 @@ def settle_periods(
             aside.append(doc)
     set_aside = dropped | {id(d) for d in aside}
     kept = [replaced.get(id(d), d) for d in docs if id(d) not in set_aside]
-    return SettledPeriods(kept, aside, decisions)
+    return SettledPeriods(
+        kept, [*forms.failed, *forms.set_aside, *aside], {**forms.decisions, **decisions}
+    )
 
 
 def _danish_list(names: list[str]) -> str:

@@ -31,6 +31,7 @@ from pipeline.danish import (
     format_danish_date,
 )
 from pipeline.model import OverviewLine, StatusForm, StatusReport
+from pipeline.vocabulary import FORM_BASED_ON
 from pipeline.write.text import bilag_tag
 
 __all__ = [
@@ -643,7 +644,7 @@ def form_layout(form: StatusForm) -> Layout:
     ]
     blocks: list[Block] = [
         *identity,
-        Para(f"Udarbejdet på grundlag af status af {day}."),
+        Para(f"{FORM_BASED_ON} {day}."),
         Para(form.intro),
     ]
     if form.instructions:
