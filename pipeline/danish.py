@@ -378,6 +378,7 @@ WORKBOOK_HEADERS = {
     "page_first": "Første side",
     "page_last": "Sidste side",
     "goal_no": "Mål nr.",
+    "form_goal_id": "Skemaets mål-id",
     "form_based_on": "Skema på grundlag af status",
     "stmt_no": "Formulering nr.",
     "text": "Tekst",

@@ -51,6 +51,7 @@ COLUMNS: dict[str, list[str]] = {
         "page_first",
         "page_last",
         "goal_no",
+        "form_goal_id",
     ],
     "goal_statements": ["doc_id", "theme_no", "row_no", "stmt_no", "text", "bilag", "goal_id"],
     "theme_totals": [

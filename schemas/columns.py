@@ -72,6 +72,7 @@ RULES: dict[str, dict[str, ColumnRule]] = {
         "page_first": _POSITIVE,
         "page_last": _POSITIVE,
         "goal_no": ColumnRule(pattern=r"^(\d{1,3}(\.\d{1,3}){0,3})?$"),
+        "form_goal_id": _text(),
     },
     "goal_statements": {
         "doc_id": _STR,

@@ -36,6 +36,7 @@ from pipeline.write.chart_png import overview_chart_png
 from pipeline.write.layout import (
     COLOURS,
     FORM_BLANK,
+    FORM_FIELD_TITLES,
     PAGE_OF,
     SIZES,
     SPACE_AFTER,
@@ -369,6 +370,7 @@ def _fill_cell(
 # sits in a content control tagged with the ids of its goals: a returned form maps every mark to
 # its goal by that tag, whatever was typed or moved (pipeline.extract.docx reads it back).
 FORM_STATUS_TAGS = ("status:started", "status:not_started")
+UNCHECKED_BOX = "\u2610"  # ☐, as Word shows an unchecked check box
 _W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 
 
@@ -434,13 +436,15 @@ def _form_row(tr, row, *, total: bool) -> None:
             hint = "".join(r.text for r in cell.paragraphs[0].runs)
             for run in list(cell.paragraphs[0].runs):
                 run._r.getparent().remove(run._r)
-            sdt = _sdt(f"total:{key}", "Antal X", placeholder=True)
+            sdt = _sdt(f"total:{key}", FORM_FIELD_TITLES["total"], placeholder=True)
             _inline_field(cell.paragraphs[0], sdt, hint)
         return
-    _wrap_paragraphs(cells[0], _sdt(f"{FORM_GOAL_TAG}{row.goal_ids}", "Mål", lock="contentLocked"))
+    goal = _sdt(f"{FORM_GOAL_TAG}{row.goal_ids}", FORM_FIELD_TITLES["goal"], lock="contentLocked")
+    _wrap_paragraphs(cells[0], goal)
     for cell, tag in zip(cells[1:3], FORM_STATUS_TAGS, strict=True):
-        _inline_field(cell.paragraphs[0], _sdt(tag, "Status", checkbox=True), "☐", font="MS Gothic")
-    remark = _sdt("remark", "Bemærkning")
+        box = _sdt(tag, FORM_FIELD_TITLES["status"], checkbox=True)
+        _inline_field(cell.paragraphs[0], box, UNCHECKED_BOX, font="MS Gothic")
+    remark = _sdt("remark", FORM_FIELD_TITLES["remark"])
     _wrap_paragraphs(cells[3], remark)
 
 
@@ -520,7 +524,7 @@ def write_docx(layout: Layout, path: Path, made_on: dt.date) -> Path:
             p, before = _paragraph(doc, block), 0
             if block.fill_in:
                 p.add_run(" ")
-                sdt = _sdt(block.fill_in, "Dato", placeholder=True)
+                sdt = _sdt(block.fill_in, FORM_FIELD_TITLES[block.fill_in], placeholder=True)
                 _inline_field(p, sdt, FORM_BLANK)
                 form = True
         else:

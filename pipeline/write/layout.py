@@ -630,6 +630,11 @@ FORM_ROW_CM = 2.2  # room for a hand-written remark on the printed form
 FORM_TOTAL_HINT = "Skriv antal X"
 FORM_DATE_LINE = "Dato: ____________________"  # filled in by hand (printed)
 FORM_DATE_LABEL, FORM_BLANK = "Dato:", "____________________"
+# The titles Word shows on the form's fields (its content controls), by the field's kind.
+FORM_FIELD_TITLES = {
+    "goal": "Mål", "status": "Status", "remark": "Bemærkning", "total": "Antal X",
+    "date": "Dato",
+}  # fmt: skip
 
 
 def form_layout(form: StatusForm) -> Layout:
