@@ -116,8 +116,10 @@ def test_png_named_pdf_is_skipped(results):
     _check(results, "picture.pdf", "skipped", "not a PDF")
 
 
-def test_docx_renamed_to_pdf_is_skipped_and_says_so(results):
-    _check(results, "word_document.pdf", "skipped", "Word document", ".docx")
+def test_docx_renamed_to_pdf_is_read_as_the_word_document_it_is(results):
+    """The bytes decide, not the name: a Word file named .pdf is read as Word (this one holds
+    no notat, and says so)."""
+    _check(results, "word_document.pdf", "skipped", "Word document", "not a status or concept")
 
 
 def test_pdf_header_followed_by_garbage_fails_as_damaged(results):

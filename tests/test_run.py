@@ -209,13 +209,13 @@ def test_byte_identical_copies_are_marked_duplicate_and_read_once(fakes, folders
 def test_non_pdf_files_are_listed_as_skipped_with_a_reason(fakes, folders):
     inp, out = folders
     notat(inp, "status.pdf")
-    (inp / "notes.docx").write_bytes(b"PK\x03\x04 not a pdf")
+    (inp / "notes.txt").write_bytes(b"Noter til moedet, ikke et notat")
     (inp / "renamed_pdf.bin").write_bytes(b"%PDF-1.4 fake\nkind=concept\ndate=2021-01-01\n")
     (inp / "README.md").write_text("instructions, not an input")
     assert run.run_report(inp, out) == 0
     log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
-    assert log.loc["notes.docx", "status"] == "skipped"
-    assert "not a PDF" in log.loc["notes.docx", "reason"]
+    assert log.loc["notes.txt", "status"] == "skipped"
+    assert "not a PDF or Word document" in log.loc["notes.txt", "reason"]
     assert log.loc["renamed_pdf.bin", "status"] == "ok"  # recognized by its magic bytes
     # every entry has its row; the folder's instructions are not an input
     assert log.loc["README.md", "status"] == "skipped"
@@ -733,12 +733,12 @@ def test_summary_names_documents_skipped_files_findings_and_reports(fakes, folde
     inp, out = folders
     notat(inp, "status.pdf")
     notat(inp, "koncept.pdf", kind="concept", date="2021-01-01")
-    (inp / "notes.docx").write_bytes(b"PK\x03\x04")
+    (inp / "notes.txt").write_bytes(b"Noter")
     caplog.set_level("INFO", logger="pipeline")
     run.run_report(inp, out)
     text = caplog.text
     assert "Documents read: 1 concept, 1 status" in text
-    assert "notes.docx: skipped, not a PDF (a .docx file)" in text
+    assert "notes.txt: skipped, not a PDF or Word document (a .txt file)" in text
     assert "Findings: none" in text
     assert f"Report: {out / 'statusrapport_2020-05-28.pdf'}" in text
 

@@ -110,7 +110,7 @@ class _Reader:
             return self.failed(
                 "unreadable", f"an error while reading it: {e.__class__.__name__}: {e}"[:240]
             )
-        return self.outcome(extracted, problems=[])
+        return self.outcome(extracted, problems=[], container="a Word document (.docx), ")
 
     def read_pdf(self) -> WorkerOutcome:
         import pikepdf
@@ -245,7 +245,7 @@ class _Reader:
         return self.outcome(extracted, problems=problems, used_ocr=used_ocr, repaired=repaired)
 
     def outcome(self, extracted, *, problems: list[str], used_ocr: bool = False,
-                repaired: bool = False) -> WorkerOutcome:  # fmt: skip
+                repaired: bool = False, container: str = "") -> WorkerOutcome:  # fmt: skip
         """What was read, as the run uses it: ok, or skipped as no notat, or failed as a notat
         that could not be read; ``problems`` (the file's own, in plain words) become findings."""
         from pipeline.model import Finding
@@ -270,8 +270,8 @@ class _Reader:
         kind = extracted.document.kind
         if kind == "unknown":
             why = (
-                "not a status or concept notat (no Tema goal tables and no proposed initiatives "
-                "found)"
+                f"{container}not a status or concept notat (no Tema goal tables and no proposed "
+                "initiatives found)"
             )
             return WorkerOutcome(
                 "skipped", "unknown", self.plain(f"{self.name}: {why}" + (f"; {notes}" if notes else "")),
