@@ -92,6 +92,7 @@ class GoalRow:
     proposed_text: str
     page_first: int
     page_last: int
+    goal_no: str = ""  # the goal's number as printed before its wording ("2.3"); "" if none
     statements: list[GoalStatement] = field(default_factory=list)
 
 
@@ -220,10 +221,15 @@ ChangeKind = Literal[
     "status_changed",
     "new_goal",
     "goal_gone",
-    "wording_changed",
+    "wording_changed",  # an edit that changes nothing: spelling, order, abbreviation, synonym
+    "target_changed",  # a number or target of the same activity for the same group revised
+    "scope_changed",  # a part of the goal added or removed (a group, a setting, an activity)
+    "moved",  # stands under another Tema; before/after are the theme numbers
     "reworded_as_proposed",
     "revived",  # back after one or more periods without it (Danish: genoptaget)
     "merged",  # written in one row with another goal, which it goes on in
+    "split",  # one goal of the previous period written as two or more rows
+    "pending",  # may be the same goal as another; a person is asked (neither new nor gone)
 ]
 
 
@@ -239,6 +245,9 @@ class Change:
     wording: str
     before: str
     after: str
+    # The notat's own words on the change, where it gives them: for a goal gone, the remark of
+    # its last row ("Foreslås udgået: …"); for a move, the remark that says so; else "".
+    reason: str = ""
 
 
 # --------------------------------------------------------------------------- the report model

@@ -40,6 +40,7 @@ COLUMNS: dict[str, list[str]] = {
         "proposed_text",
         "page_first",
         "page_last",
+        "goal_no",
     ],
     "goal_statements": ["doc_id", "theme_no", "row_no", "stmt_no", "text", "bilag", "goal_id"],
     "theme_totals": [

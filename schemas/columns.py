@@ -70,6 +70,7 @@ RULES: dict[str, dict[str, ColumnRule]] = {
         "proposed_text": _text(),
         "page_first": _POSITIVE,
         "page_last": _POSITIVE,
+        "goal_no": ColumnRule(pattern=r"^(\d{1,2}(\.\d{1,2}){0,2})?$"),
     },
     "goal_statements": {
         "doc_id": _STR,

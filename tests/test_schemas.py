@@ -13,7 +13,7 @@ from schemas.columns import check_rows
 _GOOD_ROW = {
     "doc_id": "abc", "theme_no": 1, "theme_title": "Sundhedstilbud", "row_no": 2,
     "status": "started", "remark": "", "proposal": "", "proposed_text": "",
-    "page_first": 1, "page_last": 2,
+    "page_first": 1, "page_last": 2, "goal_no": "",
 }  # fmt: skip
 
 _BAD_VALUES = [

@@ -39,6 +39,7 @@ from pipeline.transform.normalize import (
     content_stems,
     content_words,
     stem,
+    target_text,
 )
 
 
@@ -206,7 +207,9 @@ def _likeness(left: str, right: str, settings: ReconcileSettings) -> Likeness:
     # target numbers left on both sides: the target was revised (in order of the wordings)
     targets_l = [s for s in only_l if s.startswith(TARGET_MARK)]
     targets_r = [s for s in only_r if s.startswith(TARGET_MARK)]
-    revised = tuple((a[1:], b[1:]) for a, b in zip(targets_l, targets_r, strict=False))
+    revised = tuple(
+        (target_text(a), target_text(b)) for a, b in zip(targets_l, targets_r, strict=False)
+    )
     for a, b in zip(targets_l, targets_r, strict=False):
         only_l.remove(a)
         only_r.remove(b)
@@ -229,10 +232,10 @@ def _as_printed(stems: list[str], parsed: _Parsed) -> tuple[str, ...]:
     """Content stems shown as the words the wording prints (``mød`` → ``møde``)."""
     word_of: dict[str, str] = {}
     for w, s in zip(parsed.words, parsed.stems, strict=True):
-        word_of.setdefault(s, w.removeprefix(TARGET_MARK))
+        word_of.setdefault(s, target_text(w))
     for joined, _ in parsed.joined:
         word_of.setdefault(joined, joined)
-    return tuple(word_of.get(s, s.removeprefix(TARGET_MARK)) for s in stems)
+    return tuple(word_of.get(s, target_text(s)) for s in stems)
 
 
 def related_wordings(
