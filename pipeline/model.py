@@ -187,6 +187,42 @@ class Link:
     evidence: str  # a plain sentence a person can audit
 
 
+@dataclass(frozen=True)
+class Partner:
+    """A goal of the later notat that may be the goal an open question asks about."""
+
+    goal_id: str
+    doc_id: str
+    theme_no: int
+    row_no: int
+    stmt_no: int
+    text: str  # as printed
+    score: float  # the evidence for the pair, 0..1 (words, remark, theme)
+    apart: str = ""  # Danish: why the rules know it is another goal ("en anden målgruppe: …")
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """A goal gone from a notat (not proposed dropped) whose likeliest partners among the goals
+    new in the next notat are too unlike it for the rules: a person is asked. ``partners`` best
+    first; the first without an ``apart`` reason is the one the run holds it may be (both are
+    ``pending``, neither counted as new or gone until a person decides)."""
+
+    period: str  # ISO date of the later notat
+    previous_period: str
+    goal_id: str  # the goal gone
+    doc_id: str
+    theme_no: int
+    row_no: int
+    stmt_no: int
+    text: str  # as printed
+    partners: tuple[Partner, ...]
+
+    @property
+    def likeliest(self) -> Partner | None:
+        return next((p for p in self.partners if not p.apart), None)
+
+
 @dataclass
 class Goal:
     """One reconciled goal with all its wordings (goals.csv)."""
