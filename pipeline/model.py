@@ -375,6 +375,11 @@ class ReviewPair:
     period_b: str
     score: float  # the wordings' likeness, 0..1
     evidence: str  # Danish, in the document's own words
+    # The question's number, as the workbook and the working paper show it, and this pair's
+    # place among the question's partners (1 = the likeliest); set by review_pairs.
+    question_no: int = 0
+    rank: int = 1
+    question_score: float = 0.0  # the likeliest partner's score: orders the questions
 
 
 @dataclass(frozen=True)

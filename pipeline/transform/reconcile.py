@@ -804,6 +804,8 @@ def _left_overs(
                 olds.append(text(o.row.proposed_text))
             recent = o.doc_no == doc_no - 1
             for n in new:
+                if goals.blocked(o.idx, n.idx):
+                    continue  # a person decided these are different goals
                 nt, remark = text(n.statement.text), n.row.remark
                 bonus, why = 0.0, []
                 if recent and continued.get(n.statement.theme_no) == o.statement.theme_no:
