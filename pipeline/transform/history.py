@@ -7,9 +7,21 @@ Choices, stated once:
 - A goal's status in a period, when it stands in several rows: ``started`` if any row says so,
   else ``not_started`` if any row says so, else empty.
 - ``Change.before``/``after`` hold status codes for ``status_changed`` (``started``,
-  ``not_started``, empty); for ``wording_changed``/``reworded_as_proposed`` the wordings that
-  went and came (several joined by `` | ``); the status
-  code on the side where the goal stands for ``new_goal``/``goal_gone``.
+  ``not_started``, empty); for ``wording_changed``, ``target_changed``, ``scope_changed`` and
+  ``reworded_as_proposed`` the wordings that went and came (several joined by `` | ``); the
+  theme numbers for ``moved`` (each notat's own numbering); the numbers of rows for ``split``;
+  the status code on the side where the goal stands for ``new_goal``/``goal_gone``/``revived``;
+  for ``pending`` the other goal's wording on the other side; ``reason`` the notat's own words
+  (a gone goal's last remark, a move's remark).
+- What a change of wording means: the words of the old wordings no wording (nor, for a headline,
+  the remark) of the goal says now are *removed*, the words no old wording said are *added*.
+  A revised number is ``target_changed``; words removed *and* added (other words for the same
+  goal) or a remark saying it was reworded is ``wording_changed``; a phrase or a word that tells
+  goals apart (a group, a setting: pipeline/data/distinctions.csv) added or removed is
+  ``scope_changed``; anything else (spelling, order, one plain word) is ``wording_changed``.
+- Themes continue by the goals they share (pipeline.transform.themes): a goal has ``moved``
+  when it left a theme for one that continues none of its themes, not when its theme was
+  renumbered or renamed.
 - A goal absent from the previous period but present in an earlier one is ``revived``
   (*genoptaget*), not new; a goal that went on inside another goal's row (merged) is ``merged``
   in the period it went, not gone (``before`` its status, ``after`` the wording it went on in).
@@ -184,9 +196,9 @@ def period_changes(
                 change(goal_id, "moved", to_theme, app.wording, str(from_theme), str(to_theme),
                        says)  # fmt: skip
             split = len(app.rows) > len(old.rows)
-            if split:
-                change(goal_id, "split", theme_no, app.wording, " | ".join(old.texts),
-                       " | ".join(app.texts))  # fmt: skip
+            if split:  # before/after: the rows the goal is written in
+                change(goal_id, "split", theme_no, app.wording, str(len(old.rows)),
+                       str(len(app.rows)))  # fmt: skip
             if old.norms != app.norms:
                 absorbed = [
                     t

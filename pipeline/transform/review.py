@@ -166,6 +166,7 @@ def _questions(questions, stmt, settings) -> list[ReviewPair]:
                     score=p.score,
                     rank=rank,
                     question_score=offered[0].score,
+                    not_offered=not_offered.strip(),
                 )
             )
     return out
