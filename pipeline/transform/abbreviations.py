@@ -68,12 +68,12 @@ def _definitions(text: str) -> dict[str, str]:
     for m in _LONG_THEN_SHORT.finditer(text):
         before, abbr = words(m.group(1)), m.group(2)
         for n in range(1, min(_MAX_SPAN, len(before)) + 1):
-            if fits(abbr, before[-n:]):
+            if before[-n:] != (abbr.casefold(),) and fits(abbr, before[-n:]):
                 found.setdefault(abbr, " ".join(before[-n:]))
                 break
     for m in _SHORT_THEN_LONG.finditer(text):
         abbr, long = m.group(1), words(m.group(2))
-        if fits(abbr, long):
+        if long != (abbr.casefold(),) and fits(abbr, long):
             found.setdefault(abbr, " ".join(long))
     return found
 
@@ -97,6 +97,8 @@ def _aligned(new: str, old: str) -> tuple[str, str] | None:
     if old_words[: len(head)] != head or old_words[len(old_words) - len(tail) :] != tail:
         return None
     long = old_words[len(head) : len(head) + span]
+    if long == [key]:
+        return None  # the same abbreviation in both wordings: nothing to learn
     return (abbr, " ".join(long)) if fits(abbr, long) else None
 
 
