@@ -485,5 +485,13 @@ LINK_RULE_LABELS = {
     "fuzzy": "Lignende formulering",
     "across_periods": "Samme mål i en anden periode",
     "reworded": "Omformuleret som foreslået",
+    "reworded_as_proposed": "Omformuleret som foreslået",
     "override": "Afgjort af en person",
+    "bilag_pair": "Bilag 1 og bilag 2 af samme mål",
+    "split": "Samme mål i flere rækker",
+    "split_wording": "Formulering delt i to rækker",
+    "merged": "Lagt sammen",
+    "merged_row": "Række med to mål",
+    "merged_goals": "Lagt sammen med et andet mål",
+    "leftover": "Parret på alle spor",
 }

@@ -895,7 +895,7 @@ def _left_overs(
                     why = "split: the wording is cut in two rows, both of whose words stand in it"
                     for n, t in ((a, at), (b, bt)):
                         like = likeness(ot, t, settings)
-                        join(o, n, "split", like, f"{why}; {like.describe()}")
+                        join(o, n, "split_wording", like, f"{why}; {like.describe()}")
                     used_old.add(i)
                     used_new.update((j, k))
                     break
@@ -928,7 +928,7 @@ def _left_overs(
                         "split: the wording is cut in two rows; the other row continues it "
                         f"(Tema {theme_no}, row {near})"
                     )
-                    if join(o, n, "split", like, f"{why}; {like.describe()}"):
+                    if join(o, n, "split_wording", like, f"{why}; {like.describe()}"):
                         used_new.add(j)
                     break
             if j in used_new:
@@ -976,7 +976,7 @@ def _left_overs(
                 o_gone,
                 n,
                 "linked",
-                "merged",
+                "merged_goals",
                 like_gone,
                 "merged: this goal goes on in a row that merges it with another goal; the "
                 f"earlier ids are kept; {like_gone.describe()}",

@@ -234,7 +234,12 @@ def _review(link: Link, stmt, present, first_date, resolve, settings) -> ReviewP
             "selv om ingen ord er skiftet ud: måske samme mål skrevet to gange."
         )
     else:
-        if link.rule not in _LINKS_TO_CHECK or like.score >= settings.review_link_below:
+        # judged on the link's own likeness where reconciliation saw the wordings closer (it
+        # compares them with the abbreviations the notats define written out)
+        score = like.score
+        if link.score_token > like.token or link.score_char > like.char:
+            score = (link.score_token + link.score_char) / 2
+        if link.rule not in _LINKS_TO_CHECK or score >= settings.review_link_below:
             return None
         kind = "uncertain_link"
         evidence = (
