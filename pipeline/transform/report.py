@@ -254,7 +254,8 @@ def _overview(
         if old_no is not None and (
             old_no != t.theme_no or old_titles.get(old_no, t.title) != t.title
         ):
-            formerly = f"Tema {old_no} – {old_titles.get(old_no, '')}".rstrip(" –")
+            same_title = old_titles.get(old_no, t.title) == t.title
+            formerly = f"Tema {old_no}" + ("" if same_title else f" – {old_titles[old_no]}")
         lines.append(
             _line(
                 f"Tema {t.theme_no} – {t.title}",

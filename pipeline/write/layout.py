@@ -305,12 +305,12 @@ def _overview(report: StatusReport) -> list[Block]:
             )
         )
         header = ("Tema", "Sidste status", "Nye", "Udgået", "Flyttet hertil", "Flyttet herfra")
-        widths = (3.7, 1.5, 1.1, 1.3, 1.5, 1.5)
+        widths = (3.2, 1.5, 1.1, 1.6, 1.5, 1.5)
         if regrouped:
             header += ("Delt/ samlet",)
             widths += (1.5,)
         header += ("I alt", "Gennemført/ igangsat", "Ikke igangsat")
-        widths += (1.1, 2.2, 1.6)
+        widths += (1.1, 2.3, 1.7)
         if not regrouped:
             widths = (widths[0] + 1.5, *widths[1:])
     rows = []
@@ -364,8 +364,6 @@ def _overview(report: StatusReport) -> list[Block]:
             )
         back = _per_theme("Mål flyttet til Ikke igangsat", themes, "newly_not_started")
         notes += [back] if back else []
-        if any(line.started_change == "nyt tema" for line in themes):
-            notes.append(f"{NONE_MARK}: temaet er nyt, og der er intet at sammenligne med.")
     unmarked = _per_theme("Mål uden markering", themes, "unmarked")
     notes += [unmarked] if unmarked else []
     blocks += [Para(n, "note") for n in notes]
