@@ -73,9 +73,10 @@ def _texts(rec: Reconciled) -> dict[tuple, str]:
     }
 
 
-def pair_counts(rec: Reconciled, labels: dict, only: str | None = None):
+def pair_counts(rec: Reconciled, labels: dict, only: str | None = None, merged: dict | None = None):
     """(true links, false links, missed links, missed labels) over statement pairs; ``only``: a
-    doc_id one of the two statements must stand in."""
+    doc_id one of the two statements must stand in; ``merged``: the labelled merges of two
+    goals (default: the 2023 notat's)."""
     into = {g.goal_id: g.merged_into for g in rec.goals if g.merged_into}
 
     def resolve(goal_id: str) -> str:
@@ -84,7 +85,8 @@ def pair_counts(rec: Reconciled, labels: dict, only: str | None = None):
         return goal_id
 
     ids = _ids(rec)
-    truth = {k: MERGED_GOALS.get(v, v) for k, v in labels.items()}
+    merges = MERGED_GOALS if merged is None else merged
+    truth = {k: merges.get(v, v) for k, v in labels.items()}
     tp = fp = fn = 0
     missed: set[str] = set()
     for a, b in itertools.combinations(sorted(ids), 2):

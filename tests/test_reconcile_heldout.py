@@ -34,11 +34,11 @@ def held_out():
 def test_held_out_restructured_notat(held_out, tmp_path: Path):
     docs, labels = held_out
     rec = reconcile(docs)
-    tp, fp, fn, missed = pair_counts(rec, labels)
+    tp, fp, fn, missed = pair_counts(rec, labels, merged={})
     last = docs[3].document.doc_id
-    tp4, fp4, fn4, _ = pair_counts(rec, labels, only=last)
+    tp4, fp4, fn4, _ = pair_counts(rec, labels, only=last, merged={})
     answered = reconcile(docs, overrides=_answered(rec, labels, tmp_path))
-    rtp, rfp, rfn, rmissed = pair_counts(answered, labels)
+    rtp, rfp, rfn, rmissed = pair_counts(answered, labels, merged={})
     print(
         f"held-out (seed {HELD_OUT_SEED}): without review recall {tp / (tp + fn):.3f} "
         f"({fp} false; the restructured notat alone {tp4 / (tp4 + fn4):.3f}, {fp4} false; "
