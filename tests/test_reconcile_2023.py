@@ -370,3 +370,49 @@ def test_left_over_thresholds_separate_true_pairs_from_others(docs, labels, monk
     )
     assert max(false) < DEFAULT_SETTINGS.leftover_min_score
     assert sum(s >= DEFAULT_SETTINGS.leftover_min_score for s in true) >= 5
+
+
+def test_goal_number_before_a_number_is_a_label_but_a_decimal_with_a_unit_is_not():
+    from pipeline.transform.normalize import split_goal_no
+
+    assert split_goal_no("1.3 50-60 % af alle med plejebehov") == (
+        "1.3",
+        "50-60 % af alle med plejebehov",
+    )
+    assert split_goal_no("2.3 6 hjemmebesøg") == ("2.3", "6 hjemmebesøg")
+    assert split_goal_no("2.5 mio. kr. til rehabilitering")[0] == ""
+    assert split_goal_no("9. klasse skal røgfri")[0] == ""
+
+
+def test_new_in_an_earlier_year_is_the_goals_history_not_a_claim_it_is_new():
+    from pipeline.transform.remarks import says_new
+
+    assert says_new("Nyt mål i 2023.", 2023) and says_new("Nyt mål.", 2023)
+    assert not says_new("Tilbud om 6 hjemmebesøg. Nyt mål i 2022.", 2023)
+
+
+def test_headline_row_of_a_goal_written_in_several_rows_continues_it():
+    """A goal written in two rows, one continued as it was, the other as a headline whose detail
+    moved into the remark: the headline row continues the goal."""
+    import datetime as dt
+
+    from tests.fixtures.notat_data import StatusNotat, Theme, goal_row
+
+    rows_2022 = (
+        goal_row("g", ("Fokus på krop og bevægelse", "2")),
+        goal_row("g", ("Øget fokus på leg, bevægelse og motorik", "2")),
+        goal_row("h", ("Faste aktivitetsdage i børnehaverne", "2")),
+    )
+    rows_2023 = (
+        goal_row("g", ("Fokus på krop og bevægelse", "2")),
+        goal_row("g", ("Øget fokus", "2"), remark="Øget fokus på leg, bevægelse og motorik."),
+        goal_row("h", ("Faste aktivitetsdage i børnehaverne", "2")),
+    )
+    notats = [
+        StatusNotat("T", "S", dt.date(y, 6, 1), "I", (Theme(1, "Tema", rows),))
+        for y, rows in ((2022, rows_2022), (2023, rows_2023))
+    ]
+    out = reconcile([extracted_document(n) for n in notats])
+    ids = {(d.document.date[:4], s.text): s.goal_id for d in out.documents for s in d.statements}
+    assert ids[("2023", "Øget fokus")] == ids[("2022", "Øget fokus på leg, bevægelse og motorik")]
+    assert ids[("2023", "Øget fokus")] != ids[("2023", "Faste aktivitetsdage i børnehaverne")]

@@ -36,10 +36,12 @@ _DASHES = dict.fromkeys(map(ord, "-‐‑‒–—―−﹣－"), " ")
 _NON_WORD = re.compile(r"[^\w]+")
 _UNDERSCORE = re.compile(r"_+")
 _SPACES = re.compile(r"\s+")
-# A goal number before the wording: "2.3 ", "2.3. ", "Mål 2.3: ", "(2.3) "; the wording after it
-# begins with a letter (so "2.5 mio." or a range is never taken for one).
+# A goal number before the wording: "2.3 ", "2.3. ", "Mål 2.3: ", "(2.3) ": a dotted number (a
+# Danish decimal is written with a comma) followed by a space and a letter or a number ("5.3
+# 50-60 % af alle …"), never by a unit ("2.5 mio.", "1.5 km").
 _GOAL_NO = re.compile(
-    r"^\s*(?:mål\s+)?\(?(\d{1,2}(?:\.\d{1,2}){1,2})\.?\)?\s*[:.)–-]?\s+(?=[^\W\d_])",
+    r"^\s*(?:mål\s+)?\(?(\d{1,2}(?:\.\d{1,2}){1,2})\.?\)?\s*[:.)–-]?\s+"
+    r"(?=[^\W\d_]|\d+(?:\s*[-–]\s*\d+)?\s*(?:%|procent|\w))(?!mio\b|mia\b|km\b|kr\b)",
     re.IGNORECASE,
 )
 

@@ -768,6 +768,7 @@ def _left_overs(
     if not mine:
         return {}
     doc_no = mine[0].doc_no
+    year = int(dates[0][:4]) if dates[0][:4].isdigit() else None
     here = {goals.find(s.idx) for s in mine}
     old_left: dict[int, list[_Stmt]] = {
         goals.find(root): group
@@ -817,7 +818,7 @@ def _left_overs(
                 if says_reworded(remark):
                     bonus += settings.reworded_remark_bonus
                     why.append("the remark says it was reworded")
-                if says_new(remark):
+                if says_new(remark, year):
                     bonus -= settings.new_remark_penalty
                     why.append("the remark says the goal is new")
                 numbers = (o.row.goal_no or split_goal_no(o.statement.text)[0],
@@ -933,6 +934,32 @@ def _left_overs(
                     break
             if j in used_new:
                 break
+
+    # a goal written in several rows, continued in some: a row left over that continues one of
+    # its other wordings (in other words, or as a headline with the detail in the remark)
+    written = {s.norm for s in mine}
+    continued_goals = {
+        goals.find(root): [o for o in group if o.doc_no == doc_no - 1 and o.norm not in written]
+        for root, group in current.items()
+        if goals.find(root) in here
+    }
+    for j, new in new_left.items():
+        if j in used_new:
+            continue
+        best: _Evidence | None = None
+        for orphans in continued_goals.values():
+            if not orphans:
+                continue
+            e = evidence(orphans, new)
+            if e is not None and not e.apart and (best is None or e.score > best.score):
+                best = e
+        if best is not None and best.score >= settings.leftover_min_score:
+            detail = "; ".join(x for x in (best.why, best.like.describe()) if x)
+            why = (
+                "split: the goal is written in several rows; this row continues one of its wordings"
+            )
+            if join(best.old, best.new, "split_wording", best.like, f"{why}; {detail}"):
+                used_new.add(j)
 
     # two goals merged in one row: both stand in it, and it says little besides them
     for j, new in new_left.items():

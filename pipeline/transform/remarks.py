@@ -17,7 +17,7 @@ _FORMER = re.compile(
     re.IGNORECASE,
 )
 _REWORDED = re.compile(r"\b(?:er|blev)\s+(?:omformuleret|omskrevet|forenklet)\b", re.IGNORECASE)
-_NEW = re.compile(r"\bnyt\s+mål\b", re.IGNORECASE)
+_NEW = re.compile(r"\bnyt\s+mål\b(?:\s+(?:i|fra)\s+(\d{4}))?", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9»\"“])")
 
 
@@ -38,9 +38,13 @@ def says_reworded(remark: str) -> bool:
     return _REWORDED.search(remark) is not None
 
 
-def says_new(remark: str) -> bool:
-    """The remark says the goal is new ("Nyt mål i 2023.")."""
-    return _NEW.search(remark) is not None
+def says_new(remark: str, year: int | None = None) -> bool:
+    """The remark says the goal is new ("Nyt mål.", "Nyt mål i 2023." in a notat of 2023); "Nyt
+    mål i 2022." in a later notat is the goal's history, not a claim that it is new."""
+    for m in _NEW.finditer(remark):
+        if m.group(1) is None or year is None or int(m.group(1)) >= year:
+            return True
+    return False
 
 
 def sentences(remark: str) -> list[str]:
