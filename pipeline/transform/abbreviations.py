@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.transform.normalize import compare_words, words
 
@@ -31,6 +31,8 @@ _TOKEN = re.compile(rf"(?<![\wÆØÅæøå])({_ABBR})(?![\wÆØÅæøå])")
 _LONG_THEN_SHORT = re.compile(rf"((?:[\wæøåÆØÅ-]+\s+){{0,4}}[\wæøåÆØÅ-]+)\s*\(\s*({_ABBR})\s*\)")
 _SHORT_THEN_LONG = re.compile(rf"(?<![\wÆØÅæøå])({_ABBR})\s*\(\s*([^()]{{3,60}}?)\s*\)")
 _MAX_SPAN = 4  # words an abbreviation may stand in for
+# cheap tests that a text may hold a definition at all (the full patterns backtrack)
+_MAY_DEFINE = re.compile(rf"\(\s*{_ABBR}\s*\)|(?<![\wÆØÅæøå]){_ABBR}\s*\(")
 
 
 def fits(abbreviation: str, long_words: Sequence[str]) -> bool:
@@ -62,8 +64,11 @@ def _known() -> frozenset[str]:
     return frozenset(" ".join(variant) for variant, _ in synonyms())
 
 
-def _definitions(text: str) -> dict[str, str]:
-    """Abbreviations defined in ``text``: abbreviation -> long form (normalized words)."""
+@lru_cache(maxsize=16384)
+def _definitions(text: str) -> tuple[tuple[str, str], ...]:
+    """Abbreviations defined in ``text``: (abbreviation, long form in normalized words)."""
+    if not _MAY_DEFINE.search(text):
+        return ()
     found: dict[str, str] = {}
     for m in _LONG_THEN_SHORT.finditer(text):
         before, abbr = words(m.group(1)), m.group(2)
@@ -75,9 +80,10 @@ def _definitions(text: str) -> dict[str, str]:
         abbr, long = m.group(1), words(m.group(2))
         if long != (abbr.casefold(),) and fits(abbr, long):
             found.setdefault(abbr, " ".join(long))
-    return found
+    return tuple(found.items())
 
 
+@lru_cache(maxsize=65536)
 def _aligned(new: str, old: str) -> tuple[str, str] | None:
     """(abbreviation, long form) when ``new`` is ``old`` with one span of words written as an
     abbreviation; None otherwise."""
@@ -114,7 +120,7 @@ def abbreviations_by_notat(
     previous: Sequence[str] = ()
     for wordings, remarks in notats:
         for text in (*wordings, *remarks):
-            for abbr, long in _definitions(text).items():
+            for abbr, long in _definitions(text):
                 if abbr.casefold() not in known_already:
                     learned.setdefault(abbr, long)
         for new in wordings:

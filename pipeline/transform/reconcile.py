@@ -179,6 +179,10 @@ def _link(
     )
 
 
+def _same(text: str) -> str:
+    return text
+
+
 def _stems(text: str) -> tuple[str, ...]:
     return _parsed_wording(text).stems
 
@@ -219,7 +223,16 @@ def assign_goal_ids(
     )
 
     def text_at(k: int) -> Callable[[str], str]:
-        return lambda text: expand(text, known[k])
+        if not known[k]:
+            return _same
+        seen: dict[str, str] = {}
+
+        def text(t: str) -> str:
+            if t not in seen:
+                seen[t] = expand(t, known[k])
+            return seen[t]
+
+        return text
 
     goals = _Goals(stmts, overrides)
     together = {o.pair: o for o in overrides if o.action == "same"}
@@ -467,6 +480,10 @@ def _bilag_pairs(mine, join, out, settings: ReconcileSettings, text) -> None:
             for second in themes.get("2", ()):
                 for a, b in itertools.product(first, second):
                     ta, tb = text(a.statement.text), text(b.statement.text)
+                    # a cheap bound first: the rule needs several shared words, and words
+                    # shared as typos or compounds are a few at most
+                    if len(set(_stems(ta)) & set(_stems(tb))) < 2:
+                        continue
                     like = likeness(ta, tb, settings)
                     short, long_ = (ta, tb) if len(_stems(ta)) <= len(_stems(tb)) else (tb, ta)
                     shared, cover = coverage(short, long_, settings)

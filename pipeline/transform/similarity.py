@@ -269,7 +269,8 @@ def _as_printed(stems: list[str], parsed: _Parsed) -> tuple[str, ...]:
     """Content stems shown as the words the wording prints (``mød`` → ``møde``)."""
     word_of: dict[str, str] = {}
     for w, s in zip(parsed.words, parsed.stems, strict=True):
-        word_of.setdefault(s, target_text(w))
+        if s not in word_of:
+            word_of[s] = target_text(w) if w.startswith(TARGET_MARK) else w
     for joined, _ in parsed.joined:
         word_of.setdefault(joined, joined)
     return tuple(word_of.get(s, target_text(s)) for s in stems)
