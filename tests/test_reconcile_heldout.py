@@ -19,20 +19,23 @@ from tests.fixtures.status_2022 import STATUS_2022
 from tests.fixtures.to_model import extracted_document, goal_labels
 from tests.test_reconcile_2023 import _answered, pair_counts
 
-HELD_OUT_SEED = 71_905_523  # drawn once; never changed to make a figure look better
+# Each drawn once and never changed to make a figure look better. The first was run after the
+# rules were done and showed three gaps the rules then closed (so it is no longer held out);
+# the second was drawn after that and run once, as the figure of record.
+HELD_OUT_SEEDS = (71_905_523, 40_417_289)
 
 
-@pytest.fixture(scope="module")
-def held_out():
-    notat = restructured(STATUS_2022, HELD_OUT_SEED, dt.date(2023, 6, 1))
+@pytest.fixture(scope="module", params=HELD_OUT_SEEDS)
+def held_out(request):
+    notat = restructured(STATUS_2022, request.param, dt.date(2023, 6, 1))
     notats = (STATUS_2020, STATUS_2021, STATUS_2022, notat)
     docs = [extracted_document(n) for n in notats]
     labels = {k: v for n in notats for k, v in goal_labels(n).items()}
-    return docs, labels
+    return docs, labels, request.param
 
 
 def test_held_out_restructured_notat(held_out, tmp_path: Path):
-    docs, labels = held_out
+    docs, labels, seed = held_out
     rec = reconcile(docs)
     tp, fp, fn, missed = pair_counts(rec, labels, merged={})
     last = docs[3].document.doc_id
@@ -40,7 +43,7 @@ def test_held_out_restructured_notat(held_out, tmp_path: Path):
     answered = reconcile(docs, overrides=_answered(rec, labels, tmp_path))
     rtp, rfp, rfn, rmissed = pair_counts(answered, labels, merged={})
     print(
-        f"held-out (seed {HELD_OUT_SEED}): without review recall {tp / (tp + fn):.3f} "
+        f"held-out (seed {seed}): without review recall {tp / (tp + fn):.3f} "
         f"({fp} false; the restructured notat alone {tp4 / (tp4 + fn4):.3f}, {fp4} false; "
         f"missed {sorted(missed)}); with the questions answered {rtp / (rtp + rfn):.3f} "
         f"({rfp} false; still missed {sorted(rmissed)}); {len(rec.questions)} questions"
