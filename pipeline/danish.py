@@ -138,6 +138,8 @@ CHANGE_LABELS = {
 }
 # A gone goal whose last notat gave no reason.
 NO_REASON_GIVEN = "Notatet angav ingen begrundelse."
+# A goal gone that the previous notat did not propose dropped.
+NOT_PROPOSED = "Ikke foreslået udgået i sidste status."
 
 # A wording change with nothing on one side: a wording the goal no longer has, or one it gained
 # beside its old ones (the goal itself stands on, in the wording shown as its Mål).

@@ -20,6 +20,7 @@ from pipeline.danish import (
     FORM_INTRO,
     INGEST_CAUSE_TEXTS,
     NO_REASON_GIVEN,
+    NOT_PROPOSED,
     REPORT_SUBTITLE,
     REVIEW_FILE_PREFIX,
     ROW_MARKERS,
@@ -103,7 +104,13 @@ def build_report(
     if title.strip().lower() in _NOT_A_TITLE:
         title = DEFAULT_TITLE
     old_titles = {r.theme_no: r.theme_title for r in previous[1].goal_rows} if previous else {}
-    changes = _changes(period_changes, old_titles, {t.theme_no: t.title for t in themes})
+    changes = _changes(
+        period_changes,
+        old_titles,
+        {t.theme_no: t.title for t in themes},
+        _proposed(previous[1], "drop") if previous else set(),
+        _remarks(previous[1]) if previous else {},
+    )
     overview = _overview(themes, accounting, old_titles)
     questions = _report_questions(review)
     report = StatusReport(
@@ -444,15 +451,25 @@ def _danish_value(kind: str, value: str, *, side: str, themes: dict[int, str]) -
 
 
 def _changes(
-    period_changes: list[Change], old_titles: dict[int, str], new_titles: dict[int, str]
+    period_changes: list[Change],
+    old_titles: dict[int, str],
+    new_titles: dict[int, str],
+    dropped: set[str] = frozenset(),  # type: ignore[assignment]
+    remarks: dict[str, str] | None = None,
 ) -> tuple[ReportChange, ...]:
     out = []
     for c in sorted(period_changes, key=lambda c: (c.theme_no, c.kind, c.wording)):
         before = _danish_value(c.kind, c.before, side="before", themes=old_titles)
         after = _danish_value(c.kind, c.after, side="after", themes=new_titles)
         reason = c.reason
+        if c.kind == "goal_gone" and not reason:
+            reason = (remarks or {}).get(c.goal_id, "")
         if c.kind == "goal_gone":
-            after = reason or NO_REASON_GIVEN
+            # the proposal's reason; a goal gone without one has only its last remark
+            if c.goal_id in dropped:
+                after = reason or NO_REASON_GIVEN
+            else:
+                after = NOT_PROPOSED + (f" Sidste bemærkning: »{reason}«" if reason else "")
         elif c.kind == "pending":
             # the goal it may be: the one gone (before) or the one new (after)
             before, after = (
@@ -462,6 +479,16 @@ def _changes(
             )
         out.append(ReportChange(c.kind, c.theme_no, c.wording, before, after, reason))
     return tuple(out)
+
+
+def _remarks(doc: ExtractedDocument) -> dict[str, str]:
+    """Each goal's remarks in ``doc``, joined: what its notat last said of it."""
+    out: dict[str, list[str]] = {}
+    for r in sorted(doc.goal_rows, key=lambda r: (r.theme_no, r.row_no)):
+        for g in dict.fromkeys(s.goal_id for s in r.statements):
+            if r.remark and r.remark not in out.setdefault(g, []):
+                out[g].append(r.remark)
+    return {g: " ".join(texts) for g, texts in out.items()}
 
 
 def _row_wording(row: GoalRow) -> str:

@@ -397,7 +397,8 @@ def _changes(report: StatusReport) -> list[Block]:
             Para(
                 f"Mål, der er nye, udgået, flyttet, har ændret status, måltal eller omfang, eller "
                 f"som afventer afklaring, siden status af {since}. For et udgået mål står "
-                "notatets begrundelse under Nu.",
+                "under Nu, hvorfor det udgik: forslaget i sidste status, eller at det ikke var "
+                "foreslået, med målets sidste bemærkning.",
                 keep_with_next=True,
             )
         )
