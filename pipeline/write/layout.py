@@ -350,7 +350,7 @@ def _overview(report: StatusReport) -> list[Block]:
                 "Alle udgåede mål var foreslået udgået i sidste status."
                 if not unproposed
                 else f"{unproposed} af de udgåede mål var ikke foreslået udgået i sidste status; "
-                "notatets begrundelse står i listen over ændringer."
+                "listen over ændringer viser målets sidste bemærkning."
             )
         if total.pending:
             notes.append(
