@@ -120,20 +120,45 @@ NO_RECENT_FINDINGS_TEXT = "Kontrollen af denne og sidste periodes notater har in
 
 def earlier_findings_text(count: int) -> str:
     return (
-        f"Notaterne fra tidligere perioder har i alt {count} fund. De står i arket »Fund« i "
-        "statusdata.xlsx og i tabellen findings.csv."
+        f"Notaterne fra tidligere perioder har i alt {count} fund. De står i administrationens "
+        "datatabeller."
     )
+
+
+def notat_name(kind: str, date: str, title: str, file: str) -> str:
+    """How the council's report names a notat: by kind and date, not by file."""
+    try:
+        day = format_danish_date(dt.date.fromisoformat(date))
+    except ValueError:
+        day = ""
+    if kind == "status":
+        return f"Statusnotat af {day}" if day else f"Statusnotat uden dato ({file})"
+    if kind == "concept":
+        return title or "Konceptnotat"
+    return file
+
+
+DECISIONS_NAME = "Administrationens afgørelser"
 
 
 CHANGE_LABELS = {
     "status_changed": "Status ændret",
     "new_goal": "Nyt mål",
     "goal_gone": "Mål udgået",
-    "wording_changed": "Formulering ændret",
+    "wording_changed": "Ny ordlyd, samme mål",
+    "target_changed": "Måltal ændret",
+    "scope_changed": "Målets omfang ændret",
+    "moved": "Flyttet til et andet tema",
     "reworded_as_proposed": "Omformuleret som foreslået",
     "revived": "Genoptaget",
     "merged": "Lagt sammen med et andet mål",
+    "split": "Delt i flere rækker",
+    "pending": "Afventer afklaring",
 }
+# A gone goal whose last notat gave no reason.
+NO_REASON_GIVEN = "Notatet angav ingen begrundelse."
+# A goal gone that the previous notat did not propose dropped.
+NOT_PROPOSED = "Ikke foreslået udgået i sidste status."
 
 # A wording change with nothing on one side: a wording the goal no longer has, or one it gained
 # beside its old ones (the goal itself stands on, in the wording shown as its Mål).
@@ -233,7 +258,8 @@ REVIEW_DECISION = "Afgørelse"
 REVIEW_WORDING_A = "Formulering A"
 REVIEW_WORDING_B = "Formulering B"
 REVIEW_COLUMNS = (
-    "Nr.",
+    "Nr.",  # the question's number, as the working paper numbers it
+    "Bud",  # the partner's place among the question's partners: 1 = the likeliest
     "Slags",
     REVIEW_WORDING_A,
     "Hvor A står",
@@ -254,6 +280,8 @@ REVIEW_KIND_LABELS = {
 }
 REVIEW_INSTRUCTIONS = (
     "Hver række er to formuleringer, som programmet ikke selv kan afgøre, om er samme mål. "
+    "Rækker med samme nummer er ét spørgsmål (samme nummer som i arbejdspapiret), med det mest "
+    "sandsynlige bud først (Bud 1); vælg »samme mål« ved det rigtige bud. "
     "Vælg i kolonnen »Afgørelse« enten »samme mål« eller »forskellige mål«; lad feltet stå "
     "tomt, hvis du ikke vil tage stilling. Gem filen i mappen input_pdfs/ og kør rapporten igen: "
     "afgørelserne bruges da, står under »Kontrol« i rapporten, og der spørges ikke om dem igen. "
@@ -261,11 +289,18 @@ REVIEW_INSTRUCTIONS = (
 )
 REVIEW_NONE = "Ingen formuleringer at afgøre i denne periode."
 # --------------------------------------------------------------------------- what changed, in words
-# The marks printed under a theme table row's X: what changed for the row's goal since last period.
+# The marks printed under a theme table row's X: what changed for the row's goal since last
+# period, in this order.
 ROW_MARKERS = {
     "new_goal": "ny",
+    "revived": "genoptaget",
+    "moved": "flyttet",
     "status_changed": "ændret status",
+    "goal_changed": "mål ændret",  # target_changed or scope_changed
     "reworded_as_proposed": "omformuleret",
+    "split": "delt",
+    "merged": "lagt sammen",
+    "pending": "afventer afklaring",
 }
 
 
@@ -288,13 +323,22 @@ def change_summary(
     gone_otherwise: int,
     reworded: int,
     new_goals: int,
+    revived: int = 0,
     new_themes: list[str],
+    renamed_themes: list[str] = (),  # type: ignore[assignment]
+    target_changes: list[str] = (),  # type: ignore[assignment]
+    scope_changes: list[str] = (),  # type: ignore[assignment]
+    moved: int = 0,
+    questions: int = 0,
+    pending: int = 0,
     wording_fixes: int,
     now_started: int,
     now_not_started: int,
     now_total: int,
 ) -> tuple[str, ...]:
-    """The report's summary: what changed since the status of ``previous``, in sentences."""
+    """The report's summary: what changed since the status of ``previous``, in sentences. Every
+    count is of goal rows, as the notat counts them in its *I alt*."""
+    new = f"{new_goals} nye" + (f" (heraf {revived} genoptaget)" if revived else "")
     moves = [
         (started, "sat i gang eller gennemført"),
         (not_started, "markeret ikke igangsat"),
@@ -302,10 +346,11 @@ def change_summary(
         (gone_as_proposed, "udgået som foreslået"),
         (gone_otherwise, "udgået uden forslag i sidste status"),
         (reworded, "omformuleret som foreslået"),
-        (new_goals, "nye"),
+        (moved, "flyttet til et andet tema"),
     ]
-    # "Siden status af …, er 5 mål sat i gang, 6 udgået som foreslået og 3 nye."
     parts = [f"{n} {what}" for n, what in moves if n]
+    if new_goals:
+        parts.append(new)
     lead = f"Siden status af {format_danish_date(previous)}"
     if parts:
         first, _, rest = parts[0].partition(" ")
@@ -313,13 +358,47 @@ def change_summary(
         sentences = [f"{lead} er {_joined(parts)}."]
     else:
         sentences = [f"{lead} er der ingen ændringer i målene."]
+    if target_changes:
+        sentences.append(
+            _n(len(target_changes), "mål har fået et nyt måltal", "mål har fået nye måltal")
+            + ": "
+            + _joined(target_changes)
+            + "."
+        )
+    if scope_changes:
+        sentences.append(
+            _n(
+                len(scope_changes),
+                "mål dækker nu mere eller mindre",
+                "mål dækker nu mere eller mindre",
+            )
+            + " end før: "
+            + _joined(scope_changes)
+            + "."
+        )
     if new_themes:
         sentences.append(_joined(new_themes) + (" er nyt." if len(new_themes) == 1 else " er nye."))
+    if renamed_themes:
+        sentences.append(
+            "Temaerne er nummereret eller navngivet om: " + _joined(renamed_themes) + "."
+        )
+    if questions:
+        sentences.append(
+            _n(questions, "spørgsmål afventer", "spørgsmål afventer")
+            + " administrationens afklaring af, om et mål fra sidste status og et nyt mål er det "
+            "samme; "
+            + (
+                f"de {pending} mål er hverken talt som udgået eller nye, men vist som afventer "
+                "afklaring."
+                if pending != 1
+                else "målet er hverken talt som udgået eller nyt, men vist som afventer afklaring."
+            )
+        )
     if wording_fixes:
         sentences.append(
-            _n(wording_fixes, "formulering er rettet", "formuleringer er rettet")
-            + (" uden at målet er ændret" if wording_fixes == 1 else " uden at målene er ændret")
-            + "; rettelserne står for sig sidst i afsnittet om ændringer."
+            _n(wording_fixes, "formulering har", "formuleringer har")
+            + " fået ny ordlyd uden at målet er ændret (stavning, ordstilling, forkortelser, "
+            "samme mål i andre ord); de står for sig sidst i afsnittet om ændringer."
         )
     sentences.append(
         f"Af i alt {now_total} mål er nu {now_started} gennemført/igangsat og "
@@ -431,7 +510,15 @@ LINK_RULE_LABELS = {
     "fuzzy": "Lignende formulering",
     "across_periods": "Samme mål i en anden periode",
     "reworded": "Omformuleret som foreslået",
+    "reworded_as_proposed": "Omformuleret som foreslået",
     "override": "Afgjort af en person",
+    "bilag_pair": "Bilag 1 og bilag 2 af samme mål",
+    "split": "Samme mål i flere rækker",
+    "split_wording": "Formulering delt i to rækker",
+    "merged": "Lagt sammen",
+    "merged_row": "Række med to mål",
+    "merged_goals": "Lagt sammen med et andet mål",
+    "leftover": "Parret på alle spor",
 }
 
 

@@ -195,6 +195,42 @@ class Link:
     evidence: str  # a plain sentence a person can audit
 
 
+@dataclass(frozen=True)
+class Partner:
+    """A goal of the later notat that may be the goal an open question asks about."""
+
+    goal_id: str
+    doc_id: str
+    theme_no: int
+    row_no: int
+    stmt_no: int
+    text: str  # as printed
+    score: float  # the evidence for the pair, 0..1 (words, remark, theme)
+    apart: str = ""  # Danish: why the rules know it is another goal ("en anden målgruppe: …")
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """A goal gone from a notat (not proposed dropped) whose likeliest partners among the goals
+    new in the next notat are too unlike it for the rules: a person is asked. ``partners`` best
+    first; the first without an ``apart`` reason is the one the run holds it may be (both are
+    ``pending``, neither counted as new or gone until a person decides)."""
+
+    period: str  # ISO date of the later notat
+    previous_period: str
+    goal_id: str  # the goal gone
+    doc_id: str
+    theme_no: int
+    row_no: int
+    stmt_no: int
+    text: str  # as printed
+    partners: tuple[Partner, ...]
+
+    @property
+    def likeliest(self) -> Partner | None:
+        return next((p for p in self.partners if not p.apart), None)
+
+
 @dataclass
 class Goal:
     """One reconciled goal with all its wordings (goals.csv)."""
@@ -229,10 +265,15 @@ ChangeKind = Literal[
     "status_changed",
     "new_goal",
     "goal_gone",
-    "wording_changed",
+    "wording_changed",  # an edit that changes nothing: spelling, order, abbreviation, synonym
+    "target_changed",  # a number or target of the same activity for the same group revised
+    "scope_changed",  # a part of the goal added or removed (a group, a setting, an activity)
+    "moved",  # stands under another Tema; before/after are the theme numbers
     "reworded_as_proposed",
     "revived",  # back after one or more periods without it (Danish: genoptaget)
     "merged",  # written in one row with another goal, which it goes on in
+    "split",  # one goal of the previous period written as two or more rows
+    "pending",  # may be the same goal as another; a person is asked (neither new nor gone)
 ]
 
 
@@ -248,6 +289,9 @@ class Change:
     wording: str
     before: str
     after: str
+    # The notat's own words on the change, where it gives them: for a goal gone, the remark of
+    # its last row ("Foreslås udgået: …"); for a move, the remark that says so; else "".
+    reason: str = ""
 
 
 # --------------------------------------------------------------------------- the report model
@@ -270,8 +314,9 @@ class ReportRow:
     status: Status
     remark: str
     # What changed since the previous period, Danish, printed under the row's mark: "ny",
-    # "ændret status", "omformuleret" (joined with ", "); "" when nothing did.
+    # "ændret status", "mål ændret", "flyttet", … (joined with ", "); "" when nothing did.
     marker: str = ""
+    markers: tuple[str, ...] = ()  # the same, one by one
 
 
 @dataclass(frozen=True)
@@ -293,6 +338,7 @@ class ReportChange:
     wording: str
     before: str  # Danish, e.g. "Ikke igangsat"
     after: str
+    reason: str = ""  # the notat's own words on it (a gone goal's remark), Danish
 
 
 @dataclass(frozen=True)
@@ -339,6 +385,13 @@ class ReviewPair:
     period_b: str
     score: float  # the wordings' likeness, 0..1
     evidence: str  # Danish, in the document's own words
+    # The question's number, as the workbook and the working paper show it, and this pair's
+    # place among the question's partners (1 = the likeliest); set by review_pairs.
+    question_no: int = 0
+    rank: int = 1
+    question_score: float = 0.0  # the likeliest partner's score: orders the questions
+    # Danish: the look-alikes not offered as partners, each with the reason it is another goal
+    not_offered: str = ""
 
 
 @dataclass(frozen=True)
@@ -361,6 +414,9 @@ class ReportSkippedFile:
 class OverviewLine:
     """One line of the report's "Overblik": a theme's counts, or the total over all themes.
 
+    One unit throughout: the rows of the notats' goal tables, as each notat counts them in its
+    *I alt* (a goal written in two rows counts twice). With a previous period the line adds up:
+    ``previous_total + new_goals − gone + moved_in − moved_out + regrouped == total``.
     The changes are ready-made Danish text ("+2", "−1", "0", "nyt tema", "" without a previous
     period), so the Word and the PDF report print the same thing.
     """
@@ -374,16 +430,39 @@ class OverviewLine:
     started_change: str
     not_started_change: str
     is_total: bool = False
-    # Counted apart since the previous period (None without one, or for a theme new this period
-    # where only ``new_goals`` counts): goals whose mark moved to Gennemført/igangsat, goals
-    # whose mark moved away from it, goals new in the notat, goals gone from it (of those, how
-    # many as proposed), goals reworded as proposed.
+    # Counted since the previous period, in rows (None without one): rows whose mark moved to
+    # Gennemført/igangsat or away from it, rows of goals new (or revived: ``revived`` of them),
+    # rows of goals gone (``gone_as_proposed`` of them as the previous notat proposed), rows
+    # of goals reworded as proposed, rows of goals that moved here from another theme or away,
+    # rows more (+) or fewer (−) because a goal is written in more or fewer rows (split,
+    # merged), rows of goals awaiting a person's decision (counted as the goal they may be).
     newly_started: int | None = None
     newly_not_started: int | None = None
     new_goals: int | None = None
     gone: int | None = None
     gone_as_proposed: int | None = None
     reworded: int | None = None
+    previous_total: int | None = None
+    moved_in: int | None = None
+    moved_out: int | None = None
+    regrouped: int | None = None
+    revived: int | None = None
+    pending: int | None = None
+    # the theme's number and title in the previous notat, when renumbered or renamed
+    formerly: str = ""
+
+
+@dataclass(frozen=True)
+class ReportQuestion:
+    """An open question to the administration, numbered as the workbook numbers it: a goal and
+    its likeliest partners, best first (Danish texts)."""
+
+    number: int
+    kind: ReviewKind
+    text: str  # the goal asked about, as printed
+    where: str  # Danish: where it stands
+    partners: tuple[tuple[str, str], ...]  # (wording, where), best first
+    why: str  # Danish: why it is asked, with the near misses not offered
 
 
 @dataclass(frozen=True)
@@ -410,8 +489,12 @@ class StatusReport:
     sender: tuple[str, ...] = ()
     # What changed since the previous period, in Danish sentences.
     summary: tuple[str, ...] = ()
-    # Wording fixes (spelling, small edits: ``wording_changed``), kept apart from ``changes``.
+    # Edits that change nothing (spelling, order, abbreviations: ``wording_changed``), kept
+    # apart from ``changes``.
     wording_fixes: tuple[ReportChange, ...] = ()
+    # The open questions, numbered as in the review workbook (afstemning_<date>.xlsx).
+    questions: tuple[ReportQuestion, ...] = ()
+    review_workbook: str = ""  # the workbook's file name, for the working paper
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ synonyms, revived goals and near misses, reconciled without overrides.
 The measure counts pairs of statements: a pair of one goal label is a true link when the two
 statements share a goal id, or their ids are joined by a recorded merge (``Goal.merged_into``:
 one row continues two goals, and the earlier ids are kept). Of the judgment calls of 2020
-(``JUDGMENT_CALLS``) only the two no rule can settle are left out (``SKIPPED``); the two that
+(``JUDGMENT_CALLS``) only the one no rule can settle is left out (``SKIPPED``); the two that
 2022 merges are measured: the merge settles them.
 """
 
@@ -33,9 +33,10 @@ from tests.fixtures.to_model import extracted_document, goal_labels
 
 NOTATS = (STATUS_2020, STATUS_2021, STATUS_2022)
 D2021, D2022 = STATUS_2021.date.isoformat(), STATUS_2022.date.isoformat()
-# The two goals each notat writes in two rows with no words in common but their subject (see
-# JUDGMENT_CALLS): no rule joins them, goal_overrides.csv does. Every other label is measured.
-SKIPPED = frozenset({"t1-klar-til-barn", "t2-seks-hjemmebesoeg"})
+# The goal each notat writes in two rows with no words in common but their subject (see
+# JUDGMENT_CALLS): no rule joins them, goal_overrides.csv does. Every other label is measured,
+# 'Klar til barn' (bilag 1 and bilag 2 rows of one goal) included.
+SKIPPED = frozenset({"t2-seks-hjemmebesoeg"})
 assert set(JUDGMENT_CALLS) >= SKIPPED
 
 
@@ -112,24 +113,39 @@ def test_split_row_both_rows_continue_the_goal(rec, labels):
     by_label = _ids_by_label(rec, labels)
     for goal in SPLITS:
         assert len(by_label[goal]) == 1, goal
-    assert sum(lk.rule == "split" and lk.decision == "linked" for lk in rec.links) == len(SPLITS)
+    # each split is found once: as a split of the 2021 goal, or (a bilag 1 row beside its bilag 2
+    # row) as one goal written twice in the 2022 notat
+    found = {
+        labels[(lk.right_doc_id, lk.right_theme_no, lk.right_row_no, lk.right_stmt_no)]
+        for lk in rec.links
+        if lk.rule in ("split", "bilag_pair") and lk.decision == "linked"
+    }
+    assert found >= set(SPLITS)
 
 
 def test_merged_rows_keep_their_earlier_ids_and_record_the_merge(docs, rec, labels):
+    """Two 2021 rows of one goal written as one row in 2022: where the rules did not already
+    join the two rows as one goal (the talks' bilag 1 and bilag 2 rows are: the shorter
+    wording's words all stand in the longer), the row continues both, and the earlier ids stay."""
     before = _ids(reconcile(docs[:2]))
     after = _ids(rec)
     assert before == {k: v for k, v in after.items() if k in before}
     goals = {g.goal_id: g for g in rec.goals}
+    merges = 0
     for goal in MERGES:
         earlier = _ids_by_label(rec, labels, D2021)[goal]
         (now,) = _ids_by_label(rec, labels, D2022)[goal]
-        assert len(earlier) == 2 and now in earlier, goal
+        assert now in earlier, goal
+        if len(earlier) == 1:
+            continue  # one goal already: nothing to merge
         (gone,) = earlier - {now}
         assert goals[gone].merged_into == now
         merged = [c for c in rec.changes if c.goal_id == gone and c.period == D2022]
         assert [c.kind for c in merged] == ["merged"]
         assert merged[0].after == goals[now].wording
-    assert sum(lk.rule == "merged" for lk in rec.links) == len(MERGES)
+        merges += 1
+    assert merges == 1  # the extra home visits; the talks are one goal since 2020
+    assert sum(lk.rule == "merged" for lk in rec.links) == merges
 
 
 @pytest.mark.parametrize(
@@ -144,13 +160,25 @@ def test_revised_target_number_keeps_the_goal(rec, goal, old, new):
     }
     ids = {(d.document.date, s.text): s.goal_id for d in rec.documents for s in d.statements}
     assert resolve(ids[(D2021, old)]) == resolve(ids[(D2022, new)])
-    (link,) = [
+    goal_of = {
+        (s.doc_id, s.theme_no, s.row_no, s.stmt_no): resolve(s.goal_id)
+        for d in rec.documents
+        for s in d.statements
+    }
+    goal = resolve(ids[(D2022, new)])
+    # the goal's link from 2021 to 2022 names the revised target (through whichever of its
+    # wordings it was made)
+    links = [
         lk
         for lk in rec.links
-        if texts[(lk.left_doc_id, lk.left_theme_no, lk.left_row_no, lk.left_stmt_no)] == old
-        and texts[(lk.right_doc_id, lk.right_theme_no, lk.right_row_no, lk.right_stmt_no)] == new
+        if lk.decision == "linked"
+        and texts[(lk.right_doc_id, lk.right_theme_no, lk.right_row_no, lk.right_stmt_no)]
+        in {s.text for d in rec.documents if d.document.date == D2022 for s in d.statements}
+        and goal_of[(lk.left_doc_id, lk.left_theme_no, lk.left_row_no, lk.left_stmt_no)] == goal
+        and goal_of[(lk.right_doc_id, lk.right_theme_no, lk.right_row_no, lk.right_stmt_no)] == goal
+        and lk.left_doc_id != lk.right_doc_id
     ]
-    assert link.decision == "linked" and "revised target" in link.evidence
+    assert any("revised target" in lk.evidence for lk in links), (old, new)
 
 
 @pytest.mark.parametrize(

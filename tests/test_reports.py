@@ -315,7 +315,9 @@ def test_review_mark_of_an_uncertain_link_in_the_model(model):
     # the link of two little-alike wordings; the synthetic refusals (scores that their real
     # wordings do not have) are judged on the wordings, and are no question
     assert len(flagged) == 1 == len(report.review)
-    assert flagged[0].note.startswith("Regnet for samme mål som »Motionsvejledning« (Tema 1, ")
+    assert flagged[0].note.startswith(
+        "Spørgsmål 1: Regnet for samme mål som »Motionsvejledning« (Tema 1, "
+    )
     assert "Tjek, at det er samme mål." in flagged[0].note
     assert report.review[0].kind == "uncertain_link"
     # no bare similarity scores: the reason is said in words
@@ -361,10 +363,11 @@ def test_kontrol_shows_this_and_last_periods_findings_and_counts_the_older_ones(
     assert built is not None
     report, _ = built
     assert report.period == STATUS_2021.date
+    # the council's report names a notat by its date, not by its file
     assert sorted({f.file for f in report.findings}) == sorted(
-        {d2020.document.file, undated.document.file}
+        {"Statusnotat af 28. maj 2020", f"Statusnotat uden dato ({undated.document.file})"}
     )
-    assert older.document.file not in {f.file for f in report.findings}
+    assert "Statusnotat af 1. maj 2019" not in {f.file for f in report.findings}
     assert report.earlier_findings == 2
     paths = _render(built, tmp_path)
     note = "Notaterne fra tidligere perioder har i alt 2 fund."
@@ -601,7 +604,7 @@ def test_word_report_converts_with_libreoffice(rendered, tmp_path):
 def _section_pages(pdf: Path) -> dict[str, int]:
     starts = re.compile(
         r"(Tema \d+: .*|Sammenfatning|Indstilling|Overblik|Ændringer siden sidste status"
-        r"|Rettelser i formuleringer|Status pr\. tema|Kontrol)"
+        r"|Ny ordlyd, samme mål|Status pr\. tema|Kontrol)"
     )
     return {
         line: page
@@ -838,37 +841,36 @@ def test_summary_says_in_sentences_what_changed_since_last_status(model, rendere
 
 
 def test_overview_counts_started_dropped_new_and_reworded_apart():
-    """Tema 2's "−5 ikke igangsat" was 3 goals started and 2 dropped: counted apart now."""
+    """Tema 2's "−5 ikke igangsat" was 3 goals started and 2 dropped: counted apart, in rows,
+    and every theme adds up from last period's rows."""
+    from pipeline.transform.history import period_changes
+
     d2020, d2021 = _labelled(STATUS_2020), _labelled(STATUS_2021)
-    p1, p0 = d2021.document.date, d2020.document.date
-    dropped = next(r for r in d2020.goal_rows if r.proposal == "drop")
-    gone_id = dropped.statements[0].goal_id
-    row = d2021.goal_rows[0]
-    kept_id = row.statements[0].goal_id
-    changes = [
-        Change(p1, p0, "S-1", "status_changed", 2, "a", "not_started", "started"),
-        Change(p1, p0, "S-2", "status_changed", 2, "b", "not_started", "started"),
-        Change(p1, p0, "S-3", "status_changed", 2, "c", "started", "not_started"),
-        Change(p1, p0, gone_id, "goal_gone", 2, "d", "not_started", ""),
-        Change(p1, p0, "G-x", "goal_gone", 2, "e", "started", ""),
-        Change(p1, p0, kept_id, "reworded_as_proposed", row.theme_no, "f", "old", "new"),
-        Change(p1, p0, "N-1", "new_goal", 2, "g", "", "started"),
-        Change(p1, p0, "W-1", "wording_changed", 2, "h", "Mål H", "Mål h"),
-    ]
+    changes = period_changes([d2020, d2021])
     report, _ = build_report(Reconciled(documents=[d2020, d2021], changes=changes), [])
+    for line in report.overview:
+        assert line.total == (
+            line.previous_total
+            + line.new_goals
+            - line.gone
+            + line.moved_in
+            - line.moved_out
+            + line.regrouped
+        ), line.label
     tema2 = next(line for line in report.overview if line.short_label == "Tema 2")
-    assert (tema2.newly_started, tema2.newly_not_started) == (2, 1)
-    assert (tema2.gone, tema2.gone_as_proposed, tema2.new_goals) == (2, 1, 1)
-    assert tema2.reworded == 0
+    assert (tema2.newly_started, tema2.newly_not_started) == (1, 1)
+    assert (tema2.gone, tema2.gone_as_proposed) == (3, 3)
+    assert tema2.reworded == 2
     total = report.overview[-1]
-    assert total.reworded == 1 and total.gone == 2
+    assert total.reworded == 2 and total.gone == 6 == total.gone_as_proposed
     tema5 = next(line for line in report.overview if line.short_label == "Tema 5")
-    assert tema5.newly_started is None and tema5.gone is None  # a new theme: nothing to compare
-    assert "1 udgået uden forslag i sidste status" in report.summary[0]
-    assert "1 omformuleret som foreslået" in report.summary[0]
-    assert any("1 formulering er rettet" in s for s in report.summary)
-    # the marker of the reworded goal's row
-    assert report.themes[0].rows[0].marker == "omformuleret"
+    assert tema5.started_change == "nyt tema" and tema5.previous_total == 0
+    assert "6 udgået som foreslået" in report.summary[0]
+    assert "2 omformuleret som foreslået" in report.summary[0]
+    assert any("formuleringer har fået ny ordlyd" in s for s in report.summary)
+    assert not any("rettet" in s for s in report.summary)
+    reworded = [r for t in report.themes for r in t.rows if "omformuleret" in r.markers]
+    assert len(reworded) == total.reworded
 
 
 def test_theme_rows_carry_a_marker_of_what_changed_since_last_period(model, rendered):
@@ -897,7 +899,7 @@ def test_wording_fixes_are_listed_apart_from_status_changes(tmp_path):
     assert [c.kind for c in built[0].changes] == ["status_changed"]
     assert [c.wording for c in built[0].wording_fixes] == ["Alkoholvaner"]
     text = docx_text(_render(built, tmp_path)["report_docx"])
-    changes_part, fixes_part = text.split("Rettelser i formuleringer")
+    changes_part, fixes_part = text.split("Ny ordlyd, samme mål")
     assert "Mål med ny status" in changes_part.split("Ændringer siden sidste status")[-1]
     assert "alkohol vaner" not in changes_part
     assert "1 | Alkoholvaner | alkohol vaner | alkoholvaner" in fixes_part
@@ -920,14 +922,37 @@ def test_proposals_are_stated_as_decisions_for_the_council(model_2020, rendered_
 def test_reconciliation_moved_to_the_working_paper_in_plain_words(model, rendered):
     report, _ = model
     council = docx_text(rendered["report_docx"])
-    assert "Afstemning" not in council and "Til gennemsyn" not in council
+    assert "Afstemning" not in council and "Spørgsmål til afklaring" not in council
     assert "Tema | Bilag 1 | Bilag 2" not in council
     paper = docx_text(rendered["review_docx"])
-    assert "Tema | Mål | Hvorfor målet står her" in paper
-    review = paper.split("\nTil gennemsyn\n")[1].split("\nMål, der står flere steder\n")[0]
-    assert review.count("Tjek, at det er") == sum(g.needs_review for g in report.reconciliation)
+    assert "Nr. | Slags | Mål | Måske samme mål som | Hvorfor der spørges" in paper
+    questions = paper.split("\nSpørgsmål til afklaring\n")[1].split(
+        "\nMål, der står flere steder\n"
+    )[0]
+    assert questions.count("Tjek, at det er") == sum(g.needs_review for g in report.reconciliation)
     assert not re.search(r"\d,\d\d|lighed \(", paper), "no bare similarity scores"
     assert "Tema | Bilag 1 | Bilag 2" in paper and "står ikke i bilag 2" in paper
+
+
+def test_working_paper_points_to_the_workbook_with_its_question_numbers(model, rendered):
+    """The working paper names afstemning_<date>.xlsx, never goal_overrides.csv, numbers its
+    questions as the workbook does, and no line breaks a file name; the council's report names
+    no file of the administration's."""
+    report, _ = model
+    paper = docx_text(rendered["review_docx"])
+    assert "goal_overrides.csv" not in paper
+    assert "afstemning_2021\u201106\u201103.xlsx" in paper  # non-breaking hyphens
+    numbers = [q.number for q in report.questions]
+    assert (
+        numbers
+        == sorted({p.question_no for p in report.review})
+        == list(range(1, len(numbers) + 1))
+    )
+    for q in report.questions:
+        assert f"\n{q.number} | " in paper
+    council = docx_text(rendered["report_docx"]) + pdf_text(rendered["report_pdf"])
+    for internal in ("goal_overrides", "afstemning_", "statusdata", "findings.csv", ".xlsx"):
+        assert internal not in council, internal
 
 
 def test_docx_is_danish_with_automatic_hyphenation(rendered):
@@ -1004,13 +1029,13 @@ def test_headings_are_kept_with_what_follows_in_both_writers(rendered):
     for page in _pdf_pages(rendered["report_pdf"]):
         body = [line for line in page if not line.startswith("Side ")]
         headings = {"Sammenfatning", "Indstilling", "Overblik", "Ændringer siden sidste status",
-                    "Status pr. tema", "Kontrol", "Rettelser i formuleringer"}  # fmt: skip
+                    "Status pr. tema", "Kontrol", "Ny ordlyd, samme mål"}  # fmt: skip
         assert body[-1] not in headings and not re.match(r"Tema \d+: ", body[-1]), page[-3:]
     doc = read_docx(str(rendered["report_docx"]))
     for name in ("Title", "Heading 1", "Heading 2"):
         assert doc.styles[name].paragraph_format.keep_with_next
     # a sentence that leads into a table keeps with it too
-    leads = [p for p in doc.paragraphs if p.text.startswith("Sat i gang, nye, udgåede")]
+    leads = [p for p in doc.paragraphs if p.text.startswith("Målene er talt som rækker")]
     assert leads and all(p.paragraph_format.keep_with_next for p in leads)
 
 

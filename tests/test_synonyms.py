@@ -32,6 +32,7 @@ ENTRIES = [
     ("mht.", "med hensyn til", "Vejledning {} kost"),
     ("vedr.", "vedrørende", "Information {} sund kost"),
     ("bl.a.", "blandt andet", "Tilbud om {} motion"),
+    ("psykisk", "mental", "Fokus på børns {} sundhed"),
 ]
 
 

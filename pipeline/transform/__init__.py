@@ -17,6 +17,7 @@ from pipeline.model import (
     GoalPeriodStatus,
     IngestEntry,
     Link,
+    OpenQuestion,
     StatusForm,
     StatusReport,
 )
@@ -52,6 +53,8 @@ class Reconciled:
     history: list[GoalPeriodStatus] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     merged_into: dict[str, str] = field(default_factory=dict)  # goal_id -> goal it went on in
+    # goals gone from a period that may be goals new in it: a person is asked (pending)
+    questions: list[OpenQuestion] = field(default_factory=list)
     decisions: list[Override] = field(default_factory=list)  # a person's, as applied
     decision_problems: list[tuple[str, str]] = field(default_factory=list)  # (file, Danish text)
 
@@ -103,8 +106,9 @@ def reconcile(
         goals=goal_register(ordered, assignment.merged_into),
         links=assignment.links,
         history=period_history(ordered),
-        changes=period_changes(ordered, settings, assignment.merged_into),
+        changes=period_changes(ordered, settings, assignment.merged_into, assignment.questions),
         merged_into=assignment.merged_into,
+        questions=assignment.questions,
         decisions=rules,
         decision_problems=problems,
     )

@@ -9,9 +9,14 @@ goal ids do not move when the list grows.
 
 Numbers, and the rule that tells a revised target from another target group: a number that
 counts what the goal offers or measures ("6 hjemmebesøg", "40-50 %", "inden 2022") is a
-*target*, written ``#6``: a later period may revise it and it is the same goal. A number that
-says whom the goal is for, an age or a school grade ("børn fra 6 til 13 år", "0-1-årige",
-"9. klasse"), is part of the goal's content: another number there is another goal.
+*target*, written ``#6``: a later period may revise it and it is the same goal. A range is one
+target (``#40-50``) and so is a floor or a ceiling with its number (``#mindst_65``), so "50-60 %"
+→ "Mindst 65 %" is one revised target, not a substitution. A number that says whom the goal is
+for, an age or a school grade ("børn fra 6 til 13 år", "0-1-årige", "9. klasse"), is part of the
+goal's content: another number there is another goal.
+
+A goal number that opens a wording ("2.3 Unges rygevaner", "Mål 5.1: …") is a label, not a word
+of the goal: ``normalize_wording`` leaves it out (``split_goal_no`` gives it apart).
 """
 
 from __future__ import annotations
@@ -31,6 +36,14 @@ _DASHES = dict.fromkeys(map(ord, "-‐‑‒–—―−﹣－"), " ")
 _NON_WORD = re.compile(r"[^\w]+")
 _UNDERSCORE = re.compile(r"_+")
 _SPACES = re.compile(r"\s+")
+# A goal number before the wording: "2.3 ", "2.3. ", "Mål 2.3: ", "(2.3) ": a dotted number (a
+# Danish decimal is written with a comma) followed by a space and a letter or a number ("5.3
+# 50-60 % af alle …"), never by a unit ("2.5 mio.", "1.5 km").
+_GOAL_NO = re.compile(
+    r"^\s*(?:mål\s+)?\(?(\d{1,2}(?:\.\d{1,2}){1,2})\.?\)?\s*[:.)–-]?\s+"
+    r"(?=[^\W\d_]|\d+(?:\s*[-–]\s*\d+)?\s*(?:%|procent|\w))(?!mio\b|mia\b|km\b|kr\b)",
+    re.IGNORECASE,
+)
 
 # Danish function words (after the Snowball project's Danish stop list, trimmed to words that
 # never carry a goal's content). "ikke" and "ingen" are kept out: they reverse a goal.
@@ -166,6 +179,9 @@ TARGET_GROUP_UNITS = frozenset(
 )
 # Words that may stand between the numbers of a range ("6 til 13 år", "0-1 år").
 _RANGE_WORDS = frozenset(["til", "og", "eller"])
+# Words that make a target number a floor or a ceiling ("mindst 65 %", "højst 2 uger"): one
+# target with the number. ("over"/"under" stay stop words: "over for børn".)
+TARGET_BOUNDS = frozenset(["mindst", "minimum", "højst", "maksimalt", "maks", "ca", "cirka"])
 TARGET_MARK = "#"  # a target number among the content words: "#6" (no word holds a "#")
 # Numbers written as words ("fire gange") count as the number ("en"/"et" are stop words).
 NUMBER_WORDS = {
@@ -182,12 +198,21 @@ NUMBER_WORDS = {
 }
 
 
+def split_goal_no(text: str) -> tuple[str, str]:
+    """``("2.3", "Unges rygevaner")`` for "2.3 Unges rygevaner"; ``("", text)`` without one."""
+    m = _GOAL_NO.match(text)
+    if m is None:
+        return "", text
+    return m.group(1), text[m.end() :]
+
+
 @lru_cache(maxsize=65536)
 def normalize_wording(text: str) -> str:
-    """Casefolded NFC text with quotes dropped and dashes/punctuation as single spaces.
+    """Casefolded NFC text with quotes dropped and dashes/punctuation as single spaces, without
+    a leading goal number.
 
     Memoized: reconciliation asks for the same few hundred wordings thousands of times."""
-    text = unicodedata.normalize("NFC", text).casefold()
+    text = unicodedata.normalize("NFC", split_goal_no(text)[1]).casefold()
     text = text.translate(_QUOTES).translate(_DASHES)
     text = _UNDERSCORE.sub(" ", _NON_WORD.sub(" ", text))
     return _SPACES.sub(" ", text).strip()
@@ -265,13 +290,38 @@ def _is_target_group(ws: tuple[str, ...], i: int) -> bool:
 @lru_cache(maxsize=65536)
 def content_words(text: str) -> tuple[str, ...]:
     """Compared words without stop words, in order (unstemmed, for compound joining); a target
-    number is marked ``#6`` (see the module doc)."""
+    number is marked ``#6``, a range ``#40-50``, a floor ``#mindst_65`` (see the module doc)."""
     ws = tuple(NUMBER_WORDS.get(w, w) for w in compare_words(text))
-    return tuple(
-        TARGET_MARK + w if w.isdigit() and not _is_target_group(ws, i) else w
-        for i, w in enumerate(ws)
-        if w not in STOP_WORDS
-    )
+    out: list[str] = []
+    i = 0
+    while i < len(ws):
+        w = ws[i]
+        if w.isdigit() and not _is_target_group(ws, i):
+            target, i = _target(ws, i)
+            if out and out[-1] in TARGET_BOUNDS:
+                target = f"{out.pop()}_{target}"
+            out.append(TARGET_MARK + target)
+            continue
+        if w not in STOP_WORDS:
+            out.append(w)
+        i += 1
+    return tuple(out)
+
+
+def _target(ws: tuple[str, ...], i: int) -> tuple[str, int]:
+    """The target number at ``ws[i]``, a range ("40 50", "40 til 50") taken as one; and the
+    index after it."""
+    j = i + 1
+    if j < len(ws) and ws[j] in ("til",) and j + 1 < len(ws) and ws[j + 1].isdigit():
+        return f"{ws[i]}-{ws[j + 1]}", j + 2
+    if j < len(ws) and ws[j].isdigit():
+        return f"{ws[i]}-{ws[j]}", j + 1
+    return ws[i], j
+
+
+def target_text(token: str) -> str:
+    """A target token as printed: ``#mindst_65`` → ``mindst 65``."""
+    return token.removeprefix(TARGET_MARK).replace("_", " ")
 
 
 def content_stems(text: str) -> tuple[str, ...]:

@@ -10,14 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pipeline.danish import (
     BILAG_INTRO,
+    DECISIONS_NAME,
     FINDING_TEXTS,
     FORM_INTRO,
     INGEST_CAUSE_TEXTS,
+    NO_REASON_GIVEN,
+    NOT_PROPOSED,
     REPORT_SUBTITLE,
+    REVIEW_FILE_PREFIX,
     ROW_MARKERS,
     SENDER_LABELS,
     STATUS_LABELS,
@@ -26,6 +31,8 @@ from pipeline.danish import (
     change_summary,
     decision_text,
     format_count_change,
+    format_danish_date,
+    notat_name,
 )
 from pipeline.model import (
     SENDER_FIELDS,
@@ -40,6 +47,7 @@ from pipeline.model import (
     ReportChange,
     ReportFinding,
     ReportProposal,
+    ReportQuestion,
     ReportReconciliation,
     ReportRow,
     ReportSkippedFile,
@@ -49,7 +57,9 @@ from pipeline.model import (
     StatusForm,
     StatusReport,
 )
+from pipeline.transform.accounting import Accounting, ThemeCounts, account
 from pipeline.transform.review import review_pairs
+from pipeline.transform.similarity import likeness
 
 if TYPE_CHECKING:
     from pipeline.transform import Reconciled
@@ -76,8 +86,12 @@ def build_report(
 
     iso = latest_date.isoformat()
     period_changes = [c for c in reconciled.changes if c.period == iso]
-    dropped = _proposed(previous[1], "drop") if previous else set()
-    themes = _themes(latest, previous[1] if previous else None, period_changes)
+    accounting = (
+        account(latest, previous[1], period_changes, reconciled.questions, reconciled.merged_into)
+        if previous
+        else None
+    )
+    themes = _themes(latest, previous[1] if previous else None, accounting)
     review = review_pairs(reconciled)
     # Kontrol shows the findings of what this report stands on; an older period's are in the tables.
     # (a status notat whose date cannot be read is never older)
@@ -89,8 +103,16 @@ def build_report(
     title = latest.document.title
     if title.strip().lower() in _NOT_A_TITLE:
         title = DEFAULT_TITLE
-    changes = _changes(period_changes)
-    overview = _overview(themes, period_changes, dropped, has_previous=previous is not None)
+    old_titles = {r.theme_no: r.theme_title for r in previous[1].goal_rows} if previous else {}
+    changes = _changes(
+        period_changes,
+        old_titles,
+        {t.theme_no: t.title for t in themes},
+        _proposed(previous[1], "drop") if previous else set(),
+        _remarks(previous[1]) if previous else {},
+    )
+    overview = _overview(themes, accounting, old_titles)
+    questions = _report_questions(review)
     report = StatusReport(
         title=title,
         period=latest_date,
@@ -113,8 +135,17 @@ def build_report(
         earlier_findings=sum(len(d.findings) for d in older),
         review=review,
         sender=sender_lines(latest.document),
-        summary=_summary(previous_date, overview, themes, changes),
+        summary=_summary(
+            previous_date,
+            overview,
+            themes,
+            changes,
+            accounting,
+            questions=sum(1 for q in questions if q.kind == "likely_miss" and q.period == iso),
+        ),
         wording_fixes=tuple(c for c in changes if c.kind == "wording_changed"),
+        questions=tuple(q.question for q in questions),
+        review_workbook=f"{REVIEW_FILE_PREFIX}{iso}.xlsx",
     )
     return report, _form(latest, latest_date, report.title, report.sender)
 
@@ -176,35 +207,35 @@ def sender_lines(document: Document) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- themes, overview
 
 
-def _report_row(row: GoalRow, kinds_of: dict[str, set[str]] | None = None) -> ReportRow:
+def _report_row(row: GoalRow, markers: Sequence[str] = ()) -> ReportRow:
     stmts = sorted(row.statements, key=lambda s: s.stmt_no)
     goal_ids = tuple(dict.fromkeys(s.goal_id for s in stmts if s.goal_id))
-    kinds = set().union(*((kinds_of or {}).get(g, set()) for g in goal_ids))
+    shown = tuple(text for kind, text in ROW_MARKERS.items() if kind in markers)
     return ReportRow(
         goal_ids=goal_ids,
         wordings=tuple(ReportWording(s.text, s.bilag) for s in stmts),
         proposed_text=row.proposed_text if row.proposal == "reword" else "",
         status=row.status,
         remark=row.remark,
-        marker=", ".join(text for kind, text in ROW_MARKERS.items() if kind in kinds),
+        marker=", ".join(shown),
+        markers=shown,
     )
 
 
 def _themes(
-    latest: ExtractedDocument, previous: ExtractedDocument | None, changes: list[Change]
+    latest: ExtractedDocument, previous: ExtractedDocument | None, accounting: Accounting | None
 ) -> tuple[ReportTheme, ...]:
     before = _rows_by_theme(previous) if previous else {}
-    kinds_of: dict[str, set[str]] = {}
-    for c in changes:
-        kinds_of.setdefault(c.goal_id, set()).add(c.kind)
     themes = []
     for theme_no, rows in _rows_by_theme(latest).items():
-        prev_rows = before.get(theme_no)
+        old_no = accounting.continued.get(theme_no) if accounting else None
+        prev_rows = before.get(old_no) if old_no is not None else None
+        marks = accounting.markers if accounting else {}
         themes.append(
             ReportTheme(
                 theme_no=theme_no,
                 title=rows[0].theme_title,
-                rows=tuple(_report_row(r, kinds_of) for r in rows),
+                rows=tuple(_report_row(r, marks.get((r.theme_no, r.row_no), ())) for r in rows),
                 started=_count(rows, "started"),
                 not_started=_count(rows, "not_started"),
                 unmarked=_count(rows, ""),
@@ -215,85 +246,69 @@ def _themes(
     return tuple(themes)
 
 
-def _moves(changes: list[Change], dropped: set[str]) -> dict[str, int]:
-    """The changes counted apart: marks moved, new, gone (as proposed or not), reworded."""
-    counts = dict.fromkeys(
-        ("started", "not_started", "unmarked", "new", "gone", "gone_as_proposed", "reworded"), 0
-    )
-    for c in changes:
-        if c.kind == "status_changed":
-            counts[
-                {"started": "started", "not_started": "not_started"}.get(c.after, "unmarked")
-            ] += 1
-        elif c.kind == "new_goal":
-            counts["new"] += 1
-        elif c.kind == "goal_gone":
-            counts["gone"] += 1
-            counts["gone_as_proposed"] += c.goal_id in dropped
-        elif c.kind == "reworded_as_proposed":
-            counts["reworded"] += 1
-    return counts
-
-
-def _overview_line(label, short_label, rows, moves, *, new_theme=False, is_total=False, **counts):
-    started, not_started, unmarked = counts["started"], counts["not_started"], counts["unmarked"]
-    compared = moves is not None
-    return OverviewLine(
-        label=label,
-        short_label=short_label,
-        started=started,
-        not_started=not_started,
-        unmarked=unmarked,
-        total=started + not_started + unmarked,
-        started_change="nyt tema" if new_theme else format_count_change(started, rows[0]),
-        not_started_change="nyt tema" if new_theme else format_count_change(not_started, rows[1]),
-        is_total=is_total,
-        newly_started=moves["started"] if compared and not new_theme else None,
-        newly_not_started=moves["not_started"] if compared and not new_theme else None,
-        new_goals=moves["new"] if compared else None,
-        gone=moves["gone"] if compared and not new_theme else None,
-        gone_as_proposed=moves["gone_as_proposed"] if compared and not new_theme else None,
-        reworded=moves["reworded"] if compared and not new_theme else None,
-    )
-
-
 def _overview(
     themes: tuple[ReportTheme, ...],
-    changes: list[Change],
-    dropped: set[str],
-    *,
-    has_previous: bool,
+    accounting: Accounting | None,
+    old_titles: dict[int, str],
 ) -> tuple[OverviewLine, ...]:
+    """One line per theme of the latest notat (and per earlier theme that ended), and the
+    total; with a previous period each line adds up in rows (pipeline.transform.accounting)."""
     lines = []
     for t in themes:
-        new_theme = has_previous and t.previous_started is None
-        moves = _moves([c for c in changes if c.theme_no == t.theme_no], dropped)
+        counts = accounting.themes[t.theme_no] if accounting else None
+        old_no = accounting.continued.get(t.theme_no) if accounting else None
+        formerly = ""
+        if old_no is not None and (
+            old_no != t.theme_no or old_titles.get(old_no, t.title) != t.title
+        ):
+            same_title = old_titles.get(old_no, t.title) == t.title
+            formerly = f"Tema {old_no}" + ("" if same_title else f" – {old_titles[old_no]}")
         lines.append(
-            _overview_line(
+            _line(
                 f"Tema {t.theme_no} – {t.title}",
                 f"Tema {t.theme_no}",
+                counts,
                 (t.previous_started, t.previous_not_started),
-                moves if has_previous else None,
-                new_theme=new_theme,
+                new_theme=accounting is not None and old_no is None,
+                formerly=formerly,
                 started=t.started,
                 not_started=t.not_started,
                 unmarked=t.unmarked,
             )
         )
+    if accounting:
+        for k, counts in accounting.themes.items():
+            if isinstance(k, tuple):  # a theme of the previous notat that ended
+                lines.append(
+                    _line(
+                        f"Tema {k[1]} – {old_titles.get(k[1], '')} (ophørt)",
+                        f"Tema {k[1]} (ophørt)",
+                        counts,
+                        (None, None),
+                        started=0,
+                        not_started=0,
+                        unmarked=0,
+                    )
+                )
+    total = ThemeCounts()
+    if accounting:
+        for counts in accounting.themes.values():
+            for name in vars(total):
+                setattr(total, name, getattr(total, name) + getattr(counts, name))
     previous = (
         (
             sum(t.previous_started or 0 for t in themes),
             sum(t.previous_not_started or 0 for t in themes),
         )
-        if has_previous
+        if accounting
         else (None, None)
     )
     lines.append(
-        _overview_line(
+        _line(
             "I alt",
             "I alt",
+            total if accounting else None,
             previous,
-            _moves(changes, dropped) if has_previous else None,
             is_total=True,
             started=sum(t.started for t in themes),
             not_started=sum(t.not_started for t in themes),
@@ -303,32 +318,93 @@ def _overview(
     return tuple(lines)
 
 
+def _line(
+    label, short_label, counts: ThemeCounts | None, before, *, new_theme=False, is_total=False,
+    formerly="", **now
+) -> OverviewLine:  # fmt: skip
+    started, not_started, unmarked = now["started"], now["not_started"], now["unmarked"]
+    c = counts
+    return OverviewLine(
+        label=label,
+        short_label=short_label,
+        started=started,
+        not_started=not_started,
+        unmarked=unmarked,
+        total=started + not_started + unmarked,
+        started_change="nyt tema" if new_theme else format_count_change(started, before[0]),
+        not_started_change="nyt tema" if new_theme else format_count_change(not_started, before[1]),
+        is_total=is_total,
+        newly_started=c.newly_started if c else None,
+        newly_not_started=c.newly_not_started if c else None,
+        new_goals=c.new if c else None,
+        gone=c.gone if c else None,
+        gone_as_proposed=c.gone_as_proposed if c else None,
+        reworded=c.reworded if c else None,
+        previous_total=c.previous_total if c else None,
+        moved_in=c.moved_in if c else None,
+        moved_out=c.moved_out if c else None,
+        regrouped=c.regrouped if c else None,
+        revived=c.revived if c else None,
+        pending=c.pending if c else None,
+        formerly=formerly,
+    )
+
+
 def _summary(
     previous: dt.date | None,
     overview: tuple[OverviewLine, ...],
     themes: tuple[ReportTheme, ...],
     changes: tuple[ReportChange, ...],
+    accounting: Accounting | None,
+    *,
+    questions: int = 0,
 ) -> tuple[str, ...]:
-    """What changed since the previous status, in Danish sentences (empty without one)."""
+    """What changed since the previous status, in Danish sentences; every count is of rows."""
     total = overview[-1]
-    if previous is None:
+    if previous is None or accounting is None:
         return (
             f"Dette er den første status. Af i alt {total.total} mål er {total.started} "
             f"gennemført/igangsat og {total.not_started} ikke igangsat.",
         )
     gone_as_proposed = total.gone_as_proposed or 0
+    rows = {(t.theme_no, i): r for t in themes for i, r in enumerate(t.rows, start=1)}
+    targets, scopes = [], []
+    for at, kind in sorted(accounting.changed_rows.items()):
+        row = rows.get(at)
+        if row is None:
+            continue
+        wording = _changed_wording(row, changes)
+        if kind == "target_changed":
+            numbers = _revised_numbers(changes, row)
+            targets.append(f"»{wording}«" + (f" ({numbers})" if numbers else ""))
+        else:
+            scopes.append(f"»{wording}«")
+    renamed = [
+        f"Tema {line.short_label.removeprefix('Tema ')} hed før {line.formerly}"
+        for line in overview
+        if line.formerly
+    ]
     return change_summary(
         previous,
         started=total.newly_started or 0,
         not_started=total.newly_not_started or 0,
-        unmarked=sum(1 for c in changes if c.kind == "status_changed")
-        - (total.newly_started or 0)
-        - (total.newly_not_started or 0),
+        unmarked=sum(c.newly_unmarked for c in accounting.themes.values()),
         gone_as_proposed=gone_as_proposed,
         gone_otherwise=(total.gone or 0) - gone_as_proposed,
         reworded=total.reworded or 0,
         new_goals=total.new_goals or 0,
-        new_themes=[f"Tema {t.theme_no} »{t.title}«" for t in themes if t.previous_started is None],
+        revived=total.revived or 0,
+        new_themes=[
+            f"Tema {t.theme_no} »{t.title}«"
+            for t, line in zip(themes, overview, strict=False)
+            if line.started_change == "nyt tema"
+        ],
+        renamed_themes=renamed,
+        target_changes=targets,
+        scope_changes=scopes,
+        moved=total.moved_in or 0,
+        questions=questions,
+        pending=total.pending or 0,
         wording_fixes=sum(1 for c in changes if c.kind == "wording_changed"),
         now_started=total.started,
         now_not_started=total.not_started,
@@ -336,28 +412,83 @@ def _summary(
     )
 
 
+def _changed_wording(row: ReportRow, changes: tuple[ReportChange, ...]) -> str:
+    """The row's wording that changed (as the change list has it), else its first."""
+    came = {t for c in changes for t in c.after.split(" | ")}
+    return next((w.text for w in row.wordings if w.text in came), row.wordings[0].text)
+
+
+def _revised_numbers(changes: tuple[ReportChange, ...], row: ReportRow) -> str:
+    """ "5 → 4" for a row whose wording revised a target, from the change list's wordings."""
+    texts = {w.text for w in row.wordings}
+    for c in changes:
+        if c.kind != "target_changed":
+            continue
+        for after in c.after.split(" | "):
+            if after not in texts:
+                continue
+            for before in c.before.split(" | "):
+                revised = likeness(before, after).revised
+                if revised:
+                    return ", ".join(f"{a} → {b}" for a, b in revised)
+    return ""
+
+
 # --------------------------------------------------------------------------- changes, proposals
 
 
-def _danish_value(kind: str, value: str, *, side: str) -> str:
+def _danish_value(kind: str, value: str, *, side: str, themes: dict[int, str]) -> str:
     if kind == "status_changed" or value in ("started", "not_started"):
         return STATUS_LABELS.get(value, value)
-    if kind in ("wording_changed", "reworded_as_proposed") and not value:
+    if kind == "moved" and value.isdigit():
+        return f"Tema {value} – {themes.get(int(value), '')}".rstrip(" –")
+    if kind == "split" and value.isdigit():
+        return f"{value} {'række' if value == '1' else 'rækker'}"
+    rewordings = ("wording_changed", "reworded_as_proposed", "target_changed", "scope_changed")
+    if kind in rewordings and not value:
         return WORDING_NONE_AFTER if side == "after" else WORDING_NONE_BEFORE
     return value
 
 
-def _changes(period_changes: list[Change]) -> tuple[ReportChange, ...]:
-    return tuple(
-        ReportChange(
-            kind=c.kind,
-            theme_no=c.theme_no,
-            wording=c.wording,
-            before=_danish_value(c.kind, c.before, side="before"),
-            after=_danish_value(c.kind, c.after, side="after"),
-        )
-        for c in sorted(period_changes, key=lambda c: (c.theme_no, c.kind, c.wording))
-    )
+def _changes(
+    period_changes: list[Change],
+    old_titles: dict[int, str],
+    new_titles: dict[int, str],
+    dropped: set[str] = frozenset(),  # type: ignore[assignment]
+    remarks: dict[str, str] | None = None,
+) -> tuple[ReportChange, ...]:
+    out = []
+    for c in sorted(period_changes, key=lambda c: (c.theme_no, c.kind, c.wording)):
+        before = _danish_value(c.kind, c.before, side="before", themes=old_titles)
+        after = _danish_value(c.kind, c.after, side="after", themes=new_titles)
+        reason = c.reason
+        if c.kind == "goal_gone" and not reason:
+            reason = (remarks or {}).get(c.goal_id, "")
+        if c.kind == "goal_gone":
+            # the proposal's reason; a goal gone without one has only its last remark
+            if c.goal_id in dropped:
+                after = reason or NO_REASON_GIVEN
+            else:
+                after = NOT_PROPOSED + (f" Sidste bemærkning: »{reason}«" if reason else "")
+        elif c.kind == "pending":
+            # the goal it may be: the one gone (before) or the one new (after)
+            before, after = (
+                (f"Måske samme mål som »{c.before}«", "Afventer afklaring")
+                if c.after in ("started", "not_started", "")
+                else (STATUS_LABELS.get(c.before, c.before), f"Måske nu »{c.after}«")
+            )
+        out.append(ReportChange(c.kind, c.theme_no, c.wording, before, after, reason))
+    return tuple(out)
+
+
+def _remarks(doc: ExtractedDocument) -> dict[str, str]:
+    """Each goal's remarks in ``doc``, joined: what its notat last said of it."""
+    out: dict[str, list[str]] = {}
+    for r in sorted(doc.goal_rows, key=lambda r: (r.theme_no, r.row_no)):
+        for g in dict.fromkeys(s.goal_id for s in r.statements):
+            if r.remark and r.remark not in out.setdefault(g, []):
+                out[g].append(r.remark)
+    return {g: " ".join(texts) for g, texts in out.items()}
 
 
 def _row_wording(row: GoalRow) -> str:
@@ -404,6 +535,64 @@ _REVIEW_NOTES = {
 }
 
 
+# Why a question is asked, in words (no similarity scores): the working paper's column.
+_QUESTION_WHY = {
+    "likely_miss": (
+        "Målet står ikke i notatet af {day}. Til højre står de nye mål, det måske er blevet "
+        "til, det mest sandsynlige først. Indtil det er afgjort, tælles ingen af dem som udgået "
+        "eller nyt."
+    ),
+    "written_twice": (
+        "Måske samme mål skrevet to gange med næsten samme ord. Tjek, om det er samme mål."
+    ),
+    "uncertain_link": (
+        "Regnet for samme mål, selv om formuleringerne kun ligner hinanden delvist. Tjek, at "
+        "det er samme mål."
+    ),
+}
+
+
+def _day_of(iso: str) -> str:
+    try:
+        return format_danish_date(dt.date.fromisoformat(iso))
+    except ValueError:
+        return "uden dato"
+
+
+@dataclass(frozen=True)
+class _Asked:
+    question: ReportQuestion
+    kind: str
+    period: str
+
+
+def _report_questions(review: tuple[ReviewPair, ...]) -> list[_Asked]:
+    """The review pairs as numbered questions, each with its partners best first."""
+    by_no: dict[int, list[ReviewPair]] = {}
+    for pair in review:
+        by_no.setdefault(pair.question_no, []).append(pair)
+    out = []
+    for no, pairs in sorted(by_no.items()):
+        pairs.sort(key=lambda p: p.rank)
+        first = pairs[0]
+        out.append(
+            _Asked(
+                ReportQuestion(
+                    no,
+                    first.kind,
+                    first.text_a,
+                    first.where_a,
+                    tuple((p.text_b, p.where_b) for p in pairs),
+                    _QUESTION_WHY[first.kind].format(day=_day_of(first.period_b))
+                    + (f" {first.not_offered}" if first.not_offered else ""),
+                ),
+                first.kind,
+                first.period_b,
+            )
+        )
+    return out
+
+
 def _review_notes(review: tuple[ReviewPair, ...], latest_goals: set[str]) -> dict[str, list[str]]:
     """Danish notes per goal of the latest period from the review pairs (pipeline.transform.
     review): each pair is a question to a person, shown at both of its goals."""
@@ -415,7 +604,9 @@ def _review_notes(review: tuple[ReviewPair, ...], latest_goals: set[str]) -> dic
         for goal_id, other, where in ends:
             if goal_id not in latest_goals:
                 continue
-            note = _REVIEW_NOTES[pair.kind].format(other=other, where=where)
+            note = f"Spørgsmål {pair.question_no}: " + _REVIEW_NOTES[pair.kind].format(
+                other=other, where=where
+            )
             if note not in notes.setdefault(goal_id, []):
                 notes[goal_id].append(note)
     return notes
@@ -469,7 +660,7 @@ def _decision_findings(reconciled: Reconciled) -> tuple[ReportFinding, ...]:
     afstemning workbook), and the lines of a decision file that could not be used."""
     out = [
         ReportFinding(
-            file=o.source,
+            file=DECISIONS_NAME,
             theme_no=None,
             row_no=None,
             severity="info",
@@ -479,6 +670,7 @@ def _decision_findings(reconciled: Reconciled) -> tuple[ReportFinding, ...]:
         for o in reconciled.decisions
     ]
     out += [
+        # a decision file that cannot be used is named: the administration must find it
         ReportFinding(file=file, theme_no=None, row_no=None, severity="warning", message=message)
         for file, message in reconciled.decision_problems
     ]
@@ -489,9 +681,10 @@ def _findings(docs: list[ExtractedDocument]) -> tuple[ReportFinding, ...]:
     found = []
     for doc in sorted(docs, key=lambda d: (d.document.date, d.document.file)):
         for f in doc.findings:
+            d = doc.document
             found.append(
                 ReportFinding(
-                    file=doc.document.file,
+                    file=notat_name(d.kind, d.date, d.title, d.file),
                     theme_no=f.theme_no,
                     row_no=f.row_no,
                     severity=f.severity,

@@ -1,10 +1,10 @@
 """The pairs of goals a person should decide on, and why, in the document's own words.
 
 A mark is a question to a person, so it is put only where the rules may be wrong:
-- ``likely_miss`` (first): a goal gone from a notat (not proposed dropped, not merged) and a goal
-  new in it, the best partner of either by likeness without the substitution penalty (a
-  rewording in other words is what this looks for), from ``review_gone_new_from`` on, logged as
-  a refusal or not: the reading "goal gone + new goal" may be one goal reworded;
+- ``likely_miss`` (first): the open questions of reconciliation (``Reconciled.questions``): a
+  goal gone from a notat (not proposed dropped, not merged) and its likeliest partners among the
+  goals new in it, best first, one row each (``rank``); a partner the rules know to be another
+  goal is never offered, its reason is told in the question's evidence;
 - ``written_twice``: two wordings of one notat refused as one goal although no content word is
   substituted (one goal written twice in words too different for the rules);
 - ``uncertain_link``: wordings linked as one goal (across periods, split, merged, or near-
@@ -17,8 +17,8 @@ inside one notat (the diabetes / forhøjet blodtryk kind). One question per pair
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import itertools
 from typing import TYPE_CHECKING
 
 from pipeline.danish import format_danish_date
@@ -103,7 +103,7 @@ def review_pairs(
     pairs = [
         _review(link, stmt, present, first_date, resolve, settings) for link in reconciled.links
     ]
-    pairs += _gone_and_new(status, reconciled.merged_into, settings)
+    pairs += _questions(reconciled.questions, stmt, settings)
     for pair in pairs:
         if pair is None:
             continue
@@ -112,64 +112,79 @@ def review_pairs(
         key = frozenset((resolve(pair.goal_a), resolve(pair.goal_b)))
         if key in decided:
             continue  # a person decided on these goals: not asked again
-        rank = (_KIND_ORDER[pair.kind], _neg(pair.period_b), -pair.score)
-        if key not in found or rank < found[key][0]:
-            found[key] = (rank, pair)
-    ordered = sorted(found.values(), key=lambda item: (item[0], item[1].text_a, item[1].text_b))
-    return tuple(pair for _, pair in ordered)
+        order = (
+            _KIND_ORDER[pair.kind],
+            _neg(pair.period_b),
+            -pair.question_score,
+            pair.text_a,
+            pair.rank,
+            -pair.score,
+        )
+        if key not in found or order < found[key][0]:
+            found[key] = (order, pair)
+    ordered = [
+        pair for _, pair in sorted(found.values(), key=lambda item: (item[0], item[1].text_b))
+    ]
+    # number the questions as the workbook and the working paper show them: a question's
+    # partners share its number, ranked 1, 2, …
+    numbered: list[ReviewPair] = []
+    asked: dict[tuple, int] = {}
+    for pair in ordered:
+        key = (
+            (pair.kind, pair.goal_a)
+            if pair.kind == "likely_miss"
+            else (pair.kind, pair.goal_a, pair.goal_b)
+        )
+        no = asked.setdefault(key, len(asked) + 1)
+        rank = sum(1 for p in numbered if p.question_no == no) + 1
+        numbered.append(dataclasses.replace(pair, question_no=no, rank=rank))
+    return tuple(numbered)
 
 
-def _gone_and_new(status, merged_into, settings) -> list[ReviewPair]:
-    """Each gone goal's likeliest new goal and each new goal's likeliest gone one (module doc)."""
-    ordered = sorted(status, key=lambda d: (d.document.date or "9999-12-31", d.document.doc_id))
-    seen: set[str] = set()
+def _questions(questions, stmt, settings) -> list[ReviewPair]:
+    """One review pair per partner of each open question (module doc), best first."""
     out: list[ReviewPair] = []
-    for before, after in itertools.pairwise(ordered):
-        seen.update(s.goal_id for s in before.statements)
-        now = {s.goal_id for s in after.statements}
-        dropped = {
-            s.goal_id for r in before.goal_rows if r.proposal == "drop" for s in r.statements
-        }
-        gone = [
-            s
-            for s in before.statements
-            if s.goal_id not in now and s.goal_id not in dropped and s.goal_id not in merged_into
-        ]
-        new = [s for s in after.statements if s.goal_id not in seen]
-        best: dict[tuple[str, str], tuple[float, GoalStatement, GoalStatement]] = {}
-        for g in gone:
-            for n in new:
-                like = likeness(g.text, n.text, settings)
-                score = (like.token + like.char) / 2  # substituted words are what may differ
-                for key in ((g.goal_id, ""), ("", n.goal_id)):
-                    if key not in best or score > best[key][0]:
-                        best[key] = (score, g, n)
-        chosen = {
-            (g.doc_id, g.goal_id, n.goal_id): (g, n)
-            for score, g, n in best.values()
-            if score >= settings.review_gone_new_from
-        }
-        for g, n in chosen.values():
-            out.append(_pair("likely_miss", g, n, before, after, settings))
+    for q in questions:
+        left = stmt.get((q.doc_id, q.theme_no, q.row_no, q.stmt_no))
+        offered = [p for p in q.partners if not p.apart]
+        apart = [p for p in q.partners if p.apart]
+        if left is None or not offered:
+            continue
+        not_offered = "".join(
+            f" »{p.text}« ligner også, men er et andet mål ({p.apart}); det tilbydes ikke."
+            for p in apart
+        )
+        for rank, p in enumerate(offered, start=1):
+            right = stmt.get((p.doc_id, p.theme_no, p.row_no, p.stmt_no))
+            if right is None:
+                continue
+            like = likeness(q.text, p.text, settings)
+            evidence = _gone_new_evidence(right[1], p.score, settings, rank, len(offered))
+            out.append(
+                dataclasses.replace(
+                    _make("likely_miss", left, right, like, evidence + not_offered),
+                    score=p.score,
+                    rank=rank,
+                    question_score=offered[0].score,
+                    not_offered=not_offered.strip(),
+                )
+            )
     return out
 
 
-def _pair(kind, a: GoalStatement, b: GoalStatement, doc_a, doc_b, settings) -> ReviewPair:
-    like = likeness(a.text, b.text, settings)
-    return _make(
-        kind,
-        (a, doc_a.document.date, doc_a.document.file),
-        (b, doc_b.document.date, doc_b.document.file),
-        like,
-        _gone_new_evidence(doc_b.document.date, like, settings),
+def _gone_new_evidence(
+    date_b: str, score: float, settings: ReconcileSettings, rank: int, of: int
+) -> str:
+    which = (
+        ("det mest sandsynlige" if rank == 1 else f"nr. {rank} af {of} mulige")
+        if of > 1
+        else "det eneste mulige"
     )
-
-
-def _gone_new_evidence(date_b: str, like: Likeness, settings: ReconcileSettings) -> str:
     return (
-        f"»A« står ikke i notatet af {_day(date_b)}, og »B« er nyt dér "
-        f"(lighed {_number(like.score)}; automatisk kobles fra "
-        f"{_number(settings.across_min_score)}): måske det samme mål, omformuleret."
+        f"»A« står ikke i notatet af {_day(date_b)}, og »B« er nyt dér; »B« er {which} mål, "
+        f"»A« kan være blevet til (lighed {_number(score)}; automatisk kobles fra "
+        f"{_number(settings.leftover_min_score)}). Indtil en person afgør det, tælles ingen af "
+        "dem som udgået eller nyt."
     )
 
 
@@ -202,7 +217,7 @@ def _review(link: Link, stmt, present, first_date, resolve, settings) -> ReviewP
     )
     if left is None or right is None or link.rule == "override":
         return None
-    (a, _, _), (b, date_b, _) = left, right
+    (a, _, _), (b, _, _) = left, right
     like = likeness(a.text, b.text, settings)
     same_goal = resolve(a.goal_id) == resolve(b.goal_id)
     kind, evidence = "", ""
@@ -210,22 +225,21 @@ def _review(link: Link, stmt, present, first_date, resolve, settings) -> ReviewP
         if same_goal or like.score < settings.review_refused_from:
             return None
         if a.doc_id != b.doc_id:
-            gone = b.doc_id not in present.get(a.goal_id, set())
-            new = first_date.get(b.goal_id) == date_b
-            if not (gone and new):
-                return None
-            kind = "likely_miss"
-            evidence = _gone_new_evidence(date_b, like, settings)
-        else:
-            if like.substituted or like.revised:
-                return None
-            kind = "written_twice"
-            evidence = (
-                f"To formuleringer i samme notat, ikke koblet (lighed {_number(like.score)}), "
-                "selv om ingen ord er skiftet ud: måske samme mål skrevet to gange."
-            )
+            return None  # across periods, the open questions ask (reconciliation's left-overs)
+        if like.substituted or like.revised:
+            return None
+        kind = "written_twice"
+        evidence = (
+            f"To formuleringer i samme notat, ikke koblet (lighed {_number(like.score)}), "
+            "selv om ingen ord er skiftet ud: måske samme mål skrevet to gange."
+        )
     else:
-        if link.rule not in _LINKS_TO_CHECK or like.score >= settings.review_link_below:
+        # judged on the link's own likeness where reconciliation saw the wordings closer (it
+        # compares them with the abbreviations the notats define written out)
+        score = like.score
+        if link.score_token > like.token or link.score_char > like.char:
+            score = (link.score_token + link.score_char) / 2
+        if link.rule not in _LINKS_TO_CHECK or score >= settings.review_link_below:
             return None
         kind = "uncertain_link"
         evidence = (

@@ -39,6 +39,7 @@ from pipeline.transform.normalize import (
     content_stems,
     content_words,
     stem,
+    target_text,
 )
 
 
@@ -70,13 +71,37 @@ class ReconcileSettings:
     # a goal gone from a notat and a goal new in it are put to a person from this likeness on
     # (token and char averaged, no substitution penalty)
     review_gone_new_from: float = 0.5
+    # within one notat, a bilag 1 row and a bilag 2 row of one theme state one goal when this
+    # share of the shorter wording's content words, and at least ``bilag_pair_min_shared`` of
+    # them, stand in the longer one (pipeline.transform.reconcile._bilag_pairs)
+    bilag_pair_min_cover: float = 0.8
+    bilag_pair_min_shared_words: int = 5
+    # the goals left over after the rules (gone from a notat, new in it) are paired on all the
+    # evidence (pipeline.transform.reconcile._left_overs): a pair from ``leftover_min_score`` on
+    # is linked, one from ``leftover_ask_from`` on is put to a person (measured in
+    # tests/test_reconcile_2023.py::test_left_over_thresholds_separate_true_pairs_from_others)
+    leftover_min_score: float = 0.6
+    leftover_ask_from: float = 0.3
+    # evidence besides the words: the remark says where the goal came from ("Flyttet fra Tema
+    # 2") or that it was put in other words, or that the goal is new ("Nyt mål")
+    moved_remark_bonus: float = 0.1
+    reworded_remark_bonus: float = 0.05
+    new_remark_penalty: float = 0.2
+    # a headline whose detail moved into the remark, a piece of a wording cut in two rows, a
+    # goal inside a row that merges two: this share of the one's words stand in the other
+    piece_min_cover: float = 0.75
 
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
             if not isinstance(value, (int, float)) or isinstance(value, bool):
                 raise ReconcileError(f"reconcile setting {f.name} must be a number, got {value!r}")
-            if not 0.0 <= float(value) <= 1.0:
+            if f.name.endswith("_words"):
+                if not isinstance(value, int) or value < 1:
+                    raise ReconcileError(
+                        f"reconcile setting {f.name} must be a whole number from 1, got {value!r}"
+                    )
+            elif not 0.0 <= float(value) <= 1.0:
                 raise ReconcileError(f"reconcile setting {f.name} must be in 0..1, got {value!r}")
 
 
@@ -206,7 +231,9 @@ def _likeness(left: str, right: str, settings: ReconcileSettings) -> Likeness:
     # target numbers left on both sides: the target was revised (in order of the wordings)
     targets_l = [s for s in only_l if s.startswith(TARGET_MARK)]
     targets_r = [s for s in only_r if s.startswith(TARGET_MARK)]
-    revised = tuple((a[1:], b[1:]) for a, b in zip(targets_l, targets_r, strict=False))
+    revised = tuple(
+        (target_text(a), target_text(b)) for a, b in zip(targets_l, targets_r, strict=False)
+    )
     for a, b in zip(targets_l, targets_r, strict=False):
         only_l.remove(a)
         only_r.remove(b)
@@ -225,14 +252,28 @@ def _likeness(left: str, right: str, settings: ReconcileSettings) -> Likeness:
     )
 
 
+def coverage(
+    part: str, whole: str, settings: ReconcileSettings = DEFAULT_SETTINGS
+) -> tuple[int, float]:
+    """How many of ``part``'s content words stand in ``whole`` (as they are, as a typo or an
+    inflection, in a compound, or as a revised target), and what share of ``part``'s they are:
+    a headline inside the wording it heads, a piece of a wording cut in two rows."""
+    n = len(_parsed(part).stems)
+    if not n:
+        return 0, 0.0
+    shared = n - len(_likeness(part, whole, settings).only_left)
+    return shared, shared / n
+
+
 def _as_printed(stems: list[str], parsed: _Parsed) -> tuple[str, ...]:
     """Content stems shown as the words the wording prints (``mød`` → ``møde``)."""
     word_of: dict[str, str] = {}
     for w, s in zip(parsed.words, parsed.stems, strict=True):
-        word_of.setdefault(s, w.removeprefix(TARGET_MARK))
+        if s not in word_of:
+            word_of[s] = target_text(w) if w.startswith(TARGET_MARK) else w
     for joined, _ in parsed.joined:
         word_of.setdefault(joined, joined)
-    return tuple(word_of.get(s, s.removeprefix(TARGET_MARK)) for s in stems)
+    return tuple(word_of.get(s, target_text(s)) for s in stems)
 
 
 def related_wordings(

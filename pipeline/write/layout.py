@@ -24,6 +24,7 @@ from pipeline.danish import (
     NO_DECISIONS_TEXT,
     NO_FINDINGS_TEXT,
     NO_RECENT_FINDINGS_TEXT,
+    REVIEW_KIND_LABELS,
     SENDER_HEADING,
     SEVERITY_LABELS,
     STATUS_LABELS,
@@ -126,8 +127,8 @@ class Table:
     rows: tuple[Row, ...]
     keep_rows: int = 1  # body rows kept on the page of the header row
     min_row_cm: float = 0.0  # the least height of a body row (the form's room to write)
-    # Laid out as the notat's goal table, words whole (not hyphenated, as the notats print them),
-    # so ``python -m pipeline extract`` reads the PDF report back.
+    # Words whole, not hyphenated: the goal tables, as the notats print them (so ``python -m
+    # pipeline extract`` reads the PDF report back), and tables of file names.
     goal_table: bool = False
     # Next period's form: the status cells are check boxes, the remark and the I alt counts
     # fields to fill in (Word: content controls in a document protected for filling in).
@@ -208,9 +209,12 @@ def _header(*texts: str, numeric_from: int | None = None) -> tuple[Cell, ...]:
     )
 
 
-def _table(header: tuple[str, ...], widths: tuple[float, ...], rows: list[Row], **kw) -> Table:
+def _table(
+    header: tuple[str, ...], widths: tuple[float, ...], rows: list[Row],
+    numeric_from: int | None = None, **kw,
+) -> Table:  # fmt: skip
     assert len(header) == len(widths), "one width per column"
-    return Table(_header(*header), widths, tuple(rows), **kw)
+    return Table(_header(*header, numeric_from=numeric_from), widths, tuple(rows), **kw)
 
 
 def _count(value: int | None) -> str:
@@ -308,46 +312,80 @@ def _overview(report: StatusReport) -> list[Block]:
     blocks: list[Block] = [Heading("Overblik", 1, "overblik")]
     compared = report.previous_period is not None
     widths: tuple[float, ...] = (8.4, 3.2, 3.0, 2.4)
-    header = ("Tema", "Gennemført/ igangsat", "Ikke igangsat", "I alt")
+    header: tuple[str, ...] = ("Tema", "Gennemført/ igangsat", "Ikke igangsat", "I alt")
+    regrouped = compared and any(line.regrouped for line in report.overview)
     if compared:
+        since = format_danish_date(report.previous_period)
         blocks.append(
             Para(
-                "Sat i gang, nye, udgåede og omformulerede mål er talt hver for sig i forhold "
-                f"til status af {format_danish_date(report.previous_period)}.",
+                f"Målene er talt som rækker i notaternes tabeller, sådan som notatet selv tæller "
+                f"dem i I alt. For hvert tema gælder: mål ved status af {since} + nye − udgåede "
+                "+ flyttet hertil − flyttet herfra"
+                + (" ± delt/samlet" if regrouped else "")
+                + " = i alt nu.",
                 keep_with_next=True,
             )
         )
-        header += ("Sat i gang", "Nye", "Udgået", "Omformuleret")
-        widths = (4.2, 2.6, 1.9, 1.1, 1.6, 1.1, 1.6, 2.9)
+        header = ("Tema", "Sidste status", "Nye", "Udgået", "Flyttet hertil", "Flyttet herfra")
+        widths = (3.2, 1.5, 1.1, 1.6, 1.5, 1.5)
+        if regrouped:
+            header += ("Delt/ samlet",)
+            widths += (1.5,)
+        header += ("I alt", "Gennemført/ igangsat", "Ikke igangsat")
+        widths += (1.1, 2.3, 1.7)
+        if not regrouped:
+            widths = (widths[0] + 1.5, *widths[1:])
     rows = []
     for line in report.overview:
-        values = [str(line.started), str(line.not_started), str(line.total)]
         if compared:
-            values += [
-                _count(line.newly_started),
+            values = [
+                _count(line.previous_total),
                 _count(line.new_goals),
                 _count(line.gone),
-                _count(line.reworded),
+                _count(line.moved_in),
+                _count(line.moved_out),
             ]
+            if regrouped:
+                values.append(_signed(line.regrouped))
+            values += [str(line.total), str(line.started), str(line.not_started)]
+        else:
+            values = [str(line.started), str(line.not_started), str(line.total)]
         numbers = [_cell(v, bold=line.is_total, align="right") for v in values]
-        cells = (_cell(line.label, bold=line.is_total), *numbers)
-        rows.append(Row(cells, "total" if line.is_total else ""))
-    blocks.append(Table(_header(*header, numeric_from=1), widths, tuple(rows), keep_rows=len(rows)))
+        label = _cell(line.label, bold=line.is_total)
+        if line.formerly:
+            label = Cell((*label.lines, Line(f"(før {line.formerly})", italic=True)))
+        rows.append(Row((label, *numbers), "total" if line.is_total else ""))
+    blocks.append(_table(header, widths, rows, keep_rows=len(rows), numeric_from=1))
     themes = [line for line in report.overview if not line.is_total]
     notes = []
     if compared:
-        back = _per_theme("Mål flyttet til Ikke igangsat", themes, "newly_not_started")
-        notes += [back] if back else []
         total = report.overview[-1]
+        if total.revived:
+            notes.append(
+                f"Nye omfatter {total.revived} "
+                f"{'genoptaget mål' if total.revived == 1 else 'genoptagne mål'}, der stod i en "
+                "tidligere status."
+            )
         unproposed = (total.gone or 0) - (total.gone_as_proposed or 0)
         if total.gone:
             notes.append(
                 "Alle udgåede mål var foreslået udgået i sidste status."
                 if not unproposed
-                else f"{unproposed} af de udgåede mål var ikke foreslået udgået i sidste status."
+                else f"{unproposed} af de udgåede mål var ikke foreslået udgået i sidste status; "
+                "listen over ændringer viser målets sidste bemærkning."
             )
-        if any(line.new_goals and line.newly_started is None for line in themes):
-            notes.append(f"{NONE_MARK}: temaet er nyt, og der er intet at sammenligne med.")
+        if total.pending:
+            notes.append(
+                f"{total.pending} mål afventer administrationens afklaring og er talt som det "
+                "mål fra sidste status, de måske er: hverken som nye eller udgåede."
+            )
+        if regrouped:
+            notes.append(
+                "Delt/samlet: rækker flere (+) eller færre (−), fordi et mål nu står i flere "
+                "rækker (delt) eller i færre (lagt sammen med en anden række)."
+            )
+        back = _per_theme("Mål flyttet til Ikke igangsat", themes, "newly_not_started")
+        notes += [back] if back else []
     unmarked = _per_theme("Mål uden markering", themes, "unmarked")
     notes += [unmarked] if unmarked else []
     blocks += [Para(n, "note") for n in notes]
@@ -363,18 +401,26 @@ def _overview(report: StatusReport) -> list[Block]:
     return blocks
 
 
+def _signed(value: int | None) -> str:
+    if value is None:
+        return NONE_MARK
+    return f"+{value}" if value > 0 else f"−{-value}" if value < 0 else "0"
+
+
 def _changes(report: StatusReport) -> list[Block]:
     blocks: list[Block] = [Heading("Ændringer siden sidste status", 1, "aendringer")]
     if report.previous_period is None:
         return [*blocks, Para("Der er ingen tidligere status at sammenligne med.")]
     since = format_danish_date(report.previous_period)
     if not report.changes:
-        blocks.append(Para(f"Ingen mål har ændret status siden status af {since}."))
+        blocks.append(Para(f"Ingen mål er ændret siden status af {since}."))
     else:
         blocks.append(
             Para(
-                f"Mål, der har ændret status, er nye, er udgået eller er omformuleret siden status "
-                f"af {since}.",
+                f"Mål, der er nye, udgået, flyttet, har ændret status, måltal eller omfang, eller "
+                f"som afventer afklaring, siden status af {since}. For et udgået mål står "
+                "under Nu, hvorfor det udgik: forslaget i sidste status, eller at det ikke var "
+                "foreslået, med målets sidste bemærkning.",
                 keep_with_next=True,
             )
         )
@@ -393,12 +439,14 @@ def _changes(report: StatusReport) -> list[Block]:
         blocks.append(
             _table(("Tema", "Ændring", "Mål", "Før", "Nu"), (1.3, 2.7, 5.6, 3.7, 3.7), rows)
         )
-    blocks.append(Heading("Rettelser i formuleringer", 2, "rettelser"))
+    blocks.append(Heading("Ny ordlyd, samme mål", 2, "rettelser"))
     if not report.wording_fixes:
-        return [*blocks, Para("Ingen formuleringer er rettet.")]
+        return [*blocks, Para("Ingen formuleringer har fået ny ordlyd.")]
     blocks.append(
         Para(
-            "Formuleringer, der er rettet (stavning, små ændringer), uden at målet er ændret.",
+            "Formuleringer, der har fået ny ordlyd, uden at målet er ændret: stavning (også "
+            "stavefejl i det nye notat), ordstilling, forkortelser, synonymer eller samme mål "
+            "sagt med andre ord.",
             keep_with_next=True,
         )
     )
@@ -415,8 +463,11 @@ def _theme_tables(report: StatusReport) -> list[Block]:
     if report.previous_period is not None:
         blocks.append(
             Para(
-                "Under krydset står ny, ændret status eller omformuleret, når rækken er ændret "
-                f"siden status af {format_danish_date(report.previous_period)}.",
+                "Under krydset står, hvad der er ændret i rækken siden status af "
+                f"{format_danish_date(report.previous_period)}: ny, genoptaget, flyttet (fra et "
+                "andet tema), ændret status, mål ændret (måltal eller omfang), omformuleret (som "
+                "foreslået), delt, lagt sammen eller afventer afklaring (administrationen afgør, "
+                "om målet er det samme som et mål fra sidste status).",
                 "note",
             )
         )
@@ -473,7 +524,7 @@ def _control(report: StatusReport) -> list[Block]:
             for f in report.findings
         ]
         blocks.append(
-            _table(("Fil", "Tema", "Række", "Alvor", "Besked"), (4.6, 1.4, 1.6, 2.2, 7.2), rows)
+            _table(("Notat", "Tema", "Række", "Alvor", "Besked"), (4.6, 1.4, 1.6, 2.2, 7.2), rows)
         )
     elif report.earlier_findings:
         blocks.append(Para(NO_RECENT_FINDINGS_TEXT))
@@ -494,7 +545,8 @@ def _control(report: StatusReport) -> list[Block]:
         )
         for s in report.skipped_files
     ]
-    blocks.append(_table(("Fil", "Status", "Årsag"), (5.0, 2.6, 9.4), rows))
+    # a file's name is printed whole, never broken or hyphenated inside
+    blocks.append(_table(("Fil", "Status", "Årsag"), (5.0, 2.6, 9.4), rows, goal_table=True))
     return blocks
 
 
@@ -535,6 +587,12 @@ def _tagged(goal) -> Cell:
     return _cell(*dict.fromkeys(texts))
 
 
+def _unbroken(text: str) -> str:
+    """A text holding a file name with its hyphens made non-breaking, so no line breaks a file
+    name at its hyphen ("afstemning_2023-06-01.xlsx")."""
+    return text.replace("-", "\u2011")
+
+
 def review_layout(report: StatusReport) -> Layout:
     """afstemning_<date>: the administration's working paper on how the goals were matched."""
     day = format_danish_date(report.period)
@@ -554,29 +612,55 @@ def review_layout(report: StatusReport) -> Layout:
             "status til status."
         ),
         Para(
-            "Hvor programmet ikke er sikkert, står målet under Til gennemsyn med en forklaring "
-            "i ord. Er en sammenkobling forkert, skrives rettelsen i filen goal_overrides.csv i "
-            "inputmappen; næste kørsel bruger den."
+            "Hvor programmet ikke kan afgøre, om to formuleringer er samme mål, stiller det et "
+            "spørgsmål herunder. Spørgsmålene står med de samme numre i regnearket "
+            f"{_unbroken(report.review_workbook)}, hvor afgørelsen skrives i kolonnen »Afgørelse« "
+            "(»samme mål« eller »forskellige mål«). Gem regnearket i inputmappen og kør "
+            "rapporten igen: afgørelserne bruges da, og der spørges ikke om dem igen."
         ),
-        Heading("Til gennemsyn", 1, "gennemsyn"),
+        Heading("Spørgsmål til afklaring", 1, "gennemsyn"),
     ]
-    review = [g for g in report.reconciliation if g.needs_review]
-    if not review:
-        blocks.append(Para("Ingen sammenkoblinger er usikre."))
+    if not report.questions:
+        blocks.append(Para("Der er ingen spørgsmål at afklare."))
     else:
-        blocks.append(Para("Målene herunder bør ses igennem af en person.", keep_with_next=True))
+        blocks.append(
+            Para(
+                "Hvert spørgsmål gælder et mål og de mål, det måske er det samme som, det mest "
+                "sandsynlige først. Mål, som reglerne ved er andre mål (en anden målgruppe, "
+                "sygdom, alder, et andet sted), tilbydes ikke, men nævnes med grunden.",
+                keep_with_next=True,
+            )
+        )
         rows = [
             Row(
                 (
-                    _cell(", ".join(str(t) for t in g.theme_nos)),
-                    _tagged(g),
-                    _cell(*g.notes),
+                    _cell(str(q.number)),
+                    _cell(REVIEW_KIND_LABELS.get(q.kind, q.kind), bold=True),
+                    _cell(q.text, _unbroken(q.where)),
+                    Cell(
+                        tuple(
+                            line
+                            for k, (text, where) in enumerate(q.partners, start=1)
+                            for line in (
+                                Line(f"{k}. {text}" if len(q.partners) > 1 else text),
+                                Line(_unbroken(where), italic=True),
+                            )
+                        )
+                    ),
+                    _cell(q.why),
                 ),
                 "review",
             )
-            for g in review
+            for q in report.questions
         ]
-        blocks.append(_table(("Tema", "Mål", "Hvorfor målet står her"), (1.3, 7.2, 8.5), rows))
+        blocks.append(
+            _table(
+                ("Nr.", "Slags", "Mål", "Måske samme mål som", "Hvorfor der spørges"),
+                (1.0, 2.2, 4.3, 4.8, 4.7),
+                rows,
+                goal_table=True,  # file names in the places: never broken inside
+            )
+        )
     blocks.append(Heading("Mål, der står flere steder", 1, "flere"))
     repeated = [g for g in report.reconciliation if g.occurrences > 1 and not g.needs_review]
     if not repeated:

@@ -32,7 +32,15 @@ from pipeline.write.xlsx import excel_safe, print_setup
 
 __all__ = ["review_file_name", "write_review_workbook"]
 
-_WIDTHS = {"Nr.": 5, "Slags": 18, "Lighed": 8, REVIEW_DECISION: 16, "Mål-id A": 13, "Mål-id B": 13}
+_WIDTHS = {
+    "Nr.": 5,
+    "Bud": 5,
+    "Slags": 18,
+    "Lighed": 8,
+    REVIEW_DECISION: 16,
+    "Mål-id A": 13,
+    "Mål-id B": 13,
+}
 _TEXT_WIDTH = 45
 _ROWS_OFFERED = 200  # the drop-down also stands under the last pair, for rows a person adds
 
@@ -43,7 +51,8 @@ def review_file_name(report: StatusReport) -> str:
 
 def _cells(no: int, pair: ReviewPair) -> list[object]:
     by_heading = {
-        "Nr.": no,
+        "Nr.": pair.question_no or no,
+        "Bud": pair.rank,
         "Slags": REVIEW_KIND_LABELS[pair.kind],
         "Formulering A": pair.text_a,
         "Hvor A står": pair.where_a,
