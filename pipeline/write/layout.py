@@ -459,7 +459,11 @@ def _changes(report: StatusReport) -> list[Block]:
 
 
 def _theme_tables(report: StatusReport) -> list[Block]:
-    blocks: list[Block] = [Heading("Status pr. tema", 1, "temaer"), Para(report.intro)]
+    # The section's heading and its lead-in stand on the page of the first theme's table.
+    blocks: list[Block] = [
+        Heading("Status pr. tema", 1, "temaer"),
+        Para(report.intro, keep_with_next=True),
+    ]
     if report.previous_period is not None:
         blocks.append(
             Para(
@@ -469,6 +473,7 @@ def _theme_tables(report: StatusReport) -> list[Block]:
                 "foreslået), delt, lagt sammen eller afventer afklaring (administrationen afgør, "
                 "om målet er det samme som et mål fra sidste status).",
                 "note",
+                keep_with_next=True,
             )
         )
     for theme in report.themes:
