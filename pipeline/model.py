@@ -188,7 +188,8 @@ class Link:
     right_stmt_no: int
     decision: Literal["linked", "refused"]
     # which rule decided: same_row, same_wording, fuzzy, across_periods, reworded_as_proposed,
-    # split, merged (the two ends keep their own ids; see Goal.merged_into), override
+    # split, merged (the two ends keep their own ids; see Goal.merged_into), override, form_id
+    # (a returned form's row carries the goal's id)
     rule: str
     score_token: float
     score_char: float

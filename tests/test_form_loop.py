@@ -165,3 +165,58 @@ def test_forms_without_a_date_fail_saying_so(blank_form, tmp_path):
         log = {r["file"]: r for r in csv.DictReader(f)}
     assert (log["skema.docx"]["status"], log["skema.docx"]["cause"]) == ("failed", "no_date")
     assert any(f["code"] == "form_without_date" for f in _findings(tmp_path / "out"))
+
+
+def _goal_of_rows(out: Path, day: str) -> list[tuple[int, str, str]]:
+    """(Tema, goal id of its first wording, status) of each row of the period, in row order."""
+    tables = out / "tables"
+    with open(tables / "documents.csv", encoding="utf-8") as f:
+        doc_id = next(d["doc_id"] for d in csv.DictReader(f) if d["date"] == day)
+    with open(tables / "goal_statements.csv", encoding="utf-8") as f:
+        first = {
+            (s["theme_no"], s["row_no"]): s["goal_id"]
+            for s in csv.DictReader(f)
+            if s["doc_id"] == doc_id and s["stmt_no"] == "1"
+        }
+    return [
+        (int(r["theme_no"]), first[r["theme_no"], r["row_no"]], r["status"])
+        for r in _period_rows(out, day)
+    ]
+
+
+def test_edited_wordings_moved_deleted_and_added_rows(blank_form, tmp_path):
+    """A unit leader lifts the protection: edits a wording, swaps two rows, deletes one and
+    adds one. Every mark goes with its goal by the id the row carries; the edited wording is
+    a change of that goal's wording, the deleted row's goal is said to be gone with its row,
+    the added row is said to be added (a new goal)."""
+    rows = form_rows(blank_form)
+    plan = _plan(rows)
+    once = [r for r in rows if [x.goal_ids for x in rows].count(r.goal_ids) == 1]
+    edited, deleted = once[2], once[6]  # goals with a row of their own
+    first, second = rows[3], rows[4]
+    folder = _folder(tmp_path)
+    old_word = edited.text.split()[0]
+    fill_form(
+        blank_form, folder / "skema.docx", marks=plan, date=_DATE,
+        edit={edited.key: (old_word, old_word + "en")}, delete=frozenset({deleted.key}),
+        swap=(first.key, second.key), add="Et nyt mål, som enheden har skrevet til (bilag 2)",
+    )  # fmt: skip
+    out = tmp_path / "out"
+    run = _report(folder, out)
+    assert run.returncode == 0, run.stderr
+    got = {(theme, goal): status for theme, goal, status in _goal_of_rows(out, _ISO)}
+    for row in rows:
+        key = (row.theme_no, row.goal_ids.split()[0])
+        if row is deleted:
+            assert key not in got
+        else:  # moved, edited or not: each mark with its goal
+            assert got.get(key) == plan[row.key], row
+    codes = [f["code"] for f in _findings(out)]
+    assert codes.count("form_row_deleted") == 1 and codes.count("form_row_added") == 1
+    with open(out / "tables" / "changes.csv", encoding="utf-8") as f:
+        changes = {(c["goal_id"], c["kind"]) for c in csv.DictReader(f) if c["period"] == _ISO}
+    goal = edited.goal_ids.split()[0]
+    assert any(g == goal and k in ("wording_changed", "target_changed", "scope_changed")
+               for g, k in changes)  # fmt: skip
+    assert (goal, "new_goal") not in changes and (goal, "goal_gone") not in changes
+    assert (deleted.goal_ids.split()[0], "goal_gone") in changes

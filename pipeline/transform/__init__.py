@@ -21,6 +21,7 @@ from pipeline.model import (
     StatusForm,
     StatusReport,
 )
+from pipeline.transform.forms import note_deleted_form_rows
 from pipeline.transform.history import goal_register, period_changes, period_history
 from pipeline.transform.normalize import normalize_wording
 from pipeline.transform.overrides import Override, load_decision_workbook, load_overrides
@@ -100,6 +101,7 @@ def reconcile(
         if doc.document.kind == "status":
             for st in doc.statements:
                 st.goal_id = assignment.goal_ids[id(st)]
+    note_deleted_form_rows(out_docs)
     ordered = period_order(out_docs)
     return Reconciled(
         documents=out_docs,

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pipeline.danish import STATUS_LABELS, format_danish_date
 from pipeline.model import ExtractedDocument, Finding, GoalRow, ThemeTotal
 
-__all__ = ["FormMerge", "merge_forms"]
+__all__ = ["FormMerge", "merge_forms", "note_deleted_form_rows"]
 
 # Findings that concern one form's rows or totals: the merged notat's own replace them.
 _ROW_CODES = frozenset({"no_mark", "two_marks", "totals_mismatch", "totals_missing"})
@@ -270,3 +270,29 @@ def _totals(
                     f"Gennemført/igangsat og {own[1]} X under Ikke igangsat i skemaet"
                 )))  # fmt: skip
     return totals, findings
+
+
+def note_deleted_form_rows(docs: list[ExtractedDocument]) -> None:
+    """A goal of the status a returned form was made from, not proposed dropped there, that
+    the form holds no row of: its row was deleted in the form. Said in the form's findings
+    (the goal is then gone from the period, and the change list tells it as gone). Works on
+    reconciled documents (goal ids set)."""
+    status_of = {d.document.date: d for d in docs if d.document.kind == "status" and not is_form(d)}
+    for form in (d for d in docs if is_form(d)):
+        base = status_of.get(form.document.form_based_on)
+        if base is None:
+            continue  # the status it was made from is not in the folder: nothing to compare
+        kept = {s.goal_id for r in form.goal_rows for s in r.statements}
+        day = format_danish_date(dt.date.fromisoformat(base.document.date))
+        told: set[str] = set()
+        for row in base.goal_rows:
+            ids = {s.goal_id for s in row.statements}
+            if row.proposal == "drop" or ids & kept or ids <= told or not row.statements:
+                continue
+            told |= ids
+            form.findings.append(Finding(form.document.doc_id, row.theme_no, None, "warning",
+                                         "form_row_deleted", (
+                f"Målet »{_wording(row)}« (Tema {row.theme_no} i status af {day}) har ingen "
+                f"række i det udfyldte skema {form.document.file}: rækken er slettet, og målet "
+                "tælles som udgået."
+            )))  # fmt: skip

@@ -293,6 +293,8 @@ def assign_goal_ids(
     for doc_no, mine in enumerate(by_doc):
         text = text_at(doc_no)
         _within_notat(mine, join, together, out, settings, within, text)
+        if doc_no and any(s.row.form_goal_id for s in mine):
+            _by_form_ids(stmts[: mine[0].idx] if mine else [], latest, mine, goals, join, settings)
         if doc_no:
             merged, taken_old, taken_new = _across_periods(
                 latest, mine, goals, join, together, apart, out, settings, to_new, text
@@ -340,6 +342,45 @@ def assign_goal_ids(
     out.questions = [q.settled(out.goal_ids) for q in out.pending]
     out.pending = []
     return out
+
+
+def _ids_so_far(earlier: list[_Stmt], goals: _Goals) -> dict[str, int]:
+    """The goal id each goal known so far will have (as ``assign_goal_ids`` gives them at the
+    end: from its first wording, in order of first appearance), to its root."""
+    members: dict[int, list[_Stmt]] = defaultdict(list)
+    for s in earlier:
+        members[goals.find(s.idx)].append(s)
+    out: dict[str, int] = {}
+    for root, group in sorted(members.items(), key=lambda m: min(s.position for s in m[1])):
+        base = _goal_id(min(group, key=lambda s: s.position).norm)
+        goal_id, n = base, 1
+        while goal_id in out:
+            n += 1
+            goal_id = f"{base}-{n}"
+        out[goal_id] = root
+    return out
+
+
+def _by_form_ids(earlier, latest, mine, goals: _Goals, join, settings) -> None:
+    """A returned form (our own statusskema): each row whose goal cell carries goal ids goes on
+    with those goals, whatever its wording now says (a unit leader may edit it); a wording of
+    a row of several goals with the one whose latest wording it is most like."""
+    ids = _ids_so_far(earlier, goals)
+    for s in mine:
+        roots = [ids[i] for i in s.row.form_goal_id.split() if i in ids]
+        known = [(goals.find(r), latest.get(goals.find(r))) for r in roots]
+        known = [(root, stmts) for root, stmts in known if stmts]
+        if not known:
+            continue  # a goal this folder's notats do not hold: read by its wording
+        best = max(
+            ((likeness(t.statement.text, s.statement.text, settings), t) for _, ts in known
+             for t in ts),
+            key=lambda lt: lt[0].score,
+        )  # fmt: skip
+        like, target = best
+        goal_ids = " ".join(i for i in s.row.form_goal_id.split() if i in ids)
+        join(target, s, "form_id", like,
+             f"the returned form's row carries the goal's id ({goal_ids})")  # fmt: skip
 
 
 def _overrides_on_goals(seen: dict[str, _Stmt], together, join, settings) -> None:
