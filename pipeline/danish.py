@@ -539,7 +539,9 @@ _EVIDENCE_PHRASES = (
     ),
     (r"override 'same'", "rettelse »samme mål«"),
     (r", on the goals", ", på målene"),
+    (r"both wordings stand in (Tema \d+), row (\d+)", r"begge formuleringer står i \1, række \2"),
     (r"both wordings stand in", "begge formuleringer står i"),
+    (r"identical wording also in (Tema \d+), row (\d+)", r"samme ordlyd står også i \1, række \2"),
     (r"identical wording also in", "samme ordlyd står også i"),
     (r"the previous notat proposed this wording", "sidste notat foreslog denne formulering"),
     (
@@ -561,6 +563,47 @@ _EVIDENCE_PHRASES = (
         r"genoptaget: målet stod ikke i de \1 notater imellem",
     ),
     (r"next period's notat", "næste periodes notat"),
+    (
+        r"the bilag 1 and the bilag 2 wording of one goal in two rows: (\d+) of the shorter "
+        r"wording's words stand in the longer \((\d+)%\)",
+        r"bilag 1- og bilag 2-formuleringen af ét mål i to rækker: \1 af den korteste "
+        r"formulerings ord står i den længste (\2 %)",
+    ),
+    (
+        r"merged: this goal goes on in a row that merges it with another goal; the earlier ids "
+        r"are kept",
+        "slået sammen: målet fortsætter i en række, der slår det sammen med et andet mål; de "
+        "tidligere mål-id'er beholdes",
+    ),
+    (r"the row merges this goal with another", "rækken slår dette mål sammen med et andet"),
+    (
+        r"split: the wording is cut in two rows, both of whose words stand in it",
+        "delt: formuleringen er skåret i to rækker, hvis ord begge står i den",
+    ),
+    (
+        r"split: the wording is cut in two rows; the other row continues it",
+        "delt: formuleringen er skåret i to rækker; den anden række fortsætter den",
+    ),
+    (
+        r"split: the goal is written in several rows; this row continues one of its wordings",
+        "delt: målet står i flere rækker; denne række fortsætter en af dets formuleringer",
+    ),
+    (r"paired on all the evidence \((\d)\.(\d\d)\)", r"parret på alle kendetegn (\1,\2)"),
+    (
+        r"put to a person \((\d)\.(\d\d); linked from (\d)\.(\d\d) with the substitution "
+        r"penalty: (\d)\.(\d\d)\)",
+        r"lagt frem for en person (\1,\2; kobles fra \3,\4 med fradrag for ombyttede ord: \5,\6)",
+    ),
+    (r"the remark says it moved from (Tema \d+)", r"bemærkningen siger, at det er flyttet fra \1"),
+    (r"the remark says it was reworded", "bemærkningen siger, at det er omformuleret"),
+    (r"the remark says the goal is new", "bemærkningen siger, at målet er nyt"),
+    (r"the remark quotes the former wording", "bemærkningen citerer den tidligere formulering"),
+    (r"the same goal number ([\d.]+)", r"samme målnummer \1"),
+    (r"kept apart:", "holdt adskilt:"),
+    (r"the returned form's row carries the goal's id", "det udfyldte skemas række bærer målets id"),
+    (r"(Tema \d+) row (\d+) → (Tema \d+) row (\d+)", r"\1 række \2 → \3 række \4"),
+    (r"with structure (\d)\.(\d\d)", r"med placering \1,\2"),
+    (r"\(Tema (\d+), row (\d+)\)", r"(Tema \1, række \2)"),
     (r"differing words:", "forskellige ord:"),
     (r"revised target:", "ændret måltal:"),
     (
