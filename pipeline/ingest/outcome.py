@@ -34,6 +34,7 @@ Cause = Literal[
     "killed",
     "no_space",
     "unreadable",
+    "being_written",
 ]
 
 
@@ -46,3 +47,4 @@ class WorkerOutcome:
     document: ExtractedDocument | None = None
     used_ocr: bool = False
     repaired: bool = False
+    read_sha256: str = ""  # of the bytes the reader read (its own copy of the input)
