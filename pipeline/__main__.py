@@ -79,20 +79,18 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse already printed its one-line usage error
         return 2 if e.code else 0
-    # Everything the run and its children write to a temp folder goes to one folder of the run's
-    # own, removed when it ends (and by the next run, if it was killed): the fork server's socket
-    # first of all.
+    # The fork server that readers are forked from imports the readers in a process of its own:
+    # started before anything else (pipeline.forkserver imports only the standard library), that
+    # overlaps with this process's own imports and its hashing of the files.
+    from pipeline import forkserver
+
+    forked = forkserver.start()
     from pipeline import processes
 
-    with processes.run_temp_root_in_use(), processes.stop_on_signals():
-        # The fork server that readers are forked from imports the readers in a process of its
-        # own: started before anything else (pipeline.forkserver imports only the standard
-        # library), that overlaps with this process's own imports and its hashing of the files.
-        from pipeline import forkserver
-
-        forkserver.start()
-        _configure_logging(quiet=args.quiet)
-        # Ctrl-C or SIGTERM stops the run within 2 s: one line, exit status 130 (143)
+    if forked:
+        processes.adopt_multiprocessing_temp()  # its socket's folder goes when the run goes
+    _configure_logging(quiet=args.quiet)
+    with processes.stop_on_signals():  # Ctrl-C, SIGTERM: stopped within 2 s, exit 130 (143)
         try:
             return _run(args)
         except BaseException as e:

@@ -10,9 +10,10 @@ watches its parent instead (a thread polling ``getppid``).
 Forked writers inherit every descriptor of the run, the lock of the output folder among them:
 they close the ones registered with ``close_in_children`` first, so a writer never holds the
 lock. Temporary files of the run live in one folder per run (``run_temp_root``), named by the
-run's pid: the command line makes it the temp folder of the run and of everything it starts
-(``run_temp_root_in_use``), so nothing of a run is left in the system's temp folder when it ends;
-a later run removes the folders of runs that were killed.
+run's pid: each reader's temp folder (``TMPDIR``, for the programs it runs too) is a folder in
+it, the writers write their parts into the staging folder, and the one folder multiprocessing
+makes in the system's temp folder is linked from it (``adopt_multiprocessing_temp``); so nothing
+of a run is left in the temp folder when it ends, and a later run removes what a killed one left.
 
 Ctrl-C (SIGINT) or SIGTERM stops a run within two seconds, whatever it is doing
 (``stop_on_signals``): the readers run in sessions of their own, where a terminal's Ctrl-C does
@@ -48,7 +49,7 @@ log = logging.getLogger("pipeline")
 _PR_SET_PDEATHSIG = 1
 # A stopped run that has not ended this long after the signal is ended from its watching thread
 # (the whole stop must take under two seconds: the process and everything it started gone).
-_HARD_STOP_SECONDS = 1.5
+_HARD_STOP_SECONDS = 1.2
 # The exit status and the one line of a run stopped by each signal.
 STOP_SIGNALS = {
     signal.SIGINT: (130, "interrupted"),
@@ -60,6 +61,8 @@ _STOP_NOTE = "the run was stopped; the output folder holds the last complete run
 RUN_PID_ENV = "PIPELINE_RUN_PID"
 _RUN_TEMP_PREFIX = "pipeline-run-"
 _RUN_TEMP_NAME = re.compile(rf"^{_RUN_TEMP_PREFIX}(\d+)$")
+_ADOPTED = "adopted-"  # a link in the run's temp folder to a folder multiprocessing made
+_MP_TEMP_NAME = re.compile(r"^pymp-[a-z0-9_]+$")
 
 _inherited_fds: set[int] = set()
 
@@ -178,12 +181,15 @@ def writer_processes(workers: int) -> Iterator[ProcessPoolExecutor | InThisProce
         return
     # fork: the children have the writers' modules loaded already (see run._preload_writers)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(
-        max_workers=2,
-        mp_context=multiprocessing.get_context(method),
-        initializer=_writer_started,
-        initargs=(os.getpid(), tuple(sorted(_inherited_fds))),
-    ) as pool, _held(_stop.writer_pools, pool):
+    with (
+        ProcessPoolExecutor(
+            max_workers=2,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_writer_started,
+            initargs=(os.getpid(), tuple(sorted(_inherited_fds))),
+        ) as pool,
+        _held(_stop.writer_pools, pool),
+    ):
         yield pool
 
 
@@ -192,51 +198,51 @@ def writer_processes(workers: int) -> Iterator[ProcessPoolExecutor | InThisProce
 
 @functools.cache
 def system_temp_dir() -> Path:
-    """The system's temp folder, as it was before the run made its own folder the temp folder
-    (``run_temp_root_in_use``): the folder to name when temp space runs out."""
+    """The system's temp folder (``TMPDIR``): the folder to name when temp space runs out."""
     return Path(tempfile.gettempdir())
 
 
 @functools.cache
 def run_temp_root() -> Path:
-    """This run's own folder for temporary files (repaired, decrypted, OCR'd copies), in the
-    system's temp folder; made on first use. Runs that ended without removing theirs are
-    cleared here."""
+    """This run's own folder for temporary files (repaired, decrypted, OCR'd copies; each
+    reader's temp folder is a folder in it), in the system's temp folder; made on first use.
+    Runs that ended without removing theirs are cleared here."""
     base = system_temp_dir()
     sweep_ended_runs(base)
     root = base / f"{_RUN_TEMP_PREFIX}{os.getpid()}"
     root.mkdir(mode=0o700, exist_ok=True)
-    # Removed at exit after multiprocessing has removed its own folder in it (the fork server's,
-    # at priority -100): before, that removal would fail loudly. Not in a forked child.
+    # Removed at exit after multiprocessing has removed its own folders (at priority -100), which
+    # may stand in it: before, their removal would fail loudly. Not in a forked child.
     multiprocessing.util.Finalize(
         None, shutil.rmtree, args=(root,), kwargs={"ignore_errors": True}, exitpriority=-101
     )
     return root
 
 
-@contextlib.contextmanager
-def run_temp_root_in_use() -> Iterator[None]:
-    """Make the run's own folder the temp folder of this process and of every process it starts
-    (``TMPDIR``): the fork server's socket, a library's scratch files, the programs OCR runs.
-    A temp folder where it cannot be made (full, read-only) is left as it is: what then needs
-    temp space fails naming it. The previous temp folder is put back at the end."""
-    try:
-        root = run_temp_root()
-    except OSError as e:
-        log.debug("no temp folder of the run's own (%s): using %s", e, system_temp_dir())
-        yield
+def adopt_multiprocessing_temp() -> None:
+    """multiprocessing keeps the fork server's socket in a folder of its own (``pymp-*``) in the
+    system's temp folder, removed at a normal exit only: a link to it in the run's own folder
+    lets the next run remove it when this one is killed (``sweep_ended_runs``), and a stop
+    remove it (its socket path must stay short, so it cannot live in the run's folder)."""
+    folder = multiprocessing.process.current_process()._config.get("tempdir")  # made yet?
+    if not folder:
         return
-    before = tempfile.tempdir, os.environ.get("TMPDIR")
-    tempfile.tempdir = str(root)
-    os.environ["TMPDIR"] = str(root)
     try:
-        yield
-    finally:
-        tempfile.tempdir = before[0]
-        if before[1] is None:
-            os.environ.pop("TMPDIR", None)
-        else:
-            os.environ["TMPDIR"] = before[1]
+        os.symlink(folder, run_temp_root() / f"{_ADOPTED}{Path(folder).name}")
+    except OSError as e:
+        log.debug("could not note %s in the run's temp folder: %s", folder, e)
+        return
+    _stop.remove_on_stop.add(Path(folder))
+
+
+def _remove_run_folder(path: Path, base: Path) -> None:
+    """A run's temp folder and the folders of multiprocessing it adopted."""
+    for link in path.glob(f"{_ADOPTED}*"):
+        with contextlib.suppress(OSError):
+            target = Path(os.readlink(link))
+            if target.parent == base and _MP_TEMP_NAME.match(target.name):
+                shutil.rmtree(target, ignore_errors=True)
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def sweep_ended_runs(base: Path | None = None) -> None:
@@ -253,7 +259,7 @@ def sweep_ended_runs(base: Path | None = None) -> None:
             path = base / name
             with contextlib.suppress(OSError):
                 if path.stat().st_uid == os.getuid():
-                    shutil.rmtree(path, ignore_errors=True)
+                    _remove_run_folder(path, base)
                     log.debug("removed %s left by a run that ended", path)
 
 
@@ -310,9 +316,15 @@ def say_stopped(stream=None) -> int:
 
 
 def kill_group(pid: int) -> None:
-    """SIGKILL to a process group: a reader, and whatever it started (tesseract, ghostscript)."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
+    """SIGKILL to a process group: a reader, and whatever it started (tesseract, ghostscript);
+    to the process alone while it has no group of its own yet (it was just started)."""
+    try:
         os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+    except PermissionError:
+        pass
 
 
 @contextlib.contextmanager
@@ -398,7 +410,7 @@ def _watch(read_fd: int) -> None:
         shutil.rmtree(path, ignore_errors=True)
     with contextlib.suppress(OSError):
         shutil.rmtree(run_temp_root(), ignore_errors=True)
-    os._exit(say_stopped())
+    os._exit(say_stopped())  # (multiprocessing's folder is among remove_on_stop)
 
 
 @contextlib.contextmanager
