@@ -203,7 +203,9 @@ def _review_rows(book, limits: Limits) -> tuple[list[DecisionRow], list]:
     for name in names:
         if name not in book.sheetnames:
             continue
-        rows = book[name].iter_rows(values_only=True)
+        sheet = book[name]
+        sheet.reset_dimensions()  # what the rows hold, not what <dimension> claims they hold
+        rows = sheet.iter_rows(values_only=True)
         header = next(rows, None) or ()
         budget.spend(len(header))
         cells = [str(c).strip() if c is not None else "" for c in header]

@@ -38,7 +38,7 @@ class Limits:
     # decision (a handful): these are a hundred times what a person writes.
     max_decision_rows: int = 20_000
     max_inflated_mb: int = 100
-    max_cells: int = 2_000_000
+    max_cells: int = 500_000
 
     def __post_init__(self) -> None:
         minimum = {"memory_mb": 64, "seconds": 0.1, "max_pages": 1, "max_file_mb": 1,

@@ -137,6 +137,54 @@ def test_encrypted_decision_workbook_is_named_password_protected(loop):
     assert "beskyttet med adgangskode" in kontrol and "BadZipFile" not in kontrol
 
 
+def test_workbook_of_more_cells_than_the_limit_is_refused_as_they_are_read(tmp_path):
+    """Bound: ``max_cells`` (500,000) cells parsed: 40 rows as wide as a sheet can be."""
+    from pipeline import ingest
+
+    path = tmp_path / "afstemning_bred.xlsx"
+    path.write_bytes(hostile.wide(40))
+    read = ingest.ingest_decisions(path)
+    assert (read.status, read.cause) == ("failed", "too_many_cells")
+    assert f"more than {LIMITS.max_cells:,} cells (max_cells)" in read.reason
+
+
+def test_decision_file_needing_more_memory_than_its_limit_is_stopped_and_listed(tmp_path):
+    """Bound: ``memory_mb`` of the child that reads it, as for a notat."""
+    from pipeline import ingest
+
+    path = tmp_path / "afstemning.xlsx"
+    path.write_bytes(hostile.good_workbook([(SENIORS_2021, SENIORS_2022, "samme mål")]))
+    read = ingest.ingest_decisions(path, limits=Limits(memory_mb=64))
+    assert (read.status, read.cause) == ("failed", "memory")
+    assert "memory limit of 64 MB" in read.reason
+    assert "hukommelse" in read.problems[0][1]
+    assert ingest.ingest_decisions(path).rows  # within the default limits: read
+
+
+def test_decision_file_read_past_its_time_limit_is_stopped_with_all_it_started(
+    tmp_path, monkeypatch
+):
+    """Bound: ``seconds`` of the child that reads it (wall clock), killed with its group."""
+    from pipeline import ingest
+    from pipeline.ingest import decision_reader
+    from tests.fixtures import hung_reader
+
+    assert ingest.start_fork_server()
+    marker = tmp_path / "child.pid"
+    monkeypatch.setattr(decision_reader, "forked_main", hung_reader.hang)
+    monkeypatch.setenv("HUNG_READER_MARKER", str(marker))
+    monkeypatch.setattr(ingest, "_STARTUP_GRACE_SECONDS", 0.0)
+    path = tmp_path / "goal_overrides.csv"
+    path.write_text("same,a,b\n", encoding="utf-8")
+    started = time.monotonic()
+    read = ingest.ingest_decisions(path, limits=Limits(seconds=1))
+    assert time.monotonic() - started < 10
+    assert (read.status, read.cause) == ("failed", "timeout")
+    assert "longer than the limit of 1 seconds" in read.reason
+    time.sleep(0.2)
+    assert not _alive([int(marker.read_text())])  # what the reader started is gone too
+
+
 # --------------------------------------------------------------------------- goal_overrides.csv
 
 

@@ -1,4 +1,5 @@
-"""Ingest: every input file accounted for. Public entry: ``ingest_file``.
+"""Ingest: every input file accounted for. Public entries: ``ingest_file`` (a notat) and
+``ingest_decisions`` (a decision workbook, goal_overrides.csv).
 
 Each file is read in its own child process (``pipeline.ingest.worker``) under a memory, CPU and
 wall-clock budget, so no single file can hang or kill a batch. The child is forked from a fork
@@ -7,6 +8,10 @@ fork server, started as a new interpreter. Damaged PDFs are repaired into a
 temp copy, scanned ones OCR'd into a temp copy; the input file is only ever read. Every outcome,
 good or bad, comes back as an ``IngestResult`` whose reason names the file and the cause in plain
 words; ``ingest_file`` never raises for bad input. It is safe to call from several threads.
+A decision file is read the same way, by its own child (``decision_reader``) under the same
+limits, with bounds of its own on rows, cells and bytes inflated (``pipeline.decision_files``).
+A run that is stopped (Ctrl-C) ends every reader at once (``pipeline.processes``): each runs in
+a session of its own, held while it reads; no reader is started after the stop.
 """
 
 from __future__ import annotations
