@@ -79,19 +79,17 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse already printed its one-line usage error
         return 2 if e.code else 0
-    # The fork server that readers are forked from imports the readers in a process of its own:
-    # started before anything else (pipeline.forkserver imports only the standard library), that
-    # overlaps with this process's own imports and its hashing of the files.
-    from pipeline import forkserver
+    from pipeline import forkserver, processes
 
-    forked = forkserver.start()
-    from pipeline import processes
-
-    if forked:
-        processes.adopt_multiprocessing_temp()  # its socket's folder goes when the run goes
-    _configure_logging(quiet=args.quiet)
     with processes.stop_on_signals():  # Ctrl-C, SIGTERM: stopped within 2 s, exit 130 (143)
         try:
+            # The fork server that readers are forked from imports the readers in a process of
+            # its own: started before anything else (pipeline.forkserver imports only the
+            # standard library), that overlaps with this process's own imports and its hashing
+            # of the files.
+            if forkserver.start():
+                processes.adopt_multiprocessing_temp()  # its socket's folder goes with the run
+            _configure_logging(quiet=args.quiet)
             return _run(args)
         except BaseException as e:
             if processes.stopping() or isinstance(e, KeyboardInterrupt):

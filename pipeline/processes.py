@@ -149,8 +149,11 @@ def release_in_children(fd: int) -> None:
 
 def _writer_started(run_pid: int, fds: tuple[int, ...]) -> None:
     # A terminal's Ctrl-C reaches the writers too (they share the run's process group): the run
-    # ends them itself, without a traceback of theirs on its stderr.
+    # ends them itself, without a traceback of theirs on its stderr. The run's own handlers and
+    # the pipe its watching thread wakes on are not theirs.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.set_wakeup_fd(-1)
     for fd in fds:
         with contextlib.suppress(OSError):
             os.close(fd)
@@ -417,6 +420,9 @@ def _watch(read_fd: int) -> None:
 def stop_on_signals() -> Iterator[None]:
     """For the command line (main thread): Ctrl-C and SIGTERM stop the run within two seconds,
     with every process it started; the run's thread gets a KeyboardInterrupt."""
+    if threading.current_thread() is not threading.main_thread():  # signals are the main's
+        yield
+        return
     read_fd, write_fd = os.pipe()
     os.set_blocking(write_fd, False)
     previous_fd = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
