@@ -318,14 +318,16 @@ def say_stopped(stream=None) -> int:
     return code
 
 
-def kill_group(pid: int) -> None:
-    """SIGKILL to a process group: a reader, and whatever it started (tesseract, ghostscript);
-    to the process alone while it has no group of its own yet (it was just started)."""
+def kill_group(pid: int, *, or_alone: bool = False) -> None:
+    """SIGKILL to a process group: a reader, and whatever it started (tesseract, ghostscript).
+    ``or_alone``: to the process alone when it leads no group yet (a reader just started, on a
+    stop; not otherwise, where its pid may already be another's)."""
     try:
         os.killpg(pid, signal.SIGKILL)
     except ProcessLookupError:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGKILL)
+        if or_alone:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
     except PermissionError:
         pass
 
@@ -337,7 +339,7 @@ def reader_group(pid: int) -> Iterator[None]:
     it ends the groups it holds: no reader started at that moment escapes both.)"""
     with _held(_stop.reader_groups, pid):
         if stopping():
-            kill_group(pid)
+            kill_group(pid, or_alone=True)
         yield
 
 
@@ -369,7 +371,7 @@ def not_interrupted() -> Iterator[None]:
 def _end_children() -> None:
     """SIGKILL to every reader's group and every writer (by pid: the run's thread reaps them)."""
     for pid in list(_stop.reader_groups):
-        kill_group(pid)
+        kill_group(pid, or_alone=True)
     for pool in list(_stop.writer_pools):
         for pid in list(getattr(pool, "_processes", None) or ()):  # the executor's own record
             with contextlib.suppress(ProcessLookupError, PermissionError):
