@@ -117,3 +117,18 @@ def test_body_font_shifted_under_danish_headings_is_undecodable():
 def test_a_page_of_danish_body_text_and_headings_is_trusted():
     assert distrust(_styled(DANISH, HEADINGS)) is None
     assert distrust(_styled(DANISH[:8], HEADINGS[:3])) is None
+
+
+def test_body_font_shifted_for_some_letters_only_is_undecodable():
+    """Issue 28: a map shifted for some letters only keeps the short common words ("i", "at",
+    "til") and "Er opgaven igangsat" reads "Es pphaweo ihaohtat": the common words pass, the
+    letter pairs do not."""
+    kept = set("aeiptl")
+    body = [
+        "".join(chr(ord(c) + 1) if c.islower() and c not in kept else c for c in w) for w in DANISH
+    ]
+    page = _styled(body * 2, HEADINGS)
+    assert distrust(page) == "undecodable"
+    from pipeline.extract.trust import _common_share
+
+    assert _common_share(" ".join(body * 2))[1] > 0.04  # the common words alone let it pass
