@@ -79,44 +79,54 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse already printed its one-line usage error
         return 2 if e.code else 0
-    # The fork server that readers are forked from imports the readers in a process of its own:
-    # started before anything else (pipeline.forkserver imports only the standard library), that
-    # overlaps with this process's own imports and its hashing of the files.
-    from pipeline import forkserver
+    from pipeline import forkserver, processes
 
-    forkserver.start()
-    _configure_logging(quiet=args.quiet)
+    with processes.stop_on_signals():  # Ctrl-C, SIGTERM: stopped within 2 s, exit 130 (143)
+        try:
+            # The fork server that readers are forked from imports the readers in a process of
+            # its own: started before anything else (pipeline.forkserver imports only the
+            # standard library), that overlaps with this process's own imports and its hashing
+            # of the files.
+            if forkserver.start():
+                processes.adopt_multiprocessing_temp()  # its socket's folder goes with the run
+            _configure_logging(quiet=args.quiet)
+            return _run(args)
+        except BaseException as e:
+            if processes.stopping() or isinstance(e, KeyboardInterrupt):
+                return processes.say_stopped()
+            return _failed(e)
+
+
+def _run(args: argparse.Namespace) -> int:
     from pipeline import run  # imported late so `--help` stays fast
 
-    try:
-        if args.command == "extract":
-            return run.run_extract(args.pdfs, args.out)
-        if args.workers is not None and args.workers < 1:
-            raise UsageError("--workers must be at least 1")
-        return run.run_report(
-            args.input, args.output, workers=args.workers, overrides=args.overrides
-        )
-    except UsageError as e:
+    if args.command == "extract":
+        return run.run_extract(args.pdfs, args.out)
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    return run.run_report(args.input, args.output, workers=args.workers, overrides=args.overrides)
+
+
+def _failed(e: BaseException) -> int:
+    """The one plain line and the exit status of a run that failed."""
+    if isinstance(e, UsageError):
         print(f"error: {e}", file=sys.stderr)
         return 2
-    except PipelineError as e:
+    if isinstance(e, PipelineError):
         print(f"error: {e}", file=sys.stderr)
         return 1
-    except OSError as e:  # the environment (disk full, permissions), never a traceback
+    if isinstance(e, OSError):  # the environment (disk full, permissions), never a traceback
         where = f" {e.filename}" if e.filename else " the disk"
         print(f"error: cannot use{where}: {(e.strerror or str(e)).lower()}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except Exception as e:  # a bug: still no traceback for the user, but keep it for us
-        if os.environ.get("PIPELINE_DEBUG"):
-            raise
-        print(
-            f"internal error: {e.__class__.__name__}: {e} (set PIPELINE_DEBUG=1 for details)",
-            file=sys.stderr,
-        )
-        return 70
+    if not isinstance(e, Exception) or os.environ.get("PIPELINE_DEBUG"):
+        raise e  # SystemExit and the like; a bug when debugging
+    # a bug: still no traceback for the user, but keep it for us
+    print(
+        f"internal error: {e.__class__.__name__}: {e} (set PIPELINE_DEBUG=1 for details)",
+        file=sys.stderr,
+    )
+    return 70
 
 
 if __name__ == "__main__":

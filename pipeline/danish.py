@@ -216,6 +216,8 @@ INGEST_CAUSE_TEXTS = {
     "link": "En genvej, der ikke peger på en fil i mappen; ikke fulgt.",
     "instructions": "Mappens vejledning; ikke et input.",
     "competing": "Et andet statusnotat har samme dato med andet indhold; se Kontrol.",
+    "implausible_date": "Notatets dato kan ikke passe (årstallet er nok skrevet forkert); det er "
+    "ikke brugt som en periode. Ret datoen i notatet; se Kontrol.",
     "same_content": "Samme statusnotat som en anden fil (samme dato og mål); kun den ene er læst.",
     "two_notats": "Filen indeholder mere end ét notat; gem hvert notat som sin egen PDF.",
     "contract": "Det læste brød tabellernes regler; notatet er ikke brugt.",
@@ -271,6 +273,21 @@ REVIEW_COLUMNS = (
     "Mål-id A",
     "Mål-id B",
 )
+# Kontrol lists at most this many decisions applied, and as many not used, one by one: a file of
+# thousands would bury the report. The rest are counted; every one is in decisions.csv.
+DECISIONS_LISTED = 20
+
+
+def more_decisions_text(n: int, *, applied: bool) -> str:
+    """The line that counts the decisions Kontrol does not list one by one."""
+    what = "anvendt" if applied else "ikke brugt"
+    return (
+        f"… og {n:,} afgørelser mere er {what}".replace(",", ".")
+        + "; alle afgørelser står i tabellen decisions.csv og på arket »Afgørelser« i "
+        "statusdata.xlsx."
+    )
+
+
 # What may be chosen in the Afgørelse column, and the override each stands for.
 REVIEW_DECISIONS = {"samme mål": "same", "forskellige mål": "different"}
 REVIEW_KIND_LABELS = {
@@ -493,6 +510,10 @@ WORKBOOK_HEADERS = {
     "score_token": "Lighed, ord (0-1)",
     "score_char": "Lighed, tegn (0-1)",
     "evidence": "Begrundelse",
+    "action": "Afgørelse",
+    "wording_a": "Formulering A",
+    "wording_b": "Formulering B",
+    "outcome": "Udfald",
 }
 # links name two wordings: left_* and right_* columns become "… (A)" and "… (B)"
 WORKBOOK_SIDES = {"left_": " (A)", "right_": " (B)"}
@@ -504,6 +525,13 @@ DOCUMENT_KIND_LABELS = {
     "decisions": "Beslutninger",
 }
 LINK_DECISION_LABELS = {"linked": "Koblet", "refused": "Holdt adskilt"}
+# decisions.csv: a person's decision, and what the run did with it
+DECISION_ACTION_LABELS = {"same": "samme mål", "different": "forskellige mål"}
+DECISION_OUTCOME_LABELS = {
+    "applied": "Anvendt",
+    "no_goal": "Ikke brugt: en formulering står ikke i notaterne",
+    "unusable": "Ikke brugt: ikke en afgørelse",
+}
 LINK_RULE_LABELS = {
     "same_row": "Samme række",
     "same_wording": "Samme formulering",

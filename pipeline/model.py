@@ -171,6 +171,59 @@ class IngestEntry:
     cause: str = ""  # a stable code for the reason ("password", "duplicate", …), "" when ok
 
 
+# --------------------------------------------------------------------------- decision files
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """One decision as a person wrote it, not yet interpreted: a line of goal_overrides.csv
+    (``action`` is ``same``/``different`` as typed) or a filled-in row of a decision workbook
+    (``action`` is the *Afgørelse* cell, ``samme mål``/``forskellige mål`` as typed)."""
+
+    row_no: int  # the line of the CSV file, the row of the workbook
+    action: str
+    text_a: str
+    text_b: str
+
+
+@dataclass(frozen=True)
+class DecisionFile:
+    """A decision file as ingest read it (in a child process with limits): its rows, and what
+    could not be read, each in Danish for *Kontrol*: a row or line (``row_no``), or the whole
+    file (``row_no`` 0: then ``status`` says it was not used and ``reason`` why, in English, for
+    ingest_log.csv)."""
+
+    file: str  # the name as shown
+    sha256: str  # of the bytes read
+    kind: Literal["overrides", "workbook"]
+    rows: tuple[DecisionRow, ...] = ()
+    problems: tuple[tuple[int, str], ...] = ()
+    status: IngestStatus = "ok"
+    cause: str = ""
+    reason: str = ""
+
+    @property
+    def entry(self) -> IngestEntry:
+        return IngestEntry(
+            self.file, self.sha256, self.status, "decisions", self.reason, self.cause
+        )
+
+
+@dataclass(frozen=True)
+class DecisionOutcome:
+    """What the run did with one decision row (decisions.csv): ``applied``; ``no_goal`` (a
+    wording names no goal of the notats read); ``unusable`` (not a decision, or a line that
+    cannot be read). ``message`` says it in Danish, as *Kontrol* does."""
+
+    file: str
+    row_no: int
+    action: str
+    wording_a: str
+    wording_b: str
+    outcome: Literal["applied", "no_goal", "unusable"]
+    message: str
+
+
 # --------------------------------------------------------------------------- transform output
 
 

@@ -8,7 +8,9 @@ A `report` run, step by step:
    ``duplicate`` and everything that is not a PDF ``skipped`` (``pipeline.inputs``);
 3. ingest the rest in parallel (each ``ingest_file`` call runs its own child process), taking
    what the extraction cache already knows; a reader killed, out of temp space or out of time
-   is tried once more, and only verdicts about a file's bytes are cached;
+   is tried once more, and only verdicts about a file's bytes are cached; beside them the
+   decision files (goal_overrides.csv, the review workbooks), each also read by a child
+   process with limits (``ingest_decisions``);
 4. set aside a document whose tables break their schema (failed, naming its file) and settle
    competing status notats of one period (``transform.settle_periods``);
 5. reconcile, build the report model, and write every table, the workbook, the database and the
@@ -51,9 +53,15 @@ from pipeline.inputs import (
     list_inputs,
     overrides_file,
 )
-from pipeline.model import ExtractedDocument, IngestEntry
+from pipeline.model import DecisionFile, ExtractedDocument, IngestEntry
 from pipeline.names import safe_name
-from pipeline.processes import sweep_ended_runs, writer_processes
+from pipeline.processes import (
+    not_interrupted,
+    removed_on_stop,
+    sweep_ended_runs,
+    system_temp_dir,
+    writer_processes,
+)
 from pipeline.progress import FileProgress, RunSummary
 
 log = logging.getLogger("pipeline")
@@ -163,7 +171,8 @@ def _report_locked(
     files = list_inputs(input_dir, max_bytes=ingest.Limits().max_file_mb << 20)
     if not files:
         raise PipelineError(f"no files in the input folder {input_dir}")
-    fingerprint = _run_fingerprint(files, overrides)
+    overrides_sha = sha256_of(overrides) if overrides is not None else ""
+    fingerprint = _run_fingerprint(files, overrides, overrides_sha)
     up_to_date = out.published_for(output_dir, fingerprint)
     if up_to_date is not None:
         log.info("Output is up to date (same input files, same pipeline): nothing to do.")
@@ -173,7 +182,11 @@ def _report_locked(
     ingest.start_fork_server()  # it loads the readers while the cache is looked up
     preloading = _preload_writers()
     t0 = time.perf_counter()
-    entries, docs, unread = _ingest_folder(files, output_dir, workers, summary)
+    with ThreadPoolExecutor(max_workers=1) as beside:  # the decision files, while PDFs are read
+        reading = beside.submit(_read_decisions, files, overrides, overrides_sha)
+        entries, docs, unread = _ingest_folder(files, output_dir, workers, summary)
+        overrides_read, workbooks = reading.result()
+    entries = _with_decision_entries(entries, [*overrides_read, *workbooks])
     summary.timings["read"] = time.perf_counter() - t0
     preloading.join()
     modified = {f.shown: f.mtime_ns for f in files}
@@ -192,14 +205,15 @@ def _report_locked(
                         e.reason.removeprefix(f"{e.file}: "))  # fmt: skip
     staging = out.new_staging(output_dir)
     try:
-        with _collector_skips_what_is_loaded():
+        with removed_on_stop(staging), _collector_skips_what_is_loaded():
             reports = _build_outputs(
-                docs, unread, entries, overrides, staging, summary, workers,
-                decision_workbooks(files),
-            )  # fmt: skip
-        out.pause_for_tests(staging)
-        out.publish(staging, output_dir, reports, summary)
-        if not any(e.cause in NOT_CACHED for e in entries):  # else the next run reads again
+                docs, unread, entries, overrides_read, staging, summary, workers, workbooks
+            )
+            out.pause_for_tests(staging)
+            with not_interrupted():  # a Ctrl-C waits for the renames, never cuts them in two
+                out.publish(staging, output_dir, reports, summary)
+        not_now = [e.cause for e in entries] + [d.cause for d in overrides_read]
+        if not any(c in NOT_CACHED for c in not_now):  # else the next run reads again
             out.remember_run(output_dir, fingerprint, summary)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -222,7 +236,7 @@ def _collector_skips_what_is_loaded() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _run_fingerprint(files: list[InputFile], overrides: Path | None) -> str:
+def _run_fingerprint(files: list[InputFile], overrides: Path | None, overrides_sha: str) -> str:
     """Everything a run's output depends on: the input entries (names, bytes, what they are:
     the decision workbooks among them), the overrides and the whole pipeline's source (writers
     included)."""
@@ -230,8 +244,40 @@ def _run_fingerprint(files: list[InputFile], overrides: Path | None) -> str:
     for f in files:
         h.update(f"{f.shown}\0{f.sha256}\0{f.cause}\0{f.reason}\0".encode())
     if overrides is not None:
-        h.update(f"{overrides}\0{sha256_of(overrides)}".encode())
+        h.update(f"{overrides}\0{overrides_sha}".encode())
     return h.hexdigest()
+
+
+def _read_decisions(
+    files: list[InputFile], overrides: Path | None, overrides_sha: str
+) -> tuple[list[DecisionFile], list[DecisionFile]]:
+    """The person's decisions, read by ingest like a notat (a child process with limits):
+    goal_overrides.csv (or the file ``--overrides`` names) as a list of none or one, and the
+    decision workbooks of the input folder by name."""
+    from pipeline import ingest
+
+    listed = {f.path: f.sha256 for f in files}
+
+    def read(path: Path, sha256: str) -> DecisionFile:
+        file = ingest.ingest_decisions(path, sha256=listed.get(path, sha256))
+        if file.status != "ok":
+            log.warning("%s", file.reason)
+        elif file.problems:
+            log.warning("%s: %d lines or rows that are no decision; see Kontrol", file.file,
+                        len(file.problems))  # fmt: skip
+        return file
+
+    read_overrides = [read(overrides, overrides_sha)] if overrides is not None else []
+    return read_overrides, [read(path, "") for path in decision_workbooks(files)]
+
+
+def _with_decision_entries(
+    entries: list[IngestEntry], decision_files: list[DecisionFile]
+) -> list[IngestEntry]:
+    """The ingest_log entries with those of the decision files as they were read (a file that
+    could not be read is ``failed`` or ``skipped``, with why)."""
+    read = {d.file: d.entry for d in decision_files}
+    return [read.get(e.file, e) if e.kind == "decisions" else e for e in entries]
 
 
 # --------------------------------------------------------------------------- ingest
@@ -395,9 +441,8 @@ def _nothing_usable(input_dir: Path, entries: list[IngestEntry]) -> str:
     counts = Counter(e.status for e in entries)
     parts = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     if any(e.cause == "no_space" for e in entries):
-        import tempfile
-
-        parts += f"; the temp folder {tempfile.gettempdir()} is full"
+        parts += f"; the temp folder {system_temp_dir()} is full"
+    parts += "".join(f"; {e.reason}" for e in entries if e.cause == "implausible_date")
     return f"no status or concept notat could be read in {input_dir} ({parts}); nothing was written"
 
 
@@ -483,11 +528,11 @@ def _build_outputs(
     docs: list[ExtractedDocument],
     unread: list[ExtractedDocument],
     entries: list[IngestEntry],
-    overrides: Path | None,
+    overrides: list[DecisionFile],
     staging: Path,
     summary: RunSummary,
     workers: int = 1,
-    decisions: list[Path] = (),
+    workbooks: list[DecisionFile] = (),
 ) -> list[Path]:
     """Reconcile, build the report model and write everything into ``staging``; return the
     staged report files. With more than one worker the Word/PDF reports and the Excel workbook
@@ -497,12 +542,12 @@ def _build_outputs(
     from pipeline.tables import write_csv
     from pipeline.write.database import write_database
 
-    if overrides is not None:
-        log.info("applying the link decisions in %s", overrides)
     t0 = time.perf_counter()
-    for path in decisions:
-        log.info("applying the decisions in %s", safe_name(path.name))
-    reconciled = transform.reconcile(docs, overrides, decision_workbooks=decisions)
+    for file in [*overrides, *workbooks]:
+        log.info("applying the decisions in %s", file.file)
+    reconciled = transform.reconcile(
+        docs, overrides[0] if overrides else None, decision_workbooks=workbooks
+    )
     summary.timings["reconcile"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     # the folder's instructions have their ingest_log row, not a line among the files not read

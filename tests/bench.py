@@ -12,6 +12,10 @@
    cold), one new PDF added, and the cold run with 1 and with 2 workers (target ≥ 1.7x). The
    one-new run is set beside a run on that PDF alone: the difference is what the earlier notats
    cost a run that reads none of them again.
+5. The hostile decision files of issue 28 (a workbook inflating to 3 GiB, a million rows, an
+   entity bomb, goal_overrides.csv of 100,000 and of 10,000 lines) beside the shipped notats:
+   each run at most 10 s and 400 MiB over the same run without it. (`python -m tests.bench
+   attacks` runs this part alone.)
 
 The notats are rendered by the project's own fixture generators (cached under .cache/).
 """
@@ -425,8 +429,93 @@ def bench_scans() -> None:
     print(f"   all scans: {total_s / max(total_pages, 1):.2f} seconds per scanned page")
 
 
+# A run with a hostile decision file may take at most this long and this much memory (its whole
+# process tree, proportional set size) more than the same run without it (issue 28).
+ATTACK_SECONDS, ATTACK_MIB = 10.0, 400.0
+
+
+def bench_attacks() -> None:
+    """Issue 28: a run over the shipped notats with each hostile decision file beside them,
+    against the same run without: seconds (timed, unsampled) and the peak memory of the run's
+    process tree (sampled run)."""
+    import csv
+
+    from tests.fixtures import hostile_decisions as hostile
+
+    print("\n== 5. hostile decision files: the run over the shipped notats with each beside them")
+    tmp = Path(tempfile.mkdtemp(prefix="bench-attacks-"))
+    try:
+        src = _snapshot_source(tmp)
+        inp, out = tmp / "input", tmp / "output"
+        inp.mkdir()
+        for pdf in (ROOT / "input_pdfs").glob("*.pdf"):
+            shutil.copy(pdf, inp / pdf.name)
+        _report(src, inp, out, 2)  # the notats read once: the cache holds them
+        with (out / "tables" / "goal_statements.csv").open(encoding="utf-8") as f:
+            printed = sorted({row["text"] for row in csv.DictReader(f)})
+        pairs = [(a, b) for i, a in enumerate(printed) for b in printed[i + 1 :]]
+        no_goal = [("same", f"Et mål, der ikke findes, nr. {n}", printed[0]) for n in range(10_000)]
+        good = (printed[0], printed[1], "samme mål")
+        attacks: dict[str, object] = {
+            "none (the baseline)": None,
+            "workbook inflating to 3 GiB": ("afstemning_bombe.xlsx", hostile.inflating_to(3)),
+            "samme mål filled down 1,000,000 rows": (
+                "afstemning_udfyldt.xlsx", hostile.filled_down(1_000_000),
+            ),
+            "workbook: entity bomb after <dimension>": (
+                "afstemning_entitet.xlsx", hostile.broken_after_dimension("entity_bomb", good),
+            ),
+            "goal_overrides.csv, 100,000 lines": (
+                "goal_overrides.csv", hostile.overrides_lines(no_goal * 10),
+            ),
+            "goal_overrides.csv, 10,000 lines naming no goal": (
+                "goal_overrides.csv", hostile.overrides_lines(no_goal),
+            ),
+            f"goal_overrides.csv, {min(len(pairs), 10_000):,} 'different', real wordings": (
+                "goal_overrides.csv",
+                hostile.overrides_lines([("different", a, b) for a, b in pairs[:10_000]]),
+            ),
+        }  # fmt: skip
+        base_s = base_mib = 0.0
+        for what, attack in attacks.items():
+            for old in [*inp.glob("*.xlsx"), *inp.glob("*.csv")]:
+                old.unlink()
+            if attack is not None:
+                name, content = attack
+                if isinstance(content, Path):
+                    shutil.copy(content, inp / name)
+                elif isinstance(content, bytes):
+                    (inp / name).write_bytes(content)
+                else:
+                    (inp / name).write_text(content, encoding="utf-8")
+            shutil.rmtree(out / "tables", ignore_errors=True)  # written again each time
+            (out / ".cache" / "last_run.json").unlink(missing_ok=True)
+            seconds, _ = _report(src, inp, out, 2)
+            (out / ".cache" / "last_run.json").unlink(missing_ok=True)
+            command = [sys.executable, "-m", "pipeline", "report", "--input", str(inp),
+                       "--output", str(out)]  # fmt: skip
+            sampled = _run_sampled(command, cwd=src, env=dict(os.environ, PYTHONPATH=str(src)))
+            if attack is None:
+                base_s, base_mib = seconds, sampled["pss_mib"]
+                verdict = ""
+            else:
+                ok = seconds <= base_s + ATTACK_SECONDS and sampled["pss_mib"] <= (
+                    base_mib + ATTACK_MIB
+                )
+                verdict = "  target met" if ok else "  TARGET MISSED"
+            print(
+                f"   {what:<62} {seconds:6.1f} s  tree {sampled['pss_mib']:6.0f} MiB PSS "
+                f"({sampled['tree_mib']:.0f} RSS){verdict}"
+            )
+        print(
+            f"   target: each at most {ATTACK_SECONDS:g} s and {ATTACK_MIB:g} MiB over the baseline"
+        )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main() -> None:
-    which = sys.argv[1:] or ["extract", "report", "workbook", "scans"]
+    which = sys.argv[1:] or ["extract", "report", "workbook", "scans", "attacks"]
     if "extract" in which:
         bench_extract()
     if "report" in which:
@@ -435,6 +524,8 @@ def main() -> None:
         bench_workbook()
     if "scans" in which:
         bench_scans()
+    if "attacks" in which:
+        bench_attacks()
 
 
 if __name__ == "__main__":

@@ -272,6 +272,8 @@ def test_full_temp_folder_then_a_rerun_with_space_succeeds(one_notat, tmp_path):
         full = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert full.returncode == 1, full.stderr
         assert "Traceback" not in full.stderr and len(full.stderr.strip().splitlines()) == 1
+        assert f"the temp folder {temp} is full" in full.stderr  # named as such (issue 28)
+        assert os.listdir(temp) == ["fyld"]  # and nothing of the run left in it
         (temp / "fyld").unlink()
         again = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr

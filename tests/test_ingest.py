@@ -331,8 +331,9 @@ def test_script_without_main_guard_is_not_run_again_by_the_readers(status_notat_
         "import sys\n"
         "from pathlib import Path\n"
         "from pipeline import ingest\n"
+        "from pipeline.hashing import sha256_of\n"
         "print('script ran', flush=True)\n"
-        "result = ingest.ingest_file(Path(sys.argv[1]), sha256='0' * 64)\n"
+        "result = ingest.ingest_file(Path(sys.argv[1]), sha256=sha256_of(Path(sys.argv[1])))\n"
         "print(result.entry.status, ingest.start_fork_server())\n"
     )
     root = Path(__file__).resolve().parents[1]

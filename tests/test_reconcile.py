@@ -398,16 +398,26 @@ def test_override_different_forces_apart(docs, tmp_path):
 @pytest.mark.parametrize(
     ("text", "line_no", "words"),
     [
-        ("# ok\nsame,a\n", 2, "3 fields"),
-        ("action,wording_a,wording_b\n\nmerge,a,b\n", 3, "'same' or 'different'"),
-        ("same,,b\n", 1, "both wordings"),
+        ("# ok\nsame,a\n", 2, "tre felter"),
+        ("action,wording_a,wording_b\n\nmerge,a,b\n", 3, "»same« eller »different«"),
+        ("same,,b\n", 1, "to forskellige formuleringer mangler"),
         ('same,"a,b\n', 1, "CSV"),
     ],
 )
-def test_override_broken_line_names_file_and_line(docs, tmp_path, text, line_no, words):
+def test_override_broken_line_is_listed_naming_the_line_and_the_run_goes_on(
+    docs, tmp_path, text, line_no, words
+):
+    """A broken line is not applied and is said so (Kontrol, decisions.csv), naming the line;
+    it never stops the run. ``load_overrides``, for scripts, is strict."""
     path = _write(tmp_path, text)
-    with pytest.raises(ReconcileError, match=rf"goal_overrides\.csv, line {line_no}: .*{words}"):
-        reconcile(docs, overrides=path)
+    out = reconcile(docs, overrides=path)
+    (outcome,) = out.decision_log
+    assert (outcome.file, outcome.row_no, outcome.outcome) == ("goal_overrides.csv", line_no,
+                                                               "unusable")  # fmt: skip
+    assert outcome.message.startswith(f"Linje {line_no}: ") and words in outcome.message
+    assert not out.decisions
+    with pytest.raises(ReconcileError, match=rf"goal_overrides\.csv: Linje {line_no}: .*{words}"):
+        load_overrides(path)
 
 
 def test_shipped_overrides_file_parses_and_names_real_wordings():
@@ -491,7 +501,7 @@ def test_goal_register_and_history(rec, labels):
 
 def test_reconciled_frames_for_the_orchestrator(rec):
     frames = reconciled_frames(rec)
-    assert set(frames) == {"goals", "links", "history", "changes"}
+    assert set(frames) == {"goals", "links", "history", "changes", "decisions"}
     assert len(frames["goals"]) == len(rec.goals)
     links = frames["links"]
     assert {

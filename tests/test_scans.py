@@ -165,18 +165,25 @@ def test_notat_whose_font_has_no_unicode_map_is_read_by_ocr():
     page's image, never as goals of garbage."""
     from tests.fixtures.producers.broken_fonts import without_unicode_map
 
+    doc = _read_by_ocr_to_the_bar(without_unicode_map(short_pdf()), "no unicode map")
+    assert not any("(cid:" in s.text for r in doc.goal_rows for s in r.statements)
+
+
+def _read_by_ocr_to_the_bar(path: Path, what: str):
+    """The document of a notat whose text layer cannot be decoded, read from its images: ok,
+    OCR'd, and right to the scans' bar."""
     _require_ocr()
-    result = _read_broken(without_unicode_map(short_pdf()))
+    result = _read_broken(path)
     assert result.entry.status == "ok", result.entry.reason
     assert result.used_ocr and "font cannot be decoded" in result.entry.reason
     doc = result.document
-    assert not any("(cid:" in s.text for r in doc.goal_rows for s in r.statements)
     errors = field_errors(
         title=doc.document.title, date=doc.document.date, goal_rows=doc.goal_rows,
         theme_totals=doc.theme_totals, doc_id=doc.document.doc_id, notat=SHORT_NOTAT,
     )  # fmt: skip
-    print(f"\nno unicode map: {1 - len(errors) / count_fields(SHORT_NOTAT):.1%}", errors)
+    print(f"\n{what}: {1 - len(errors) / count_fields(SHORT_NOTAT):.1%}", errors)
     assert 1 - len(errors) / count_fields(SHORT_NOTAT) >= MIN_ACCURACY, errors
+    return doc
 
 
 def test_notat_with_a_shifted_unicode_map_is_read_by_ocr():
@@ -189,6 +196,22 @@ def test_notat_with_a_shifted_unicode_map_is_read_by_ocr():
     doc = result.document
     assert doc.document.title == SHORT_NOTAT.title
     assert len(doc.goal_rows) == sum(len(t.rows) for t in SHORT_NOTAT.themes)
+
+
+def test_notat_whose_body_font_alone_is_shifted_is_read_by_ocr():
+    """Issue 28: the small letters of the body font shifted, the bold headings not: read from
+    the page images, never as goals of garbage ("Kpnqfufodfvewjlmjoh")."""
+    from tests.fixtures.producers.broken_fonts import with_body_font_shifted
+
+    _read_by_ocr_to_the_bar(with_body_font_shifted(short_pdf()), "body font shifted")
+
+
+def test_notat_whose_body_font_alone_is_shifted_without_ocr_is_skipped_not_read():
+    from tests.fixtures.producers.broken_fonts import with_body_font_shifted
+
+    result = _read_broken(with_body_font_shifted(short_pdf()), ocr=False)
+    assert (result.entry.status, result.cause) == ("skipped", "undecodable")
+    assert result.document is None
 
 
 @pytest.mark.parametrize("ocr", [False], ids=["ocr_off"])

@@ -89,3 +89,46 @@ def test_text_drawn_sideways_is_no_decoding_problem():
     page = dataclasses.replace(_page(shifted), sideways=0.95)
     assert distrust(_page(shifted)) == "undecodable"
     assert distrust(page) is None
+
+
+def _styled(regular: list[str], bold: list[str]) -> PageLayout:
+    words = [
+        Word(t, 10.0 * i, 10.0 * i + 8, 100.0, 110.0, 10.0, False) for i, t in enumerate(regular)
+    ]
+    words += [Word(t, 10.0 * i, 10.0 * i + 8, 50.0, 60.0, 10.0, True) for i, t in enumerate(bold)]
+    return PageLayout(1, 595.0, 842.0, tuple(words), (), 0, "", 0.0)
+
+
+HEADINGS = ["Tema", "1:", "Sundhed", "i", "alle", "politikker", "Mål", "Gennemført/igangsat",
+            "Ikke", "igangsat", "Bemærkning", "I", "alt", "Tema", "2:", "Mål", "for", "børn",
+            "og", "unge", "Gennemført/igangsat", "Ikke", "igangsat", "Bemærkning"]  # fmt: skip
+
+
+def test_body_font_shifted_under_danish_headings_is_undecodable():
+    """Issue 28: the small letters of the body font shifted by one, the bold headings intact
+    ("Tema 1" above "Kpnqfufodfvewjlmjoh"): the headings lifted the page's share of Danish
+    words over the bar and 33 goals of garbage were read. The regular and the bold text are
+    judged apart."""
+    body = ["".join(chr(ord(c) + 1) if c.islower() else c for c in w) for w in DANISH]
+    assert distrust(_styled(body, HEADINGS)) == "undecodable"
+    assert distrust(_styled(body[:8], HEADINGS)) == "undecodable"  # eight words are enough
+
+
+def test_a_page_of_danish_body_text_and_headings_is_trusted():
+    assert distrust(_styled(DANISH, HEADINGS)) is None
+    assert distrust(_styled(DANISH[:8], HEADINGS[:3])) is None
+
+
+def test_body_font_shifted_for_some_letters_only_is_undecodable():
+    """Issue 28: a map shifted for some letters only keeps the short common words ("i", "at",
+    "til") and "Er opgaven igangsat" reads "Es pphaweo ihaohtat": the common words pass, the
+    letter pairs do not."""
+    kept = set("aeiptl")
+    body = [
+        "".join(chr(ord(c) + 1) if c.islower() and c not in kept else c for c in w) for w in DANISH
+    ]
+    page = _styled(body * 2, HEADINGS)
+    assert distrust(page) == "undecodable"
+    from pipeline.extract.trust import _common_share
+
+    assert _common_share(" ".join(body * 2))[1] > 0.04  # the common words alone let it pass

@@ -1,4 +1,5 @@
-"""Ingest: every input file accounted for. Public entry: ``ingest_file``.
+"""Ingest: every input file accounted for. Public entries: ``ingest_file`` (a notat) and
+``ingest_decisions`` (a decision workbook, goal_overrides.csv).
 
 Each file is read in its own child process (``pipeline.ingest.worker``) under a memory, CPU and
 wall-clock budget, so no single file can hang or kill a batch. The child is forked from a fork
@@ -7,6 +8,10 @@ fork server, started as a new interpreter. Damaged PDFs are repaired into a
 temp copy, scanned ones OCR'd into a temp copy; the input file is only ever read. Every outcome,
 good or bad, comes back as an ``IngestResult`` whose reason names the file and the cause in plain
 words; ``ingest_file`` never raises for bad input. It is safe to call from several threads.
+A decision file is read the same way, by its own child (``decision_reader``) under the same
+limits, with bounds of its own on rows, cells and bytes inflated (``pipeline.decision_files``).
+A run that is stopped (Ctrl-C) ends every reader at once (``pipeline.processes``): each runs in
+a session of its own, held while it reads; no reader is started after the stop.
 """
 
 from __future__ import annotations
@@ -28,13 +33,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import forkserver as fork_server
-from pipeline.ingest.limits import Limits, LimitsError
 from pipeline.ingest.outcome import Cause, WorkerOutcome
-from pipeline.model import ExtractedDocument, IngestEntry
+from pipeline.limits import Limits, LimitsError
+from pipeline.model import DecisionFile, ExtractedDocument, IngestEntry
 from pipeline.names import safe_name
-from pipeline.processes import RUN_PID_ENV, run_temp_root
+from pipeline.processes import (
+    RUN_PID_ENV,
+    kill_group,
+    reader_group,
+    run_temp_root,
+    stopping,
+    system_temp_dir,
+)
 
-__all__ = ["IngestResult", "Limits", "LimitsError", "ingest_file"]
+__all__ = ["IngestResult", "Limits", "LimitsError", "ingest_decisions", "ingest_file"]
 
 _MAGIC = b"%PDF-"
 _MAGIC_WINDOW = 1024  # the PDF spec lets a few bytes of junk precede the header
@@ -79,7 +91,7 @@ def _sniff(path: Path) -> tuple[Cause, str] | None:
 def _crash_reason(returncode: int, stderr: str, limits: Limits) -> tuple[Cause, str]:
     """What a reader that gave no outcome died of, in plain words: what is known, no guess."""
     if "No space left on device" in stderr or "Errno 28" in stderr:
-        return "no_space", "the temp folder ran out of space while it was read"
+        return "no_space", f"the temp folder {system_temp_dir()} ran out of space while it was read"
     # A C++ library (qpdf under pikepdf) that cannot allocate aborts the process (SIGABRT after
     # "terminate called after throwing ... std::bad_alloc"): that is the memory limit too.
     out_of_memory = (
@@ -113,42 +125,43 @@ def _no_room(folder: Path) -> bool:
     return st.f_bavail * st.f_frsize < 1 << 20
 
 
-def _kill_group(pid: int) -> None:
-    # The reader and whatever it started (ocrmypdf, tesseract, ghostscript).
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
-
-
 def _worker_args(path: Path, name: str, sha256: str, workdir: Path, result_file: Path,
                  limits: Limits, ocr: bool) -> list[str]:  # fmt: skip
     return [
         str(path.resolve()), name, sha256, str(workdir), str(result_file),
         str(limits.memory_mb), repr(float(limits.seconds)), str(limits.max_pages),
-        "1" if ocr else "0", str(limits.processes),
+        "1" if ocr else "0", str(limits.processes), str(limits.max_file_mb),
     ]  # fmt: skip
 
 
-def _worker_command(args: list[str]) -> list[str]:
-    return [sys.executable, "-m", "pipeline.ingest.worker", *args]
+_WORKER = "pipeline.ingest.worker"
 
 
-def _run_started(args: list[str], workdir: Path, timeout: float) -> tuple[int | None, bytes]:
+def _worker_command(args: list[str], module: str = _WORKER) -> list[str]:
+    return [sys.executable, "-m", module, *args]
+
+
+def _run_started(
+    args: list[str], workdir: Path, timeout: float, module: str = _WORKER
+) -> tuple[int | None, bytes]:
     """The reader as a new interpreter: (exit status or None on timeout, its stderr)."""
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    env["TMPDIR"] = str(workdir)  # whatever it or its programs write: in its own folder
     proc = subprocess.Popen(
-        _worker_command(args), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        _worker_command(args, module), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE, cwd=workdir, env=env, start_new_session=True,
     )  # fmt: skip
     try:
-        _, stderr = proc.communicate(timeout=timeout)
+        with reader_group(proc.pid):
+            _, stderr = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        _kill_group(proc.pid)
+        kill_group(proc.pid)
         _, stderr = proc.communicate()
         return None, stderr
     finally:
-        _kill_group(proc.pid)  # nothing of this file's work may outlive the call
+        kill_group(proc.pid)  # nothing of this file's work may outlive the call
     return proc.returncode, stderr
 
 
@@ -177,9 +190,11 @@ def _say_no_fork_server() -> None:
              fork_server.unavailable_reason)  # fmt: skip
 
 
-def _run_forked(args: list[str], workdir: Path, timeout: float) -> tuple[int | None, bytes] | None:
-    """The reader forked from the fork server: (exit status or None on timeout, its stderr);
-    None when there is no fork server."""
+def _run_forked(
+    args: list[str], workdir: Path, timeout: float, target: Callable | None = None
+) -> tuple[int | None, bytes] | None:
+    """The reader (``target``, by default a notat's) forked from the fork server: (exit status
+    or None on timeout, its stderr); None when there is no fork server."""
     context = _fork_context()
     if context is None:
         return None
@@ -187,7 +202,7 @@ def _run_forked(args: list[str], workdir: Path, timeout: float) -> tuple[int | N
 
     stderr_path = workdir / "stderr.txt"
     proc = context.Process(
-        target=_forked_target or worker.forked_main,
+        target=target or _forked_target or worker.forked_main,
         args=(args, str(stderr_path), {**os.environ, RUN_PID_ENV: str(os.getpid())}),
         daemon=False,
     )
@@ -197,10 +212,11 @@ def _run_forked(args: list[str], workdir: Path, timeout: float) -> tuple[int | N
         log.info("the fork server failed (%s): reading this file in a new interpreter", e)
         return None
     try:
-        proc.join(timeout)
+        with reader_group(proc.pid):
+            proc.join(timeout)
         timed_out = proc.exitcode is None
     finally:
-        _kill_group(proc.pid)  # nothing of this file's work may outlive the call
+        kill_group(proc.pid)  # nothing of this file's work may outlive the call
         proc.join()
     try:
         stderr = stderr_path.read_bytes()
@@ -213,6 +229,8 @@ def ingest_file(
     path: Path, *, sha256: str, limits: Limits = _DEFAULT_LIMITS, ocr: bool = True
 ) -> IngestResult:
     """Read one input file into an ``ExtractedDocument``, or say plainly why not."""
+    if stopping():  # the run was stopped (Ctrl-C): no new reader
+        raise KeyboardInterrupt
     path = Path(path)
     name = safe_name(path.name)
 
@@ -230,7 +248,10 @@ def ingest_file(
         temp = tempfile.TemporaryDirectory(prefix="ingest-", dir=run_temp_root())
     except OSError as e:
         cause = "no_space" if e.errno == errno.ENOSPC else "unreadable"
-        return result("failed", "", cause, f"no temp folder could be made for it ({e.strerror})")
+        return result(
+            "failed", "", cause,
+            f"no temp folder could be made for it in {system_temp_dir()} ({e.strerror})",
+        )  # fmt: skip
     with temp as tmp:
         workdir = Path(tmp)
         result_file = workdir / "outcome.pickle"
@@ -256,9 +277,79 @@ def ingest_file(
         if outcome is None:
             cause, why = _crash_reason(returncode, stderr, limits)
             if cause == "crashed" and _no_room(workdir):  # its stderr may not have fitted either
-                cause, why = "no_space", "the temp folder ran out of space while it was read"
+                cause, why = _crash_reason(0, "No space left on device", limits)
             return result("failed", "", cause, why)
 
+    if outcome.read_sha256 and outcome.read_sha256 != sha256:
+        # Other bytes than those listed (a file swapped or still being copied): what was read
+        # is neither used nor cached under the listed checksum.
+        return result(
+            "skipped", "", "being_written",
+            "the file changed after it was listed (the bytes read are not those hashed); it "
+            "will be read next run",
+        )  # fmt: skip
+    if outcome.cause == "no_space":  # the reader's words for it cannot name the folder
+        return result("failed", "", "no_space", _crash_reason(0, "Errno 28", limits)[1])
     entry = IngestEntry(name, sha256, outcome.status, outcome.kind, outcome.reason, outcome.cause)
     document = outcome.document if outcome.status in ("ok", "failed") else None
     return IngestResult(entry, document, outcome.used_ocr, outcome.cause, outcome.repaired)
+
+
+def ingest_decisions(
+    path: Path, *, sha256: str = "", limits: Limits = _DEFAULT_LIMITS
+) -> DecisionFile:
+    """Read one decision file (a filled-in review workbook, goal_overrides.csv) in a child
+    process under ``limits``, as a notat is read: its rows, or why it is not used, said plainly
+    (never raises for what the file holds). ``sha256``: the checksum the run listed it under;
+    other bytes read (a file swapped or being written) are not used this run."""
+    from pipeline.decision_files import unread_decision_file
+    from pipeline.ingest import decision_reader
+
+    if stopping():
+        raise KeyboardInterrupt
+    path = Path(path)
+    name = safe_name(path.name)
+    kind = "workbook" if path.suffix.lower() == ".xlsx" else "overrides"
+
+    def unread(cause: str, why: str, status: str = "failed") -> DecisionFile:
+        return unread_decision_file(name, sha256, kind, cause, why, status=status)
+
+    try:
+        temp = tempfile.TemporaryDirectory(prefix="decisions-", dir=run_temp_root())
+    except OSError as e:
+        cause = "no_space" if e.errno == errno.ENOSPC else "unreadable"
+        return unread(cause, f"no temp folder could be made for it in {system_temp_dir()}")
+    with temp as tmp:
+        workdir = Path(tmp)
+        result_file = workdir / "decisions.pickle"
+        args = [
+            str(path.resolve()), name, str(workdir), str(result_file), str(limits.memory_mb),
+            repr(float(limits.seconds)), str(limits.max_file_mb), str(limits.max_decision_rows),
+            str(limits.max_inflated_mb), str(limits.max_cells),
+        ]  # fmt: skip
+        timeout = limits.seconds + _STARTUP_GRACE_SECONDS
+        finished = _run_forked(args, workdir, timeout, target=decision_reader.forked_main)
+        if finished is None:
+            finished = _run_started(args, workdir, timeout, module=decision_reader.__name__)
+        returncode, stderr = finished
+        if returncode is None:
+            return unread(
+                "timeout", f"reading it took longer than the limit of {limits.seconds:g} seconds"
+            )
+        outcome: DecisionFile | None = None
+        if returncode == 0 and result_file.is_file():
+            with (
+                contextlib.suppress(OSError, EOFError, pickle.UnpicklingError),
+                result_file.open("rb") as f,
+            ):
+                outcome = pickle.load(f)
+        if outcome is None:
+            return unread(*_crash_reason(returncode, stderr.decode("utf-8", "replace"), limits))
+    if sha256 and outcome.sha256 and outcome.sha256 != sha256:
+        return unread(
+            "being_written",
+            "the file changed after it was listed (the bytes read are not those hashed); it "
+            "will be read next run",
+            status="skipped",
+        )
+    return outcome

@@ -36,6 +36,7 @@ Cause = Literal[
     "killed",
     "no_space",
     "unreadable",
+    "being_written",
 ]
 
 
@@ -48,3 +49,4 @@ class WorkerOutcome:
     document: ExtractedDocument | None = None
     used_ocr: bool = False
     repaired: bool = False
+    read_sha256: str = ""  # of the bytes the reader read (its own copy of the input)

@@ -1,26 +1,32 @@
 """The child process that reads one input file under resource limits.
 
 Started one of two ways, with the arguments INPUT DISPLAY_NAME SHA256 WORKDIR RESULT MEMORY_MB
-SECONDS MAX_PAGES OCR:
+SECONDS MAX_PAGES OCR PROCESSES MAX_FILE_MB:
 
 - forked from a fork server that has imported the readers once (``forked_main``): no interpreter
   start and no imports per file, which is a third of the cost of reading a short notat;
 - as ``python -m pipeline.ingest.worker ...``, where there is no fork server.
 
 Either way it sets its own rlimits first (``preexec_fn`` is unsafe when the parent runs ingest
-from a thread pool), reads the file, and pickles a ``WorkerOutcome`` to RESULT. Temporary copies
-(repaired, decrypted, OCR'd) go to WORKDIR; the input is only ever read.
+from a thread pool), copies the input into WORKDIR while hashing it, reads that copy, and pickles
+a ``WorkerOutcome`` to RESULT, with the sha256 of the bytes it read: a file swapped after the run
+hashed it can never put its tables under the other bytes' checksum. Temporary copies (repaired,
+decrypted, OCR'd) and every temporary file of the libraries and programs it runs go to WORKDIR;
+the input is only ever read.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import errno
+import hashlib
 import math
 import os
 import pickle
 import resource
+import stat
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -313,24 +319,66 @@ def _encrypted_office(path: Path) -> bool:
     return False
 
 
-def main(argv: list[str]) -> int:
-    path, name, sha256, workdir, result, memory_mb, seconds, max_pages, ocr, processes = argv
-    _set_limits(int(memory_mb), float(seconds))
-    reader = _Reader(
-        Path(path), name, sha256, Path(workdir),
-        memory_mb=int(memory_mb), seconds=float(seconds), max_pages=int(max_pages), ocr=ocr == "1",
-        processes=int(processes),
-    )  # fmt: skip
+class _NotCopied(Exception):
+    def __init__(self, cause: str, why: str) -> None:
+        super().__init__(why)
+        self.cause, self.why = cause, why
+
+
+def _own_copy(path: Path, workdir: Path, max_bytes: int) -> tuple[Path, str]:
+    """The input copied into ``workdir`` through one descriptor that cannot block or follow a
+    link, and the sha256 of exactly the bytes copied: what is read is what is hashed."""
+    copy = workdir / "input.pdf"
+    h = hashlib.sha256()
     try:
-        outcome = reader.read()
-    except MemoryError:
-        outcome = reader.failed(
-            "memory", f"reading it needed more than the memory limit of {memory_mb} MB (memory_mb)"
-        )
-    except RecursionError:
-        outcome = reader.failed(
-            "damaged", "its objects are nested too deeply (or in a loop) to read"
-        )
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as e:
+        raise _NotCopied("unreadable", f"the file cannot be opened ({e.strerror})") from e
+    copied = 0
+    try:
+        with os.fdopen(fd, "rb") as source:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise _NotCopied("unreadable", "it is no longer a regular file")
+            with open(copy, "wb") as target:
+                for block in iter(lambda: source.read(1 << 20), b""):
+                    copied += len(block)
+                    if copied > max_bytes:  # it grew past the size limit since it was listed
+                        raise _NotCopied("being_written", "the file grew while it was read")
+                    h.update(block)
+                    target.write(block)
+    except OSError as e:
+        if e.errno == errno.ENOSPC:
+            raise _NotCopied("no_space", "the temp folder ran out of space") from e
+        raise _NotCopied("unreadable", f"the file cannot be read ({e.strerror})") from e
+    return copy, h.hexdigest()
+
+
+def main(argv: list[str]) -> int:
+    # The sha256 the run listed the file under is the parent's to compare (pipeline.ingest).
+    path, name, _, workdir, result, memory_mb, seconds, max_pages, ocr, processes, max_mb = argv
+    _set_limits(int(memory_mb), float(seconds))
+    try:
+        own, read_sha256 = _own_copy(Path(path), Path(workdir), int(max_mb) << 20)
+    except _NotCopied as e:
+        outcome = WorkerOutcome("failed", "", f"{name}: {e.why}", e.cause)  # type: ignore[arg-type]
+    else:
+        reader = _Reader(
+            own, name, read_sha256, Path(workdir),
+            memory_mb=int(memory_mb), seconds=float(seconds), max_pages=int(max_pages),
+            ocr=ocr == "1", processes=int(processes),
+        )  # fmt: skip
+        try:
+            outcome = reader.read()
+        except MemoryError:
+            outcome = reader.failed(
+                "memory",
+                f"reading it needed more than the memory limit of {memory_mb} MB (memory_mb)",
+            )
+        except RecursionError:
+            outcome = reader.failed(
+                "damaged", "its objects are nested too deeply (or in a loop) to read"
+            )
+        outcome.read_sha256 = read_sha256
     with open(result, "wb") as f:
         pickle.dump(outcome, f, protocol=pickle.HIGHEST_PROTOCOL)
     return 0
@@ -340,21 +388,29 @@ def forked_main(argv: list[str], stderr_path: str, environ: dict[str, str]) -> N
     """A reader forked from the fork server: it takes the caller's environment (the server's is
     that of when it started), leads a session of its own, so the caller can kill it with
     everything it starts, and writes its stderr to ``stderr_path``; then ``main``."""
+    enter_forked(argv[3], stderr_path, environ)  # WORKDIR
+    code = main(argv)
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def enter_forked(workdir: str, stderr_path: str, environ: dict[str, str]) -> None:
+    """What a child forked from the fork server does first (a PDF's reader, a decision file's):
+    end with the run, lead a session of its own, take the caller's environment with
+    ``workdir`` as its temp folder and working folder, and write its stderr to ``stderr_path``."""
     from pipeline.processes import RUN_PID_ENV, die_with_parent
 
     run_pid = environ.get(RUN_PID_ENV, "")
     die_with_parent(int(run_pid) if run_pid.isdigit() else None)  # ends with the fork server
     os.setsid()
     os.environ.clear()
-    os.environ.update(environ)
+    os.environ.update(environ, TMPDIR=workdir)  # whatever it or its programs write: in workdir
+    tempfile.tempdir = None  # as the fork server computed it: computed again from TMPDIR
     fd = os.open(stderr_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(fd, 2)
     os.close(fd)
     sys.stderr = open(2, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
-    os.chdir(argv[3])  # WORKDIR, as for the started worker
-    code = main(argv)
-    sys.stderr.flush()
-    os._exit(code)
+    os.chdir(workdir)
 
 
 if __name__ == "__main__":

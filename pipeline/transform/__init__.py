@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.decision_files import read_decision_file
 from pipeline.model import (
     Change,
+    DecisionFile,
+    DecisionOutcome,
     ExtractedDocument,
     Goal,
     GoalPeriodStatus,
@@ -24,7 +27,7 @@ from pipeline.model import (
 from pipeline.transform.forms import note_deleted_form_rows
 from pipeline.transform.history import goal_register, period_changes, period_history
 from pipeline.transform.normalize import normalize_wording
-from pipeline.transform.overrides import Override, load_decision_workbook, load_overrides
+from pipeline.transform.overrides import Override, decisions_in, outcome_of
 from pipeline.transform.periods import SettledPeriods, settle_periods
 from pipeline.transform.reconcile import assign_goal_ids, period_order, status_copy
 from pipeline.transform.similarity import DEFAULT_SETTINGS, ReconcileSettings
@@ -57,44 +60,51 @@ class Reconciled:
     # goals gone from a period that may be goals new in it: a person is asked (pending)
     questions: list[OpenQuestion] = field(default_factory=list)
     decisions: list[Override] = field(default_factory=list)  # a person's, as applied
-    decision_problems: list[tuple[str, str]] = field(default_factory=list)  # (file, Danish text)
+    # every decision row read, with what was done with it (decisions.csv, Kontrol)
+    decision_log: list[DecisionOutcome] = field(default_factory=list)
+
+    @property
+    def decision_problems(self) -> list[tuple[str, str]]:
+        """(file, Danish text) of every decision not applied and every file not read."""
+        return [(d.file, d.message) for d in self.decision_log if d.outcome != "applied"]
 
 
 def reconcile(
     docs: list[ExtractedDocument],
-    overrides: Path | None = None,
+    overrides: Path | DecisionFile | None = None,
     settings: ReconcileSettings = DEFAULT_SETTINGS,
-    decision_workbooks: Sequence[Path] = (),
+    decision_workbooks: Sequence[Path | DecisionFile] = (),
 ) -> Reconciled:
     """Give every goal wording of the status notats its goal_id; build goals, links, history.
 
     The input documents are not changed: status documents come back as copies with goal_ids
-    set; concept and unknown documents pass through as they are. ``overrides`` is the path of a
-    goal_overrides.csv (format: pipeline.transform.overrides); a broken line raises
-    ReconcileError naming the file and line. ``decision_workbooks``: filled-in afstemning
-    workbooks (the secretary's decisions, pipeline.transform.overrides); a row that cannot be
-    used is a problem listed in *Kontrol*, not an error.
+    set; concept and unknown documents pass through as they are. ``overrides`` (a
+    goal_overrides.csv, format: pipeline.transform.overrides) and ``decision_workbooks``
+    (filled-in afstemning workbooks): the person's decisions, each a file as ingest read it or
+    a path read here. A decision applies when both its wordings name goals of the notats; every
+    row's outcome, and what could not be read, is in ``decision_log`` (Kontrol, decisions.csv),
+    never an error.
     """
-    rules = load_overrides(overrides)
-    problems: list[tuple[str, str]] = []
     out_docs = [status_copy(d) if d.document.kind == "status" else d for d in docs]
     printed = {normalize_wording(s.text) for d in out_docs for s in d.statements}
-    for path in sorted(decision_workbooks, key=lambda p: p.name):
-        decided, found = load_decision_workbook(path)
-        problems += found
+    files = [overrides] if overrides is not None else []
+    files += sorted(decision_workbooks, key=lambda f: f.name if isinstance(f, Path) else f.file)
+    rules: list[Override] = []
+    log: list[DecisionOutcome] = []
+    for file in files:
+        decided, unusable = decisions_in(
+            read_decision_file(file) if isinstance(file, Path) else file
+        )
+        log += unusable
         for o in decided:
-            missing = [
-                t for t, n in ((o.text_a, o.wording_a), (o.text_b, o.wording_b)) if n not in printed
-            ]
-            if missing:  # edited in the workbook, or its notat left the input folder
-                problems.append(
-                    (
-                        path.name,
-                        f"Række {o.line_no}: »{missing[0]}« står ikke i notaterne; "
-                        "afgørelsen er ikke brugt.",
-                    )
-                )
-            else:
+            # A wording that names no goal: edited in the workbook, mistyped, or its notat left
+            # the input folder. Not applied, and said so.
+            missing = next(
+                (t for t, n in ((o.text_a, o.wording_a), (o.text_b, o.wording_b)) if n not in printed),
+                None,
+            )  # fmt: skip
+            log.append(outcome_of(o, missing or ""))
+            if missing is None:
                 rules.append(o)
     assignment = assign_goal_ids(out_docs, rules, settings)
     for doc in out_docs:
@@ -112,7 +122,7 @@ def reconcile(
         merged_into=assignment.merged_into,
         questions=assignment.questions,
         decisions=rules,
-        decision_problems=problems,
+        decision_log=log,
     )
 
 

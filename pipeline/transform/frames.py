@@ -13,6 +13,8 @@ import pandas as pd
 
 from pipeline.danish import (
     CHANGE_LABELS,
+    DECISION_ACTION_LABELS,
+    DECISION_OUTCOME_LABELS,
     DOCUMENT_KIND_LABELS,
     INGEST_CAUSE_TEXTS,
     INGEST_STATUS_LABELS,
@@ -25,7 +27,7 @@ from pipeline.danish import (
     WORKBOOK_SIDES,
     evidence_in_danish,
 )
-from pipeline.model import Change, Goal, GoalPeriodStatus, Link
+from pipeline.model import Change, DecisionOutcome, Goal, GoalPeriodStatus, Link
 from pipeline.tables import frame_from_dataclasses, periods_of, with_period
 
 if TYPE_CHECKING:
@@ -84,6 +86,10 @@ def reconciled_frames(rec: Reconciled) -> dict[str, pd.DataFrame]:
         "links": links,
         "history": frame_from_dataclasses(rec.history, _fields(GoalPeriodStatus)),
         "changes": frame_from_dataclasses(rec.changes, _fields(Change)),
+        # every decision row read from goal_overrides.csv and the workbooks, and its outcome
+        "decisions": frame_from_dataclasses(
+            getattr(rec, "decision_log", []), _fields(DecisionOutcome)
+        ),
     }
 
 
@@ -112,11 +118,14 @@ def _values(table: str, column: str) -> dict[str, str] | None:
         return INGEST_STATUS_LABELS if table == "ingest_log" else STATUS_LABELS
     if column == "kind":
         return CHANGE_LABELS if table == "changes" else DOCUMENT_KIND_LABELS
+    if table == "decisions" and column == "action":
+        return DECISION_ACTION_LABELS
     return {
         "proposal": PROPOSAL_LABELS,
         "severity": SEVERITY_LABELS,
         "decision": LINK_DECISION_LABELS,
         "rule": LINK_RULE_LABELS,
+        "outcome": DECISION_OUTCOME_LABELS,
     }.get(column)
 
 

@@ -9,35 +9,31 @@ header line ``action,wording_a,wording_b``; every other line is ::
 Wordings are compared after normalization (case, quotes, dashes, punctuation and white space do
 not matter), so a wording may be copied from goals.csv or from the notat. A wording with a comma
 must be quoted the CSV way (``"Motion, kost og søvn"``). An override wins over every rule,
-the same-row rule included. A line that breaks this format stops the run with a
-ReconcileError naming the file and the line number.
+the same-row rule included.
 
 The same decisions come from a filled-in review workbook (``afstemning_<date>.xlsx``, written by
 pipeline.write.review_xlsx and saved by the secretary in the input folder): each row whose
 *Afgørelse* says *samme mål* or *forskellige mål* is an override of its *Formulering A* and
-*Formulering B*. A row left empty is no decision; a row or a file that cannot be used is a
-problem (Danish text) listed in *Kontrol*, never an error: the run goes on without it.
+*Formulering B*. A row left empty is no decision.
+
+The files are read by ``pipeline.decision_files`` (in a child process with limits, by ingest);
+here their rows are interpreted. A line or row that is no decision, and a decision one of whose
+wordings names no goal of the notats, is listed in *Kontrol* and left out; a file that cannot be
+read is left out whole, said the same way: never an error, the run goes on.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pipeline.danish import (
-    REVIEW_DECISION,
-    REVIEW_DECISIONS,
-    REVIEW_SHEET,
-    REVIEW_WORDING_A,
-    REVIEW_WORDING_B,
-)
+from pipeline.danish import DECISION_ACTION_LABELS, REVIEW_DECISIONS
+from pipeline.decision_files import read_decision_file
 from pipeline.errors import ReconcileError
+from pipeline.model import DecisionFile, DecisionOutcome
 from pipeline.transform.normalize import normalize_wording
 
-HEADER = ("action", "wording_a", "wording_b")
 ACTIONS = ("same", "different")
 
 
@@ -53,6 +49,7 @@ class Override:
     source: str = ""  # the file's name; "" for goal_overrides.csv as given
     text_a: str = ""  # as the person saw them (for Kontrol); "" = the normalized wording
     text_b: str = ""
+    from_workbook: bool = False  # a row of a decision workbook, not a line of the CSV file
 
     @property
     def pair(self) -> frozenset[str]:
@@ -61,108 +58,80 @@ class Override:
     @property
     def where(self) -> str:
         if self.source:
-            return f"{self.source}, row {self.line_no}"
+            return f"{self.source}, {'row' if self.from_workbook else 'line'} {self.line_no}"
         return f"line {self.line_no}"
+
+    @property
+    def where_da(self) -> str:
+        return f"{'Række' if self.from_workbook else 'Linje'} {self.line_no}"
 
 
 def load_overrides(path: Path | None) -> list[Override]:
-    """The overrides in ``path``; none when path is None. Missing or broken file → ReconcileError."""
+    """The overrides in ``path`` (none when path is None), read in this process, strictly: a
+    file or a line that cannot be used raises ReconcileError naming the file and the line. For
+    scripts and tests; a run reads the file through ingest and lists such lines in Kontrol."""
     if path is None:
         return []
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ReconcileError(f"cannot read overrides file {path}: {e}") from e
-    overrides: list[Override] = []
-    for line_no, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        try:
-            cells = next(csv.reader(io.StringIO(line), strict=True))
-        except csv.Error as e:
-            raise ReconcileError(f"{path}, line {line_no}: not a valid CSV line ({e})") from e
-        cells = [c.strip() for c in cells]
-        if tuple(c.casefold() for c in cells) == HEADER:
-            continue
-        if len(cells) != 3:
-            raise ReconcileError(
-                f"{path}, line {line_no}: expected 3 fields (action,wording_a,wording_b), "
-                f"found {len(cells)}"
-            )
-        action, a, b = cells[0].casefold(), normalize_wording(cells[1]), normalize_wording(cells[2])
-        if action not in ACTIONS:
-            raise ReconcileError(
-                f"{path}, line {line_no}: action must be 'same' or 'different', not {cells[0]!r}"
-            )
-        if not a or not b:
-            raise ReconcileError(f"{path}, line {line_no}: both wordings must be given")
-        if a == b:
-            raise ReconcileError(f"{path}, line {line_no}: the two wordings are the same text")
-        overrides.append(
-            Override(action, a, b, line_no, path.name, cells[1], cells[2])  # type: ignore[arg-type]
-        )
+    file = read_decision_file(path)
+    overrides, outcomes = decisions_in(file)
+    for outcome in outcomes:
+        raise ReconcileError(f"{path}: {outcome.message}")
+    if file.status != "ok":
+        raise ReconcileError(f"cannot read overrides file {path}: {file.reason}")
     return overrides
 
 
-def load_decision_workbook(path: Path) -> tuple[list[Override], list[tuple[str, str]]]:
-    """The decisions of a filled-in review workbook, and its problems as (file, Danish text)."""
-    from openpyxl import load_workbook  # only when a workbook is given
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:  # a damaged or foreign file: openpyxl raises many kinds
-        return [], [(path.name, f"Afstemningsfilen kunne ikke læses ({e.__class__.__name__}).")]
-    try:
-        rows = _sheet_rows(book)
-    finally:
-        book.close()
-    if rows is None:
-        return [], [
-            (
-                path.name,
-                f"Ikke en afstemningsfil: intet ark med kolonnerne »{REVIEW_WORDING_A}«, "
-                f"»{REVIEW_WORDING_B}« og »{REVIEW_DECISION}«. Filen er ikke brugt.",
+def decisions_in(file: DecisionFile) -> tuple[list[Override], list[DecisionOutcome]]:
+    """The decisions of a file as read (``DecisionFile``), and an ``unusable`` outcome for each
+    row or line that is none, and for the file itself when it could not be read (row 0)."""
+    workbook = file.kind == "workbook"
+    overrides: list[Override] = []
+    unusable = [
+        DecisionOutcome(file.file, row_no, "", "", "", "unusable", message)
+        for row_no, message in file.problems
+    ]
+    for row in file.rows:
+        where = f"{'Række' if workbook else 'Linje'} {row.row_no}"
+        if workbook:
+            action = REVIEW_DECISIONS.get(" ".join(row.action.casefold().split()))
+            wrong_action = f"»{row.action}« er ikke en afgørelse (vælg " + (
+                " eller ".join(f"»{c}«" for c in REVIEW_DECISIONS) + ")."
             )
-        ]
-    decisions: list[Override] = []
-    problems: list[tuple[str, str]] = []
-    for row_no, text_a, text_b, decided in rows:
-        if not decided:
-            continue
-        action = REVIEW_DECISIONS.get(" ".join(decided.casefold().split()))
-        a, b = normalize_wording(text_a), normalize_wording(text_b)
-        if action is None:
-            choices = " eller ".join(f"»{c}«" for c in REVIEW_DECISIONS)
-            problems.append(
-                (path.name, f"Række {row_no}: »{decided}« er ikke en afgørelse (vælg {choices}).")
-            )
-        elif not a or not b or a == b:
-            problems.append((path.name, f"Række {row_no}: to forskellige formuleringer mangler."))
         else:
-            decisions.append(Override(action, a, b, row_no, path.name, text_a, text_b))  # type: ignore[arg-type]
-    return decisions, problems
-
-
-def _sheet_rows(book) -> list[tuple[int, str, str, str]] | None:
-    """(row number, wording A, wording B, decision) of every row under the review header."""
-    names = [REVIEW_SHEET, *(n for n in book.sheetnames if n != REVIEW_SHEET)]
-    for name in names:
-        if name not in book.sheetnames:
+            action = row.action.casefold() if row.action.casefold() in ACTIONS else None
+            wrong_action = (
+                f"handlingen skal være »same« eller »different«, ikke »{row.action}«; "
+                "linjen er ikke brugt."
+            )
+        a, b = normalize_wording(row.text_a), normalize_wording(row.text_b)
+        problem = ""
+        if action is None:
+            problem = wrong_action
+        elif not a or not b or a == b:
+            problem = "to forskellige formuleringer mangler."
+        if problem:
+            outcome = DecisionOutcome(
+                file.file, row.row_no, row.action, row.text_a, row.text_b, "unusable",
+                f"{where}: {problem}",
+            )  # fmt: skip
+            unusable.append(outcome)
             continue
-        rows = book[name].iter_rows(values_only=True)
-        header = next(rows, None) or ()
-        cells = [str(c).strip() if c is not None else "" for c in header]
-        wanted = (REVIEW_WORDING_A, REVIEW_WORDING_B, REVIEW_DECISION)
-        if not all(w in cells for w in wanted):
-            continue
-        at = [cells.index(w) for w in wanted]
-        out = []
-        for row_no, row in enumerate(rows, start=2):
-            values = [_text(row[i]) if i < len(row) else "" for i in at]
-            out.append((row_no, *values))
-        return out  # type: ignore[return-value]
-    return None
+        overrides.append(
+            Override(action, a, b, row.row_no, file.file, row.text_a, row.text_b, workbook)  # type: ignore[arg-type]
+        )
+    return overrides, unusable
 
 
-def _text(value: object) -> str:
-    return " ".join(str(value).split()) if value is not None else ""
+def outcome_of(o: Override, missing: str = "") -> DecisionOutcome:
+    """The outcome of a decision: applied, or not, because ``missing`` names no goal."""
+    a, b = o.text_a or o.wording_a, o.text_b or o.wording_b
+    if missing:
+        return DecisionOutcome(
+            o.source, o.line_no, o.action, a, b, "no_goal",
+            f"{o.where_da}: »{missing}« står ikke i notaterne; afgørelsen er ikke brugt.",
+        )  # fmt: skip
+    return DecisionOutcome(
+        o.source, o.line_no, o.action, a, b, "applied",
+        f"Afgørelse anvendt ({o.where_da.lower()}): »{a}« og »{b}« er "
+        f"{DECISION_ACTION_LABELS[o.action]}.",
+    )  # fmt: skip

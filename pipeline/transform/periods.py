@@ -1,5 +1,10 @@
 """One status notat per reporting period: competing notats of one date are settled, never chosen
-silently.
+silently, and a date no status on the strategy can carry is never a period.
+
+A status notat dated after the end of next year, or before the strategy it reports on began, has
+a date that was typed wrong ("3. juni 2201"): it is set aside (its ingest_log row says why) with
+an error finding in *Kontrol*, so it does not become the latest period, and the report is built
+from the other notats. Correcting the date in the notat and running again brings it in.
 
 Two status notats can carry the same date: a copy saved again (other bytes, the same goal rows),
 or a draft beside the final (different content). A copy is read once: the other is marked as
@@ -22,6 +27,10 @@ from pipeline.model import ExtractedDocument, Finding, IngestEntry
 from pipeline.transform.forms import merge_forms
 
 COMPETING_CODE = "competing_notats"
+IMPLAUSIBLE_DATE_CODE = "implausible_date"
+# The strategy the notats report on, "Strategier og handleplaner for sundhedspolitikken i Ringsted
+# Kommune 2017-2021" (adopted by the council on 15 January 2018): no status on it is older.
+STRATEGY_START = dt.date(2017, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -51,21 +60,31 @@ def _content(doc: ExtractedDocument) -> tuple:
 
 
 def settle_periods(
-    docs: list[ExtractedDocument], modified: Mapping[str, int] | None = None
+    docs: list[ExtractedDocument],
+    modified: Mapping[str, int] | None = None,
+    today: dt.date | None = None,
 ) -> SettledPeriods:
-    """One status notat per date; ``modified``: each file's modification time (ns) by name.
+    """One status notat per plausible date; ``modified``: each file's modification time (ns) by
+    name; ``today``: the day of the run (default: today), which bounds a plausible date.
     Returned forms of one period are first merged into one notat (``transform.forms``)."""
     modified = modified or {}
     forms = merge_forms(docs)
     docs = forms.documents
     by_date: dict[str, list[ExtractedDocument]] = {}
+    replaced: dict[int, ExtractedDocument] = {}
+    aside: list[ExtractedDocument] = []  # notats not used: their findings stay
+    dropped: set[int] = set()  # not used as they were read: copies of a notat, misdated notats
+    decisions: dict[str, tuple[str, str, str]] = {}
     for doc in docs:
         if doc.document.kind == "status" and doc.document.date and doc.goal_rows:
-            by_date.setdefault(doc.document.date, []).append(doc)
-    replaced: dict[int, ExtractedDocument] = {}
-    aside: list[ExtractedDocument] = []  # competing notats not used: their findings stay
-    dropped: set[int] = set()  # copies of a notat read once
-    decisions: dict[str, tuple[str, str, str]] = {}
+            implausible = _implausible(doc, today or dt.date.today())
+            if implausible is None:
+                by_date.setdefault(doc.document.date, []).append(doc)
+                continue
+            reason, finding = implausible
+            decisions[doc.document.file] = ("skipped", IMPLAUSIBLE_DATE_CODE, reason)
+            aside.append(dataclasses.replace(doc, findings=[*doc.findings, finding]))
+            dropped.add(id(doc))
     for date, group in by_date.items():
         if len(group) < 2:
             continue
@@ -108,6 +127,34 @@ def settle_periods(
     return SettledPeriods(
         kept, [*forms.failed, *forms.set_aside, *aside], {**forms.decisions, **decisions}
     )
+
+
+def _implausible(doc: ExtractedDocument, today: dt.date) -> tuple[str, Finding] | None:
+    """Why the notat's date cannot be its period (ingest_log reason, Kontrol finding), or None."""
+    try:
+        day = dt.date.fromisoformat(doc.document.date)
+    except ValueError:
+        return None
+    latest = dt.date(today.year + 1, 12, 31)
+    if STRATEGY_START <= day <= latest:
+        return None
+    printed = format_danish_date(day)
+    if day > latest:
+        why = f"after the end of next year ({latest.year})"
+        hvorfor = f"senere end udgangen af næste år ({latest.year})"
+    else:
+        why = f"before the strategy it reports on began ({STRATEGY_START.year})"
+        hvorfor = f"før strategien, notatet gør status på, begyndte ({STRATEGY_START.year})"
+    reason = (
+        f"{doc.document.file}: dated {day.isoformat()}, {why}: the year is likely mistyped; not "
+        "used as a reporting period. Correct the date in the notat and run again"
+    )
+    message = (
+        f"{doc.document.file} er dateret {printed}, {hvorfor}; årstallet er nok skrevet forkert. "
+        "Notatet er ikke brugt som en periode i rapporten; ret datoen i notatet og kør igen."
+    )
+    finding = Finding(doc.document.doc_id, None, None, "error", IMPLAUSIBLE_DATE_CODE, message)
+    return reason, finding
 
 
 def _danish_list(names: list[str]) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.danish import (
     BILAG_INTRO,
+    DECISIONS_LISTED,
     DECISIONS_NAME,
     FINDING_TEXTS,
     FORM_INTRO,
@@ -32,6 +33,7 @@ from pipeline.danish import (
     decision_text,
     format_count_change,
     format_danish_date,
+    more_decisions_text,
     notat_name,
 )
 from pipeline.model import (
@@ -122,14 +124,8 @@ def build_report(
         changes=tuple(c for c in changes if c.kind != "wording_changed"),
         proposals=_proposals(latest),
         reconciliation=_reconciliation(latest, review),
-        findings=(*_findings([*shown, *unread]), *_decision_findings(reconciled)),
-        skipped_files=tuple(
-            ReportSkippedFile(
-                e.file, e.status, INGEST_CAUSE_TEXTS.get(e.cause) or e.reason or STATUS_LABELS[""]
-            )
-            for e in ingest_log
-            if e.status != "ok"
-        ),
+        findings=(*_findings([*shown, *unread]), *_decision_findings(reconciled, ingest_log)),
+        skipped_files=_skipped_files(ingest_log, reconciled),
         subtitle=REPORT_SUBTITLE,
         overview=overview,
         earlier_findings=sum(len(d.findings) for d in older),
@@ -652,28 +648,51 @@ def _reconciliation(
 # --------------------------------------------------------------------------- findings, form
 
 
-_DECISION_TEXTS = {"same": "samme mål", "different": "forskellige mål"}
-
-
-def _decision_findings(reconciled: Reconciled) -> tuple[ReportFinding, ...]:
-    """Every decision a person made that this run applied (goal_overrides.csv, a filled-in
-    afstemning workbook), and the lines of a decision file that could not be used."""
-    out = [
-        ReportFinding(
-            file=DECISIONS_NAME,
-            theme_no=None,
-            row_no=None,
-            severity="info",
-            message=f"Afgørelse anvendt (række {o.line_no}): »{o.text_a or o.wording_a}« og "
-            f"»{o.text_b or o.wording_b}« er {_DECISION_TEXTS[o.action]}.",
+def _skipped_files(
+    ingest_log: list[IngestEntry], reconciled: Reconciled
+) -> tuple[ReportSkippedFile, ...]:
+    """The files not read, each with why in Danish; a decision file in the words of its own
+    reading (``DecisionFile``), not a notat's."""
+    unread_decisions = {d.file: d.message for d in reconciled.decision_log if d.row_no == 0}
+    return tuple(
+        ReportSkippedFile(
+            e.file,
+            e.status,
+            (unread_decisions.get(e.file) if e.kind == "decisions" else None)
+            or INGEST_CAUSE_TEXTS.get(e.cause)
+            or e.reason
+            or STATUS_LABELS[""],
         )
-        for o in reconciled.decisions
-    ]
-    out += [
-        # a decision file that cannot be used is named: the administration must find it
-        ReportFinding(file=file, theme_no=None, row_no=None, severity="warning", message=message)
-        for file, message in reconciled.decision_problems
-    ]
+        for e in ingest_log
+        if e.status != "ok"
+    )
+
+
+def _decision_findings(
+    reconciled: Reconciled, ingest_log: list[IngestEntry]
+) -> tuple[ReportFinding, ...]:
+    """The decisions a person made (goal_overrides.csv, a filled-in afstemning workbook): those
+    applied, and the rows not used with why; at most ``DECISIONS_LISTED`` of each one by one,
+    the rest counted (every one is in decisions.csv). A decision file that could not be read at
+    all is here too, unless it is among the files not read (one of the input folder)."""
+    listed = {e.file for e in ingest_log if e.kind == "decisions" and e.status != "ok"}
+    out: list[ReportFinding] = []
+    for applied, severity in ((True, "info"), (False, "warning")):
+        rows = [
+            d
+            for d in reconciled.decision_log
+            if (d.outcome == "applied") == applied and not (d.row_no == 0 and d.file in listed)
+        ]
+        # A decision applied is the administration's (no internal file named to the council);
+        # one not used names its file: the administration must find it.
+        out += [
+            ReportFinding(file=DECISIONS_NAME if applied else d.file, theme_no=None, row_no=None,
+                          severity=severity, message=d.message)
+            for d in rows[:DECISIONS_LISTED]
+        ]  # fmt: skip
+        if len(rows) > DECISIONS_LISTED:
+            message = more_decisions_text(len(rows) - DECISIONS_LISTED, applied=applied)
+            out.append(ReportFinding(DECISIONS_NAME, None, None, severity, message))
     return tuple(out)
 
 

@@ -79,7 +79,12 @@ def write_review_workbook(report: StatusReport, out_dir: Path) -> Path:
 def _render(pairs: tuple[ReviewPair, ...], path: Path) -> None:
     book = Workbook(
         str(path),
-        {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+        {
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "tmpdir": str(path.parent),  # its parts in the staging folder, not the temp folder
+        },
     )
     try:
         head = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})

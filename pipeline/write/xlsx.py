@@ -51,6 +51,7 @@ SHEET_NAMES = {
     "links": "Koblinger",
     "history": "Historik",
     "changes": "Ændringer",
+    "decisions": "Afgørelser",
 }
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -199,7 +200,8 @@ def write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        book = Workbook(str(tmp), _OPTIONS)
+        # its parts beside the file (the staging folder), never in the temp folder
+        book = Workbook(str(tmp), {**_OPTIONS, "tmpdir": str(path.parent)})
         formats = {
             "header": book.add_format({"bold": True}),
             "wrapped": book.add_format({"text_wrap": True, "valign": "top"}),
