@@ -36,6 +36,7 @@ from pipeline.extract.pdf import read_pages
 from pipeline.extract.settings import ReaderSettings
 from pipeline.extract.status import StatusParse, _join_lines, parse_status_notat, split_wordings
 from pipeline.extract.table import CellLine
+from pipeline.settings import SettingsError
 from tests.fixtures.compare import MAX_SPLIT_WORDS, field_errors
 from tests.fixtures.notat_data import (
     CONTACT_BLOCK,
@@ -649,7 +650,7 @@ def test_goal_table_without_a_tema_heading_is_an_error_naming_its_page(tmp_path)
 def test_settings_error_names_the_bad_setting():
     with pytest.raises(ValueError, match=r"ReaderSettings\.header_max_lines"):
         ReaderSettings(header_max_lines=0)
-    with pytest.raises(TypeError, match=r"ReaderSettings\.run_gap"):
+    with pytest.raises(SettingsError, match=r"ReaderSettings\.run_gap"):
         ReaderSettings(run_gap="wide")
     with pytest.raises(ValueError, match=r"ReaderSettings\.paragraph_gap"):
         ReaderSettings(paragraph_gap=-1)

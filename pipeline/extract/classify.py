@@ -27,7 +27,7 @@ from collections.abc import Iterable
 
 from pipeline.extract.header import find_headers
 from pipeline.extract.layout import group_lines, styled_lines
-from pipeline.extract.pdf import PageLayout
+from pipeline.extract.primitives import PageLayout
 from pipeline.extract.settings import DEFAULT_SETTINGS
 from pipeline.model import DocumentKind
 from pipeline.vocabulary import BILAG_TAG, TEMA_HEADING, is_mark, is_totals_label

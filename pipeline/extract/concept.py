@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pipeline.danish import find_dato
 from pipeline.extract.layout import StyledLine as Line
 from pipeline.extract.layout import styled_lines
-from pipeline.extract.pdf import PageLayout, Word
+from pipeline.extract.primitives import PageLayout, Word
 from pipeline.extract.title import notat_title
 from pipeline.model import Finding, Initiative
 from pipeline.text import normalize_text

@@ -39,7 +39,7 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from pipeline.errors import ExtractError
-from pipeline.extract.pdf import PageLayout, Rule, Word
+from pipeline.extract.primitives import PageLayout, Rule, Word
 from pipeline.text import normalize_text
 
 __all__ = ["MAX_PART_BYTES", "DocxContent", "read_docx"]

@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pipeline.extract.header import TableHeader
-from pipeline.extract.pdf import Rule, Word
+from pipeline.extract.primitives import Rule, Word
+from pipeline.extract.settings import DEFAULT_SETTINGS, GridSettings
 from pipeline.vocabulary import GOAL_NUMBER, ColumnKey, is_mark
 
 __all__ = ["Columns", "columns_from_rules", "columns_from_text", "merge_rules"]
 
+DEFAULT_GRID: GridSettings = DEFAULT_SETTINGS.grid
 _STATUS: frozenset[ColumnKey] = frozenset({"started", "not_started"})
 # Columns whose content is short and known (marks, goal numbers): a boundary lies beside it.
 _NARROW: frozenset[ColumnKey] = _STATUS | {"number"}
@@ -84,18 +87,24 @@ def merge_rules(rules: Iterable[Rule], *, horizontal: bool, tolerance: float) ->
     return [Rule(p, p, s, e) for p, s, e in merged]
 
 
-def _remark_left(header: TableHeader, words: Sequence[Word], boundary: float) -> float:
+def _remark_left(
+    header: TableHeader, words: Sequence[Word], boundary: float, slack: float
+) -> float:
     """Where remark lines begin: the left edge most remark lines share (the header cell's left
-    edge when the column holds no text yet)."""
+    edge when the column holds no text yet); lines from ``slack`` points left of the boundary."""
     cell = header.cell("remark")
-    lefts = sorted(w.x0 for w in words if w.x0 >= boundary - 0.5)
+    lefts = sorted(w.x0 for w in words if w.x0 >= boundary - slack)
     if not lefts:
         return cell.x0 if cell else boundary
     return min(lefts[0], cell.x0) if cell else lefts[0]
 
 
 def columns_from_rules(
-    header: TableHeader, verticals: Sequence[Rule], words: Sequence[Word], em: float
+    header: TableHeader,
+    verticals: Sequence[Rule],
+    words: Sequence[Word],
+    em: float,
+    settings: GridSettings = DEFAULT_GRID,
 ) -> Columns | None:
     """Boundaries from the vertical rules of this table part (``verticals``: merged, within its
     height); None when two header cells have no rule between them or the table no right edge."""
@@ -105,18 +114,21 @@ def columns_from_rules(
     cells = header.cells
     edges: list[float] = []
     for a, b in itertools.pairwise(cells):
-        between = [x for x in xs if a.x1 - 0.1 * em <= x <= b.x0 + 0.1 * em]
+        reach = settings.rule_reach * em
+        between = [x for x in xs if a.x1 - reach <= x <= b.x0 + reach]
         if not between:
             return None
         edges.append(max(between) if b.key in _STATUS else min(between))
     # The outer edges: the rules outside the first and last inner edge (a goal or remark
     # heading that was not read has no extent of its own to go by).
-    left = [x for x in xs if x < edges[0] - em and x <= cells[0].x0 + 0.1 * em]
-    right = [x for x in xs if x > edges[-1] + em and x >= cells[-1].x1 - 0.1 * em]
+    outer, reach = settings.outer_rule * em, settings.rule_reach * em
+    left = [x for x in xs if x < edges[0] - outer and x <= cells[0].x0 + reach]
+    right = [x for x in xs if x > edges[-1] + outer and x >= cells[-1].x1 - reach]
     if not right and cells[-1].x1 != float("inf"):
         return None
     words_left = [w.x0 for w in words if w.x1 <= edges[0]]
-    outer_left = left[-1] if left else min([*words_left, edges[0] - em]) - 0.5 * em
+    margin = settings.outer_margin * em
+    outer_left = left[-1] if left else min([*words_left, edges[0] - outer]) - margin
     edges = [outer_left, *edges, right[0] if right else float("inf")]
     boundary = edges[cells.index(header.cell("remark"))] if header.cell("remark") else edges[-2]
     return Columns(
@@ -124,12 +136,18 @@ def columns_from_rules(
         tuple(edges),
         ruled=True,
         closed_right=True,
-        remark_left=_remark_left(header, [w for w in words if w.x1 <= edges[-1]], boundary),
+        remark_left=_remark_left(
+            header, [w for w in words if w.x1 <= edges[-1]], boundary, settings.remark_slack_pt
+        ),
     )
 
 
 def columns_from_text(
-    header: TableHeader, words: Sequence[Word], em: float, right_edge: float | None = None
+    header: TableHeader,
+    words: Sequence[Word],
+    em: float,
+    right_edge: float | None = None,
+    settings: GridSettings = DEFAULT_GRID,
 ) -> Columns:
     """Boundaries from the gaps beside each status column's content (header cell and marks).
 
@@ -146,14 +164,14 @@ def columns_from_text(
         key = min(mids, key=lambda k: abs(mids[k] - middle))
         span = content[key]
         # A mark belongs to a status column when it stands under its header, give or take a cell.
-        if abs(mids[key] - middle) <= 2.5 * em + (span[1] - span[0]) / 2:
+        if abs(mids[key] - middle) <= settings.mark_reach * em + (span[1] - span[0]) / 2:
             span[0], span[1] = min(span[0], w.x0), max(span[1], w.x1)
     number = header.cell("number")
     if number is not None:
         # A numbering column's content: its header and the goal numbers flush under it.
         span = content["number"]
         for w in words:
-            if GOAL_NUMBER.match(w.text) and abs(w.x0 - number.x0) <= em:
+            if GOAL_NUMBER.match(w.text) and abs(w.x0 - number.x0) <= settings.outer_rule * em:
                 span[1] = max(span[1], w.x1)
     edges: list[float] = []
     for a, b in itertools.pairwise(cells):
@@ -161,17 +179,21 @@ def columns_from_text(
         if b.key in _STATUS:
             # Left of a status column: halfway between its content and the nearest text before.
             start = content[b.key][0]
-            before = max([end_a, *(w.x1 for w in words if w.x1 <= start + 0.05 * em)])
+            slack = settings.content_slack * em
+            before = max([end_a, *(w.x1 for w in words if w.x1 <= start + slack)])
             edges.append((min(before, start) + start) / 2)
         elif a.key in _NARROW:
             # Right of a status (or numbering) column: halfway to the nearest text after its
             # content.
-            after = min([b.x0, *(w.x0 for w in words if w.x0 >= end_a - 0.05 * em)])
+            slack = settings.content_slack * em
+            after = min([b.x0, *(w.x0 for w in words if w.x0 >= end_a - slack)])
             edges.append((end_a + max(after, end_a)) / 2)
         else:
             edges.append((a.x1 + b.x0) / 2)
-    lefts = [x for x in (cells[0].x0, *(w.x0 for w in words if w.x1 <= edges[0])) if x > -1e9]
-    left = min(lefts, default=edges[0] - em) - 0.5 * em
+    lefts = [
+        x for x in (cells[0].x0, *(w.x0 for w in words if w.x1 <= edges[0])) if math.isfinite(x)
+    ]
+    left = min(lefts, default=edges[0] - settings.outer_rule * em) - settings.outer_margin * em
     right = right_edge if right_edge is not None else float("inf")
     remark = header.cell("remark")
     boundary = edges[keys.index("remark") - 1] if remark and keys.index("remark") > 0 else left
@@ -180,5 +202,7 @@ def columns_from_text(
         (left, *edges, right),
         ruled=False,
         closed_right=right_edge is not None,
-        remark_left=_remark_left(header, [w for w in words if w.x0 >= boundary], boundary),
+        remark_left=_remark_left(
+            header, [w for w in words if w.x0 >= boundary], boundary, settings.remark_slack_pt
+        ),
     )

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.extract.layout import Line
-from pipeline.extract.pdf import Word
+from pipeline.extract.primitives import Word
 from pipeline.extract.settings import ReaderSettings
 from pipeline.vocabulary import ColumnKey, heading_column, heading_prefix, heading_start
 
@@ -26,8 +26,9 @@ __all__ = ["HeaderCell", "TableHeader", "find_header_across_pages", "find_header
 # dust over "Mål") is implied by where the table's other columns stand.
 _REQUIRED: frozenset[ColumnKey] = frozenset({"started", "not_started"})
 _UNBOUNDED = float("inf")
-# A header is a few short cells: a window with more words than this is prose or a table body.
-_MAX_WINDOW_WORDS = 40
+# Two words of a header line whose boxes overlap by this much (points: a rounding of the
+# producer's) are in one stretch.
+_OVERLAP_PT = 0.01
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,7 @@ class _Stretch:
 def _stretches(words: list[Word]) -> list[_Stretch]:
     out: list[_Stretch] = []
     for w in sorted(words, key=lambda w: w.x0):
-        if out and w.x0 < out[-1].x1 - 0.01:
+        if out and w.x0 < out[-1].x1 - _OVERLAP_PT:
             out[-1].x1 = max(out[-1].x1, w.x1)
         else:
             out.append(_Stretch(w.x0, w.x1))
@@ -111,7 +112,7 @@ def _headings_inside(w: Word) -> list[tuple[int, ColumnKey]]:
     ]
 
 
-def _apart(window: Sequence[Line]) -> list[Line]:
+def _apart(window: Sequence[Line], settings: ReaderSettings) -> list[Line]:
     """The window's lines with words cut where two header cells without padding or a rule
     between them printed as one word ("GennemIkke-"): where another of the window's lines has a
     word begin (the cells' left-aligned lines show where the second begins), and where a heading
@@ -124,8 +125,12 @@ def _apart(window: Sequence[Line]) -> list[Line]:
             if not w.letters:
                 words.append(w)
                 continue
-            lo, hi = bisect.bisect_right(starts, w.x0 + 0.3), bisect.bisect_left(starts, w.x1 - 0.3)
-            cuts = [x for x in starts[lo:hi] if any(abs(x - left) < 0.6 for left in w.letters)]
+            edge, cut = settings.header_edge_pt, settings.header_cut_pt
+            lo, hi = (
+                bisect.bisect_right(starts, w.x0 + edge),
+                bisect.bisect_left(starts, w.x1 - edge),
+            )
+            cuts = [x for x in starts[lo:hi] if any(abs(x - left) < cut for left in w.letters)]
             cuts += [w.letters[k] for k, _ in _headings_inside(w)]
             pieces = [w]
             for x in sorted(set(cuts)):
@@ -139,7 +144,7 @@ def _apart(window: Sequence[Line]) -> list[Line]:
 
 def _match(window: Sequence[Line], settings: ReaderSettings) -> list[HeaderCell] | None:
     """The window's words as header cells, left to right, or None when they are not a header."""
-    window = _apart(window)
+    window = _apart(window, settings)
     words = [w for line in window for w in line.words]
     stretches = _stretches(words)
     if not stretches:
@@ -242,7 +247,7 @@ def _header_at(
         if j > i and lines[j].top - lines[j - 1].bottom > settings.header_line_gap * lines[j].size:
             return None
         words += len(lines[j].words)
-        if words > _MAX_WINDOW_WORDS:
+        if words > settings.header_max_words:  # a header is a few short cells, not prose
             return None
         begun |= _begins(lines[j])
         if not begun >= _REQUIRED:

@@ -12,7 +12,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pipeline.extract.pdf import Word
+from pipeline.extract.primitives import Word
+from pipeline.extract.settings import DEFAULT_SETTINGS, LineSettings
+
+DEFAULT_LINES: LineSettings = DEFAULT_SETTINGS.lines
 
 
 class _WordsOnALine:
@@ -48,11 +51,15 @@ class StyledLine(_WordsOnALine):
         return max(w.bottom for w in self.words)
 
 
-def styled_lines(words: Iterable[Word], page: int) -> list[StyledLine]:
-    """Group words into printed lines by their baselines, top to bottom, each with its style."""
+def styled_lines(
+    words: Iterable[Word], page: int, settings: LineSettings = DEFAULT_LINES
+) -> list[StyledLine]:
+    """Group words into printed lines by their baselines, top to bottom, each with its style
+    (the size and weight most of its letters have)."""
     rows: list[list[Word]] = []
     for w in sorted(words, key=lambda w: (w.bottom, w.x0)):
-        if rows and abs(rows[-1][-1].bottom - w.bottom) <= max(2.0, w.size * 0.3):
+        same = max(settings.baseline_min_pt, w.size * settings.baseline)
+        if rows and abs(rows[-1][-1].bottom - w.bottom) <= same:
             rows[-1].append(w)
         else:
             rows.append([w])
@@ -80,24 +87,26 @@ class Line(_WordsOnALine):
     def size(self) -> float:
         return max(w.size for w in self.words)
 
-    def segments(self) -> list[list[Word]]:
+    def segments(self, settings: LineSettings | None = None) -> list[list[Word]]:
         """Runs of words separated by a gap wider than a stretched word space."""
+        settings = settings or DEFAULT_LINES
         out: list[list[Word]] = [[self.words[0]]]
         for prev, w in zip(self.words, self.words[1:], strict=False):
-            if w.x0 - prev.x1 > max(6.0, 0.8 * w.size):
+            if w.x0 - prev.x1 > max(settings.run_gap_min_pt, settings.run_gap * w.size):
                 out.append([w])
             else:
                 out[-1].append(w)
         return out
 
 
-def group_lines(words: Iterable[Word]) -> list[Line]:
+def group_lines(words: Iterable[Word], settings: LineSettings | None = None) -> list[Line]:
     """Words to text lines, top to bottom: a word joins a line when its middle falls inside it."""
+    slack = (settings or DEFAULT_LINES).middle_slack_pt
     lines: list[Line] = []
     anchor_top = anchor_bottom = 0.0
     for w in sorted(words, key=lambda w: (w.top, w.x0)):
         middle = (w.top + w.bottom) / 2
-        if lines and anchor_top - 0.5 <= middle <= anchor_bottom + 0.5:
+        if lines and anchor_top - slack <= middle <= anchor_bottom + slack:
             line = lines[-1]
             line.words.append(w)
             line.bottom = max(line.bottom, w.bottom)

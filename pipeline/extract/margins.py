@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from pipeline.extract.layout import Line, group_lines
-from pipeline.extract.pdf import PageLayout
+from pipeline.extract.primitives import PageLayout
 from pipeline.extract.settings import ReaderSettings
 from pipeline.vocabulary import (
     BILAG_TAG,

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from pipeline.extract.pdf import PageLayout
+from pipeline.extract.primitives import PageLayout
 
 _SIDE = re.compile(r"\bSide\s+(\d{1,4})\s+af\s+(\d{1,4})\b", re.IGNORECASE)
 

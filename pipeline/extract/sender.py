@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, fields
 
 from pipeline.extract.layout import styled_lines
-from pipeline.extract.pdf import PageLayout, Word
+from pipeline.extract.primitives import PageLayout, Word
 from pipeline.text import normalize_text
 from pipeline.vocabulary import CONTACT_LABEL
 

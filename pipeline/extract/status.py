@@ -31,7 +31,7 @@ from pipeline.extract.hyphens import (
 )
 from pipeline.extract.layout import Line, group_lines
 from pipeline.extract.margins import PageLines, running_lines, with_neighbours
-from pipeline.extract.pdf import PageLayout
+from pipeline.extract.primitives import PageLayout
 from pipeline.extract.sender import sender_block_words
 from pipeline.extract.settings import DEFAULT_SETTINGS, ReaderSettings
 from pipeline.extract.table import CellLine, RawRow, TablePart, TableRead, read_table

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from dataclasses import dataclass, field
 from pipeline.extract.grid import Columns, columns_from_rules, columns_from_text, merge_rules
 from pipeline.extract.header import TableHeader
 from pipeline.extract.layout import Line, group_lines
-from pipeline.extract.pdf import Rule, Word
+from pipeline.extract.primitives import Rule, Word
 from pipeline.extract.settings import ReaderSettings
 from pipeline.vocabulary import BILAG_TAG, REWORD_LEAD, ColumnKey, is_mark
 
@@ -162,7 +163,8 @@ def _part_rules(
     part: TablePart, em: float, settings: ReaderSettings
 ) -> tuple[list[Rule], list[Rule]]:
     """The part's merged horizontal and vertical rules within its height."""
-    top, bottom = part.top - 0.6 * em, part.bottom + 0.6 * em
+    reach = settings.rule_reach * em
+    top, bottom = part.top - reach, part.bottom + reach
     inside = [r for r in part.rules if r.bottom >= top and r.top <= bottom]
     tolerance = settings.rule_merge * em
     horizontal = merge_rules(inside, horizontal=True, tolerance=tolerance)
@@ -200,24 +202,26 @@ def _columns(
         header = headers[group]
         horizontal, vertical = _part_rules(part, em, settings)
         words = [w for ln in part.lines for w in ln.words]
-        cols = columns_from_rules(header, vertical, words, em) if use_rules else None
+        grid = settings.grid
+        cols = columns_from_rules(header, vertical, words, em, grid) if use_rules else None
         if cols is None:
             right = _right_edge(header, horizontal)
-            cols = columns_from_text(header, group_words[group], em, right)
+            cols = columns_from_text(header, group_words[group], em, right, grid)
         out.append(cols)
     return out
 
 
-def _cut_at_edges(words: Sequence[Word], cols: Columns) -> list[Word]:
-    """Words as the columns hold them: a word running across a column edge is the text of two
-    cells that touch (zero cell padding, no rule between them) and is cut there."""
+def _cut_at_edges(words: Sequence[Word], cols: Columns, inside: float) -> list[Word]:
+    """Words as the columns hold them: a word running across a column edge (``inside`` its
+    size within it) is the text of two cells that touch (zero cell padding, no rule between
+    them) and is cut there."""
     inner = cols.edges[1:-1]
     out: list[Word] = []
     for w in words:
         pieces = [w]
         for x in inner:
             last = pieces[-1]
-            if last.x0 + 0.05 * last.size < x < last.x1 - 0.05 * last.size:
+            if last.x0 + inside * last.size < x < last.x1 - inside * last.size:
                 cut = last.split_at(x)
                 if cut is not None:
                     pieces[-1:] = list(cut)
@@ -232,14 +236,14 @@ def _placed(line: Line, cols: Columns, settings: ReaderSettings) -> list[tuple[C
     out: list[tuple[ColumnKey, Word]] = []
     in_remark = False
     prev: Word | None = None
-    for w in _cut_at_edges(line.words, cols):
+    for w in _cut_at_edges(line.words, cols, settings.edge_inside):
         key = cols.column_of(w)
         if key == "remark" and not cols.closed_right:
             joined = (
                 in_remark
                 and prev is not None
-                and -0.05 * w.size <= w.x0 - prev.x1 <= settings.run_gap * w.size
-                and abs(w.size - prev.size) <= 0.05 * max(w.size, 1)
+                and -settings.edge_inside * w.size <= w.x0 - prev.x1 <= settings.run_gap * w.size
+                and abs(w.size - prev.size) <= settings.edge_inside * max(w.size, 1)
             )
             starts = w.x0 <= cols.remark_left + settings.remark_indent * w.size
             in_remark = joined or (not in_remark and starts)
@@ -267,7 +271,7 @@ def _cell_lines(
             ln.bottom,
             ln.size,
             page,
-            fills=len(lines) >= 3
+            fills=len(lines) >= settings.fill_min_lines
             and len(ln.words) == 1
             and not ln.words[0].space_after
             and ln.words[0].x1 >= right - settings.fill_slack * em,
@@ -312,10 +316,13 @@ def _layout(parts: Sequence[TablePart], use_rules: bool, settings: ReaderSetting
             setattr(band, key, cl)
             band.top, band.bottom = min(band.top, cl.top), max(band.bottom, cl.bottom)
         bands += part_bands
-    return _Layout(bands, _marks_at_page_foot_move_on(marks, bands, em), columns, em)
+    foot = settings.mark_at_foot * em
+    return _Layout(bands, _marks_at_page_foot_move_on(marks, bands, foot), columns, em)
 
 
-def _marks_at_page_foot_move_on(marks: list[_Mark], bands: list[_Band], em: float) -> list[_Mark]:
+def _marks_at_page_foot_move_on(
+    marks: list[_Mark], bands: list[_Band], below: float
+) -> list[_Mark]:
     """A mark standing below all text of its page part is the first mark of the row that goes on
     on the next page (an engine may leave a row's mark alone at the foot of a page)."""
     last_bottom: dict[int, float] = {}
@@ -326,7 +333,7 @@ def _marks_at_page_foot_move_on(marks: list[_Mark], bands: list[_Band], em: floa
     out = []
     for m in marks:
         later = [p for p in first_top if p > m.part]
-        if m.top > last_bottom.get(m.part, float("inf")) + 0.25 * em and later:
+        if m.top > last_bottom.get(m.part, float("inf")) + below and later:
             part = min(later)
             m = _Mark(part, first_top[part], first_top[part] + (m.bottom - m.top), m.key)
         out.append(m)
@@ -362,6 +369,7 @@ def _start_evidence(
     cannot: between two drawn row rules, or a band with neither a goal line nor a mark). In
     ``mode`` "top" a mark level with the band's top says a row starts (cells are top-aligned)."""
     bands, em, interline = layout.bands, layout.em, layout.interline
+    weights = settings.rows
     mark_tops = _marked_at(layout)
     # A table that numbers its goals prints each row's number on its first line.
     numbered = sum(1 for b in bands if b.number is not None) >= 2
@@ -381,18 +389,18 @@ def _start_evidence(
         elif row_rules is not None and not new_part:
             above = bands[k - 1]
             ruled = any(above.middle < y < band.middle for y in row_rules[band.part])
-            score = 100.0 if ruled else _NOT_A_START
+            score = weights.ruled if ruled else _NOT_A_START
         elif g is None and not marked and band.number is None:
             score = _NOT_A_START  # a row starts with its goal, or its mark beside a remark
         else:
             score = _text_evidence(
                 band, prev_goal, prev_remark, new_part, paused, interline, em, settings
             )
-            score += 2.0 if marked else 0.0
+            score += weights.mark_at_top if marked else 0.0
             # A goal number stands on its row's first line (a numbering column); a line without
             # one goes on with the row above (across a page, too).
             if numbered:
-                score += 3.0 if band.number is not None else -6.0
+                score += weights.numbered if band.number is not None else -weights.unnumbered
         evidence[k] = score
         paused = (paused or (g is None and r is not None)) and g is None and not new_part
         prev_goal = g or prev_goal
@@ -413,6 +421,7 @@ def _text_evidence(
     """What the cells' text says of a row starting at ``band``. ``paused``: the goal column
     stood blank for a line or more beside remark text, up to this band."""
     g, r = band.goal, band.remark
+    w = settings.rows
     gap = interline + settings.paragraph_gap * em
     score = 0.0
     if (
@@ -423,35 +432,35 @@ def _text_evidence(
     ):
         # A goal cell has no blank lines: its row went on beside a longer remark, and this is
         # the next row's goal, next to the next row's remark.
-        score += 2.0
+        score += w.goal_after_pause
         prev_remark = None
     goal_paragraph = False
     if g is None:
-        score -= 1.0  # the goal text of a row may move on to the next page, its mark not
+        score -= w.no_goal_line  # the goal text of a row may move on to the next page, its mark not
     elif (
         g.text.lower().startswith("(bilag")
         or _opening(g.text).islower()
         or REWORD_LEAD.match(g.text)
     ):
-        score -= 6.0  # the goal cell goes on: a wording's tag, the rest of a sentence, a proposal
+        score -= w.goal_goes_on  # the goal cell goes on: a wording's tag, a sentence, a proposal
     elif prev_goal is not None:
         # A capital after a closed wording may start a row; after an open sentence it may not.
-        score += 1.0 if _closed(prev_goal.text) else -2.0
+        score += w.after_closed if _closed(prev_goal.text) else -w.after_open
     if g is not None:
         goal_paragraph = new_part or prev_goal is None or g.top - prev_goal.bottom > gap
         if not new_part:
-            score += 0.5 if goal_paragraph else -1.0
+            score += w.goal_paragraph if goal_paragraph else -w.goal_close
     if r is not None:
         remark_paragraph = new_part or prev_remark is None or r.top - prev_remark.bottom > gap
         # Remarks often end without a full stop, so an unclosed remark above weighs less than a
         # remark line that plainly goes on (a lowercase start, no paragraph gap).
         remark_open = prev_remark is not None and not _closed(prev_remark.text)
         if _opening(r.text).islower() or (remark_open and not remark_paragraph):
-            score -= 2.0  # the remark beside it goes on
+            score -= w.remark_goes_on  # the remark beside it goes on
         elif remark_paragraph and (new_part or not remark_open):
-            score += 1.0  # a remark begins level with the goal
+            score += w.remark_begins  # a remark begins level with the goal
         if goal_paragraph and remark_paragraph and not new_part:
-            score += 1.5  # both cells begin a paragraph on one baseline: a row's first line
+            score += w.both_begin  # both cells begin a paragraph on one baseline: a first line
     return score
 
 
@@ -465,15 +474,16 @@ class _MarkLine:
 _PART = 1e5
 
 
-def _mark_lines(layout: _Layout) -> list[_MarkLine]:
-    """Marks standing level with each other (a row marked twice) count as one mark line."""
+def _mark_lines(layout: _Layout, level: float) -> list[_MarkLine]:
+    """Marks standing level with each other, within ``level`` em (a row marked twice), count as
+    one mark line."""
     out: list[_MarkLine] = []
     for m in sorted(layout.marks, key=lambda m: (m.part, m.top)):
         center = (m.top + m.bottom) / 2
         if (
             out
             and out[-1].position // _PART == m.part
-            and abs(out[-1].center - center) < 0.5 * layout.em
+            and abs(out[-1].center - center) < level * layout.em
         ):
             continue
         out.append(_MarkLine(m.part * _PART + m.top, m.top, center))
@@ -490,12 +500,13 @@ class _Cut:
 def _cut(layout: _Layout, evidence: list[float], mode: str, settings: ReaderSettings) -> _Cut:
     """The best cut of the bands into rows, for marks at the top of their rows or centred."""
     bands, em = layout.bands, layout.em
-    lines = _mark_lines(layout)
+    weights = settings.rows
+    lines = _mark_lines(layout, settings.mark_line)
     positions = [m.position for m in lines]
     starts = [k for k, s in enumerate(evidence) if s > _NOT_A_START / 2]
     # A row without a mark is allowed (a finding), but it costs: a second wording of a marked
     # row must not become a row of its own on weak evidence.
-    unmarked = -1.75 if lines else 0.0
+    unmarked = -weights.unmarked if lines else 0.0
     level = settings.mark_level * em
     # Where each band's row would begin, in document order: a mark a little above the band's
     # first line still stands in its row.
@@ -516,7 +527,11 @@ def _cut(layout: _Layout, evidence: list[float], mode: str, settings: ReaderSett
         late = a < r < b and bands[r].part == bands[a].part and bands[r].top > bands[a].top + level
         # Every row has a goal: a row without one goes on where its goal went (the next page).
         goalless = next_goal[a] >= b
-        return _mark_term(i, j) - (2.5 if late else 0.0) - (4.0 if goalless else 0.0)
+        return (
+            _mark_term(i, j)
+            - (weights.late_remark if late else 0.0)
+            - (weights.goalless if goalless else 0.0)
+        )
 
     def _offset(i: int, j: int | None) -> tuple[int, float]:
         """(marks in the row, how far its one mark stands from where this way expects it)."""
@@ -547,15 +562,16 @@ def _cut(layout: _Layout, evidence: list[float], mode: str, settings: ReaderSett
         if count == 0:
             return unmarked
         if count > 1:
-            return 3.0 - 3.0 * (count - 1)
+            return weights.marks_many * (2 - count)  # one mark beyond one: nothing left
         if mode == "top":
-            return 4.0 if abs(offset) <= level else 2.0
+            return weights.mark_in_place if abs(offset) <= level else weights.mark_near
         # Centred in its row: the nearer the row's middle, the likelier this is the mark's row
         # (paragraph spacing below a cell's last line may push the middle down a little).
         a, b = starts[i], (starts[j] if j is not None else len(bands))
         height = bands[b - 1].bottom - bands[a].top if bands[b - 1].part == bands[a].part else 0
         tolerance = settings.middle_tolerance * em + settings.middle_tolerance_share * height
-        return 4.0 - 2.0 * min(1.0, abs(offset) / tolerance)
+        miss = weights.mark_in_place - weights.mark_near
+        return weights.mark_in_place - miss * min(1.0, abs(offset) / tolerance)
 
     n = len(starts)
     # score_open[j]: the best score of the rows up to one starting at starts[j], still open.
@@ -657,7 +673,7 @@ def _problems(rows: list[RawRow], totals: tuple[int | None, int | None]) -> list
     return problems
 
 
-def _acceptable(read: TableRead) -> bool:
+def _acceptable(read: TableRead, settings: ReaderSettings) -> bool:
     """Good enough to stop looking: the printed totals (if any) agree with the marks counted, and
     few rows lack their one mark (a notat may leave a row unmarked or mark it twice; a wrong grid
     leaves many)."""
@@ -666,7 +682,8 @@ def _acceptable(read: TableRead) -> bool:
     if read.totals != (None, None) and read.totals != counted:
         return False
     odd = sum(1 for r in rows if r.marks != 1)
-    return odd <= max(2, len(rows) // 10) and all(r.goal for r in rows)
+    allowed = max(settings.odd_rows_min, math.floor(len(rows) * settings.odd_rows_share + 1e-9))
+    return odd <= allowed and all(r.goal for r in rows)
 
 
 def _ranking(read: TableRead) -> tuple:
@@ -700,7 +717,9 @@ def _row_rules(
         ys = sorted(
             r.top
             for r in horizontal
-            if part.top - 0.6 * layout.em <= r.top <= part.bottom + 0.6 * layout.em
+            if part.top - settings.rule_reach * layout.em
+            <= r.top
+            <= part.bottom + settings.rule_reach * layout.em
             and all(r.x0 <= x <= r.x1 for x in needed)
         )
         any_rules = any_rules or bool(ys)
@@ -738,7 +757,7 @@ def read_table(
             rows = _rows(layout, cut.starts, settings)
             problems = _problems(rows, totals)
             read = TableRead(rows, totals, name, not problems, problems, layout.interline)
-            cuts.append((_acceptable(read), round(cut.fit, 2), cut.score, read))
+            cuts.append((_acceptable(read, settings), round(cut.fit, 2), cut.score, read))
         passed, _, _, read = max(cuts, key=lambda c: c[:3])
         if passed or (name == "rules" and all(p.exact for p in parts)):
             return read  # (a form not yet filled in has no marks; its rows are its cells)

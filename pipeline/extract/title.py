@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from pipeline.extract.layout import Line
-from pipeline.extract.pdf import Word
+from pipeline.extract.primitives import Word
 from pipeline.text import normalize_text
 from pipeline.vocabulary import CONTACT_LABEL, DOCUMENT_LABEL, PAGE_FOOTER
 

@@ -18,7 +18,7 @@ import unicodedata
 from typing import Literal
 
 from pipeline.danish_letter_pairs import letter_pairs, mean_log_p
-from pipeline.extract.pdf import PageLayout
+from pipeline.extract.primitives import PageLayout
 from pipeline.vocabulary import DANISH_COMMON_WORDS
 
 __all__ = ["Distrust", "distrust"]
