@@ -102,7 +102,7 @@ def test_a_page_it_leaves_to_pdfminer_gets_pdfminers_reading(tmp_path, monkeypat
     with pdfplumber.open(path) as pdf:
         page = pdf.pages[0]
         want = [(c["text"], c["x0"], c["top"]) for c in page.chars]
-        got = [(c[0], c[1], c[3]) for c in reader._page_objects(page).chars]
+        got = [(c[0], c[1], c[3]) for c in reader._page_objects(page, reader.DEFAULT_PAGE).chars]
     assert refused, "the tokenizer was asked"
     assert got == want and want
 

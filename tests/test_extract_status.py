@@ -772,3 +772,27 @@ def test_fixture_notat_pages_of_rows(extracted, producer, variant, notat_name):
             row.page_last,
             last_words,
         )
+
+
+def test_the_settings_reach_every_step(tmp_path):
+    """``extract_pdf(settings=...)`` is the one door the reader's tolerances come in by: a change
+    in any step's group changes what that step reads, and only that."""
+    from pipeline.extract import extract_pdf
+    from pipeline.extract.settings import SenderSettings, TitleSettings
+
+    path = render_notat(tmp_path / "n.pdf", notat(_simple_theme(1)))
+    plain = extract_pdf(path)
+    assert plain.document.kind == "status" and plain.document.title == TITLE
+    assert plain.document.sender_centre and plain.goal_rows
+
+    no_title = extract_pdf(path, settings=ReaderSettings(title=TitleSettings(min_chars=500)))
+    assert no_title.document.title == "" and no_title.goal_rows == plain.goal_rows
+
+    no_sender = extract_pdf(path, settings=ReaderSettings(sender=SenderSettings(block_gap=0.01)))
+    assert not no_sender.document.sender_centre
+    assert no_sender.document.title == plain.document.title
+
+    # A header row of at most one word: no goal table's header is found, and the notat fails
+    # loudly rather than reading rows without columns.
+    headless = extract_pdf(path, settings=ReaderSettings(header_max_words=1))
+    assert not headless.goal_rows and headless.failure

@@ -26,7 +26,7 @@ def test_glyph_tuples_are_pdfplumbers_chars(layout):
     with pdfplumber.open(layout_pdf(layout)) as pdf:
         for page in pdf.pages[:3]:
             want = [tuple(c[k] for k in _KEYS) for c in page.chars]
-            got = reader._page_objects(page).chars
+            got = reader._page_objects(page, reader.DEFAULT_PAGE).chars
             assert [c[: len(_KEYS)] for c in got] == want, f"page {page.page_number}"
             # The one field of our own: text set at a slant (none in the matrix's notats).
             assert not any(c[len(_KEYS)] for c in got)

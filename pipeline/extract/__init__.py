@@ -20,6 +20,7 @@ from pipeline.extract.docx import read_docx
 from pipeline.extract.page_order import PrintedNumbers, in_printed_order
 from pipeline.extract.pdf import PageLayout, read_pages
 from pipeline.extract.sender import find_sender_block
+from pipeline.extract.settings import DEFAULT_SETTINGS, ReaderSettings, SenderSettings
 from pipeline.extract.status import parse_status_notat
 from pipeline.hashing import sha256_of
 from pipeline.model import Document, DocumentKind, ExtractedDocument, Finding
@@ -42,6 +43,7 @@ def extract_pdf(
     sha256: str | None = None,
     pages: Iterable[PageLayout] | None = None,
     page_workers: int = 1,
+    settings: ReaderSettings = DEFAULT_SETTINGS,
 ) -> ExtractedDocument:
     """Read one notat PDF into the normalized tables. Raises ExtractError for unreadable input.
     Pages saved out of their printed *Side X af Y* order are read in printed order.
@@ -50,19 +52,21 @@ def extract_pdf(
     place of the text layer's; the same reader reads them either way. It is iterated again
     when the kind is known only after many pages, or when the pages must be put in printed
     order. Else with ``page_workers`` > 1 a long file's pages are read by that many processes
-    (the same tables)."""
+    (the same tables). ``settings``: the reader's tolerances, for every step."""
     sha = sha256 or sha256_of(path)
 
     def source() -> Iterator[PageLayout]:
-        return iter(pages) if pages is not None else read_pages(path, workers=page_workers)
+        if pages is not None:
+            return iter(pages)
+        return read_pages(path, workers=page_workers, settings=settings.page)
 
-    kind, first_pass, n_pages = _classified(source)
+    kind, first_pass, n_pages = _classified(source, settings)
     numbered = PrintedNumbers(first_pass)
-    extracted = _extract_pages(path, sha, kind, numbered, n_pages)
+    extracted = _extract_pages(path, sha, kind, numbered, n_pages, settings)
     verdict = numbered.verdict()
     if verdict.order:
         ordered = iter(in_printed_order(source(), verdict.order))
-        extracted = _extract_pages(path, sha, kind, ordered, n_pages)
+        extracted = _extract_pages(path, sha, kind, ordered, n_pages, settings)
     if verdict.message:
         doc_id = extracted.document.doc_id
         code = "pages_reordered" if verdict.order else "page_order"
@@ -74,24 +78,27 @@ class _SenderTap:
     """Passes the pages through, reading the sender block (*Kontaktoplysninger*) from the first
     page that prints one (page 1, or beside the first goal table after a long introduction)."""
 
-    def __init__(self, pages: Iterator[PageLayout]) -> None:
+    def __init__(self, pages: Iterator[PageLayout], settings: SenderSettings) -> None:
         self.pages = pages
+        self.settings = settings
         self.sender: dict[str, str] = {}
 
     def __iter__(self) -> Iterator[PageLayout]:
         for page in self.pages:
             if not self.sender:
-                block = find_sender_block(page)
+                block = find_sender_block(page, self.settings)
                 if any(block.as_dict().values()):
                     self.sender = block.as_dict()
             yield page
 
 
-def extract_docx(path: Path, *, sha256: str | None = None) -> ExtractedDocument:
+def extract_docx(
+    path: Path, *, sha256: str | None = None, settings: ReaderSettings = DEFAULT_SETTINGS
+) -> ExtractedDocument:
     """Read one Word notat (.docx) into the normalized tables, as ``extract_pdf`` reads a PDF.
     Raises ExtractError for a file that is no readable Word document."""
     content = read_docx(path)
-    extracted = extract_pdf(path, sha256=sha256, pages=content.pages)
+    extracted = extract_pdf(path, sha256=sha256, pages=content.pages, settings=settings)
     doc = extracted.document
     doc_id = doc.doc_id
     if not doc.date and (found := parse_danish_date(content.header_text)):
@@ -111,13 +118,13 @@ def extract_docx(path: Path, *, sha256: str | None = None) -> ExtractedDocument:
 
 
 def _classified(
-    source: Callable[[], Iterator[PageLayout]],
+    source: Callable[[], Iterator[PageLayout]], settings: ReaderSettings
 ) -> tuple[DocumentKind, Iterator[PageLayout], int]:
     """The document's kind from the evidence of its pages, read until the kind is known (the
     whole file for a document of no known kind), and its pages again from the first: the pages
     read so far, kept while they are few, then the rest; or the file read anew. Also the number
     of pages read to decide (all of them when the kind stays unknown)."""
-    evidence = KindEvidence()
+    evidence = KindEvidence(settings)
     pages = source()
     head: list[PageLayout] | None = []
     for page in pages:
@@ -133,14 +140,19 @@ def _classified(
 
 
 def _extract_pages(
-    path: Path, sha: str, kind: DocumentKind, pages: Iterator[PageLayout], n_pages: int
+    path: Path,
+    sha: str,
+    kind: DocumentKind,
+    pages: Iterator[PageLayout],
+    n_pages: int,
+    settings: ReaderSettings,
 ) -> ExtractedDocument:
     doc_id = doc_id_for(sha)
     first = next(pages, None)
-    tap = _SenderTap(itertools.chain([first] if first is not None else [], pages))
+    tap = _SenderTap(itertools.chain([first] if first is not None else [], pages), settings.sender)
     all_pages = iter(tap)
     if kind == "status":
-        parsed = parse_status_notat(doc_id, all_pages)
+        parsed = parse_status_notat(doc_id, all_pages, settings)
         sender = tap.sender
         doc = Document(
             doc_id, path.name, sha, kind, parsed.title, parsed.date, parsed.pages, **sender,

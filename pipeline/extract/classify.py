@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from pipeline.extract.header import find_headers
 from pipeline.extract.layout import group_lines, styled_lines
 from pipeline.extract.primitives import PageLayout
-from pipeline.extract.settings import DEFAULT_SETTINGS
+from pipeline.extract.settings import DEFAULT_SETTINGS, ClassifySettings, ReaderSettings
 from pipeline.model import DocumentKind
 from pipeline.vocabulary import BILAG_TAG, TEMA_HEADING, is_mark, is_totals_label
 
@@ -40,45 +40,42 @@ _CONCEPT_SECTION = re.compile(
 )
 _CONCEPT_TITLE = re.compile(r"^Koncept\s+for\b", re.IGNORECASE)
 _COUNTS = re.compile(r"^i\s*alt\s*:?\s+\d+\s+\d+\b", re.IGNORECASE)
-# A column of marks: at least this many single marks on a page whose middles agree within
-# this share of their size (a goal table's status column).
-_MARK_COLUMN = 3
-_MARK_COLUMN_SPREAD = 1.0
-# (bilag N) tags on one page that make a goal table's wordings.
-_BILAG_TAGS = 2
 # The status headings however the cells are spaced: both words, each in a short line (a header
-# cell's fragment, not prose that names the columns).
+# cell's fragment, not prose that names the columns; ClassifySettings.short_line_words).
 _STARTED_WORD = re.compile(r"^(gennemf|igangsat/)", re.IGNORECASE)
 _NOT_STARTED_WORD = re.compile(r"^ikke(-igangsat)?$", re.IGNORECASE)
-_SHORT_LINE_WORDS = 5
 # The concept notat's label and title are looked for on the first page only.
 _FIRST_PAGE = 1
 
 
-def _has_goal_table(page: PageLayout) -> bool:
+def _has_goal_table(page: PageLayout, settings: ReaderSettings) -> bool:
     """Goal-table evidence on ``page``: a header row, an *I alt* row with its two counts,
     (bilag N) tags, a column of single marks, or the status headings as header fragments."""
-    lines = group_lines(page.words)
-    if find_headers(lines, page.number, DEFAULT_SETTINGS):
+    own = settings.classify
+    lines = group_lines(page.words, settings.lines)
+    if find_headers(lines, page.number, settings):
         return True
     if any(is_totals_label(ln.text) and _COUNTS.match(ln.text) for ln in lines):
         return True
-    if len(BILAG_TAG.findall(page.text)) >= _BILAG_TAGS:
+    if len(BILAG_TAG.findall(page.text)) >= own.bilag_tags:
         return True
-    if _mark_column(page):
+    if _mark_column(page, own):
         return True
-    short = [ln for ln in lines if len(ln.words) <= _SHORT_LINE_WORDS]
+    short = [ln for ln in lines if len(ln.words) <= own.short_line_words]
     words = [w.text for ln in short for w in ln.words]
     return any(_STARTED_WORD.match(w) for w in words) and any(
         _NOT_STARTED_WORD.match(w) for w in words
     )
 
 
-def _mark_column(page: PageLayout) -> bool:
+def _mark_column(page: PageLayout, settings: ClassifySettings) -> bool:
+    """A column of marks: enough single marks on the page whose middles agree (a goal table's
+    status column)."""
+    n = settings.mark_column
     marks = sorted(((w.x0 + w.x1) / 2, w.size) for w in page.words if is_mark(w.text))
-    for i in range(len(marks) - _MARK_COLUMN + 1):
+    for i in range(len(marks) - n + 1):
         x, size = marks[i]
-        if marks[i + _MARK_COLUMN - 1][0] - x <= _MARK_COLUMN_SPREAD * size:
+        if marks[i + n - 1][0] - x <= settings.mark_spread * size:
             return True
     return False
 
@@ -86,7 +83,8 @@ def _mark_column(page: PageLayout) -> bool:
 class KindEvidence:
     """What the pages read so far say of the document's kind."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: ReaderSettings = DEFAULT_SETTINGS) -> None:
+        self.settings = settings
         self.pages = 0
         self.tema_headings = 0
         self.goal_table = False
@@ -100,7 +98,7 @@ class KindEvidence:
         self.pages += 1
         for w in page.words:
             self.sizes[w.size] += len(w.text)
-        lines = styled_lines(page.words, page.number)
+        lines = styled_lines(page.words, page.number, self.settings.lines)
         for ln in lines:
             text = ln.text
             if TEMA_HEADING.match(text):
@@ -113,7 +111,7 @@ class KindEvidence:
                 self.titles.append((ln.size, ln.bold))
             if self.pages == _FIRST_PAGE and text == "NOTAT":
                 self.labelled = True
-        if not self.goal_table and page.words and _has_goal_table(page):
+        if not self.goal_table and page.words and _has_goal_table(page, self.settings):
             self.goal_table = True
 
     @property
@@ -124,7 +122,8 @@ class KindEvidence:
         if self.tema_headings and self.goal_table:
             return "status"
         body = self.sizes.most_common(1)[0][0]
-        areas = any(bold and size >= body * 1.1 for size, bold, _ in self.area_headings)
+        heading = self.settings.classify.area_heading
+        areas = any(bold and size >= body * heading for size, bold, _ in self.area_headings)
         titled = any(bold or size > body for size, bold in self.titles)
         if areas and (self.sections or titled):
             return "concept"
@@ -144,9 +143,11 @@ class KindEvidence:
         return kind == "status" or (kind == "concept" and not self.tema_headings)
 
 
-def classify_pages(pages: Iterable[PageLayout]) -> DocumentKind:
+def classify_pages(
+    pages: Iterable[PageLayout], settings: ReaderSettings = DEFAULT_SETTINGS
+) -> DocumentKind:
     """The kind of a document of ``pages`` (all of them, or the first few)."""
-    evidence = KindEvidence()
+    evidence = KindEvidence(settings)
     for page in pages:
         evidence.add(page)
     return evidence.kind

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import collections
 import contextlib
+import functools
 import itertools
 import os
 from collections import Counter
@@ -33,12 +34,11 @@ from pipeline.errors import ExtractError
 from pipeline.extract.content import FastInterpreter
 from pipeline.extract.glyphnames import dingbats_text, numbered_glyph_text
 from pipeline.extract.primitives import PageLayout, Rule, Word
+from pipeline.extract.settings import DEFAULT_SETTINGS, PageSettings
 from pipeline.text import normalize_text
 
-# A rule is at most this thick, as a share of the page's body text size (Word draws a 2.25 pt
-# border as a filled bar; a shaded header row is far thicker).
-_RULE_THICKNESS_EM = 0.5
-_MIN_RULE_THICKNESS = 1.0  # points: hairlines of tiny type are still rules
+# The page's tolerances (rule thickness, word grouping, slant, disorder): PageSettings.
+DEFAULT_PAGE: PageSettings = DEFAULT_SETTINGS.page
 
 
 @dataclass(slots=True)
@@ -66,10 +66,11 @@ class _GlyphDevice(PDFPageAggregator):
     the box is computed as pdfminer computes an ``LTChar``'s, nothing else is. Drawn shapes,
     images and forms go through pdfminer's own layout objects, as before."""
 
-    def __init__(self, rsrcmgr, pageno: int, flip: float) -> None:
+    def __init__(self, rsrcmgr, pageno: int, flip: float, slant: float) -> None:
         super().__init__(rsrcmgr, pageno=pageno, laparams=None)
         self.chars: list[tuple] = []
         self.flip = flip  # page height + the mediabox's lower edge: y up → top down
+        self.slant = slant  # PageSettings.slant
 
     def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):
         """One glyph of vertical text (horizontal text goes through the loop below)."""
@@ -89,7 +90,7 @@ class _GlyphDevice(PDFPageAggregator):
             descent = font.get_descent() * fontsize
             bbox = (0, descent + rise, adv, descent + rise + fontsize)
         a, b, c, d, _, _ = matrix
-        slant = _slanted(a, b)
+        slant = _slanted(a, b, self.slant)
         x0, y0, x1, y1 = apply_matrix_rect(matrix, bbox)
         if x1 < x0:
             x0, x1 = x1, x0
@@ -120,7 +121,7 @@ class _GlyphDevice(PDFPageAggregator):
         needcharspace = False
         a, b, c, d, e, f = matrix
         upright = a * d * scaling > 0 and b * c <= 0
-        slant = _slanted(a, b)
+        slant = _slanted(a, b, self.slant)
         bottom = font.get_descent() * fontsize + rise
         top = bottom + fontsize
         plain = b == 0 and c == 0 and a > 0 and d > 0 and top >= bottom
@@ -163,14 +164,10 @@ class _GlyphDevice(PDFPageAggregator):
         return (x, y)
 
 
-# A glyph's baseline turned more than about this (as the tangent of its angle) from the page's
-# axes is set at a slant: a diagonal watermark, no line of the notat.
-_SLANT = 0.1
-
-
-def _slanted(a: float, b: float) -> bool:
-    """The text matrix's baseline direction (a, b) lies at a slant to both page axes."""
-    return min(abs(a), abs(b)) > _SLANT * max(abs(a), abs(b))
+def _slanted(a: float, b: float, limit: float) -> bool:
+    """The text matrix's baseline direction (a, b) lies at a slant to both page axes: turned
+    more than ``limit`` (the tangent of its angle) from either."""
+    return min(abs(a), abs(b)) > limit * max(abs(a), abs(b))
 
 
 def _glyph(font, cid: int) -> tuple[str, float]:
@@ -241,9 +238,9 @@ def _glyph_cache(font) -> dict[int, tuple[str, float]]:
     return cache
 
 
-def _page_objects(page) -> _PageObjects:
+def _page_objects(page, settings: PageSettings) -> _PageObjects:
     flip = float(page.height) + float(page.mediabox[1])
-    device = _GlyphDevice(page.pdf.rsrcmgr, page.page_number, flip)
+    device = _GlyphDevice(page.pdf.rsrcmgr, page.page_number, flip, settings.slant)
     _Interpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     out = _PageObjects(device.chars, [], [], [])
     stack = [iter(device.get_result()._objs)]
@@ -255,7 +252,7 @@ def _page_objects(page) -> _PageObjects:
                 if not _blank_fill(obj):
                     out.boxes.append((obj.x0, obj.x1, flip - obj.y1, flip - obj.y0))
             elif isinstance(obj, LTCurve):
-                _curve_pieces(obj, flip, out)
+                _curve_pieces(obj, flip, out, settings.axis_slack_pt)
             elif isinstance(obj, LTImage):
                 out.images += 1
                 out.largest_image = max(out.largest_image, obj.width * obj.height)
@@ -282,24 +279,24 @@ def _blank_fill(shape: LTCurve) -> bool:
     return False
 
 
-def _curve_pieces(curve: LTCurve, flip: float, out: _PageObjects) -> None:
+def _curve_pieces(curve: LTCurve, flip: float, out: _PageObjects, slack: float) -> None:
     """A path pdfminer could not call a line or a rectangle (Qt and some drivers draw borders as
     polylines): a filled one counts as a box, a stroked one by its straight axis-parallel
     pieces."""
     if curve.fill and not curve.stroke:
         if _blank_fill(curve):
             return
-        if _rectangle(curve.pts, curve.bbox):
+        if _rectangle(curve.pts, curve.bbox, slack):
             out.boxes.append((curve.x0, curve.x1, flip - curve.y1, flip - curve.y0))
         else:
             out.ignored_shapes += 1  # a letter's outline, a logo: no rule, no cell
         return
     for (ax, ay), (bx, by) in itertools.pairwise(curve.pts):
-        if abs(ax - bx) < 0.5 or abs(ay - by) < 0.5:
+        if abs(ax - bx) < slack or abs(ay - by) < slack:
             out.segments.append((min(ax, bx), max(ax, bx), flip - max(ay, by), flip - min(ay, by)))
 
 
-def _rectangle(points, bbox, tolerance: float = 0.5) -> bool:
+def _rectangle(points, bbox, tolerance: float) -> bool:
     """A path that traces its own bounding box: every piece runs along the page's axes and
     every point stands on the box's edge (a cell's shading drawn as a polygon). A letter's
     outline (a watermark drawn as shapes) has pieces at a slant or points inside its box."""
@@ -313,10 +310,10 @@ def _rectangle(points, bbox, tolerance: float = 0.5) -> bool:
     )
 
 
-def _rules(objects: _PageObjects, body_size: float) -> list[Rule]:
+def _rules(objects: _PageObjects, body_size: float, settings: PageSettings) -> list[Rule]:
     """Ruling lines: stroked lines, thin bars (Word's borders are filled rectangles) and the
     edges of wider boxes (a shaded cell or row: its edges are where the cell ends)."""
-    thin = max(_MIN_RULE_THICKNESS, _RULE_THICKNESS_EM * body_size)
+    thin = max(settings.min_rule_thickness_pt, settings.rule_thickness * body_size)
     rules: list[Rule] = []
     for x0, x1, top, bottom in itertools.chain(objects.lines, objects.segments):
         if bottom - top <= thin:
@@ -354,55 +351,58 @@ def _is_bold(fontname: str) -> bool:
 _C_TEXT, _C_X0, _C_X1, _C_TOP, _C_BOTTOM, _C_FONT, _C_SIZE, _C_UPRIGHT, _C_SLANT = range(9)
 _SOFT_HYPHEN = "\u00ad"
 _LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
-# Words as pdfplumber's WordExtractor groups them with these settings (rotated text goes through
-# it; upright text through the same steps in ``_upright_words``, on tuples, at a third the cost).
-_X_TOLERANCE_RATIO, _Y_TOLERANCE_RATIO, _LINE_TOLERANCE = 0.15, 0.25, 3.0
-_ROTATED_WORDS = WordExtractor(
-    x_tolerance_ratio=_X_TOLERANCE_RATIO,
-    y_tolerance_ratio=_Y_TOLERANCE_RATIO,
-    y_tolerance=_LINE_TOLERANCE,
-    keep_blank_chars=False,
-    use_text_flow=False,
-    extra_attrs=["fontname", "size"],
-)
 
 
-# A page whose glyphs step back (left on their line, or up the page) more often than this is
-# drawn in no reading order (each glyph its own text object, in any order): its glyphs are
-# grouped by font and size over the whole page, not in the runs the PDF draws them in.
-_DISORDER = 0.25
-# A ligature narrower than this share of its size has no width in the font's metrics (a
-# broken font gives it zero width): the next glyph may stand up to a ligature's width (this
-# share of the size) right of where it starts and still be in the same word.
-_ZERO_WIDTH, _GLYPH_WIDTH = 0.05, 0.75
+@functools.cache
+def _rotated_extractor(settings: PageSettings) -> WordExtractor:
+    """Words as pdfplumber's WordExtractor groups them with the page settings (rotated text goes
+    through it; upright text through the same steps in ``_upright_words``, on tuples, at a
+    third the cost)."""
+    return WordExtractor(
+        x_tolerance_ratio=settings.x_tolerance,
+        y_tolerance_ratio=settings.y_tolerance,
+        y_tolerance=settings.line_tolerance_pt,
+        keep_blank_chars=False,
+        use_text_flow=False,
+        extra_attrs=["fontname", "size"],
+    )
 
 
-def _disordered(chars: list[tuple]) -> bool:
-    """The page draws its glyphs in no reading order."""
+def _disordered(chars: list[tuple], settings: PageSettings) -> bool:
+    """The page draws its glyphs in no reading order: they step back (left on their line, or
+    up the page) more often than the settings allow (each glyph its own text object, in any
+    order). Such a page's glyphs are grouped by font and size over the whole page, not in the
+    runs the PDF draws them in."""
     steps = back = 0
+    tolerance = settings.line_tolerance_pt
     for p, c in itertools.pairwise(chars):
         if c[_C_TEXT].isspace() or p[_C_TEXT].isspace():
             continue
         steps += 1
-        same_line = abs(c[_C_TOP] - p[_C_TOP]) <= _LINE_TOLERANCE
-        back += c[_C_TOP] < p[_C_TOP] - _LINE_TOLERANCE or (same_line and c[_C_X0] < p[_C_X0])
-    return steps >= 20 and back > _DISORDER * steps
+        same_line = abs(c[_C_TOP] - p[_C_TOP]) <= tolerance
+        back += c[_C_TOP] < p[_C_TOP] - tolerance or (same_line and c[_C_X0] < p[_C_X0])
+    return steps >= settings.disorder_min_steps and back > settings.disorder * steps
 
 
-def _upright_words(chars: list[tuple]) -> list[list[tuple]]:
+def _upright_words(chars: list[tuple], settings: PageSettings) -> list[list[tuple]]:
     """The chars' words: runs of chars in one font and size (in the order the PDF draws them,
     or, on a page drawn in no reading order, all of the page's chars in one font and size),
     cut into lines by their tops and each line, left to right, into words at spaces, at gaps
-    wider than a share of the size, and where a char steps back or off the line."""
+    wider than a share of the size, and where a char steps back or off the line. A ligature
+    with no width in the font's metrics (a broken font) is given a glyph's width."""
+    line_tolerance, x_tolerance, y_tolerance = (
+        settings.line_tolerance_pt, settings.x_tolerance, settings.y_tolerance
+    )  # fmt: skip
+    zero_width, ligature_width = settings.zero_width, settings.ligature_width
     words: list[list[tuple]] = []
-    if _disordered(chars):
+    if _disordered(chars, settings):
         chars = sorted(chars, key=itemgetter(_C_FONT, _C_SIZE))
     for _, run_chars in itertools.groupby(chars, key=itemgetter(_C_FONT, _C_SIZE)):
         run = list(run_chars)
         line_of: dict[float, int] = {}
         line_no, last = -1, -float("inf")
         for top in sorted({c[_C_TOP] for c in run}):
-            if top > last + _LINE_TOLERANCE:
+            if top > last + line_tolerance:
                 line_no += 1
             line_of[top] = line_no
             last = top
@@ -421,12 +421,12 @@ def _upright_words(chars: list[tuple]) -> list[list[tuple]]:
                     p = word[-1]
                     size = p[_C_SIZE]
                     right = p[_C_X1]
-                    if right - p[_C_X0] < _ZERO_WIDTH * size and p[_C_TEXT] in _LIGATURES:
-                        right = p[_C_X0] + _GLYPH_WIDTH * size
+                    if right - p[_C_X0] < zero_width * size and p[_C_TEXT] in _LIGATURES:
+                        right = p[_C_X0] + ligature_width * size
                     if (
                         c[_C_X0] < p[_C_X0]
-                        or c[_C_X0] > right + _X_TOLERANCE_RATIO * size
-                        or abs(c[_C_TOP] - p[_C_TOP]) > _Y_TOLERANCE_RATIO * size
+                        or c[_C_X0] > right + x_tolerance * size
+                        or abs(c[_C_TOP] - p[_C_TOP]) > y_tolerance * size
                     ):
                         words.append(word)
                         word = []
@@ -436,13 +436,13 @@ def _upright_words(chars: list[tuple]) -> list[list[tuple]]:
     return words
 
 
-def _rotated_words(chars: list[tuple]) -> list[list[tuple]]:
+def _rotated_words(chars: list[tuple], settings: PageSettings) -> list[list[tuple]]:
     """Words of text that does not stand upright, through pdfplumber's own extractor."""
     keys = ("text", "x0", "x1", "top", "bottom", "fontname", "size", "upright", "slant")
     dicts = [dict(zip(keys, c, strict=True), doctop=c[_C_TOP]) for c in chars]
     return [
         [tuple(d[k] for k in keys) for d in word]
-        for _, word in _ROTATED_WORDS.iter_extract_tuples(dicts)
+        for _, word in _rotated_extractor(settings).iter_extract_tuples(dicts)
     ]
 
 
@@ -452,7 +452,7 @@ def _body_size(chars: list[tuple]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
-def _split_at_rules(chars: list[tuple], verticals: list[Rule]) -> list[list[tuple]]:
+def _split_at_rules(chars: list[tuple], verticals: list[Rule], near: float) -> list[list[tuple]]:
     """A word's letters cut where a vertical rule runs between them: text of two cells that
     touch (zero cell padding) is two words, not one."""
     if len(chars) < 2 or not verticals:
@@ -464,7 +464,9 @@ def _split_at_rules(chars: list[tuple], verticals: list[Rule]) -> list[list[tupl
         return [chars]
     pieces: list[list[tuple]] = [[]]
     for char in chars:
-        if pieces[-1] and any(pieces[-1][-1][_C_X1] - 0.5 <= x <= char[_C_X0] + 0.5 for x in cuts):
+        if pieces[-1] and any(
+            pieces[-1][-1][_C_X1] - near <= x <= char[_C_X0] + near for x in cuts
+        ):
             pieces.append([])
         pieces[-1].append(char)
     return pieces
@@ -481,18 +483,18 @@ def _spaces(chars: list[tuple]) -> dict[int, list[float]]:
     return out
 
 
-def _space_follows(x1: float, top: float, spaces: dict[int, list[float]]) -> bool:
+def _space_follows(x1: float, top: float, spaces: dict[int, list[float]], near: float) -> bool:
     line = round(top)
     for key in (line - 1, line, line + 1):
         xs = spaces.get(key)
         if xs:
-            i = bisect.bisect_left(xs, x1 - 0.5)
-            if i < len(xs) and xs[i] <= x1 + 0.5:
+            i = bisect.bisect_left(xs, x1 - near)
+            if i < len(xs) and xs[i] <= x1 + near:
                 return True
     return False
 
 
-def _word(chars: list[tuple], spaces: dict[int, list[float]]) -> Word | None:
+def _word(chars: list[tuple], spaces: dict[int, list[float]], near: float) -> Word | None:
     raw = "".join(_LIGATURES.get(c[_C_TEXT], c[_C_TEXT]) for c in chars)
     text = normalize_text(raw)
     if not text:
@@ -511,20 +513,18 @@ def _word(chars: list[tuple], spaces: dict[int, list[float]]) -> Word | None:
         max(c[_C_BOTTOM] for c in chars),
         round(first[_C_SIZE], 1),
         _is_bold(first[_C_FONT]),
-        bool(spaces) and _space_follows(x1, top, spaces),
+        bool(spaces) and _space_follows(x1, top, spaces, near),
         tuple(c[_C_X0] for c in chars) if one_to_one else (),
         first[_C_FONT],
     )
 
 
-# Two words on one line whose boxes touch (a gap under this share of their size) are one word
-# drawn in two fonts: a glyph the font lacks taken from a fallback font ("økono" + "-").
-_TOUCHING = 0.04
-
-
-def _joined_across_fonts(words: list[Word], verticals: list[Rule]) -> list[Word]:
+def _joined_across_fonts(
+    words: list[Word], verticals: list[Rule], settings: PageSettings
+) -> list[Word]:
     """Words of one line that touch, in the same size, joined into one word (no rule between
-    them): the word extractor cuts words where the font changes."""
+    them): the word extractor cuts words where the font changes, and a glyph the font lacks is
+    taken from a fallback font ("økono" + "-")."""
     if len(words) < 2:
         return words
     # Two fonts set one line at different heights (their ascents and descents differ): a line's
@@ -533,30 +533,31 @@ def _joined_across_fonts(words: list[Word], verticals: list[Rule]) -> list[Word]
     lines: list[list[Word]] = []
     for w in ordered:
         line = lines[-1] if lines else None
-        if line is not None and _overlap(line[0], w) >= 0.5 * min(
+        if line is not None and _overlap(line[0], w) >= settings.line_overlap * min(
             line[0].bottom - line[0].top, w.bottom - w.top
         ):
             line.append(w)
         else:
             lines.append([w])
-    return [joined for line in lines for joined in _join_touching(line, verticals)]
+    return [joined for line in lines for joined in _join_touching(line, verticals, settings)]
 
 
 def _overlap(a: Word, b: Word) -> float:
     return min(a.bottom, b.bottom) - max(a.top, b.top)
 
 
-def _join_touching(line: list[Word], verticals: list[Rule]) -> list[Word]:
+def _join_touching(line: list[Word], verticals: list[Rule], settings: PageSettings) -> list[Word]:
+    near = settings.near_pt
     line.sort(key=lambda w: w.x0)
     out: list[Word] = [line[0]]
     for w in line[1:]:
         p = out[-1]
         size = max(p.size, w.size)
         touching = (
-            abs(p.size - w.size) <= 0.05 * size
-            and -0.02 * size <= w.x0 - p.x1 <= _TOUCHING * size
+            abs(p.size - w.size) <= settings.same_size * size
+            and -settings.touching_overlap * size <= w.x0 - p.x1 <= settings.touching * size
             and p.font != w.font
-            and not any(r.top <= p.bottom <= r.bottom and p.x1 - 0.5 <= r.x0 <= w.x0 + 0.5
+            and not any(r.top <= p.bottom <= r.bottom and p.x1 - near <= r.x0 <= w.x0 + near
                         for r in verticals)
         )  # fmt: skip
         if touching:
@@ -577,22 +578,27 @@ def _producer(pdf) -> str:
     return " / ".join(n for n in names if isinstance(n, str) and n)
 
 
-def _layout(page, number: int, producer: str = "") -> PageLayout:
-    objects = _page_objects(page)
-    rules = _rules(objects, _body_size(objects.chars))
+def _layout(
+    page, number: int, producer: str = "", settings: PageSettings = DEFAULT_PAGE
+) -> PageLayout:
+    objects = _page_objects(page, settings)
+    rules = _rules(objects, _body_size(objects.chars), settings)
     verticals = [r for r in rules if r.vertical]
     spaces = _spaces(objects.chars)
     level = [c for c in objects.chars if not c[_C_SLANT]]
     upright = [c for c in level if c[_C_UPRIGHT]]
     rotated = [c for c in level if not c[_C_UPRIGHT]]
-    groups = _upright_words(upright) + (_rotated_words(rotated) if rotated else [])
+    groups = _upright_words(upright, settings)
+    if rotated:
+        groups += _rotated_words(rotated, settings)
+    near = settings.near_pt
     out = []
     for chars in groups:
-        for piece in _split_at_rules(chars, verticals):
-            w = _word(piece, spaces)
+        for piece in _split_at_rules(chars, verticals, near):
+            w = _word(piece, spaces, near)
             if w is not None:
                 out.append(w)
-    out = _joined_across_fonts(out, verticals)
+    out = _joined_across_fonts(out, verticals, settings)
     return PageLayout(
         number,
         float(page.width),
@@ -617,15 +623,11 @@ def _open(path: Path, pages: list[int] | None = None):
         raise ExtractError(f"{path.name}: not a readable PDF ({e.__class__.__name__}: {e})") from e
 
 
-def _layouts(pdf, path: Path, producer: str) -> Iterator[PageLayout]:
-    return _layouts_of(pdf.pages, path, producer)
-
-
-def _layouts_of(pages, path: Path, producer: str) -> Iterator[PageLayout]:
+def _layouts_of(pages, path: Path, producer: str, settings: PageSettings) -> Iterator[PageLayout]:
     for page in pages:
         number = page.page_number
         try:
-            yield _layout(page, number, producer)
+            yield _layout(page, number, producer, settings)
         except Exception as e:  # pdfminer raises many types on damaged content streams
             raise ExtractError(f"{path.name}, page {number}: cannot read the page ({e})") from e
         finally:
@@ -647,13 +649,17 @@ def _open_in_process(path: Path) -> None:
     _process_pdf = _open(path)
 
 
-def _read_chunk(path: Path, first: int, last: int, producer: str) -> list[PageLayout]:
+def _read_chunk(
+    path: Path, first: int, last: int, producer: str, settings: PageSettings
+) -> list[PageLayout]:
     """Pages ``first``..``last`` (1-based) of ``path``, read in a process of their own."""
     pages = _process_pdf.pages[first - 1 : last]  # opened by the pool's initializer
-    return list(_layouts_of(pages, path, producer))
+    return list(_layouts_of(pages, path, producer, settings))
 
 
-def read_pages(path: Path, *, workers: int = 1) -> Iterator[PageLayout]:
+def read_pages(
+    path: Path, *, workers: int = 1, settings: PageSettings = DEFAULT_PAGE
+) -> Iterator[PageLayout]:
     """Yield each page's layout in order. Raises ExtractError naming the file (and page).
 
     With ``workers`` > 1 a PDF's pages are read by that many processes, a few pages at a time
@@ -665,9 +671,9 @@ def read_pages(path: Path, *, workers: int = 1) -> Iterator[PageLayout]:
         total = len(pdf.pages)
         if workers > 1 and total >= _PARALLEL_MIN_PAGES and _can_fork():
             pdf.close()
-            yield from _read_in_processes(path, total, producer, workers)
+            yield from _read_in_processes(path, total, producer, workers, settings)
             return
-        yield from _layouts(pdf, path, producer)
+        yield from _layouts_of(pdf.pages, path, producer, settings)
 
 
 def _can_fork() -> bool:
@@ -677,7 +683,9 @@ def _can_fork() -> bool:
     return threading.active_count() == 1 and hasattr(os, "fork")
 
 
-def _read_in_processes(path: Path, total: int, producer: str, workers: int) -> Iterator[PageLayout]:
+def _read_in_processes(
+    path: Path, total: int, producer: str, workers: int, settings: PageSettings
+) -> Iterator[PageLayout]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -692,11 +700,11 @@ def _read_in_processes(path: Path, total: int, producer: str, workers: int) -> I
         pending = collections.deque()
         todo = iter(chunks)
         for first, last in itertools.islice(todo, 2 * workers):
-            pending.append(pool.submit(_read_chunk, path, first, last, producer))
+            pending.append(pool.submit(_read_chunk, path, first, last, producer, settings))
         while pending:
             layouts = pending.popleft().result()
             for first, last in itertools.islice(todo, 1):
-                pending.append(pool.submit(_read_chunk, path, first, last, producer))
+                pending.append(pool.submit(_read_chunk, path, first, last, producer, settings))
             yield from layouts
 
 

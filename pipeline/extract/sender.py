@@ -27,6 +27,7 @@ from dataclasses import dataclass, fields
 
 from pipeline.extract.layout import styled_lines
 from pipeline.extract.primitives import PageLayout, Word
+from pipeline.extract.settings import DEFAULT_SETTINGS, SenderSettings
 from pipeline.text import normalize_text
 from pipeline.vocabulary import CONTACT_LABEL
 
@@ -41,13 +42,10 @@ _EAN = re.compile(r"^EAN(?:-?nr\.?)?:?\s*(\d[\d\s]{11,}\d)$", re.IGNORECASE)
 _POSTCODE = re.compile(r"^\d{4}\s+\S")
 _DATE_LINE = re.compile(r"^Dato\b", re.IGNORECASE)
 
-# How far a word may start left of the label and still be in its column, and how wide a
-# vertical gap ends the block (a blank line inside the block is about one line pitch), in
+# The block's tolerances (how far a word may stand from the label's column, how wide a gap
+# ends the block: a blank line inside it is about one line pitch) are SenderSettings, in
 # multiples of the label's type size.
-_COLUMN_SLACK_EM = 0.6
-_BLOCK_GAP_EM = 2.6
-_RUN_GAP_EM = 1.0  # a gap wider than this between two words on a line: another run
-_SAME_SIZE = 0.15  # relative size difference still "the label's type"
+DEFAULT_SENDER: SenderSettings = DEFAULT_SETTINGS.sender
 # Words a centre's or unit's name never ends with: a line ending so goes on on the next line.
 _OPEN_ENDS = frozenset({"og", "for", "i", "på", "til", "af", "med", "samt", "&", "under"})
 
@@ -68,29 +66,31 @@ class SenderBlock:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def find_sender_block(page: PageLayout) -> SenderBlock:
+def find_sender_block(page: PageLayout, settings: SenderSettings = DEFAULT_SENDER) -> SenderBlock:
     """The sender block on ``page`` (a notat's first page); empty when it prints none."""
     label = next((w for w in page.words if _LABEL.match(w.text)), None)
     if label is None:
         return SenderBlock()
-    lines = _block_lines(page.words, label)
+    lines = _block_lines(page.words, label, settings)
     return _fields(_join_wrapped([normalize_text(" ".join(w.text for w in ln)) for ln in lines]))
 
 
-def sender_block_words(page: PageLayout) -> frozenset[Word]:
+def sender_block_words(
+    page: PageLayout, settings: SenderSettings = DEFAULT_SENDER
+) -> frozenset[Word]:
     """The words of the sender block on ``page`` and of the date line set in its column just
     above it; empty when the page prints no block."""
     label = next((w for w in page.words if _LABEL.match(w.text)), None)
     if label is None:
         return frozenset()
-    words = {label, *(w for line in _block_lines(page.words, label) for w in line)}
-    words.update(_date_above(page.words, label))
+    words = {label, *(w for line in _block_lines(page.words, label, settings) for w in line)}
+    words.update(_date_above(page.words, label, settings))
     return frozenset(words)
 
 
-def _aligned(run: list[Word], label: Word, align: str) -> bool:
+def _aligned(run: list[Word], label: Word, align: str, settings: SenderSettings) -> bool:
     """Whether ``run`` is set flush with the label as the block is: left, right or centred."""
-    slack = _COLUMN_SLACK_EM * label.size
+    slack = settings.column_slack * label.size
     if align == "left":
         return abs(run[0].x0 - label.x0) <= slack
     if align == "right":
@@ -98,47 +98,49 @@ def _aligned(run: list[Word], label: Word, align: str) -> bool:
     return abs((run[0].x0 + run[-1].x1) / 2 - (label.x0 + label.x1) / 2) <= slack
 
 
-def _runs(words: list[Word], size: float) -> list[list[Word]]:
+def _runs(words: list[Word], size: float, settings: SenderSettings) -> list[list[Word]]:
     """A line's runs of words: a gap wider than a word space starts the next (text beside the
     block in the same type is another run)."""
     out: list[list[Word]] = []
     for w in sorted(words, key=lambda w: w.x0):
-        if out and w.x0 - out[-1][-1].x1 <= _RUN_GAP_EM * size:
+        if out and w.x0 - out[-1][-1].x1 <= settings.run_gap * size:
             out[-1].append(w)
         else:
             out.append([w])
     return out
 
 
-def _block_lines(words: tuple[Word, ...], label: Word) -> list[list[Word]]:
+def _block_lines(
+    words: tuple[Word, ...], label: Word, settings: SenderSettings
+) -> list[list[Word]]:
     """The block's lines below the label, each the run of words set flush with the label."""
     size = label.size
     column = [
         w
         for w in words
-        if w.top > label.bottom - 0.2 * size
+        if w.top > label.bottom - settings.above_slack * size
         and w is not label
-        and abs(w.size - size) <= _SAME_SIZE * size
+        and abs(w.size - size) <= settings.same_size * size
     ]
     lines: list[list[Word]] = []
     bottom = label.bottom
     align = ""
     for line in styled_lines(column, 0):
-        if line.top - bottom > _BLOCK_GAP_EM * size:
+        if line.top - bottom > settings.block_gap * size:
             break
-        runs = _runs(line.words, size)
+        runs = _runs(line.words, size, settings)
         if not align:  # the first line tells how the block is set
             align = next(
                 (
                     a
                     for a in ("left", "right", "centre")
-                    if any(_aligned(r, label, a) for r in runs)
+                    if any(_aligned(r, label, a, settings) for r in runs)
                 ),
                 "",
             )
             if not align:
                 break
-        run = next((r for r in runs if _aligned(r, label, align)), None)
+        run = next((r for r in runs if _aligned(r, label, align, settings)), None)
         if run is None:
             continue  # text beside the block on its own line (the body in a similar size)
         lines.append(run)
@@ -146,20 +148,22 @@ def _block_lines(words: tuple[Word, ...], label: Word) -> list[list[Word]]:
     return lines
 
 
-def _date_above(words: tuple[Word, ...], label: Word) -> list[Word]:
-    """The date line (``Dato: …``) set in the label's column just above it, if any."""
+def _date_above(words: tuple[Word, ...], label: Word, settings: SenderSettings) -> list[Word]:
+    """The date line (``Dato: …``) set in the label's column just above it, if any (its type
+    may differ from the label's twice as much as the block's own lines)."""
     size = label.size
+    reach = settings.block_gap * settings.date_reach * size
     above = [
         w
         for w in words
-        if label.top - _BLOCK_GAP_EM * size * 1.5 <= w.bottom <= label.top + 0.2 * size
-        and abs(w.size - size) <= _SAME_SIZE * max(size, w.size) * 2
+        if label.top - reach <= w.bottom <= label.top + settings.above_slack * size
+        and abs(w.size - size) <= settings.same_size * max(size, w.size) * 2
     ]
     for line in reversed(styled_lines(above, 0)):
-        for run in _runs(line.words, line.size):
+        for run in _runs(line.words, line.size, settings):
             text = " ".join(w.text for w in run)
-            left = abs(run[0].x0 - label.x0) <= _COLUMN_SLACK_EM * size
-            right = abs(run[-1].x1 - label.x1) <= _COLUMN_SLACK_EM * size
+            left = abs(run[0].x0 - label.x0) <= settings.column_slack * size
+            right = abs(run[-1].x1 - label.x1) <= settings.column_slack * size
             if _DATE_LINE.match(text) and (left or right):
                 return run
     return []

@@ -95,7 +95,12 @@ def _core(token: str) -> str:
 
 
 def _continues_word(
-    out: str, prev: CellLine, first: str, lexicon: frozenset[str], hyphenating: bool = False
+    out: str,
+    prev: CellLine,
+    first: str,
+    lexicon: frozenset[str],
+    hyphenating: bool = False,
+    settings: ReaderSettings = DEFAULT_SETTINGS,
 ) -> bool:
     """Whether a line beginning with ``first`` goes on with the word that ends ``out``: a compound
     broken after its hyphen ("KRAM-" + "faktorer"), a number range ("6-" + "13"), or a word too
@@ -117,7 +122,7 @@ def _continues_word(
         # and bare only where the word has none that fits: with one before this break, the
         # break is between two words (a word may fill its line exactly, without a space).
         return False
-    if prev.spaced and prev.slack >= 0.3:
+    if prev.spaced and prev.slack >= settings.room_for_space:
         # The producer ends a line that breaks between words with a space, and one would have
         # fitted here: the word was broken inside.
         return True
@@ -130,7 +135,7 @@ def _continues_word(
     # longer one that is no word of ours, where the break falls inside a syllable (an engine
     # breaks a word that does not fit where it stops fitting; two words meet at a syllable's
     # edge: "Kompetenceudvi" + "kling", but "Kompetenceudviklingen" + "fortsætter").
-    if len(rest) <= 4:
+    if len(rest) <= settings.short_rest:
         return not (rest in lexicon and head in lexicon)
     return rest not in lexicon and inside_a_syllable(head, rest)
 
@@ -155,6 +160,7 @@ def _join_lines(
     lexicon: frozenset[str] = frozenset(),
     interline: float = 0.0,
     hyphenating: bool = False,
+    settings: ReaderSettings = DEFAULT_SETTINGS,
 ) -> str:
     """Cell lines joined by one space, a word broken over two lines joined again; with
     ``paragraph_gap`` (em), a gap wider than the usual ``interline`` plus that between two
@@ -177,7 +183,7 @@ def _join_lines(
             if not brk and _hyphenated(out, first, lexicon, hyphenating):
                 out = out[:-1] + line.text  # the hyphen was the engine's, not the word's
             elif not brk and (
-                _continues_word(out, prev, first, lexicon, hyphenating) or _closes(first)
+                _continues_word(out, prev, first, lexicon, hyphenating, settings) or _closes(first)
             ):
                 out += line.text
             else:
@@ -284,11 +290,12 @@ class _Collector:
         if before is None or first_body is None or self.theme is None:
             return
         if len(before.words) != len(first_body.words) or not (
-            len(before.words) >= 2 or len(before.text) >= 8
+            len(before.words) >= self.settings.copy_min_words
+            or len(before.text) >= self.settings.copy_min_chars
         ):
             return
         if all(
-            u.text == v.text and abs(u.x0 - v.x0) < 0.5
+            u.text == v.text and abs(u.x0 - v.x0) < self.settings.copy_align_pt
             for u, v in zip(before.words, first_body.words, strict=True)
         ):
             for part in self.theme.parts:
@@ -372,8 +379,8 @@ class _Collector:
         """A long *Tema* title wraps onto lines in the same type, right under it."""
         first = line.words[0]
         if (
-            abs(first.x0 - theme.x0) <= 0.3 * theme.size
-            and abs(first.size - theme.size) <= 0.05 * theme.size
+            abs(first.x0 - theme.x0) <= self.settings.heading_flush * theme.size
+            and abs(first.size - theme.size) <= self.settings.heading_same_size * theme.size
             and line.top - theme.last_bottom <= self.settings.heading_line_gap * theme.size
         ):
             theme.title = normalize_text(f"{theme.title} {text}")
@@ -459,12 +466,22 @@ class _Emitter:
         page_first, page_last = min(raw.pages), max(raw.pages)
         where = f"Tema {theme.no}, række {row_no} (side {page_first})"
         text = _join_lines(
-            raw.goal, self.settings.paragraph_gap, self.lexicon, interline, self.hyphenating
+            raw.goal,
+            self.settings.paragraph_gap,
+            self.lexicon,
+            interline,
+            self.hyphenating,
+            self.settings,
         )
         goal_no, text = _goal_number(raw, text)
         wordings, proposed = split_wordings(text)
         remark = normalize_text(
-            _join_lines(raw.remark, lexicon=self.lexicon, hyphenating=self.hyphenating)
+            _join_lines(
+                raw.remark,
+                lexicon=self.lexicon,
+                hyphenating=self.hyphenating,
+                settings=self.settings,
+            )
         )
         status: Status = ""
         if raw.started and raw.not_started:
@@ -499,12 +516,13 @@ class _Emitter:
         self.rows.append(row)
 
 
-def _lines_beside_sender_block(page: PageLayout) -> list[Line]:
+def _lines_beside_sender_block(page: PageLayout, settings: ReaderSettings) -> list[Line]:
     """The page's printed lines without its sender block (and the date line above it): the
     block stands in a column of its own beside the body, and a line of it level with a *Tema*
     heading, the title or a table row is no part of them."""
-    aside = sender_block_words(page)
-    return group_lines([w for w in page.words if w not in aside] if aside else page.words)
+    aside = sender_block_words(page, settings.sender)
+    words = [w for w in page.words if w not in aside] if aside else page.words
+    return group_lines(words, settings.lines)
 
 
 class _SetAside:
@@ -571,7 +589,9 @@ def parse_status_notat(
     set_aside = _SetAside()
     words_inside: set[str] = set()
     form_based_on = ""
-    for page_lines, neighbours in with_neighbours(pages, _lines_beside_sender_block):
+    for page_lines, neighbours in with_neighbours(
+        pages, lambda page: _lines_beside_sender_block(page, settings)
+    ):
         page = page_lines.page
         count += 1
         if not date and (found := find_dato(page.text)):
@@ -592,7 +612,7 @@ def parse_status_notat(
             if not w.text.endswith(("-", SOFT_HYPHEN))  # a word's first part, not a word
         )
         if count == 1:
-            title = notat_title(_before_body(lines, page.number, settings))
+            title = notat_title(_before_body(lines, page.number, settings), settings.title)
         for theme in collector.feed(page, lines):
             emitter.read(theme)
     for theme in collector.finish():

@@ -14,10 +14,13 @@ from collections.abc import Sequence
 
 from pipeline.extract.layout import Line
 from pipeline.extract.primitives import Word
+from pipeline.extract.settings import DEFAULT_SETTINGS, TitleSettings
 from pipeline.text import normalize_text
 from pipeline.vocabulary import CONTACT_LABEL, DOCUMENT_LABEL, PAGE_FOOTER
 
 __all__ = ["notat_title"]
+
+DEFAULT_TITLE: TitleSettings = DEFAULT_SETTINGS.title
 
 # What the contact block and the date line hold: never a title.
 _NOT_TITLE = re.compile(
@@ -27,13 +30,13 @@ _NOT_TITLE = re.compile(
 )
 
 
-def _runs(line: Line, gap_em: float) -> list[list[Word]]:
+def _runs(line: Line, settings: TitleSettings) -> list[list[Word]]:
     """The line's runs of words: a wide gap or a change of type size starts a new one (a title
     line may run up to a contact block set in small type)."""
     out: list[list[Word]] = [[line.words[0]]]
     for prev, w in zip(line.words, line.words[1:], strict=False):
-        resized = abs(w.size - prev.size) > 0.2 * max(w.size, prev.size)
-        if resized or w.x0 - prev.x1 > gap_em * max(w.size, prev.size):
+        resized = abs(w.size - prev.size) > settings.resized * max(w.size, prev.size)
+        if resized or w.x0 - prev.x1 > settings.run_gap * max(w.size, prev.size):
             out.append([w])
         else:
             out[-1].append(w)
@@ -47,13 +50,13 @@ def _style(run: list[Word]) -> tuple[float, bool]:
     return weight.most_common(1)[0][0]
 
 
-def notat_title(lines: Sequence[Line], *, run_gap: float = 1.5) -> str:
+def notat_title(lines: Sequence[Line], settings: TitleSettings = DEFAULT_TITLE) -> str:
     """The title among ``lines``: the first page's printed lines before its body begins."""
     firsts: list[tuple[list[Word], Line]] = []
     for line in lines:
         if not line.words:
             continue
-        run = _runs(line, run_gap)[0]
+        run = _runs(line, settings)[0]
         text = " ".join(w.text for w in run)
         if (
             text.strip().upper() == DOCUMENT_LABEL
@@ -61,7 +64,7 @@ def notat_title(lines: Sequence[Line], *, run_gap: float = 1.5) -> str:
             or _NOT_TITLE.search(text)
         ):
             continue
-        if len(normalize_text(text)) < 3:
+        if len(normalize_text(text)) < settings.min_chars:
             continue
         firsts.append((run, line))
     if not firsts:
@@ -77,10 +80,10 @@ def notat_title(lines: Sequence[Line], *, run_gap: float = 1.5) -> str:
             continue  # beside the title (a contact block), not under it
         n_size, n_bold = _style(nxt)
         # (OCR measures the size of each line afresh: a title's lines may differ a little.)
-        same_type = abs(n_size - size) <= 0.15 * size and n_bold == bold
-        close = nxt_line.top - bottom <= 0.6 * size
-        left = abs(nxt[0].x0 - x0) <= 0.5 * size
-        centred = abs((nxt[0].x0 + nxt[-1].x1) / 2 - (x0 + x1) / 2) <= size
+        same_type = abs(n_size - size) <= settings.same_type * size and n_bold == bold
+        close = nxt_line.top - bottom <= settings.close * size
+        left = abs(nxt[0].x0 - x0) <= settings.flush * size
+        centred = abs((nxt[0].x0 + nxt[-1].x1) / 2 - (x0 + x1) / 2) <= settings.centred * size
         if not (same_type and close and (left or centred)):
             break
         parts.append(" ".join(w.text for w in nxt))
