@@ -5,18 +5,17 @@ decision workbooks, goal_overrides.csv) is read in a child process under these l
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
-from pipeline.errors import UsageError
+from pipeline.settings import Settings, SettingsError, setting
 
 
-class LimitsError(UsageError, ValueError):
+class LimitsError(SettingsError):
     """A setting of ``Limits`` is out of range; the message names the setting."""
 
 
 @dataclass(frozen=True)
-class Limits:
+class Limits(Settings):
     """Per-file limits enforced on the child process that reads the file.
 
     ``memory_mb`` caps the child's address space (RLIMIT_AS), ``seconds`` its wall-clock and CPU
@@ -28,29 +27,20 @@ class Limits:
     used at all (its rows are not half applied), and Kontrol says which limit.
     """
 
-    memory_mb: int = 1500
-    seconds: float = 300.0
-    max_pages: int = 2000
-    max_file_mb: int = 200
+    memory_mb: int = setting(1500, low=64, whole=True)
+    seconds: float = setting(300.0, low=0.1)
+    max_pages: int = setting(2000, low=1, whole=True)
+    max_file_mb: int = setting(200, low=1, whole=True)
     # How many processes the reader may read a long file's pages with (each under memory_mb).
-    processes: int = 1
+    processes: int = setting(1, low=1, whole=True)
     # A review workbook holds a row per doubtful pair (tens); goal_overrides.csv a line per
     # decision (a handful): these are a hundred times what a person writes.
-    max_decision_rows: int = 20_000
-    max_inflated_mb: int = 100
-    max_cells: int = 500_000
+    max_decision_rows: int = setting(20_000, low=1, whole=True)
+    max_inflated_mb: int = setting(100, low=1, whole=True)
+    max_cells: int = setting(500_000, low=1, whole=True)
 
     def __post_init__(self) -> None:
-        minimum = {"memory_mb": 64, "seconds": 0.1, "max_pages": 1, "max_file_mb": 1,
-                   "processes": 1, "max_decision_rows": 1, "max_inflated_mb": 1,
-                   "max_cells": 1}  # fmt: skip
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise LimitsError(f"Limits.{f.name} must be a number, got {value!r}")
-            if f.name != "seconds" and not isinstance(value, int):
-                raise LimitsError(f"Limits.{f.name} must be a whole number, got {value!r}")
-            if not math.isfinite(value) or value < minimum[f.name]:
-                raise LimitsError(
-                    f"Limits.{f.name} must be at least {minimum[f.name]}, got {value!r}"
-                )
+        try:
+            super().__post_init__()
+        except SettingsError as e:
+            raise LimitsError(str(e)) from None
