@@ -9,6 +9,7 @@ short (two themes, two pages) and each scan is read once per session.
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, replace
 from functools import cache
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.hashing import sha256_of
-from pipeline.ingest import IngestResult, ingest_file
+from pipeline.ingest import IngestResult, Limits, ingest_file
 from pipeline.ingest.ocr import ocr_missing
 from tests.fixtures.compare import count_fields, field_errors
 from tests.fixtures.notat_data import StatusNotat
@@ -26,6 +27,9 @@ from tests.fixtures.render import layout_pdf, legacy_layout
 from tests.fixtures.status_2020 import STATUS_2020
 
 pytestmark = pytest.mark.ocr
+
+# A scan is read as `extract` reads one file: its pages OCR'd by every core.
+LIMITS = Limits(processes=max(1, len(os.sched_getaffinity(0))))
 
 _T1, _T3 = STATUS_2020.themes[0], STATUS_2020.themes[2]
 # Rows chosen to hold both statuses, a 'Foreslås udgået' remark, rows of two wordings and a §.
@@ -73,7 +77,7 @@ def read_scan(kind_name: str, variant: str = "ruled", kind: ScanKind | None = No
     _require_ocr()
     kind = kind or SCAN_KINDS[kind_name]
     path = scanned(short_pdf(variant), name=f"scanshort_{variant}_{kind_name}", kind=kind)
-    result = ingest_file(path, sha256=sha256_of(path))
+    result = ingest_file(path, sha256=sha256_of(path), limits=LIMITS)
     doc = result.document
     assert doc is not None, result.entry.reason
     errors = field_errors(

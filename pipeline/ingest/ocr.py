@@ -89,11 +89,19 @@ def render_pages(path: Path, numbers: list[int], dpi: int) -> Iterator[tuple[int
 
 @dataclass(frozen=True)
 class OcrPage:
-    """A page read from its image, and its words OCR was unsure of."""
+    """A page read from its image, with how sure OCR was of each of its words."""
 
     layout: PageLayout
-    doubts: tuple[tuple[Word, float], ...]  # (word, tesseract's confidence 0–100)
+    confidences: tuple[float, ...]  # tesseract's (0–100), one per word of the layout
     skew_degrees: float
+
+    def doubts(self, low: float) -> list[tuple[Word, float]]:
+        """The words OCR was less sure of than ``low``, with its confidence."""
+        return [
+            (w, c)
+            for w, c in zip(self.layout.words, self.confidences, strict=True)
+            if c < low and any(ch.isalnum() for ch in w.text)
+        ]
 
 
 # Where a line's text stands about its baseline, in multiples of its size (as pdfminer boxes
@@ -177,6 +185,20 @@ def _holds(longer: str, shorter: str) -> bool:
     return all(c in letters for c in shorter)
 
 
+_SENTENCE_END = frozenset(".!?:")
+
+
+def inside_sentence(previous: OcrWord | None, w: OcrWord) -> bool:
+    """The word follows another of its sentence on its line, in its cell."""
+    return (
+        previous is not None
+        and previous.line == w.line
+        and w.x0 - previous.x1 <= 1.5 * w.size_px
+        and previous.text[-1:] not in _SENTENCE_END
+        and any(c.isalpha() for c in previous.text)
+    )
+
+
 def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
              settings: OcrSettings = DEFAULT_OCR) -> OcrPage:  # fmt: skip
     """One page read from its image (rendered at ``settings.dpi`` and cleaned, see
@@ -184,12 +206,12 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
     dpi = image.width / (width_pt / 72) if width_pt else settings.dpi
     gray = image
     arr = np.asarray(gray)
-    ink = arr < min(otsu(arr), 200)
+    level = min(otsu(arr), 200)  # turning the page does not change its ink's grey
+    ink = arr < level
     angle = skew_angle(ink, settings.max_skew_degrees)  # specks do not tilt the lines
     if abs(angle) >= 0.05:
-        gray = gray.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
-        arr = np.asarray(gray)
-        ink = arr < min(otsu(arr), 200)
+        gray = gray.rotate(-angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
+        ink = np.asarray(gray) < level
     ink = despeckle(ink, dpi)
     horizontal, vertical = rules_in(ink, round(dpi), settings)
     text_ink = ink.copy()
@@ -198,7 +220,8 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
     for a, b, s, e in vertical:
         text_ink[s:e, max(0, a - 1) : b + 2] = False
     page_image = Image.fromarray(np.where(text_ink, 0, 255).astype(np.uint8))
-    words = parse_hocr(read_words(page_image, settings.page_timeout))
+    # tesseract gets the page as 1-bit ink (the same words as from grey 0/255, a ninth the bytes)
+    words = parse_hocr(read_words(Image.fromarray(~text_ink), settings.page_timeout))
     scale = 72 / dpi
     sizes = sorted(w.size_px for w in words if len(w.text) > 2) or [dpi * 10 / 72]
     # tesseract's x_size (a line's height from ascender to descender) is about its font size
@@ -216,12 +239,11 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
     strokes = line_strokes(text_ink, words)
     usual = float(np.median([strokes.get(w.line, 0.0) for w in words])) if words else 0.0
     out: list[Word] = []
-    doubts: list[tuple[Word, float]] = []
+    confidences: list[float] = []
+    pieces = [piece for w in words if explained(w) for piece in split_at_spaces(text_ink, w)]
     checked = [
-        letters_checked(text_ink, piece)
-        for w in words
-        if explained(w)
-        for piece in split_at_spaces(text_ink, w)
+        letters_checked(text_ink, w, inside_sentence(previous, w))
+        for previous, w in zip([None, *pieces], pieces, strict=False)
     ]
     for w in checked:
         size_px = w.size_px
@@ -236,8 +258,7 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
             usual > 0 and strokes.get(w.line, 0.0) > _BOLD_INK * usual,
         )
         out.append(word)
-        if w.confidence < settings.low_confidence and any(c.isalnum() for c in w.text):
-            doubts.append((word, w.confidence))
+        confidences.append(w.confidence)
     blobs = ink_blobs(text_ink, words, em_px, settings)
     crosses = [
         b for b in blobs if b[2] - b[0] >= settings.mark_min_em * em_px and crossed(text_ink, *b)
@@ -254,9 +275,10 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
                 Word(text, x0 * scale, x1 * scale, (baseline - _ASCENT * em_px) * scale,
                      (baseline + _DESCENT * em_px) * scale, round(em_px * scale, 1), False)
             )  # fmt: skip
+            confidences.append(100.0)  # decided from the ink
     rules = [Rule(s * scale, e * scale, (a + b) / 2 * scale, (a + b) / 2 * scale)
              for a, b, s, e in horizontal]  # fmt: skip
     rules += [Rule((a + b) / 2 * scale, (a + b) / 2 * scale, s * scale, e * scale)
               for a, b, s, e in vertical]  # fmt: skip
     layout = PageLayout(number, width_pt, height_pt, tuple(out), tuple(rules), 0, PRODUCER)
-    return OcrPage(layout, tuple(doubts), angle)
+    return OcrPage(layout, tuple(confidences), angle)
