@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.hashing import sha256_of
-from pipeline.ingest import IngestResult, Limits, ingest_file
+from pipeline.ingest import IngestResult, Limits, Vocabulary, ingest_file
 from pipeline.ingest.ocr import ocr_missing
 from tests.fixtures.compare import count_fields, field_errors
 from tests.fixtures.notat_data import StatusNotat
@@ -269,3 +269,141 @@ def test_extract_and_report_read_a_scan_alike(tmp_path):
     assert by_extract[columns].equals(by_report[columns])
     log = pd.read_csv(tables / "ingest_log.csv", dtype=str, keep_default_na=False)
     assert log["status"].tolist() == ["ok"] and "OCR" in log["reason"][0]
+
+
+# --------------------------------------------------------------------------- whole notats
+#
+# Whole notats of both years and the whole concept notat, each through another scanner:
+# 150–300 dpi, tilted, speckled, JPEG, 1-bit, with and without an OCR layer, a copy of a copy,
+# a phone's photo. A 2021 scan is read with the period's vocabulary as the run hands it in:
+# the words of the 2020 notat read from its text layer.
+
+
+@dataclass(frozen=True)
+class WholeScan:
+    notat: str  # "status_2020", "status_2021" or "koncept"
+    producer: str  # a legacy producer name (tests.fixtures.render), "reportlab" for koncept
+    kind: ScanKind
+
+
+WHOLE_SCANS: dict[str, WholeScan] = {
+    "2020_300dpi_clean": WholeScan("status_2020", "reportlab", ScanKind(dpi=300, angle=0.0)),
+    "2021_150dpi_with_ocr_layer": WholeScan(
+        "status_2021", "reportlab", ScanKind(dpi=150, angle=0.5, ocr_layer=True)
+    ),
+    "2021_200dpi_1bit": WholeScan(
+        "status_2021", "html", ScanKind(dpi=200, angle=-1.0, speckle=0.001, bilevel=True)
+    ),
+    "2020_copy_of_a_copy": WholeScan(
+        "status_2020", "html", ScanKind(dpi=200, angle=1.0, generations=2, jpeg_quality=60)
+    ),
+    "2021_phone_photo": WholeScan("status_2021", "reportlab", ScanKind(photo=True, seed=7)),
+    "koncept_200dpi_tilted": WholeScan("koncept", "reportlab", ScanKind(dpi=200, angle=-0.8)),
+}
+
+
+@cache
+def period_vocabulary(notat: str) -> Vocabulary | None:
+    """What the run hands a scan of ``notat``: the words of the earlier notats it read from
+    their text layers (none before 2021)."""
+    if notat != "status_2021":
+        return None
+    from pipeline.extract import extract_pdf
+    from tests.fixtures.render import fixture_pdf
+
+    return Vocabulary.of_documents([extract_pdf(fixture_pdf("reportlab", "status_2020"))])
+
+
+def _whole_source(scan: WholeScan) -> Path:
+    from tests.fixtures.producers import concept_reportlab
+    from tests.fixtures.render import fixture_pdf
+
+    if scan.notat == "koncept":
+        return concept_reportlab.render_pdf()
+    return fixture_pdf(scan.producer, scan.notat)
+
+
+@cache
+def read_whole(name: str, scan: WholeScan) -> tuple[IngestResult, list[str], int]:
+    """The scan's reading, every field it got wrong, and how many fields were compared."""
+    _require_ocr()
+    path = scanned(_whole_source(scan), name=f"whole_{name}", kind=scan.kind)
+    result = ingest_file(
+        path, sha256=sha256_of(path), limits=LIMITS, vocabulary=period_vocabulary(scan.notat)
+    )
+    doc = result.document
+    assert doc is not None, result.entry.reason
+    if scan.notat == "koncept":
+        errors, total = concept_errors(doc)
+    else:
+        from tests.fixtures.render import NOTATS
+
+        notat = NOTATS[scan.notat]
+        errors = field_errors(
+            title=doc.document.title, date=doc.document.date, goal_rows=doc.goal_rows,
+            theme_totals=doc.theme_totals, doc_id=doc.document.doc_id, notat=notat,
+        )  # fmt: skip
+        total = count_fields(notat)
+    print(
+        f"\nwhole scan {name}: {total - len(errors)}/{total} fields ({1 - len(errors) / total:.1%})"
+    )
+    for e in errors[:40]:
+        print("   ", e[:300])
+    return result, errors, total
+
+
+_CONCEPT_FIELDS = ("area_no", "area_title", "group_title", "item_no", "sub", "text")
+
+
+def concept_errors(doc, notat=None) -> tuple[list[str], int]:
+    """Every field of a concept notat's reading that differs from the notat (title, every
+    initiative's area, group title, number, letter and text)."""
+    from tests.fixtures.concept_data import TITLE, expected_initiatives
+
+    want = expected_initiatives(doc.document.doc_id, notat)
+    errors = [] if doc.document.title == TITLE else [f"title: got {doc.document.title!r}"]
+    for i, w in enumerate(want):
+        g = doc.initiatives[i] if i < len(doc.initiatives) else None
+        for f in _CONCEPT_FIELDS:
+            if g is None or getattr(g, f) != getattr(w, f):
+                got = getattr(g, f) if g is not None else None
+                errors.append(f"initiative {i} {f}: want {getattr(w, f)!r}, got {got!r}")
+    if len(doc.initiatives) > len(want):
+        errors.append(f"{len(doc.initiatives) - len(want)} initiatives too many")
+    return errors, 1 + len(want) * len(_CONCEPT_FIELDS)
+
+
+def assert_whole_scan_read(name: str) -> None:
+    result, errors, total = read_whole(name, WHOLE_SCANS[name])
+    assert result.entry.status == "ok", result.entry.reason
+    assert result.used_ocr
+    marks = [e for e in errors if ".status:" in e or "rows too many" in e]
+    assert not marks, marks
+    assert not [e for e in errors if e.startswith(("title", "date", "theme_totals"))], errors
+    if WHOLE_SCANS[name].notat == "koncept":
+        assert not errors, errors  # exact in areas, group titles and items
+    assert 1 - len(errors) / total >= MIN_ACCURACY, f"{1 - len(errors) / total:.1%}: {errors}"
+
+
+def test_whole_2020_notat_scanned_at_300_dpi():
+    assert_whole_scan_read("2020_300dpi_clean")
+
+
+def test_whole_2021_notat_at_150_dpi_with_an_ocr_layer_keeps_every_theme():
+    assert_whole_scan_read("2021_150dpi_with_ocr_layer")
+
+
+def test_whole_2021_notat_scanned_in_1_bit():
+    assert_whole_scan_read("2021_200dpi_1bit")
+
+
+def test_a_copy_of_a_copy_reads_like_born_digital():
+    assert_whole_scan_read("2020_copy_of_a_copy")
+
+
+def test_a_phone_photo_of_each_page_reads_like_born_digital():
+    assert_whole_scan_read("2021_phone_photo")
+
+
+def test_whole_concept_notat_scanned_is_exact_in_areas_group_titles_and_items():
+    assert_whole_scan_read("koncept_200dpi_tilted")

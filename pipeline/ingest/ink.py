@@ -325,13 +325,14 @@ def crossed(ink: np.ndarray, x0: int, top: int, x1: int, bottom: int) -> bool:
 
 
 def letters_checked(ink: np.ndarray, w: OcrWord, inside_sentence: bool = False) -> OcrWord:
-    """Letters OCR confuses, decided from the ink (see the steps below); a word inside a
-    sentence is not made a capital I."""
+    """Letters OCR confuses, decided from the ink (see the steps below) and the context: a word
+    inside a sentence is not made a capital I, and only there is a capital that stands no
+    taller than its small letters made small."""
     for check in (
         *(() if inside_sentence else (_capital_i,)),
         _stems,
         _paragraph_sign,
-        _first_letter_case,
+        *((_first_letter_case,) if inside_sentence else ()),
         _lost_stop,
         _stop_or_comma,
     ):

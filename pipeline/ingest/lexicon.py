@@ -25,11 +25,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
-from pipeline.extract.pdf import Word
+if TYPE_CHECKING:  # the run's CLI imports ingest before the readers: nothing heavy here
+    from pipeline.extract.pdf import Word
+    from pipeline.model import ExtractedDocument
 
 __all__ = ["Vocabulary", "corrected", "danish_words", "mid_sentence"]
 
@@ -87,6 +87,20 @@ class Vocabulary:
                         inner.add(core.casefold())
                 previous = token
         return cls(dict(counts), frozenset(inner))
+
+    @classmethod
+    def of_documents(cls, documents: Iterable[ExtractedDocument]) -> Vocabulary:
+        """The words of notats read from their text layers: titles, themes, goal wordings,
+        remarks, proposals, initiatives (a notat read by OCR teaches nothing)."""
+        texts: list[str] = []
+        for doc in documents:
+            texts.append(doc.document.title)
+            for row in doc.goal_rows:
+                texts += [row.theme_title, row.remark, row.proposed_text]
+                texts += [s.text for s in row.statements]
+            for item in doc.initiatives:
+                texts += [item.area_title, item.group_title, item.text]
+        return cls.of_texts(t for t in texts if t)
 
     def __bool__(self) -> bool:
         return bool(self.counts)
@@ -207,6 +221,9 @@ class _Candidate:
 
 
 def _nearest(core: str, choices: Iterable[str], period: bool) -> list[_Candidate]:
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
     folded = core.casefold()
     found = process.extract(folded, choices, scorer=Levenshtein.distance, score_cutoff=2, limit=12)
     out = [_Candidate(choice, _cost(folded, choice) - (0.05 if period else 0.0))

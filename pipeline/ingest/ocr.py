@@ -186,6 +186,43 @@ def _holds(longer: str, shorter: str) -> bool:
 
 
 _SENTENCE_END = frozenset(".!?:")
+_SAME_SIZE = 0.13
+
+# A dash's stroke, in multiples of its line's size: at most this thick, from this long (a
+# hyphen) to this long (an en dash: "OBS – dette", "6 - 13 år"); longer is an em dash.
+_DASH_THICK, _DASH_MIN, _EN_DASH, _EM_DASH = 0.15, 0.2, 0.36, 0.75
+
+
+def _dashes_between(ink: np.ndarray, words: list[OcrWord]) -> list[OcrWord]:
+    """A hyphen or dash standing alone between two words of a line, which OCR left out, put
+    back from its ink: a thin level stroke at the middle of the small letters."""
+    out: list[OcrWord] = []
+    for previous, w in zip([None, *words], words, strict=False):
+        if previous is not None and previous.line == w.line:
+            size = w.size_px
+            x0, x1 = previous.x1 + 1, w.x0 - 1
+            top, bottom = round(w.baseline - 0.6 * size), round(w.baseline)
+            if x1 - x0 >= _DASH_MIN * size and top >= 0:
+                piece = ink[top:bottom, x0:x1]
+                rows = np.nonzero(piece.any(axis=1))[0]
+                cols = np.nonzero(piece.any(axis=0))[0]
+                if rows.size and cols.size:
+                    thick, long = rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1
+                    middle = top + (rows[0] + rows[-1]) / 2
+                    level = 0.12 * size <= w.baseline - middle <= 0.45 * size
+                    solid = piece[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].mean() > 0.6
+                    if thick <= _DASH_THICK * size and long >= _DASH_MIN * size and level and solid:
+                        glyph = (
+                            "-"
+                            if long < _EN_DASH * size
+                            else "–"
+                            if long < _EM_DASH * size
+                            else "—"
+                        )
+                        a, b = x0 + int(cols[0]), x0 + int(cols[-1]) + 1
+                        out.append(replace(w, text=glyph, x0=a, x1=b, confidence=100.0))
+        out.append(w)
+    return out
 
 
 def inside_sentence(previous: OcrWord | None, w: OcrWord) -> bool:
@@ -245,8 +282,11 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
         letters_checked(text_ink, w, inside_sentence(previous, w))
         for previous, w in zip([None, *pieces], pieces, strict=False)
     ]
+    checked = _dashes_between(text_ink, checked)
     for w in checked:
-        size_px = w.size_px
+        # A line OCR measures a little off its page's body size is body text: one style, one
+        # size (a heading wrapped onto a line of one long word stays one heading).
+        size_px = em_px if abs(w.size_px / em_px - 1) <= _SAME_SIZE else w.size_px
         size = round(size_px * scale, 1)
         word = Word(
             w.text,

@@ -40,10 +40,12 @@ def _set_limits(memory_mb: int, seconds: float) -> None:
 
 class _Reader:
     def __init__(self, path: Path, name: str, sha256: str, workdir: Path, *, memory_mb: int,
-                 seconds: float, max_pages: int, ocr: bool, processes: int = 1) -> None:  # fmt: skip
+                 seconds: float, max_pages: int, ocr: bool, processes: int = 1,
+                 vocabulary: Path | None = None) -> None:  # fmt: skip
         self.path, self.name, self.sha256, self.workdir = path, name, sha256, workdir
         self.memory_mb, self.max_pages, self.ocr = memory_mb, max_pages, ocr
         self.processes = processes  # for the pages of a long file (pipeline.extract.pdf)
+        self.vocabulary = vocabulary  # the period's words, for pages read by OCR
         self.deadline = time.monotonic() + seconds
 
     def plain(self, text: str) -> str:
@@ -148,12 +150,15 @@ class _Reader:
         from pipeline.errors import ExtractError
         from pipeline.extract import extract_pdf
         from pipeline.ingest import pdfcheck
+        from pipeline.ingest.lexicon import Vocabulary
         from pipeline.ingest.scan_pages import PageReader, Unreadable
         from pipeline.model import Finding
 
+        words = Vocabulary.load(self.vocabulary) if self.vocabulary else None
         pages = PageReader(
-            source, invisible, ocr=self.ocr, deadline=self.deadline, processes=self.processes
-        )
+            source, invisible, ocr=self.ocr, deadline=self.deadline, processes=self.processes,
+            vocabulary=words,
+        )  # fmt: skip
         try:
             extracted = extract_pdf(source, sha256=self.sha256, pages=pages)
         except Unreadable as e:
@@ -225,12 +230,13 @@ class _Reader:
 
 
 def main(argv: list[str]) -> int:
-    path, name, sha256, workdir, result, memory_mb, seconds, max_pages, ocr, processes = argv
+    path, name, sha256, workdir, result, memory_mb, seconds, max_pages, ocr, processes = argv[:10]
+    vocabulary = argv[10] if len(argv) > 10 else ""
     _set_limits(int(memory_mb), float(seconds))
     reader = _Reader(
         Path(path), name, sha256, Path(workdir),
         memory_mb=int(memory_mb), seconds=float(seconds), max_pages=int(max_pages), ocr=ocr == "1",
-        processes=int(processes),
+        processes=int(processes), vocabulary=Path(vocabulary) if vocabulary else None,
     )  # fmt: skip
     try:
         outcome = reader.read()
