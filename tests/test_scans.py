@@ -407,3 +407,40 @@ def test_a_phone_photo_of_each_page_reads_like_born_digital():
 
 def test_whole_concept_notat_scanned_is_exact_in_areas_group_titles_and_items():
     assert_whole_scan_read("koncept_200dpi_tilted")
+
+
+def _on_a_huge_page(scan: Path, target: Path, metres: float = 5.0) -> Path:
+    """Each page image of ``scan`` laid on a square page ``metres`` wide (as a scanner or a
+    plotter's software may save a scan), at its own pixels: a page of one huge image."""
+    import pypdfium2
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    side = metres / 0.0254 * 72  # points
+    pdf = pypdfium2.PdfDocument(str(scan))
+    c = canvas.Canvas(str(target), pagesize=(side, side))
+    for page in pdf:
+        image = next(iter(page.get_objects(max_depth=2))).get_bitmap().to_pil().convert("L")
+        width = side * image.width / image.height  # the sheet's shape, its height the page's
+        c.drawImage(ImageReader(image), (side - width) / 2, 0, width, side)
+        c.showPage()
+    c.save()
+    return target
+
+
+def test_a_scan_on_a_page_five_metres_wide_is_scaled_before_it_is_read(tmp_path):
+    """Issue 26 item 5 (issue 28 item 7): a page that is one scanned image 5 × 5 m is rendered at
+    the image's own resolution, within the memory limit, and read like the scan itself."""
+    _require_ocr()
+    scan = scanned(short_pdf(), name="scanshort_ruled_200dpi_tilt_plus2",
+                   kind=SCAN_KINDS["200dpi_tilt_plus2"])  # fmt: skip
+    huge = _on_a_huge_page(scan, tmp_path / "plakat.pdf")
+    result = ingest_file(huge, sha256=sha256_of(huge), limits=LIMITS)
+    assert result.entry.status == "ok", result.entry.reason
+    doc = result.document
+    errors = field_errors(
+        title=doc.document.title, date=doc.document.date, goal_rows=doc.goal_rows,
+        theme_totals=doc.theme_totals, doc_id=doc.document.doc_id, notat=SHORT_NOTAT,
+    )  # fmt: skip
+    print(f"\n5 x 5 m page: {1 - len(errors) / count_fields(SHORT_NOTAT):.1%}", errors)
+    assert 1 - len(errors) / count_fields(SHORT_NOTAT) >= MIN_ACCURACY, errors

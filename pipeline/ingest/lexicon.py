@@ -60,6 +60,7 @@ _SPLITS = {("rn", "m"), ("m", "rn"), ("cl", "d"), ("d", "cl"), ("li", "h"), ("h"
 _SPLIT_COST = 0.5
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 _SENTENCE_END = frozenset(".!?:")
+_AS_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "i": "1", "O": "0", "o": "0"})
 # The punctuation a word carries before and after its letters.
 _EDGE = "\"'’‘”“«»()[]{}.,;:!?"
 
@@ -324,6 +325,8 @@ def corrected(words: list[Word], confidences: list[float], vocabulary: Vocabular
             trail = rest[len(rest.rstrip(_EDGE + "-")) :]
             core = rest[: len(rest) - len(trail)]
             unsure = confidences[k] < sure
+            if previous is not None and previous.text.casefold() == "tema" and trail[:1] in ":.":
+                core = core.translate(_AS_DIGITS)  # a theme's number: "Tema I:" is "Tema 1:"
             if core and unsure:
                 if not known(core, vocabulary):
                     core = _best(core, vocabulary) or core

@@ -79,12 +79,39 @@ def render_pages(path: Path, numbers: list[int], dpi: int) -> Iterator[tuple[int
         for number in numbers:
             page = pdf[number - 1]
             try:
-                bitmap = page.render(scale=dpi / 72, grayscale=True)
+                bitmap = page.render(scale=render_scale(page, dpi), grayscale=True)
                 yield number, clean(bitmap.to_pil().convert("L"))
             finally:
                 page.close()
     finally:
         pdf.close()
+
+
+# The most pixels a page is rendered with for OCR: a page of an A3 sheet at 300 dpi is 17
+# million; an image page of any size is scaled to this before anything else is done with it, so
+# reading it stays far inside the reader's memory limit (a byte per pixel, a few copies).
+MAX_PIXELS = 40_000_000
+
+
+def render_scale(page, dpi: int) -> float:
+    """Pixels per point to render ``page`` with: ``dpi``, but never more than twice the pixels
+    of the scanned image that covers the page (more shows OCR nothing new) and never more than
+    ``MAX_PIXELS`` in all (a scan laid on a page metres wide)."""
+    import math
+
+    import pypdfium2.raw as pdfium_c
+
+    width, height = page.get_size()
+    scale = dpi / 72
+    native = []
+    for image in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
+        left, bottom, right, top = image.get_bounds()
+        if (right - left) * (top - bottom) >= 0.25 * width * height:
+            px_width, px_height = image.get_px_size()
+            native.append(max(px_width / max(right - left, 1), px_height / max(top - bottom, 1)))
+    if native:
+        scale = min(scale, 2 * max(native))
+    return min(scale, math.sqrt(MAX_PIXELS / max(width * height, 1.0)))
 
 
 @dataclass(frozen=True)
@@ -187,6 +214,7 @@ def _holds(longer: str, shorter: str) -> bool:
 
 _SENTENCE_END = frozenset(".!?:")
 _SAME_SIZE = 0.13
+_LARGEST_SHEET_PT, _A4_LONG_PT = 1191.0, 842.0  # A2's short side (42 cm); A4's long side
 
 # A dash's stroke, in multiples of its line's size: at most this thick, from this long (a
 # hyphen) to this long (an en dash: "OBS – dette", "6 - 13 år"); longer is an em dash.
@@ -240,6 +268,11 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
              settings: OcrSettings = DEFAULT_OCR) -> OcrPage:  # fmt: skip
     """One page read from its image (rendered at ``settings.dpi`` and cleaned, see
     ``render_pages``) as a ``PageLayout``."""
+    if max(width_pt, height_pt) > _LARGEST_SHEET_PT:
+        # A page larger than any sheet of paper (a scan laid on a page metres wide) is read as
+        # the sheet it shows: its longer side an A4 sheet's, its text at a sheet's sizes.
+        shrink = _A4_LONG_PT / max(width_pt, height_pt)
+        width_pt, height_pt = width_pt * shrink, height_pt * shrink
     dpi = image.width / (width_pt / 72) if width_pt else settings.dpi
     gray = image
     arr = np.asarray(gray)
