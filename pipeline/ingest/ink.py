@@ -335,6 +335,7 @@ def letters_checked(ink: np.ndarray, w: OcrWord, inside_sentence: bool = False) 
         *((_first_letter_case,) if inside_sentence else ()),
         _lost_stop,
         _stop_or_comma,
+        _colon,
     ):
         w = check(ink, w)
     return w
@@ -498,6 +499,22 @@ def _stop_or_comma(ink: np.ndarray, w: OcrWord) -> OcrWord:
     foot = float(np.median(feet))
     mark = "," if glyphs[-1][3] - foot > 0.06 * w.size_px else "."
     return w if mark == w.text[-1] else replace(w, text=w.text[:-1] + mark)
+
+
+def _colon(ink: np.ndarray, w: OcrWord) -> OcrWord:
+    """A word's last full stop is a colon when a second dot stands above it ("Dato:")."""
+    if len(w.text) < 2 or w.text[-1] != "." or not w.text[-2].isalpha():
+        return w
+    glyphs = _glyphs(ink, w)
+    if len(glyphs) < 2:
+        return w
+    left, right, top, bottom = glyphs[-1]
+    if right - left > 0.25 * w.size_px or bottom - top < 0.3 * w.size_px:
+        return w  # a lone dot at the foot: a full stop
+    box = ink[max(0, w.top) + top : max(0, w.top) + bottom + 1, w.x0 + left : w.x0 + right + 1]
+    if _gap(box.any(axis=1), max(1, round(0.08 * w.size_px))):
+        return replace(w, text=w.text[:-1] + ":")
+    return w
 
 
 def _gap(column: np.ndarray, rows: int) -> bool:

@@ -333,6 +333,8 @@ def corrected(words: list[Word], confidences: list[float], vocabulary: Vocabular
                 elif core.casefold() not in vocabulary.folded:
                     core = _confused_with(core, vocabulary) or core
             after = words[line[line.index(k) + 1]] if k != line[-1] else None
+            if core.casefold() == "dato" and trail in (".", ";", ",") and after is not None:
+                trail = ":" if after.text[:1].isdigit() else trail  # "Dato: 3. juni 2021"
             if trail[:1] in ("!", "?") and after is not None and after.text[:1].islower():
                 trail = trail[1:]  # no sentence goes on in small letters after ! or ?
             if core[:1].isupper() and core[1:].islower() and mid_sentence(previous, w):

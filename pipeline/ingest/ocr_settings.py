@@ -19,7 +19,7 @@ class OcrSettings:
     # A rule is at most this thick (thicker bands are pictures or shading).
     max_rule_inches: float = 0.03
     # Pieces of one rule this far apart on its line are one rule (a hairline the scan broke).
-    rule_gap_inches: float = 0.2
+    rule_gap_inches: float = 0.5
     # Words tesseract is less sure of than this (0–100) are findings for a person to check.
     low_confidence: float = 60.0
     # A reading at least this sure is never replaced by a known word it is near

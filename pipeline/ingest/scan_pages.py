@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.extract.pdf import PageLayout, Word, read_pages
-from pipeline.extract.trust import Distrust, distrust
+from pipeline.extract.trust import Distrust, distrust, poorer
 from pipeline.ingest import lexicon
 from pipeline.ingest.ocr_settings import DEFAULT_OCR, OcrSettings
 from pipeline.ingest.outcome import Cause
@@ -31,6 +31,7 @@ _WHY = {
     "image": "are scanned images",
     "ocr_layer": "are scanned images under a scanner's text layer",
     "undecodable": "draw text whose font cannot be decoded",
+    "scan_text": "are scanned images whose text layer says less than the image",
 }
 
 
@@ -90,8 +91,10 @@ class PageReader:
         vocabulary = self._document_vocabulary(read)
         sure, low = self.settings.sure_confidence, self.settings.low_confidence
         for page, ocr_page in read:
-            if ocr_page is None:
-                yield page
+            if ocr_page is None or (
+                self._why[page.number] == "scan_text" and not poorer(page, ocr_page.layout)
+            ):
+                yield page  # its text layer, or a scan's visible text that says all it shows
                 continue
             words = list(ocr_page.layout.words)
             fixed = lexicon.corrected(words, list(ocr_page.confidences), vocabulary, sure)
@@ -131,7 +134,7 @@ class PageReader:
         missing = "OCR is turned off" if not self.ocr else ocr.ocr_missing()
         if not missing:
             return True
-        if why == "ocr_layer":
+        if why in ("ocr_layer", "scan_text"):
             return False  # the scanner's own text is the best there is
         raise self._cannot(why, missing)
 
