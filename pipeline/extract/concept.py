@@ -238,7 +238,10 @@ def parse_concept_notat(doc_id: str, pages: Iterable[PageLayout]) -> ConceptPars
     group_title = ""
     current: _Open | None = None
     last_no_in_group = 0
-    margin = min((ln.x0 for ln in lines), default=0.0)
+    # The text's left margin: where the lines start, not a stray mark left of them (a speck
+    # OCR read as a letter at the page's edge).
+    starts = sorted(ln.x0 for ln in lines)
+    margin = starts[len(starts) // 20] if starts else 0.0
     right = _text_right(lines)
     area_size = _area_heading_size(lines, body)
     plain_areas = False  # the area headings are bold body text, not a heading style

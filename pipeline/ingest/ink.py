@@ -329,13 +329,14 @@ def letters_checked(ink: np.ndarray, w: OcrWord, inside_sentence: bool = False) 
     inside a sentence is not made a capital I, and only there is a capital that stands no
     taller than its small letters made small."""
     for check in (
-        *(() if inside_sentence else (_capital_i,)),
+        *(() if inside_sentence else (_capital_i, _capital_j)),
         _stems,
         _paragraph_sign,
         *((_first_letter_case,) if inside_sentence else ()),
         _lost_stop,
         _stop_or_comma,
         _colon,
+        _bullet,
     ):
         w = check(ink, w)
     return w
@@ -390,6 +391,11 @@ def _capital_i(ink: np.ndarray, w: OcrWord) -> OcrWord:
     """A word's first "i" that has no dot is a capital I (a sans-serif I is a bare stem)."""
     if w.text[:1] != "i" or len(w.text) < 2 or not w.text[1:2].islower():
         return w
+    return _undotted(ink, w, "I")
+
+
+def _undotted(ink: np.ndarray, w: OcrWord, capital: str) -> OcrWord:
+    """The word with its first letter ``capital`` when that letter's ink has no dot over it."""
     glyphs = _glyphs(ink, w)
     if not glyphs:
         return w
@@ -399,9 +405,16 @@ def _capital_i(ink: np.ndarray, w: OcrWord) -> OcrWord:
     if not inked.size:
         return w
     # Only one way: a dot closed up by blur or bold ink must not make an i a capital.
-    if w.text[0] == "i" and not _gap(column[inked[0] : inked[-1] + 1], 1):
-        return replace(w, text="I" + w.text[1:])
+    if not _gap(column[inked[0] : inked[-1] + 1], 1):
+        return replace(w, text=capital + w.text[1:])
     return w
+
+
+def _capital_j(ink: np.ndarray, w: OcrWord) -> OcrWord:
+    """A word's first "j" whose stem has no dot above it is a capital J."""
+    if w.text[:1] != "j" or len(w.text) < 2 or not w.text[1:2].islower():
+        return w
+    return _undotted(ink, w, "J")
 
 
 def _stems(ink: np.ndarray, w: OcrWord) -> OcrWord:
@@ -499,6 +512,25 @@ def _stop_or_comma(ink: np.ndarray, w: OcrWord) -> OcrWord:
     foot = float(np.median(feet))
     mark = "," if glyphs[-1][3] - foot > 0.06 * w.size_px else "."
     return w if mark == w.text[-1] else replace(w, text=w.text[:-1] + mark)
+
+
+# What tesseract makes of a list's round bullet.
+_BULLET_MISREADS = frozenset("eoO0«»*°@•·")
+
+
+def _bullet(ink: np.ndarray, w: OcrWord) -> OcrWord:
+    """A lone letter whose ink is one filled disc is a list's bullet ("●"), not an "e"."""
+    if len(w.text) != 1 or w.text not in _BULLET_MISREADS:
+        return w
+    glyphs = _glyphs(ink, w)
+    if len(glyphs) != 1:
+        return w
+    left, right, top, bottom = glyphs[0]
+    width, height = right - left + 1, bottom - top + 1
+    if not 0.7 <= width / height <= 1.4 or not 0.3 * w.size_px <= height <= 0.9 * w.size_px:
+        return w
+    box = ink[max(0, w.top) + top : max(0, w.top) + bottom + 1, w.x0 + left : w.x0 + right + 1]
+    return replace(w, text="●") if box.mean() >= 0.62 else w
 
 
 def _colon(ink: np.ndarray, w: OcrWord) -> OcrWord:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # the run's CLI imports ingest before the readers: nothing he
     from pipeline.extract.pdf import Word
     from pipeline.model import ExtractedDocument
 
-__all__ = ["Vocabulary", "corrected", "danish_words", "mid_sentence"]
+__all__ = ["Vocabulary", "corrected", "danish_words", "mid_sentence", "printed_lines"]
 
 # Letters OCR takes for one another: a substitution among them costs this much instead of 1.
 _CONFUSED = [
@@ -60,6 +60,8 @@ _SPLITS = {("rn", "m"), ("m", "rn"), ("cl", "d"), ("d", "cl"), ("li", "h"), ("h"
 _SPLIT_COST = 0.5
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 _SENTENCE_END = frozenset(".!?:")
+# A capital whose small letter has its shape, as a list's label ("c." that OCR read "C.").
+_SAME_SHAPE_LABEL = re.compile(r"[COSVWXZ][.)]")
 _AS_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "i": "1", "O": "0", "o": "0"})
 # The punctuation a word carries before and after its letters.
 _EDGE = "\"'’‘”“«»()[]{}.,;:!?"
@@ -280,7 +282,8 @@ def _case_like(core: str, forms: Counter[str]) -> str:
     for form, _ in forms.most_common():
         if form[:1].isupper() == core[:1].isupper():
             return form
-    return forms.most_common(1)[0][0]
+    form = forms.most_common(1)[0][0]  # written otherwise: the reading's first letter decides
+    return (form[:1].upper() if core[:1].isupper() else form[:1].lower()) + form[1:]
 
 
 def known(core: str, vocabulary: Vocabulary) -> bool:
@@ -288,7 +291,7 @@ def known(core: str, vocabulary: Vocabulary) -> bool:
     return folded in vocabulary.folded or folded in danish_words()
 
 
-def _lines(words: list[Word]) -> list[list[int]]:
+def printed_lines(words: list[Word]) -> list[list[int]]:
     """The indexes of ``words`` by printed line, each line left to right."""
     order = sorted(range(len(words)), key=lambda k: words[k].bottom)
     lines: list[list[int]] = []
@@ -315,7 +318,7 @@ def corrected(words: list[Word], confidences: list[float], vocabulary: Vocabular
     word read as the known word they are clearly nearest to, and a capital OCR gave a word
     inside a sentence taken back where the period writes the word in small letters."""
     out = list(words)
-    for line in _lines(words):
+    for line in printed_lines(words):
         previous: Word | None = None
         for k in line:
             w = words[k]
@@ -333,6 +336,8 @@ def corrected(words: list[Word], confidences: list[float], vocabulary: Vocabular
                 elif core.casefold() not in vocabulary.folded:
                     core = _confused_with(core, vocabulary) or core
             after = words[line[line.index(k) + 1]] if k != line[-1] else None
+            if previous is None and after is not None and _SAME_SHAPE_LABEL.fullmatch(text):
+                lead, core = "", core.lower()  # a list's letter: "C." at a line's start is "c."
             if core.casefold() == "dato" and trail in (".", ";", ",") and after is not None:
                 trail = ":" if after.text[:1].isdigit() else trail  # "Dato: 3. juni 2021"
             if trail[:1] in ("!", "?") and after is not None and after.text[:1].islower():

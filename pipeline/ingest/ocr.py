@@ -137,6 +137,13 @@ _ASCENT, _DESCENT = 0.78, 0.22
 
 
 _BOLD_INK = 1.2  # a line whose strokes are this much heavier than the usual line is bold
+_FEW_LETTERS = 8  # a line of fewer letters than this shows its weight less surely: it needs
+
+
+def _bold_ink(letters: int) -> float:
+    """How much heavier than the usual line a line of ``letters`` letters must be to be bold
+    (one short word's strokes, a colon's dots, weigh unevenly)."""
+    return _BOLD_INK if letters >= _FEW_LETTERS else 1.4
 
 
 def _reread_lines(image: Image.Image, ink: np.ndarray, words: list[OcrWord], em_px: float,
@@ -221,6 +228,30 @@ _LARGEST_SHEET_PT, _A4_LONG_PT = 1191.0, 842.0  # A2's short side (42 cm); A4's 
 _DASH_THICK, _DASH_MIN, _EN_DASH, _EM_DASH = 0.15, 0.2, 0.36, 0.75
 
 
+def _one_size_per_paragraph(words: list[Word]) -> list[Word]:
+    """A line that goes on from the line above it (close below it, at its left edge, in its
+    weight) in a size OCR measured a little apart is set in that line's size: one style, one
+    size ("…Regionale indsatser" + "lokalt", a heading's last word on a line of its own)."""
+    from pipeline.ingest.lexicon import printed_lines
+
+    out = list(words)
+    above: list[int] | None = None
+    for line in printed_lines(words):
+        if above:
+            a, b = out[above[0]], out[line[0]]
+            follows = (
+                0 <= b.top - max(out[k].bottom for k in above) < 0.5 * a.size
+                and abs(b.x0 - a.x0) < a.size
+                and all(out[k].bold == a.bold for k in line)
+                and 0.8 < b.size / a.size < 1.25
+            )
+            if follows:
+                for k in line:
+                    out[k] = replace(out[k], size=a.size)
+        above = line
+    return out
+
+
 def _dashes_between(ink: np.ndarray, words: list[OcrWord]) -> list[OcrWord]:
     """A hyphen or dash standing alone between two words of a line, which OCR left out, put
     back from its ink: a thin level stroke at the middle of the small letters."""
@@ -260,8 +291,8 @@ def inside_sentence(previous: OcrWord | None, w: OcrWord) -> bool:
         and previous.line == w.line
         and w.x0 - previous.x1 <= 1.5 * w.size_px
         and previous.text[-1:] not in _SENTENCE_END
-        and any(c.isalpha() for c in previous.text)
-    )
+        and (sum(c.isalpha() for c in previous.text) >= 2 or previous.text in ("i", "å"))
+    )  # a lone "e" or "o" before it is a list's bullet, no word
 
 
 def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
@@ -316,6 +347,9 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
         for previous, w in zip([None, *pieces], pieces, strict=False)
     ]
     checked = _dashes_between(text_ink, checked)
+    letters = Counter()
+    for w in checked:
+        letters[w.line] += sum(c.isalnum() for c in w.text)
     for w in checked:
         # A line OCR measures a little off its page's body size is body text: one style, one
         # size (a heading wrapped onto a line of one long word stays one heading).
@@ -328,7 +362,7 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
             (w.baseline - _ASCENT * size_px) * scale,
             (w.baseline + _DESCENT * size_px) * scale,
             size,
-            usual > 0 and strokes.get(w.line, 0.0) > _BOLD_INK * usual,
+            usual > 0 and strokes.get(w.line, 0.0) > _bold_ink(letters[w.line]) * usual,
         )
         out.append(word)
         confidences.append(w.confidence)
@@ -349,6 +383,7 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
                      (baseline + _DESCENT * em_px) * scale, round(em_px * scale, 1), False)
             )  # fmt: skip
             confidences.append(100.0)  # decided from the ink
+    out = _one_size_per_paragraph(out)
     rules = [Rule(s * scale, e * scale, (a + b) / 2 * scale, (a + b) / 2 * scale)
              for a, b, s, e in horizontal]  # fmt: skip
     rules += [Rule((a + b) / 2 * scale, (a + b) / 2 * scale, s * scale, e * scale)

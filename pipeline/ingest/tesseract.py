@@ -226,7 +226,21 @@ def read_digits(image: Image.Image, box: tuple[int, int, int, int], timeout: flo
             if text.strip("().,").isdigit():
                 # a number standing alone ends a list's label, not a clause
                 return text[:-1] + "." if text.endswith(",") else text
+    # Not a number: a list's letter ("b." of a lettered sub-item), read as one.
+    for crop in crops[:1]:
+        piece = image.crop(crop).convert("L")
+        piece = piece.resize((piece.width * 2, piece.height * 2), Image.Resampling.LANCZOS)
+        try:
+            text = run_tesseract(piece, _LETTER_LABEL, timeout).strip()
+        except OcrError:
+            return ""
+        if _LETTER.fullmatch(text):
+            return text[0] + "." if text.endswith(",") else text
     return ""
+
+
+_LETTER_LABEL = ["--psm", "7", "-c", "tessedit_char_whitelist=abcdefghij.,)"]
+_LETTER = re.compile(r"[a-j][.,)]")
 
 
 _TRAILING = frozenset(".,:;)!?")
