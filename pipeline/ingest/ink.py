@@ -337,6 +337,7 @@ def letters_checked(ink: np.ndarray, w: OcrWord, inside_sentence: bool = False) 
         _stop_or_comma,
         _colon,
         _bullet,
+        _ring,
     ):
         w = check(ink, w)
     return w
@@ -531,6 +532,26 @@ def _bullet(ink: np.ndarray, w: OcrWord) -> OcrWord:
         return w
     box = ink[max(0, w.top) + top : max(0, w.top) + bottom + 1, w.x0 + left : w.x0 + right + 1]
     return replace(w, text="●") if box.mean() >= 0.62 else w
+
+
+def _ring(ink: np.ndarray, w: OcrWord) -> OcrWord:
+    """An "å" whose ink reaches no higher than the word's small letters has no ring: "a"
+    ("materialer", not "måterialer")."""
+    if "å" not in w.text:
+        return w
+    glyphs = _glyphs(ink, w)
+    if len(glyphs) != len(w.text):
+        return w  # letters run together: no telling which ink is which letter
+    small = [g[2] for g, c in zip(glyphs, w.text, strict=True) if c in _X_HEIGHT and c != "å"]
+    if not small:
+        return w
+    x_top = float(np.median(small))
+    letters = [
+        "a" if c == "å" and g[2] >= x_top - 0.12 * w.size_px else c
+        for g, c in zip(glyphs, w.text, strict=True)
+    ]
+    text = "".join(letters)
+    return w if text == w.text else replace(w, text=text)
 
 
 def _colon(ink: np.ndarray, w: OcrWord) -> OcrWord:

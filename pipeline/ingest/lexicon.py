@@ -344,11 +344,77 @@ def corrected(words: list[Word], confidences: list[float], vocabulary: Vocabular
                 trail = trail[1:]  # no sentence goes on in small letters after ! or ?
             if core[:1].isupper() and core[1:].islower() and mid_sentence(previous, w):
                 core = _small_inside_sentence(core, vocabulary, unsure)
+            lead, core, trail = _typography(lead, core, trail, previous, w, after)
             new = lead + core + trail
             if new != text:
                 out[k] = replace(w, text=new)
             previous = out[k]
+    return _quotes_closed(out)
+
+
+_QUOTE = "”’"
+
+
+def _quotes_closed(words: list[Word]) -> list[Word]:
+    """A quote mark that opens nothing (no closing mark on its line or the two after it) or
+    stands alone between words is a speck OCR read as one: a Danish notat quotes in pairs.
+    A word that was only such a mark is left with no text (the caller drops it)."""
+    lines = printed_lines(words)
+    out = list(words)
+    for n, line in enumerate(lines):
+        following = [k for later in lines[n : n + 3] for k in later]
+        for k in line:
+            text = out[k].text
+            if text and all(c in _QUOTE for c in text):
+                out[k] = replace(out[k], text="")  # dropped below
+                continue
+            if text[:1] in _QUOTE and len(text) > 1:
+                rest = following[following.index(k) :]
+                closed = any(
+                    out[j].text.rstrip(".,:;)!?")[-1:] == text[0]
+                    for j in rest
+                    if out[j].text.rstrip(".,:;)!?")
+                )
+                if not closed:
+                    out[k] = replace(out[k], text=text[1:])
     return out
+
+
+# Quote marks as OCR reads them, and as a Danish notat prints them (Word's Danish quotes: ”…”
+# and ’…’ on both sides).
+_DANISH_QUOTES = str.maketrans({'"': "”", "“": "”", "„": "”", "″": "”", "'": "’", "‘": "’",
+                                "`": "’", "´": "’"})  # fmt: skip
+# Words a full stop ends as an abbreviation, not a sentence ("jf. §119", "4,5 mio. kr.").
+_ABBREVIATIONS = frozenset(
+    ["jf", "evt", "ift", "mio", "mia", "kr", "ca", "inkl", "ekskl", "vedr", "nr", "stk", "pkt",
+     "dvs", "mht", "osv", "etc", "tlf", "tel", "bl.a", "f.eks", "m.fl", "m.m", "fx", "ang"]
+)  # fmt: skip
+# A per cent sign as OCR reads it after a number ("40-50 X af", "16 96 af").
+_PERCENT_MISREADS = frozenset({"X", "x", "96", "9%", "%6", "°%", "Yo", "%o"})
+_NUMBER = re.compile(r"^\d+(?:[-–,.]\d+)*$")
+
+
+def _typography(lead: str, core: str, trail: str, previous: Word | None, w: Word,
+                after: Word | None) -> tuple[str, str, str]:  # fmt: skip
+    """Danish typography decided from the context OCR's first guess leaves out: the notat's
+    quote marks and apostrophes, a per cent sign after a number, a comma where a full stop
+    would be followed by a small letter."""
+    lead, core, trail = (part.translate(_DANISH_QUOTES) for part in (lead, core, trail))
+    same_line = after is not None and after.x0 - w.x1 < 1.5 * w.size
+    if (
+        core in _PERCENT_MISREADS
+        and previous is not None
+        and _NUMBER.match(previous.text)
+        and w.x0 - previous.x1 < 0.8 * w.size
+        and same_line
+        and after.text[:1].islower()
+    ):
+        return lead, "%", trail
+    going_on = same_line and after.text[:1].isalpha() and after.text[:1].islower()
+    prose = core.isalpha() and len(core) >= 4 and not core.isupper()
+    if trail == "." and going_on and prose and core.casefold() not in _ABBREVIATIONS:
+        return lead, core, ","  # "Veje, stier og …": no sentence goes on in small letters
+    return lead, core, trail
 
 
 def _small_inside_sentence(core: str, vocabulary: Vocabulary, unsure: bool) -> str:

@@ -105,7 +105,7 @@ class PageReader:
                     and any(c.isalnum() for c in after.text)
                 ):
                     self.doubts.append((page.number, after, confidence))
-            layout = replace(ocr_page.layout, words=tuple(fixed))
+            layout = replace(ocr_page.layout, words=tuple(w for w in fixed if w.text))
             self.read_by_ocr[page.number] = self._why[page.number]
             self.skew[page.number] = ocr_page.skew_degrees
             self._read[page.number] = layout
