@@ -342,7 +342,13 @@ def corrected(words: list[Word], confidences: list[float], vocabulary: Vocabular
                 trail = ":" if after.text[:1].isdigit() else trail  # "Dato: 3. juni 2021"
             if trail[:1] in ("!", "?") and after is not None and after.text[:1].islower():
                 trail = trail[1:]  # no sentence goes on in small letters after ! or ?
-            if core[:1].isupper() and core[1:].islower() and mid_sentence(previous, w):
+            quoted = bool(lead) and lead[-1] in _QUOTE + "\"'‘“"
+            if (
+                core[:1].isupper()
+                and core[1:].islower()
+                and mid_sentence(previous, w)
+                and not quoted
+            ):
                 core = _small_inside_sentence(core, vocabulary, unsure)
             lead, core, trail = _typography(lead, core, trail, previous, w, after)
             new = lead + core + trail
@@ -366,7 +372,11 @@ def _quotes_closed(words: list[Word]) -> list[Word]:
         for k in line:
             text = out[k].text
             if text and all(c in _QUOTE for c in text):
-                out[k] = replace(out[k], text="")  # dropped below
+                nxt = line[line.index(k) + 1] if k != line[-1] else None
+                if nxt is not None and out[nxt].x0 - out[k].x1 < 0.3 * out[k].size:
+                    # a quote mark OCR read apart from the word it opens
+                    out[nxt] = replace(out[nxt], text=text + out[nxt].text, x0=out[k].x0)
+                out[k] = replace(out[k], text="")  # dropped by the caller
                 continue
             if text[:1] in _QUOTE and len(text) > 1:
                 rest = following[following.index(k) :]

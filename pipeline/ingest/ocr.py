@@ -197,9 +197,17 @@ def _merged(old: list[OcrWord], new: list[OcrWord], boxes) -> list[OcrWord]:
             before = "".join(o.text for o in sorted(under, key=lambda o: o.x0))
             if len(w.text) > len(before) and _holds(w.text, before):
                 kept = [o for o in kept if o not in under] + [w]
-        elif any(b[0] < w.x1 and b[2] > w.x0 for b in boxes):
+        elif any(b[0] < w.x1 and b[2] > w.x0 for b in boxes) and not _again(w, kept):
             kept.append(w)
     return kept
+
+
+def _again(w: OcrWord, words: list[OcrWord]) -> bool:
+    """``w`` is a word already read, a little aside (a narrow "i" read twice)."""
+    middle = (w.x0 + w.x1) / 2
+    return any(
+        o.text == w.text and abs((o.x0 + o.x1) / 2 - middle) < 0.6 * w.size_px for o in words
+    )
 
 
 _RULE_LIKE = frozenset("—–-_|=~")
