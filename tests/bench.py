@@ -399,17 +399,17 @@ def bench_workbook() -> None:
 
 
 def bench_scans() -> None:
-    """Seconds per scanned page: each scan kind of the short notat ingested the way `extract`
-    reads one file (render, clean, deskew, rules, tesseract, the reader; its pages OCR'd by
-    every core), against plain `tesseract` on the same page images (300 dpi, one process per
-    page, as many at a time as there are cores). Tesseract's output is never taken from the
-    test suite's cache here."""
+    """Seconds per scanned page: whole scanned notats (tests/test_scans.py's) ingested the way
+    `extract` reads one file (render, clean, deskew, rules, tesseract, the reader, the
+    vocabulary; its pages OCR'd by every core), against plain `tesseract` on the same page
+    images (300 dpi, one process per page, as many at a time as there are cores). Tesseract's
+    output is never taken from the test suite's cache here."""
     from pipeline.hashing import sha256_of
     from pipeline.ingest import Limits, ingest_file
     from pipeline.ingest.ocr import ocr_missing
     from pipeline.ingest.tesseract import OCR_CACHE_ENV
-    from tests.fixtures.producers.scan import SCAN_KINDS, scanned
-    from tests.test_scans import short_pdf
+    from tests.fixtures.producers.scan import scanned
+    from tests.test_scans import WHOLE_SCANS, _whole_source, period_vocabulary
 
     os.environ.pop(OCR_CACHE_ENV, None)
     print("\n== 4. scanned notats (OCR), seconds per scanned page")
@@ -419,17 +419,20 @@ def bench_scans() -> None:
     cores = len(os.sched_getaffinity(0))
     limits = Limits(processes=cores)
     ours_s = plain_s = total_pages = 0.0
-    print(f"   {'scan':<24} pages  pipeline  s/page   plain tesseract  s/page   ({cores} cores)")
-    for name, kind in SCAN_KINDS.items():
-        path = scanned(short_pdf(), name=f"scanshort_ruled_{name}", kind=kind)
+    print(f"   {'scan':<28} pages  pipeline  s/page   plain tesseract  s/page   ({cores} cores)")
+    for name in ("2020_300dpi_clean", "2021_150dpi_with_ocr_layer", "2020_copy_of_a_copy",
+                 "koncept_200dpi_tilted"):  # fmt: skip
+        scan = WHOLE_SCANS[name]
+        path = scanned(_whole_source(scan), name=f"whole_{name}", kind=scan.kind)
+        words = period_vocabulary(scan.notat)
         t0 = time.perf_counter()
-        result = ingest_file(path, sha256=sha256_of(path), limits=limits)
+        result = ingest_file(path, sha256=sha256_of(path), limits=limits, vocabulary=words)
         seconds = time.perf_counter() - t0
         pages = result.document.document.pages if result.document else 0
         plain = _plain_tesseract(path, cores)
         ours_s, plain_s, total_pages = ours_s + seconds, plain_s + plain, total_pages + pages
         print(
-            f"   {name:<24} {pages:5d}  {seconds:6.1f} s  {seconds / max(pages, 1):5.2f}"
+            f"   {name:<28} {pages:5d}  {seconds:6.1f} s  {seconds / max(pages, 1):5.2f}"
             f"   {plain:13.1f} s  {plain / max(pages, 1):6.2f}"
         )
     per_page = ours_s / max(total_pages, 1)

@@ -16,6 +16,7 @@ read once per process).
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import tempfile
@@ -139,30 +140,59 @@ def _folded(items: tuple[tuple[str, int], ...]) -> dict[str, Counter[str]]:
 
 @cache
 def danish_words() -> frozenset[str]:
-    """Tesseract's Danish dictionary (casefolded), read from its model with its own tools; empty
-    where they are missing."""
+    """Tesseract's Danish dictionary (casefolded), read from its model with its own tools once
+    per model (kept in the user's cache folder); empty where the tools are missing."""
+    model = _danish_model()
+    if model is None:
+        return frozenset()
+    import hashlib
+
+    digest = hashlib.sha256(model.read_bytes()).hexdigest()[:16]
+    kept = _words_cache() / f"dan-words-{digest}.txt"
+    try:
+        return frozenset(kept.read_text(encoding="utf-8").split())
+    except OSError:
+        pass
+    words = _read_dictionary(model)
+    if words:
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".dan-words-", dir=kept.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write("\n".join(sorted(words)))
+            os.replace(tmp, kept)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+    return words
+
+
+def _words_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ringsted-statuspipeline"
+
+
+def _danish_model() -> Path | None:
     try:
         langs = subprocess.run(
             ["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30, check=False
         ).stdout
-        folder = re.search(r'"([^"]+)"', langs)
-        if folder is None:
-            return frozenset()
-        model = Path(folder.group(1)) / "dan.traineddata"
+    except (OSError, subprocess.SubprocessError):
+        return None
+    folder = re.search(r'"([^"]+)"', langs)
+    model = Path(folder.group(1)) / "dan.traineddata" if folder else None
+    return model if model is not None and model.is_file() else None
+
+
+def _read_dictionary(model: Path) -> frozenset[str]:
+    """The word list of ``model``, by tesseract's ``combine_tessdata`` and ``dawg2wordlist``."""
+    try:
         with tempfile.TemporaryDirectory(prefix="dan-words-") as tmp:
-            dawg, charset, out = (Path(tmp) / n for n in ("w.dawg", "w.unicharset", "w.txt"))
             subprocess.run(
-                ["combine_tessdata", "-e", str(model), f"{dawg}", f"{charset}"],
+                ["combine_tessdata", "-u", str(model), f"{tmp}/dan."],
                 capture_output=True, timeout=60, check=False,
             )  # fmt: skip
-            # combine_tessdata names the parts by their type, not by the names given
-            parts = {p.suffix: p for p in Path(tmp).iterdir()}
-            if ".dawg" not in parts or ".unicharset" not in parts:
-                subprocess.run(
-                    ["combine_tessdata", "-u", str(model), f"{tmp}/dan."],
-                    capture_output=True, timeout=60, check=False,
-                )  # fmt: skip
-                dawg, charset = Path(tmp) / "dan.lstm-word-dawg", Path(tmp) / "dan.lstm-unicharset"
+            dawg, charset = Path(tmp) / "dan.lstm-word-dawg", Path(tmp) / "dan.lstm-unicharset"
+            out = Path(tmp) / "words.txt"
             subprocess.run(
                 ["dawg2wordlist", str(charset), str(dawg), str(out)],
                 capture_output=True, timeout=60, check=False,

@@ -48,9 +48,12 @@ class PageReader:
 
     def __init__(self, path: Path, invisible: frozenset[int], *, ocr: bool, deadline: float,
                  settings: OcrSettings = DEFAULT_OCR, processes: int = 1,
-                 vocabulary: lexicon.Vocabulary | None = None) -> None:  # fmt: skip
+                 vocabulary: lexicon.Vocabulary | None = None,
+                 layer_processes: int | None = None) -> None:  # fmt: skip
         self.path, self.invisible, self.ocr, self.deadline = path, invisible, ocr, deadline
-        self.processes = processes  # that read a long file's text layer (pipeline.extract.pdf)
+        self.processes = processes  # that OCR its pages
+        # that read a long file's text layer (pipeline.extract.pdf)
+        self.layer_processes = processes if layer_processes is None else layer_processes
         self.settings = settings
         self.vocabulary = vocabulary or lexicon.Vocabulary()  # the period's words
         self.read_by_ocr: dict[int, Distrust] = {}
@@ -61,7 +64,7 @@ class PageReader:
 
     def __iter__(self) -> Iterator[PageLayout]:
         if self._read:  # read again (to put the pages in printed order): OCR'd pages as read
-            for page in read_pages(self.path, workers=self.processes):
+            for page in read_pages(self.path, workers=self.layer_processes):
                 yield self._read.get(page.number, page)
             return
         # Pages are handed on as they come until one needs OCR; from there on all pages that
@@ -70,7 +73,7 @@ class PageReader:
         held: list[tuple[PageLayout, Future | None]] = []
         pool = None
         try:
-            for page in read_pages(self.path, workers=self.processes):
+            for page in read_pages(self.path, workers=self.layer_processes):
                 why = distrust(page, page.number in self.invisible)
                 if why is not None and self._ocr_usable(page, why):
                     if pool is None:
@@ -139,17 +142,22 @@ class PageReader:
         raise self._cannot(why, missing)
 
     def _pool(self):
-        """Where pages are OCR'd: forked processes, or this one (one process, or threads that
-        make forking unsafe)."""
+        """Where pages are OCR'd: forked processes; threads where other threads make forking
+        unsafe (the text layer of a long file read by processes of its own); or this one."""
         import threading
 
-        if self.processes > 1 and threading.active_count() == 1 and hasattr(os, "fork"):
+        if self.processes <= 1:
+            return _InPlace()
+        if threading.active_count() == 1 and hasattr(os, "fork"):
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
             context = multiprocessing.get_context("fork")
             return ProcessPoolExecutor(max_workers=self.processes, mp_context=context)
-        return _InPlace()
+        from concurrent.futures import ThreadPoolExecutor
+
+        # tesseract, most of a page's time, runs in a process of its own either way
+        return ThreadPoolExecutor(max_workers=self.processes, thread_name_prefix="ocr")
 
     def _result(self, page: PageLayout, job: Future | None):
         if job is None:

@@ -46,6 +46,7 @@ class _Reader:
         self.memory_mb, self.max_pages, self.ocr = memory_mb, max_pages, ocr
         self.processes = processes  # for the pages of a long file (pipeline.extract.pdf)
         self.vocabulary = vocabulary  # the period's words, for pages read by OCR
+        self.scan = False  # the file is a scan (set by ``read``)
         self.deadline = time.monotonic() + seconds
 
     def plain(self, text: str) -> str:
@@ -124,6 +125,10 @@ class _Reader:
                     unturned = None
         if not layer.has_text and not layer.has_images:
             return self.skipped("no_text", "the PDF has no text and no images: nothing to read")
+        # A scan's text layer (none, or a scanner's invisible one) is read in this process, so
+        # its pages can be OCR'd by forked processes (forking beside the threads of a pool that
+        # reads a text layer is unsafe).
+        self.scan = not layer.has_text or bool(invisible)
         outcome = self.extract(source, problems=problems, repaired=repaired, invisible=invisible)
         return self.read_unturned(
             outcome, unturned, problems=problems, repaired=repaired, invisible=invisible
@@ -157,7 +162,7 @@ class _Reader:
         words = Vocabulary.load(self.vocabulary) if self.vocabulary else None
         pages = PageReader(
             source, invisible, ocr=self.ocr, deadline=self.deadline, processes=self.processes,
-            vocabulary=words,
+            vocabulary=words, layer_processes=1 if self.scan else self.processes,
         )  # fmt: skip
         try:
             extracted = extract_pdf(source, sha256=self.sha256, pages=pages)
