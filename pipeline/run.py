@@ -41,6 +41,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import staging as out
 from pipeline.cache import ExtractionCache, pipeline_version, renamed
@@ -63,6 +64,9 @@ from pipeline.processes import (
     writer_processes,
 )
 from pipeline.progress import FileProgress, RunSummary
+
+if TYPE_CHECKING:
+    from pipeline.ingest.lexicon import Vocabulary
 
 log = logging.getLogger("pipeline")
 
@@ -328,8 +332,11 @@ def _ingest_folder(
                 reason=outcome.entry.reason,
             )
 
-        # The files to read are started first; what the cache knows is loaded while they run.
+        # What the cache knows is loaded first: the earlier periods' notats, read from their
+        # text layers, are the words a scanned notat's OCR is checked against.
         known = cache.known(f.sha256 for f in todo)
+        earlier = {f.sha256: cache.get(f.sha256, f.shown) for f in todo if f.sha256 in known}
+        vocabulary = _period_vocabulary(earlier.values())
         pool = ThreadPoolExecutor(max_workers=workers)  # threads start as files are submitted
         try:
             futures: dict[Future, InputFile] = {}
@@ -338,10 +345,10 @@ def _ingest_folder(
             processes = max(1, workers // max(1, min(to_read, workers)))
             for f in todo:
                 if f.sha256 not in known:
-                    futures[pool.submit(_ingest_retried, f, processes)] = f
+                    futures[pool.submit(_ingest_retried, f, processes, vocabulary)] = f
             for f in todo:
                 if f.sha256 in known:
-                    outcome = cache.get(f.sha256, f.shown)
+                    outcome = earlier[f.sha256]
                     if outcome is None:  # stored by a version of the code that cannot read it
                         futures[pool.submit(_ingest_retried, f)] = f
                     else:
@@ -382,14 +389,27 @@ class _FailedIngest:
     cause: str = "internal_error"
 
 
-def _ingest_retried(f: InputFile, processes: int = 1):
+def _period_vocabulary(outcomes) -> Vocabulary | None:
+    """The words of the notats read before from their text layers (not by OCR)."""
+    from pipeline.ingest.lexicon import Vocabulary
+
+    read = [
+        o.document
+        for o in outcomes
+        if o is not None and o.document is not None and o.entry.status == "ok"
+        and not getattr(o, "used_ocr", False)
+    ]  # fmt: skip
+    return Vocabulary.of_documents(read) if read else None
+
+
+def _ingest_retried(f: InputFile, processes: int = 1, vocabulary: Vocabulary | None = None):
     """``_ingest_one``, once more when the first try failed for a reason that is not the file's
     (a reader killed, temp space or time run out); the reason then says it was tried twice."""
-    first = _ingest_one(f, processes)
+    first = _ingest_one(f, processes, vocabulary)
     if getattr(first, "cause", "") not in RETRIED:
         return first
     log.info("%s: %s; trying once more", f.shown, first.entry.reason.removeprefix(f"{f.shown}: "))
-    second = _ingest_one(f, processes)
+    second = _ingest_one(f, processes, vocabulary)
     if getattr(second, "cause", "") not in RETRIED:
         return second
     entry = replace(
@@ -398,15 +418,16 @@ def _ingest_retried(f: InputFile, processes: int = 1):
     return replace(second, entry=entry)
 
 
-def _ingest_one(f: InputFile, processes: int = 1):
+def _ingest_one(f: InputFile, processes: int = 1, vocabulary: Vocabulary | None = None):
     """One PDF through ingest (its own child process, with limits; ``processes`` may read a
-    long file's pages). A bug in ingest itself becomes a ``failed`` entry, so one file cannot
-    stop the run; it is not cached."""
+    long file's pages; a page read by OCR is checked against ``vocabulary``). A bug in ingest
+    itself becomes a ``failed`` entry, so one file cannot stop the run; it is not cached."""
     from pipeline import ingest  # looked up per call so tests can count or replace it
 
+    words = {"vocabulary": vocabulary} if vocabulary else {}
     try:
         return ingest.ingest_file(
-            f.path, sha256=f.sha256, limits=ingest.Limits(processes=processes)
+            f.path, sha256=f.sha256, limits=ingest.Limits(processes=processes), **words
         )
     except OSError as e:  # the parent's own temp folder: full, gone, read-only
         log.error("%s: ingest failed: %s", f.shown, e)

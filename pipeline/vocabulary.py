@@ -69,8 +69,8 @@ _MARK_WRAPPING = "().[]"
 # Labels and running text of a status notat.
 TEMA_HEADING = re.compile(r"^Tema\s+(\d+)\s*[:.]\s*(.*)$", re.IGNORECASE)
 # "I alt", also as OCR reads it from a scan ("l alt", "lalt", "| alt", "1 alt", "lat": the I
-# and the l run together).
-_TOTALS = re.compile(r"^(?:[il1|!]\s*alt|lat)\b\s*:?", re.IGNORECASE)
+# and the l run together; "Il alt", "lt alt": the I read as two strokes).
+_TOTALS = re.compile(r"^(?:[il1|!][ilt]?\s*alt|lat)\b\s*:?", re.IGNORECASE)
 PAGE_FOOTER = re.compile(r"^(Side\s+)?\d+\s*(af|/)\s*\d+$|^Side\s+\d+$", re.IGNORECASE)
 BILAG_TAG = re.compile(r"\(\s*bilag\s*(\d)\s*\)", re.IGNORECASE)
 REWORD_LEAD = re.compile(r"Foreslås\s+omformuleret\s+til\s*:", re.IGNORECASE)

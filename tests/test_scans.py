@@ -9,6 +9,8 @@ short (two themes, two pages) and each scan is read once per session.
 
 from __future__ import annotations
 
+import os
+import random
 import shutil
 from dataclasses import dataclass, replace
 from functools import cache
@@ -17,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.hashing import sha256_of
-from pipeline.ingest import IngestResult, ingest_file
+from pipeline.ingest import IngestResult, Limits, Vocabulary, ingest_file
 from pipeline.ingest.ocr import ocr_missing
 from tests.fixtures.compare import count_fields, field_errors
 from tests.fixtures.notat_data import StatusNotat
@@ -26,6 +28,9 @@ from tests.fixtures.render import layout_pdf, legacy_layout
 from tests.fixtures.status_2020 import STATUS_2020
 
 pytestmark = pytest.mark.ocr
+
+# A scan is read as `extract` reads one file: its pages OCR'd by every core.
+LIMITS = Limits(processes=max(1, len(os.sched_getaffinity(0))))
 
 _T1, _T3 = STATUS_2020.themes[0], STATUS_2020.themes[2]
 # Rows chosen to hold both statuses, a 'Foreslås udgået' remark, rows of two wordings and a §.
@@ -73,7 +78,7 @@ def read_scan(kind_name: str, variant: str = "ruled", kind: ScanKind | None = No
     _require_ocr()
     kind = kind or SCAN_KINDS[kind_name]
     path = scanned(short_pdf(variant), name=f"scanshort_{variant}_{kind_name}", kind=kind)
-    result = ingest_file(path, sha256=sha256_of(path))
+    result = ingest_file(path, sha256=sha256_of(path), limits=LIMITS)
     doc = result.document
     assert doc is not None, result.entry.reason
     errors = field_errors(
@@ -288,3 +293,350 @@ def test_extract_and_report_read_a_scan_alike(tmp_path):
     assert by_extract[columns].equals(by_report[columns])
     log = pd.read_csv(tables / "ingest_log.csv", dtype=str, keep_default_na=False)
     assert log["status"].tolist() == ["ok"] and "OCR" in log["reason"][0]
+
+
+# --------------------------------------------------------------------------- whole notats
+#
+# Whole notats of both years and the whole concept notat, each through another scanner:
+# 150–300 dpi, tilted, speckled, JPEG, 1-bit, with and without an OCR layer, a copy of a copy,
+# a phone's photo. A 2021 scan is read with the period's vocabulary as the run hands it in:
+# the words of the 2020 notat read from its text layer.
+
+
+@dataclass(frozen=True)
+class WholeScan:
+    notat: str  # "status_2020", "status_2021" or "koncept"
+    producer: str  # a legacy producer name (tests.fixtures.render), "reportlab" for koncept
+    kind: ScanKind
+
+
+WHOLE_SCANS: dict[str, WholeScan] = {
+    "2020_300dpi_clean": WholeScan("status_2020", "reportlab", ScanKind(dpi=300, angle=0.0)),
+    "2021_150dpi_with_ocr_layer": WholeScan(
+        "status_2021", "reportlab", ScanKind(dpi=150, angle=0.5, ocr_layer=True)
+    ),
+    "2021_200dpi_1bit": WholeScan(
+        "status_2021", "html", ScanKind(dpi=200, angle=-1.0, speckle=0.001, bilevel=True)
+    ),
+    "2020_copy_of_a_copy": WholeScan(
+        "status_2020", "html", ScanKind(dpi=200, angle=1.0, generations=2, jpeg_quality=60)
+    ),
+    "2021_phone_photo": WholeScan("status_2021", "reportlab", ScanKind(photo=True, seed=7)),
+    "koncept_200dpi_tilted": WholeScan("koncept", "reportlab", ScanKind(dpi=200, angle=-0.8)),
+}
+
+
+@cache
+def period_vocabulary(notat: str) -> Vocabulary | None:
+    """What the run hands a scan of ``notat``: the words of the earlier notats it read from
+    their text layers (none before 2021)."""
+    if notat != "status_2021":
+        return None
+    from pipeline.extract import extract_pdf
+    from tests.fixtures.render import fixture_pdf
+
+    return Vocabulary.of_documents([extract_pdf(fixture_pdf("reportlab", "status_2020"))])
+
+
+def _whole_source(scan: WholeScan) -> Path:
+    from tests.fixtures.producers import concept_reportlab
+    from tests.fixtures.render import fixture_pdf
+
+    if scan.notat == "koncept":
+        return concept_reportlab.render_pdf()
+    return fixture_pdf(scan.producer, scan.notat)
+
+
+@cache
+def read_whole(name: str, scan: WholeScan) -> tuple[IngestResult, list[str], int]:
+    """The scan's reading, every field it got wrong, and how many fields were compared."""
+    _require_ocr()
+    path = scanned(_whole_source(scan), name=f"whole_{name}", kind=scan.kind)
+    result = ingest_file(
+        path, sha256=sha256_of(path), limits=LIMITS, vocabulary=period_vocabulary(scan.notat)
+    )
+    doc = result.document
+    assert doc is not None, result.entry.reason
+    if scan.notat == "koncept":
+        errors, total = concept_errors(doc)
+    else:
+        from tests.fixtures.render import NOTATS
+
+        notat = NOTATS[scan.notat]
+        errors = field_errors(
+            title=doc.document.title, date=doc.document.date, goal_rows=doc.goal_rows,
+            theme_totals=doc.theme_totals, doc_id=doc.document.doc_id, notat=notat,
+        )  # fmt: skip
+        total = count_fields(notat)
+    print(
+        f"\nwhole scan {name}: {total - len(errors)}/{total} fields ({1 - len(errors) / total:.1%})"
+    )
+    for e in errors[:40]:
+        print("   ", e[:300])
+    return result, errors, total
+
+
+_CONCEPT_FIELDS = ("area_no", "area_title", "group_title", "item_no", "sub", "text")
+
+
+def concept_errors(doc, notat=None) -> tuple[list[str], int]:
+    """Every field of a concept notat's reading that differs from the notat (title, every
+    initiative's area, group title, number, letter and text)."""
+    from tests.fixtures.concept_data import TITLE, expected_initiatives
+
+    want = expected_initiatives(doc.document.doc_id, notat)
+    errors = [] if doc.document.title == TITLE else [f"title: got {doc.document.title!r}"]
+    for i, w in enumerate(want):
+        g = doc.initiatives[i] if i < len(doc.initiatives) else None
+        for f in _CONCEPT_FIELDS:
+            if g is None or getattr(g, f) != getattr(w, f):
+                got = getattr(g, f) if g is not None else None
+                errors.append(f"initiative {i} {f}: want {getattr(w, f)!r}, got {got!r}")
+    if len(doc.initiatives) > len(want):
+        errors.append(f"{len(doc.initiatives) - len(want)} initiatives too many")
+    return errors, 1 + len(want) * len(_CONCEPT_FIELDS)
+
+
+def assert_whole_scan_read(name: str) -> None:
+    result, errors, total = read_whole(name, WHOLE_SCANS[name])
+    assert result.entry.status == "ok", result.entry.reason
+    assert result.used_ocr
+    marks = [e for e in errors if ".status:" in e or "rows too many" in e]
+    assert not marks, marks
+    assert not [e for e in errors if e.startswith(("title", "date", "theme_totals"))], errors
+    if WHOLE_SCANS[name].notat == "koncept":
+        assert not errors, errors  # exact in areas, group titles and items
+    assert 1 - len(errors) / total >= MIN_ACCURACY, f"{1 - len(errors) / total:.1%}: {errors}"
+
+
+def test_whole_2020_notat_scanned_at_300_dpi():
+    assert_whole_scan_read("2020_300dpi_clean")
+
+
+def test_whole_2021_notat_at_150_dpi_with_an_ocr_layer_keeps_every_theme():
+    assert_whole_scan_read("2021_150dpi_with_ocr_layer")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="81.6 % of fields: a 1-bit scan breaks the hairline rules of the Word-like (WeasyPrint) "
+    "table into pieces too short to be found, and remarks are given to the row above",
+)
+def test_whole_2021_notat_scanned_in_1_bit():
+    assert_whole_scan_read("2021_200dpi_1bit")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="99.7 % of fields, but the title: tesseract cuts the degraded title line into pieces "
+    "of two sizes ('Status på måi i' + fragments)",
+)
+def test_a_copy_of_a_copy_reads_like_born_digital():
+    assert_whole_scan_read("2020_copy_of_a_copy")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="70.3 % of fields: the photo's perspective tilts the table's vertical rules, which are "
+    "then not found, and remarks fall into other rows (no perspective correction yet)",
+)
+def test_a_phone_photo_of_each_page_reads_like_born_digital():
+    assert_whole_scan_read("2021_phone_photo")
+
+
+def test_whole_concept_notat_scanned_is_exact_in_areas_group_titles_and_items():
+    assert_whole_scan_read("koncept_200dpi_tilted")
+
+
+def _on_a_huge_page(scan: Path, target: Path, metres: float = 5.0) -> Path:
+    """Each page image of ``scan`` laid on a square page ``metres`` wide (as a scanner or a
+    plotter's software may save a scan), at its own pixels: a page of one huge image."""
+    import pypdfium2
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    side = metres / 0.0254 * 72  # points
+    pdf = pypdfium2.PdfDocument(str(scan))
+    c = canvas.Canvas(str(target), pagesize=(side, side))
+    for page in pdf:
+        image = next(iter(page.get_objects(max_depth=2))).get_bitmap().to_pil().convert("L")
+        width = side * image.width / image.height  # the sheet's shape, its height the page's
+        c.drawImage(ImageReader(image), (side - width) / 2, 0, width, side)
+        c.showPage()
+    c.save()
+    return target
+
+
+def test_a_scan_on_a_page_five_metres_wide_is_scaled_before_it_is_read(tmp_path):
+    """Issue 26 item 5 (issue 28 item 7): a page that is one scanned image 5 × 5 m is rendered at
+    the image's own resolution, within the memory limit, and read like the scan itself."""
+    _require_ocr()
+    scan = scanned(short_pdf(), name="scanshort_ruled_200dpi_tilt_plus2",
+                   kind=SCAN_KINDS["200dpi_tilt_plus2"])  # fmt: skip
+    huge = _on_a_huge_page(scan, tmp_path / "plakat.pdf")
+    result = ingest_file(huge, sha256=sha256_of(huge), limits=LIMITS)
+    assert result.entry.status == "ok", result.entry.reason
+    doc = result.document
+    errors = field_errors(
+        title=doc.document.title, date=doc.document.date, goal_rows=doc.goal_rows,
+        theme_totals=doc.theme_totals, doc_id=doc.document.doc_id, notat=SHORT_NOTAT,
+    )  # fmt: skip
+    print(f"\n5 x 5 m page: {1 - len(errors) / count_fields(SHORT_NOTAT):.1%}", errors)
+    assert 1 - len(errors) / count_fields(SHORT_NOTAT) >= MIN_ACCURACY, errors
+
+
+# --------------------------------------------------------------------------- held out
+#
+# Scans drawn with a seed of their own and kept out of development: run at the end, as a
+# measure of what the reader does with scans nobody tuned to (the figure is in the README).
+
+
+def _draw_scan(rng: random.Random) -> WholeScan:
+    photo = rng.random() < 0.2
+    kind = ScanKind(
+        dpi=rng.choice([150, 200, 300]),
+        angle=round(rng.uniform(-2.0, 2.0), 2),
+        speckle=rng.choice([0.0, 0.001, 0.003]),
+        jpeg_quality=rng.choice([None, None, 40, 70]),
+        bilevel=rng.random() < 0.25,
+        ocr_layer=rng.random() < 0.25,
+        generations=2 if rng.random() < 0.2 else 1,
+        photo=photo,
+        seed=rng.randrange(10_000),
+    )
+    notat = rng.choice(["status_2020", "status_2021"])
+    return WholeScan(notat, rng.choice(["reportlab", "html"]), kind)
+
+
+HELD_OUT_SCANS: dict[str, WholeScan] = {
+    f"held_out_{k}": _draw_scan(random.Random(f"scan-held-out-{k}")) for k in range(3)
+}
+
+
+# Their first run (after the work on the named scans): 99.9 %, 89.2 %, 93.8 % of fields.
+_HELD_OUT_SHORT = {
+    "held_out_1": "89.2 % on its first run: a 150-dpi scan with an OCR layer, speckle and JPEG; "
+    "a stray 'i' read as a wording of its own, letters in long words",
+    "held_out_2": "93.8 % on its first run: a 150-dpi scan; a stray 'i' read as a wording of its "
+    "own, a '(bilag 2)' tag read '(bilag X'",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=_HELD_OUT_SHORT[n]))
+        if n in _HELD_OUT_SHORT
+        else n
+        for n in sorted(HELD_OUT_SCANS)
+    ],
+)
+def test_held_out_scan_reads_like_born_digital(name):
+    WHOLE_SCANS.setdefault(name, HELD_OUT_SCANS[name])
+    assert_whole_scan_read(name)
+
+
+def test_a_visible_text_layer_poorer_than_its_image_is_replaced_page_by_page():
+    """Issue 26, item 3: a scan whose text layer is drawn visibly (under the image) and lost
+    lines is read from the image, page by page, like an untrusted layer."""
+    from tests.fixtures.producers.scan import with_poorer_visible_layer
+
+    _require_ocr()
+    scan = scanned(short_pdf(), name="scanshort_ruled_200dpi_with_ocr_layer",
+                   kind=SCAN_KINDS["200dpi_with_ocr_layer"])  # fmt: skip
+    poorer_scan = with_poorer_visible_layer(scan)
+    result = ingest_file(poorer_scan, sha256=sha256_of(poorer_scan), limits=LIMITS)
+    assert result.entry.status == "ok", result.entry.reason
+    assert "text layer says less than the image" in result.entry.reason
+    doc = result.document
+    errors = field_errors(
+        title=doc.document.title, date=doc.document.date, goal_rows=doc.goal_rows,
+        theme_totals=doc.theme_totals, doc_id=doc.document.doc_id, notat=SHORT_NOTAT,
+    )  # fmt: skip
+    assert 1 - len(errors) / count_fields(SHORT_NOTAT) >= MIN_ACCURACY, errors
+
+
+# --------------------------------------------------------------------------- changed wordings
+
+# Edits a new period makes that stand a letter or two from last period's words: a number, a
+# word's prefix, a word added. Each must come back as printed, never as the vocabulary has it.
+_CHANGES = {
+    "Sundhed og Træning varetager borgerrettet forebyggelse jf. §119":
+        "Sundhed og Træning varetager borgerrettet forebyggelse jf. §118",
+    "Implementere fokus på sundhed i aftaler med private og interne aktører":
+        "Implementere fokus på sundhed i aftaler med private og eksterne aktører",
+    "Ringsted Kommune skal være røgfri arbejdsplads":
+        "Ringsted Kommune skal være en røgfri arbejdsplads",
+    "Viden om sammenhængen mellem blodtryk og sundhed":
+        "Viden om sammenhængen mellem blodtryk og trivsel",
+}  # fmt: skip
+
+
+def _changed(text: str) -> str:
+    return _CHANGES.get(text, text)
+
+
+CHANGED_NOTAT: StatusNotat = replace(
+    SHORT_NOTAT,
+    themes=tuple(
+        replace(theme, rows=tuple(
+            replace(row, remark=_changed(row.remark),
+                    wordings=tuple(replace(w, text=_changed(w.text)) for w in row.wordings))
+            for row in theme.rows
+        ))
+        for theme in SHORT_NOTAT.themes
+    ),
+)  # fmt: skip
+
+
+def test_the_vocabulary_never_turns_a_changed_wording_back_into_last_periods():
+    """Issue 26, item 1: a scan read with last period's words as its vocabulary (the notat
+    before the edits, read from its text layer) keeps every edited word as printed."""
+    from pipeline.extract import extract_pdf
+
+    _require_ocr()
+    before = Vocabulary.of_documents([extract_pdf(short_pdf())])
+    assert all(w in before.counts for w in ("§119", "interne", "sundhed"))
+    changed = layout_pdf(legacy_layout("reportlab", "ruled"), CHANGED_NOTAT, "scanshort_changed")
+    for name, kind in (("150dpi_speckle_jpeg", SCAN_KINDS["150dpi_speckle_jpeg"]),
+                       ("200dpi_1bit", SCAN_KINDS["200dpi_1bit"])):  # fmt: skip
+        path = scanned(changed, name=f"scanshort_changed_{name}", kind=kind)
+        result = ingest_file(path, sha256=sha256_of(path), limits=LIMITS, vocabulary=before)
+        doc = result.document
+        texts = [r.remark for r in doc.goal_rows] + [
+            s.text for r in doc.goal_rows for s in r.statements
+        ]
+        for new in _CHANGES.values():
+            assert new in texts, f"{name}: {new!r} not read as printed"
+        errors = field_errors(
+            title=doc.document.title, date=doc.document.date, goal_rows=doc.goal_rows,
+            theme_totals=doc.theme_totals, doc_id=doc.document.doc_id, notat=CHANGED_NOTAT,
+        )  # fmt: skip
+        print(f"\nchanged wordings, {name}: {1 - len(errors) / count_fields(CHANGED_NOTAT):.1%}")
+        assert 1 - len(errors) / count_fields(CHANGED_NOTAT) >= MIN_ACCURACY, errors
+
+
+def test_the_run_hands_a_new_notat_the_words_of_the_notats_read_before(tmp_path, monkeypatch):
+    """Issue 26, item 1: the period's vocabulary is the earlier notats as read before (the
+    extraction cache), from their text layers; it goes with every file the run reads."""
+    import pipeline.ingest
+    from pipeline import run
+    from tests.test_run import fake_ingest_file, install_fake_stages, notat
+
+    install_fake_stages(lambda obj, name, value: monkeypatch.setattr(obj, name, value))
+    monkeypatch.setattr(run, "pipeline_version", lambda **_: "test-version")
+    given: dict[str, object] = {}
+
+    def ingest(path, *, sha256, **kw):
+        given[path.name] = kw.get("vocabulary")
+        return fake_ingest_file(path, sha256=sha256)
+
+    monkeypatch.setattr(pipeline.ingest, "ingest_file", ingest)
+    inp, out = tmp_path / "input", tmp_path / "output"
+    notat(inp, "status_2020.pdf")
+    assert run.run_report(inp, out) == 0
+    assert given["status_2020.pdf"] is None  # nothing read before it
+    notat(inp, "status_2021.pdf", date="2021-06-03")
+    assert run.run_report(inp, out) == 0
+    words = given["status_2021.pdf"]
+    assert isinstance(words, Vocabulary) and {"Færre", "borgere", "ryger"} <= set(words.counts)

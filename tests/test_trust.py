@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from pipeline.extract.pdf import PageLayout, Word
-from pipeline.extract.trust import distrust
+from pipeline.extract.trust import distrust, poorer
 
 
 def _page(texts: list[str], image_cover: float = 0.0) -> PageLayout:
@@ -78,8 +78,18 @@ def test_a_scanned_image_without_text_is_read_from_the_image():
 
 def test_an_invisible_text_layer_over_a_scan_is_read_from_the_image():
     assert distrust(_page(DANISH, image_cover=0.98), invisible_text=True) == "ocr_layer"
-    # visible text over a full-page picture (a letterhead background) is the page's text
-    assert distrust(_page(DANISH, image_cover=0.98)) is None
+
+
+def test_visible_text_over_a_scan_is_kept_unless_the_image_says_more():
+    """Issue 26, item 3: a scanned page's visible text (a scanner's OCR drawn visibly or under
+    the image, or text over a letterhead background) is compared with OCR of the image and
+    replaced only when it is poorer: fewer words, or no Tema heading where the image has one."""
+    layer = _page(DANISH, image_cover=0.98)
+    assert distrust(layer) == "scan_text"
+    assert not poorer(layer, _page(DANISH))  # the same words: the layer is the page's text
+    assert poorer(_page(DANISH[:20], image_cover=0.98), _page(DANISH))
+    assert poorer(layer, _page(["Tema", "3:", "Det", "sunde", "arbejdsliv", *DANISH[5:]]))
+    assert distrust(_page(DANISH)) is None  # no scan under it
 
 
 def test_text_drawn_sideways_is_no_decoding_problem():

@@ -21,9 +21,11 @@ from pipeline.danish_letter_pairs import letter_pairs, mean_log_p
 from pipeline.extract.primitives import PageLayout
 from pipeline.vocabulary import DANISH_COMMON_WORDS
 
-__all__ = ["Distrust", "distrust"]
+__all__ = ["Distrust", "distrust", "poorer"]
 
-Distrust = Literal["image", "ocr_layer", "undecodable"]
+# "scan_text": a scanned image under visible text (a scanner's OCR drawn in a visible mode, or
+# under the image): read from the image too, and the layer kept unless it is poorer (``poorer``).
+Distrust = Literal["image", "ocr_layer", "undecodable", "scan_text"]
 
 # A page this much covered by one image is a scan.
 _SCAN_COVER = 0.8
@@ -98,4 +100,27 @@ def distrust(page: PageLayout, invisible_text: bool = False) -> Distrust | None:
         pairs = letter_pairs(_CID.sub(" ", styled))
         if len(pairs) >= _MIN_PAIRS and mean_log_p(pairs) < _MIN_MEAN_LOG_P:
             return "undecodable"
-    return None
+    return "scan_text" if scanned else None
+
+
+# A layer with fewer than this share of the letters, or of the words of two letters or more,
+# that OCR reads on the page's image is poorer.
+_LAYER_SHARE = 0.85
+_THEME = re.compile(r"\bTema\s+(\d{1,2})\s*[:.]", re.IGNORECASE)
+
+
+def poorer(layer: PageLayout, image: PageLayout) -> bool:
+    """The page's text layer says less than OCR reads on its image: fewer letters or words
+    (lines lost; letters that do not join into words), or no *Tema* heading where the image
+    has one."""
+
+    def letters(page: PageLayout) -> int:
+        return sum(c.isalnum() for w in page.words for c in w.text)
+
+    def words(page: PageLayout) -> int:
+        return sum(sum(c.isalnum() for c in w.text) >= 2 for w in page.words)
+
+    if letters(layer) < _LAYER_SHARE * letters(image) or words(layer) < _LAYER_SHARE * words(image):
+        return True
+    themes = set(_THEME.findall(" ".join(w.text for w in image.words)))
+    return bool(themes - set(_THEME.findall(" ".join(w.text for w in layer.words))))

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import forkserver as fork_server
+from pipeline.ingest.lexicon import Vocabulary
 from pipeline.ingest.outcome import Cause, WorkerOutcome
 from pipeline.limits import Limits, LimitsError
 from pipeline.model import DecisionFile, ExtractedDocument, IngestEntry
@@ -46,7 +47,7 @@ from pipeline.processes import (
     system_temp_dir,
 )
 
-__all__ = ["IngestResult", "Limits", "LimitsError", "ingest_decisions", "ingest_file"]
+__all__ = ["IngestResult", "Limits", "LimitsError", "Vocabulary", "ingest_decisions", "ingest_file"]
 
 _MAGIC = b"%PDF-"
 _MAGIC_WINDOW = 1024  # the PDF spec lets a few bytes of junk precede the header
@@ -126,11 +127,12 @@ def _no_room(folder: Path) -> bool:
 
 
 def _worker_args(path: Path, name: str, sha256: str, workdir: Path, result_file: Path,
-                 limits: Limits, ocr: bool) -> list[str]:  # fmt: skip
+                 limits: Limits, ocr: bool, vocabulary: Path | None = None) -> list[str]:  # fmt: skip
     return [
         str(path.resolve()), name, sha256, str(workdir), str(result_file),
         str(limits.memory_mb), repr(float(limits.seconds)), str(limits.max_pages),
         "1" if ocr else "0", str(limits.processes), str(limits.max_file_mb),
+        str(vocabulary or ""),
     ]  # fmt: skip
 
 
@@ -226,9 +228,16 @@ def _run_forked(
 
 
 def ingest_file(
-    path: Path, *, sha256: str, limits: Limits = _DEFAULT_LIMITS, ocr: bool = True
+    path: Path,
+    *,
+    sha256: str,
+    limits: Limits = _DEFAULT_LIMITS,
+    ocr: bool = True,
+    vocabulary: Vocabulary | None = None,
 ) -> IngestResult:
-    """Read one input file into an ``ExtractedDocument``, or say plainly why not."""
+    """Read one input file into an ``ExtractedDocument``, or say plainly why not. A page read by
+    OCR is checked against ``vocabulary``, the period's own words (``Vocabulary.of_documents``
+    of the notats read before), where it is given."""
     if stopping():  # the run was stopped (Ctrl-C): no new reader
         raise KeyboardInterrupt
     path = Path(path)
@@ -256,7 +265,11 @@ def ingest_file(
         workdir = Path(tmp)
         result_file = workdir / "outcome.pickle"
         timeout = limits.seconds + _STARTUP_GRACE_SECONDS
-        args = _worker_args(path, name, sha256, workdir, result_file, limits, ocr)
+        words = None
+        if vocabulary:
+            words = workdir / "vocabulary.txt"
+            vocabulary.save(words)
+        args = _worker_args(path, name, sha256, workdir, result_file, limits, ocr, words)
         finished = _run_forked(args, workdir, timeout)
         if finished is None:  # no fork server here: a new interpreter per file
             finished = _run_started(args, workdir, timeout)

@@ -55,8 +55,9 @@ def despeckle(ink: np.ndarray, dpi: float) -> np.ndarray:
 
 
 def otsu(gray: np.ndarray) -> int:
-    """The grey level that best separates ink from paper."""
-    hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
+    """The grey level that best separates ink from paper (from every other pixel of every other
+    row: the same level, a quarter of the work)."""
+    hist = np.bincount(gray[::2, ::2].ravel(), minlength=256).astype(np.float64)
     total = hist.sum()
     weights = np.cumsum(hist)
     means = np.cumsum(hist * np.arange(256))
@@ -69,8 +70,21 @@ def otsu(gray: np.ndarray) -> int:
 
 
 def clean(image: Image.Image) -> Image.Image:
-    """Speckle and JPEG noise removed: a 3×3 median keeps strokes and drops lone dots."""
-    return image.filter(ImageFilter.MedianFilter(3))
+    """Speckle and JPEG noise removed: a 3×3 median keeps strokes and drops lone dots. Taken
+    as the median of three across of the medians of three down (the separable median: the same
+    on strokes and dots, a sixth of the time of the true one)."""
+    gray = np.asarray(image.convert("L"))
+    down = np.empty_like(gray)
+    down[1:-1] = _median3(gray[:-2], gray[1:-1], gray[2:])
+    down[0], down[-1] = gray[0], gray[-1]
+    out = np.empty_like(gray)
+    out[:, 1:-1] = _median3(down[:, :-2], down[:, 1:-1], down[:, 2:])
+    out[:, 0], out[:, -1] = down[:, 0], down[:, -1]
+    return Image.fromarray(out)
+
+
+def _median3(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    return np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
 
 
 def skew_angle(ink: np.ndarray, max_degrees: float) -> float:
@@ -310,15 +324,20 @@ def crossed(ink: np.ndarray, x0: int, top: int, x1: int, bottom: int) -> bool:
     return closed <= 2
 
 
-def letters_checked(ink: np.ndarray, w: OcrWord) -> OcrWord:
-    """Letters OCR confuses, decided from the ink (see the steps below)."""
+def letters_checked(ink: np.ndarray, w: OcrWord, inside_sentence: bool = False) -> OcrWord:
+    """Letters OCR confuses, decided from the ink (see the steps below) and the context: a word
+    inside a sentence is not made a capital I, and only there is a capital that stands no
+    taller than its small letters made small."""
     for check in (
-        _capital_i,
+        *(() if inside_sentence else (_capital_i, _capital_j)),
         _stems,
         _paragraph_sign,
-        _first_letter_case,
+        *((_first_letter_case,) if inside_sentence else ()),
         _lost_stop,
         _stop_or_comma,
+        _colon,
+        _bullet,
+        _ring,
     ):
         w = check(ink, w)
     return w
@@ -345,23 +364,27 @@ def _glyphs(ink: np.ndarray, w: OcrWord) -> list[tuple[int, int, int, int]]:
 
 def split_at_spaces(ink: np.ndarray, w: OcrWord) -> list[OcrWord]:
     """A word OCR ran over a space before or after a small Danish word ("veji" for "vej i"), cut
-    where its ink leaves a gap as wide as a space, far wider than its letters' own gaps."""
+    where its ink leaves a gap as wide as a space, far wider than its letters' own gaps. Where
+    letters touch (a j's hook under the e before it) the glyphs are counted from the other end
+    of the word."""
     glyphs = _glyphs(ink, w)
-    if len(w.text) < 3 or len(glyphs) != len(w.text):
+    if len(w.text) < 3 or len(glyphs) < 2 or len(glyphs) > len(w.text):
         return [w]
     gaps = [glyphs[k][0] - glyphs[k - 1][1] for k in range(1, len(glyphs))]
     usual = float(np.median(gaps))
-    for k, gap in enumerate(gaps, start=1):
-        head, tail = w.text[:k], w.text[k:]
+    shift = len(w.text) - len(glyphs)  # letters that share a glyph with another
+    for g, gap in enumerate(gaps, start=1):
         if gap <= max(0.25 * w.size_px, 2.5 * usual):
             continue
-        if not (head.isalpha() and tail.isalpha()):
-            continue
-        if head.casefold() in DANISH_COMMON_WORDS or tail.casefold() in DANISH_COMMON_WORDS:
-            return [
-                replace(w, text=head, x1=w.x0 + glyphs[k - 1][1] + 1),
-                replace(w, text=tail, x0=w.x0 + glyphs[k][0]),
-            ]
+        for k in {g, g + shift}:  # the cut counted from the left and from the right
+            head, tail = w.text[:k], w.text[k:]
+            if not (head.isalpha() and tail.isalpha()):
+                continue
+            if head.casefold() in DANISH_COMMON_WORDS or tail.casefold() in DANISH_COMMON_WORDS:
+                return [
+                    replace(w, text=head, x1=w.x0 + glyphs[g - 1][1] + 1),
+                    replace(w, text=tail, x0=w.x0 + glyphs[g][0]),
+                ]
     return [w]
 
 
@@ -369,6 +392,11 @@ def _capital_i(ink: np.ndarray, w: OcrWord) -> OcrWord:
     """A word's first "i" that has no dot is a capital I (a sans-serif I is a bare stem)."""
     if w.text[:1] != "i" or len(w.text) < 2 or not w.text[1:2].islower():
         return w
+    return _undotted(ink, w, "I")
+
+
+def _undotted(ink: np.ndarray, w: OcrWord, capital: str) -> OcrWord:
+    """The word with its first letter ``capital`` when that letter's ink has no dot over it."""
     glyphs = _glyphs(ink, w)
     if not glyphs:
         return w
@@ -378,9 +406,16 @@ def _capital_i(ink: np.ndarray, w: OcrWord) -> OcrWord:
     if not inked.size:
         return w
     # Only one way: a dot closed up by blur or bold ink must not make an i a capital.
-    if w.text[0] == "i" and not _gap(column[inked[0] : inked[-1] + 1], 1):
-        return replace(w, text="I" + w.text[1:])
+    if not _gap(column[inked[0] : inked[-1] + 1], 1):
+        return replace(w, text=capital + w.text[1:])
     return w
+
+
+def _capital_j(ink: np.ndarray, w: OcrWord) -> OcrWord:
+    """A word's first "j" whose stem has no dot above it is a capital J."""
+    if w.text[:1] != "j" or len(w.text) < 2 or not w.text[1:2].islower():
+        return w
+    return _undotted(ink, w, "J")
 
 
 def _stems(ink: np.ndarray, w: OcrWord) -> OcrWord:
@@ -413,9 +448,9 @@ def _stems(ink: np.ndarray, w: OcrWord) -> OcrWord:
 
 
 def _paragraph_sign(ink: np.ndarray, w: OcrWord) -> OcrWord:
-    """Digits starting with "8" whose first letter reaches below the others are a paragraph
-    sign and a number (§119, not 8119)."""
-    if len(w.text) >= 3 and w.text[0] == "8" and w.text[1:].rstrip(".,)").isdigit():
+    """Digits after a first letter OCR reads for a § ("8", "5", "$", "S") that reaches below the
+    others are a paragraph sign and a number (§119, not 8119 or $119)."""
+    if len(w.text) >= 3 and w.text[0] in "85$S" and w.text[1:].rstrip(".,)").isdigit():
         box = ink[w.top : w.bottom + 1, w.x0 : w.x1 + 1]
         split = round(w.size_px * 0.45)
         first = np.nonzero(box[:, :split].any(axis=1))[0]
@@ -478,6 +513,61 @@ def _stop_or_comma(ink: np.ndarray, w: OcrWord) -> OcrWord:
     foot = float(np.median(feet))
     mark = "," if glyphs[-1][3] - foot > 0.06 * w.size_px else "."
     return w if mark == w.text[-1] else replace(w, text=w.text[:-1] + mark)
+
+
+# What tesseract makes of a list's round bullet.
+_BULLET_MISREADS = frozenset("eoO0«»*°@•·")
+
+
+def _bullet(ink: np.ndarray, w: OcrWord) -> OcrWord:
+    """A lone letter whose ink is one filled disc is a list's bullet ("●"), not an "e"."""
+    if len(w.text) != 1 or w.text not in _BULLET_MISREADS:
+        return w
+    glyphs = _glyphs(ink, w)
+    if len(glyphs) != 1:
+        return w
+    left, right, top, bottom = glyphs[0]
+    width, height = right - left + 1, bottom - top + 1
+    if not 0.7 <= width / height <= 1.4 or not 0.3 * w.size_px <= height <= 0.9 * w.size_px:
+        return w
+    box = ink[max(0, w.top) + top : max(0, w.top) + bottom + 1, w.x0 + left : w.x0 + right + 1]
+    return replace(w, text="●") if box.mean() >= 0.62 else w
+
+
+def _ring(ink: np.ndarray, w: OcrWord) -> OcrWord:
+    """An "å" whose ink reaches no higher than the word's small letters has no ring: "a"
+    ("materialer", not "måterialer")."""
+    if "å" not in w.text:
+        return w
+    glyphs = _glyphs(ink, w)
+    if len(glyphs) != len(w.text):
+        return w  # letters run together: no telling which ink is which letter
+    small = [g[2] for g, c in zip(glyphs, w.text, strict=True) if c in _X_HEIGHT and c != "å"]
+    if not small:
+        return w
+    x_top = float(np.median(small))
+    letters = [
+        "a" if c == "å" and g[2] >= x_top - 0.12 * w.size_px else c
+        for g, c in zip(glyphs, w.text, strict=True)
+    ]
+    text = "".join(letters)
+    return w if text == w.text else replace(w, text=text)
+
+
+def _colon(ink: np.ndarray, w: OcrWord) -> OcrWord:
+    """A word's last full stop is a colon when a second dot stands above it ("Dato:")."""
+    if len(w.text) < 2 or w.text[-1] != "." or not w.text[-2].isalpha():
+        return w
+    glyphs = _glyphs(ink, w)
+    if len(glyphs) < 2:
+        return w
+    left, right, top, bottom = glyphs[-1]
+    if right - left > 0.25 * w.size_px or bottom - top < 0.3 * w.size_px:
+        return w  # a lone dot at the foot: a full stop
+    box = ink[max(0, w.top) + top : max(0, w.top) + bottom + 1, w.x0 + left : w.x0 + right + 1]
+    if _gap(box.any(axis=1), max(1, round(0.08 * w.size_px))):
+        return replace(w, text=w.text[:-1] + ":")
+    return w
 
 
 def _gap(column: np.ndarray, rows: int) -> bool:

@@ -19,9 +19,13 @@ class OcrSettings:
     # A rule is at most this thick (thicker bands are pictures or shading).
     max_rule_inches: float = 0.03
     # Pieces of one rule this far apart on its line are one rule (a hairline the scan broke).
-    rule_gap_inches: float = 0.2
+    rule_gap_inches: float = 0.5
     # Words tesseract is less sure of than this (0–100) are findings for a person to check.
     low_confidence: float = 60.0
+    # A reading at least this sure is never replaced by a known word it is near
+    # (pipeline.ingest.lexicon); one at least this sure is a word the document knows.
+    sure_confidence: float = 85.0
+    vocabulary_confidence: float = 90.0
     # A mark's blob of ink is this high and wide, in multiples of the page's body text size.
     mark_min_em: float = 0.4
     mark_max_em: float = 1.8

@@ -9,12 +9,18 @@ it was unsure of, so ingest can say so and point a person at exactly those cells
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.extract.pdf import PageLayout, Word, read_pages
-from pipeline.extract.trust import Distrust, distrust
+from pipeline.extract.trust import Distrust, distrust, poorer
+from pipeline.ingest import lexicon
 from pipeline.ingest.ocr_settings import DEFAULT_OCR, OcrSettings
 from pipeline.ingest.outcome import Cause
 from pipeline.model import ExtractedDocument, Finding
@@ -25,6 +31,7 @@ _WHY = {
     "image": "are scanned images",
     "ocr_layer": "are scanned images under a scanner's text layer",
     "undecodable": "draw text whose font cannot be decoded",
+    "scan_text": "are scanned images whose text layer says less than the image",
 }
 
 
@@ -40,47 +47,135 @@ class PageReader:
     """Iterate a file's pages for the reader, OCR'ing those whose text cannot be trusted."""
 
     def __init__(self, path: Path, invisible: frozenset[int], *, ocr: bool, deadline: float,
-                 settings: OcrSettings = DEFAULT_OCR, processes: int = 1) -> None:  # fmt: skip
+                 settings: OcrSettings = DEFAULT_OCR, processes: int = 1,
+                 vocabulary: lexicon.Vocabulary | None = None,
+                 layer_processes: int | None = None) -> None:  # fmt: skip
         self.path, self.invisible, self.ocr, self.deadline = path, invisible, ocr, deadline
-        self.processes = processes  # that read a long file's text layer (pipeline.extract.pdf)
+        self.processes = processes  # that OCR its pages
+        # that read a long file's text layer (pipeline.extract.pdf)
+        self.layer_processes = processes if layer_processes is None else layer_processes
         self.settings = settings
+        self.vocabulary = vocabulary or lexicon.Vocabulary()  # the period's words
         self.read_by_ocr: dict[int, Distrust] = {}
         self.doubts: list[tuple[int, Word, float]] = []  # page, word, confidence
         self.skew: dict[int, float] = {}
-        self.seconds = 0.0
+        self._read: dict[int, PageLayout] = {}  # pages read by OCR, by number
+        self._why: dict[int, Distrust] = {}
 
     def __iter__(self) -> Iterator[PageLayout]:
-        for page in read_pages(self.path, workers=self.processes):
-            why = distrust(page, page.number in self.invisible)
-            if why is None:
-                yield page
+        if self._read:  # read again (to put the pages in printed order): OCR'd pages as read
+            for page in read_pages(self.path, workers=self.layer_processes):
+                yield self._read.get(page.number, page)
+            return
+        # Pages are handed on as they come until one needs OCR; from there on all pages that
+        # need it are read, by up to ``processes`` processes at a time, and checked against
+        # the words the period and the rest of the document know before any is handed on.
+        held: list[tuple[PageLayout, Future | None]] = []
+        pool = None
+        try:
+            for page in read_pages(self.path, workers=self.layer_processes):
+                why = distrust(page, page.number in self.invisible)
+                if why is not None and self._ocr_usable(page, why):
+                    if pool is None:
+                        lexicon.danish_words()  # loaded once, before the OCR processes fork
+                        pool = self._pool()
+                    self._why[page.number] = why
+                    held.append(
+                        (page, pool.submit(_read_by_ocr, self.path, page, self._settings()))
+                    )
+                elif pool is None:
+                    yield page
+                else:
+                    held.append((page, None))
+            read = [(page, self._result(page, job)) for page, job in held]
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+        vocabulary = self._document_vocabulary(read)
+        sure, low = self.settings.sure_confidence, self.settings.low_confidence
+        for page, ocr_page in read:
+            if ocr_page is None or (
+                self._why[page.number] == "scan_text" and not poorer(page, ocr_page.layout)
+            ):
+                yield page  # its text layer, or a scan's visible text that says all it shows
                 continue
-            # Only a page that needs it loads OCR (numpy, Pillow): a born-digital notat's
-            # reader starts without them.
-            from pipeline.ingest import ocr
+            words = list(ocr_page.layout.words)
+            fixed = lexicon.corrected(words, list(ocr_page.confidences), vocabulary, sure)
+            for before, after, confidence in zip(words, fixed, ocr_page.confidences, strict=True):
+                if (
+                    before.text == after.text
+                    and confidence < low
+                    and any(c.isalnum() for c in after.text)
+                ):
+                    self.doubts.append((page.number, after, confidence))
+            layout = replace(ocr_page.layout, words=tuple(w for w in fixed if w.text))
+            self.read_by_ocr[page.number] = self._why[page.number]
+            self.skew[page.number] = ocr_page.skew_degrees
+            self._read[page.number] = layout
+            yield layout
 
-            missing = "OCR is turned off" if not self.ocr else ocr.ocr_missing()
-            if missing:
-                if why == "ocr_layer":
-                    yield page  # the scanner's own text is the best there is
-                    continue
-                raise self._cannot(why, missing)
-            start = time.monotonic()
-            try:
-                read = ocr.read_page(self.path, page, self._settings())
-            except ocr.OcrError as e:
-                raise Unreadable(
-                    "ocr_failed", f"page {page.number} {_WHY[why]} and {e}", "failed"
-                ) from e
-            self.seconds += time.monotonic() - start
-            self.read_by_ocr[page.number] = why
-            self.skew[page.number] = read.skew_degrees
-            self.doubts += [(page.number, w, c) for w, c in read.doubts]
-            yield read.layout
+    def _document_vocabulary(self, read) -> lexicon.Vocabulary:
+        """The period's words and the words this document prints: its text layer's and those
+        OCR read with confidence."""
+        counts = Counter(self.vocabulary.counts)
+        for page, ocr_page in read:
+            if ocr_page is None:
+                words = [w.text for w in page.words]
+            else:
+                words = [
+                    w.text
+                    for w, c in zip(ocr_page.layout.words, ocr_page.confidences, strict=True)
+                    if c >= self.settings.vocabulary_confidence
+                ]
+            counts.update(lexicon.Vocabulary.of_texts(words).counts)
+        return lexicon.Vocabulary(dict(counts), self.vocabulary.inner_capitals)
+
+    def _ocr_usable(self, page: PageLayout, why: Distrust) -> bool:
+        """Whether the page is read by OCR: it can be, or the file cannot be read at all."""
+        from pipeline.ingest import ocr
+
+        missing = "OCR is turned off" if not self.ocr else ocr.ocr_missing()
+        if not missing:
+            return True
+        if why in ("ocr_layer", "scan_text"):
+            return False  # the scanner's own text is the best there is
+        raise self._cannot(why, missing)
+
+    def _pool(self):
+        """Where pages are OCR'd: forked processes; threads where other threads make forking
+        unsafe (the text layer of a long file read by processes of its own); or this one."""
+        import threading
+
+        if self.processes <= 1:
+            return _InPlace()
+        if threading.active_count() == 1 and hasattr(os, "fork"):
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            context = multiprocessing.get_context("fork")
+            return ProcessPoolExecutor(max_workers=self.processes, mp_context=context)
+        from concurrent.futures import ThreadPoolExecutor
+
+        # tesseract, most of a page's time, runs in a process of its own either way
+        return ThreadPoolExecutor(max_workers=self.processes, thread_name_prefix="ocr")
+
+    def _result(self, page: PageLayout, job: Future | None):
+        if job is None:
+            return None
+        why = self._why[page.number]
+        try:
+            return job.result()
+        except OcrFailed as e:
+            raise Unreadable(
+                "ocr_failed", f"page {page.number} {_WHY[why]} and {e}", "failed"
+            ) from e
+        except BrokenProcessPool as e:
+            raise Unreadable(
+                "ocr_failed", f"page {page.number} could not be read by OCR: its process "
+                "stopped unexpectedly", "failed",
+            ) from e  # fmt: skip
 
     def _settings(self) -> OcrSettings:
-        from dataclasses import replace
-
         left = self.deadline - time.monotonic()
         return replace(self.settings, page_timeout=max(1.0, min(self.settings.page_timeout, left)))
 
@@ -149,3 +244,45 @@ def _pages(numbers: list[int]) -> str:
     if numbers == list(range(numbers[0], numbers[-1] + 1)):
         return f"pages {numbers[0]}–{numbers[-1]}"
     return "pages " + ", ".join(map(str, numbers))
+
+
+class OcrFailed(Exception):
+    """OCR could not read a page (tesseract's error, one plain line)."""
+
+
+def _read_by_ocr(path: Path, page: PageLayout, settings: OcrSettings):
+    """``page`` read from its image (in whichever process runs it)."""
+    # Only a page that needs it loads OCR (numpy, Pillow): a born-digital notat's reader
+    # starts without them.
+    from pipeline.ingest import ocr
+
+    try:
+        return ocr.read_page(path, page, settings)
+    except ocr.OcrError as e:
+        raise OcrFailed(str(e)) from None
+
+
+class _InPlace:
+    """An executor that runs each job when its result is asked for, in this process."""
+
+    def submit(self, fn: Callable, *args) -> Future:
+        future: Future = _Deferred(fn, args)
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        pass
+
+
+class _Deferred(Future):
+    def __init__(self, fn: Callable, args: tuple) -> None:
+        super().__init__()
+        self._job = (fn, args)
+
+    def result(self, timeout: float | None = None):
+        if not self.done():
+            fn, args = self._job
+            try:
+                self.set_result(fn(*args))
+            except BaseException as e:
+                self.set_exception(e)
+        return super().result(timeout)

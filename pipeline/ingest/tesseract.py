@@ -3,6 +3,8 @@ line's baseline and size, and a confidence (hOCR); a lone word read alone."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 import re
 import shutil
@@ -25,6 +27,7 @@ __all__ = [
     "punctuation_joined",
     "read_digits",
     "read_words",
+    "run_tesseract",
 ]
 
 INSTALL_HINT = "install tesseract-ocr and tesseract-ocr-dan"
@@ -81,26 +84,82 @@ _CONF = re.compile(r"x_wconf (\d+)")
 def read_words(image: Image.Image, timeout: float, psm: int = 11) -> str:
     """Tesseract's hOCR of ``image``: by default as sparse text (every word found, wherever it
     stands: lone marks, digits and words in table cells); ``psm=7`` as one line."""
-    with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
-        png = Path(tmp) / "page.png"
-        image.save(png)
-        command = ["tesseract", str(png), str(Path(tmp) / "page"), "-l", "dan", "--psm", str(psm),
-                   "-c", "preserve_interword_spaces=0", "hocr"]  # fmt: skip
-        try:
-            done = subprocess.run(
-                command, capture_output=True, text=True, timeout=timeout, check=False,
-                env={"OMP_THREAD_LIMIT": "1", "PATH": _path()},
-            )  # fmt: skip
-        except subprocess.TimeoutExpired as e:
-            raise OcrError(f"OCR took longer than {timeout:.0f} seconds on a page") from e
-        except OSError as e:
-            raise OcrError(f"tesseract could not be started ({e})") from e
-        hocr = Path(tmp) / "page.hocr"
-        if done.returncode != 0 or not hocr.is_file():
-            lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
-            detail = lines[-1].strip() if lines else f"exit status {done.returncode}"
-            raise OcrError(f"OCR failed ({detail[:160]})")
-        return hocr.read_text(encoding="utf-8", errors="replace")
+    args = ["-l", "dan", "--psm", str(psm), "-c", "preserve_interword_spaces=0", "hocr"]
+    return run_tesseract(image, args, timeout)
+
+
+# Where tesseract's output may be kept between runs, by what it was given (see run_tesseract).
+OCR_CACHE_ENV = "PIPELINE_OCR_CACHE"
+
+
+def run_tesseract(image: Image.Image, args: list[str], timeout: float) -> str:
+    """What tesseract writes to stdout for ``image`` with ``args`` (the image goes in on stdin
+    as PBM or PGM: no temp files, no compression). Raises OcrError.
+
+    With ``PIPELINE_OCR_CACHE`` naming a folder (the test suite sets it), the output is kept
+    there by the image's bytes, the arguments, tesseract's version and its Danish model: the
+    same input gives the same output (tesseract is deterministic on one thread), so everything
+    around it still runs every time, and OCR is paid once per image."""
+    buffer = io.BytesIO()
+    (image if image.mode in ("1", "L") else image.convert("L")).save(buffer, format="PPM")
+    data = buffer.getvalue()
+    cache = _cache_path(data, args)
+    if cache is not None and cache.is_file():
+        return cache.read_text(encoding="utf-8")
+    try:
+        done = subprocess.run(
+            ["tesseract", "stdin", "stdout", *args], input=data, capture_output=True,
+            timeout=timeout, check=False, env={"OMP_THREAD_LIMIT": "1", "PATH": _path()},
+        )  # fmt: skip
+    except subprocess.TimeoutExpired as e:
+        raise OcrError(f"OCR took longer than {timeout:.0f} seconds on a page") from e
+    except OSError as e:
+        raise OcrError(f"tesseract could not be started ({e})") from e
+    out = done.stdout.decode("utf-8", errors="replace")
+    if done.returncode != 0:
+        lines = [ln for ln in done.stderr.decode(errors="replace").splitlines() if ln.strip()]
+        detail = lines[-1].strip() if lines else f"exit status {done.returncode}"
+        raise OcrError(f"OCR failed ({detail[:160]})")
+    if cache is not None:
+        _keep(cache, out)
+    return out
+
+
+def _cache_path(data: bytes, args: list[str]) -> Path | None:
+    folder = os.environ.get(OCR_CACHE_ENV)
+    if not folder:
+        return None
+    h = hashlib.sha256(_engine().encode())
+    h.update("\0".join(args).encode() + b"\0" + data)
+    key = h.hexdigest()
+    return Path(folder) / key[:2] / f"{key}.txt"
+
+
+@cache
+def _engine() -> str:
+    """Tesseract's version and the bytes of its Danish model, for the OCR cache's key."""
+    version = subprocess.run(
+        ["tesseract", "--version"], capture_output=True, text=True, check=False, timeout=30
+    ).stdout.splitlines()[:1]
+    langs = subprocess.run(
+        ["tesseract", "--list-langs"], capture_output=True, text=True, check=False, timeout=30
+    ).stdout
+    folder = re.search(r'"([^"]+)"', langs)
+    model = Path(folder.group(1)) / "dan.traineddata" if folder else None
+    digest = hashlib.sha256(model.read_bytes()).hexdigest() if model and model.is_file() else ""
+    return f"{version}{digest}"
+
+
+def _keep(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (parallel test processes share the cache)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".ocr-", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
 
 
 def _path() -> str:
@@ -156,25 +215,32 @@ def read_digits(image: Image.Image, box: tuple[int, int, int, int], timeout: flo
         (x0 - pad, top - pad, x1 + pad, bottom + pad),
     ]
     modes = [["--psm", "7", "-c", "tessedit_char_whitelist=0123456789().,"], ["--psm", "10"]]
-    with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
-        png = Path(tmp) / "blob.png"
-        for crop in crops:
-            piece = image.crop(crop)  # twice the size: tesseract reads a lone glyph better so
-            piece.resize((piece.width * 2, piece.height * 2), Image.Resampling.LANCZOS).save(png)
-            for mode in modes:
-                try:
-                    done = subprocess.run(
-                        ["tesseract", str(png), "stdout", *mode],
-                        capture_output=True, text=True, timeout=timeout, check=False,
-                        env={"OMP_THREAD_LIMIT": "1", "PATH": _path()},
-                    )  # fmt: skip
-                except (subprocess.TimeoutExpired, OSError):
-                    return ""
-                text = done.stdout.strip().translate(_AS_DIGITS)
-                if text.strip("().,").isdigit():
-                    # a number standing alone ends a list's label, not a clause
-                    return text[:-1] + "." if text.endswith(",") else text
+    for crop in crops:
+        piece = image.crop(crop).convert("L")  # twice the size: tesseract reads a lone glyph
+        piece = piece.resize((piece.width * 2, piece.height * 2), Image.Resampling.LANCZOS)
+        for mode in modes:
+            try:
+                text = run_tesseract(piece, mode, timeout).strip().translate(_AS_DIGITS)
+            except OcrError:
+                return ""
+            if text.strip("().,").isdigit():
+                # a number standing alone ends a list's label, not a clause
+                return text[:-1] + "." if text.endswith(",") else text
+    # Not a number: a list's letter ("b." of a lettered sub-item), read as one.
+    for crop in crops[:1]:
+        piece = image.crop(crop).convert("L")
+        piece = piece.resize((piece.width * 2, piece.height * 2), Image.Resampling.LANCZOS)
+        try:
+            text = run_tesseract(piece, _LETTER_LABEL, timeout).strip()
+        except OcrError:
+            return ""
+        if _LETTER.fullmatch(text):
+            return text[0] + "." if text.endswith(",") else text
     return ""
+
+
+_LETTER_LABEL = ["--psm", "7", "-c", "tessedit_char_whitelist=abcdefghij.,)"]
+_LETTER = re.compile(r"[a-j][.,)]")
 
 
 _TRAILING = frozenset(".,:;)!?")

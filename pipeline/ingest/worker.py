@@ -46,10 +46,13 @@ def _set_limits(memory_mb: int, seconds: float) -> None:
 
 class _Reader:
     def __init__(self, path: Path, name: str, sha256: str, workdir: Path, *, memory_mb: int,
-                 seconds: float, max_pages: int, ocr: bool, processes: int = 1) -> None:  # fmt: skip
+                 seconds: float, max_pages: int, ocr: bool, processes: int = 1,
+                 vocabulary: Path | None = None) -> None:  # fmt: skip
         self.path, self.name, self.sha256, self.workdir = path, name, sha256, workdir
         self.memory_mb, self.max_pages, self.ocr = memory_mb, max_pages, ocr
         self.processes = processes  # for the pages of a long file (pipeline.extract.pdf)
+        self.vocabulary = vocabulary  # the period's words, for pages read by OCR
+        self.scan = False  # the file is a scan (set by ``read``)
         self.deadline = time.monotonic() + seconds
 
     def plain(self, text: str) -> str:
@@ -183,6 +186,10 @@ class _Reader:
                     unturned = None
         if not layer.has_text and not layer.has_images:
             return self.skipped("no_text", "the PDF has no text and no images: nothing to read")
+        # A scan's text layer (none, or a scanner's invisible one) is read in this process, so
+        # its pages can be OCR'd by forked processes (forking beside the threads of a pool that
+        # reads a text layer is unsafe).
+        self.scan = not layer.has_text or bool(invisible)
         outcome = self.extract(source, problems=problems, repaired=repaired, invisible=invisible)
         return self.read_unturned(
             outcome, unturned, problems=problems, repaired=repaired, invisible=invisible
@@ -209,11 +216,14 @@ class _Reader:
         from pipeline.errors import ExtractError
         from pipeline.extract import extract_pdf
         from pipeline.ingest import pdfcheck
+        from pipeline.ingest.lexicon import Vocabulary
         from pipeline.ingest.scan_pages import PageReader, Unreadable
 
+        words = Vocabulary.load(self.vocabulary) if self.vocabulary else None
         pages = PageReader(
-            source, invisible, ocr=self.ocr, deadline=self.deadline, processes=self.processes
-        )
+            source, invisible, ocr=self.ocr, deadline=self.deadline, processes=self.processes,
+            vocabulary=words, layer_processes=1 if self.scan else self.processes,
+        )  # fmt: skip
         try:
             extracted = extract_pdf(source, sha256=self.sha256, pages=pages)
         except Unreadable as e:
@@ -355,7 +365,10 @@ def _own_copy(path: Path, workdir: Path, max_bytes: int) -> tuple[Path, str]:
 
 def main(argv: list[str]) -> int:
     # The sha256 the run listed the file under is the parent's to compare (pipeline.ingest).
-    path, name, _, workdir, result, memory_mb, seconds, max_pages, ocr, processes, max_mb = argv
+    path, name, _, workdir, result, memory_mb, seconds, max_pages, ocr, processes, max_mb = argv[
+        :11
+    ]
+    vocabulary = argv[11] if len(argv) > 11 else ""
     _set_limits(int(memory_mb), float(seconds))
     try:
         own, read_sha256 = _own_copy(Path(path), Path(workdir), int(max_mb) << 20)
@@ -366,6 +379,7 @@ def main(argv: list[str]) -> int:
             own, name, read_sha256, Path(workdir),
             memory_mb=int(memory_mb), seconds=float(seconds), max_pages=int(max_pages),
             ocr=ocr == "1", processes=int(processes),
+            vocabulary=Path(vocabulary) if vocabulary else None,
         )  # fmt: skip
         try:
             outcome = reader.read()
