@@ -293,7 +293,7 @@ def test_word_spacing_and_type_come_from_paragraph_styles(rendered, key):
 def test_word_and_pdf_right_align_the_overview_counts(rendered):
     doc = read_docx(str(rendered["report_docx"]))
     (overview,) = [t for t in doc.tables if t.rows[0].cells[0].text == "Tema" and
-                   t.rows[0].cells[-1].text in ("I alt", "Omformuleret")]  # fmt: skip
+                   "I alt" in [c.text for c in t.rows[0].cells]]  # fmt: skip
     for row in overview.rows:
         first, *numbers = row.cells
         assert first.paragraphs[0].alignment is None
