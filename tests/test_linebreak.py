@@ -17,7 +17,14 @@ import pyphen
 import pytest
 
 from pipeline.write import layout as L
-from pipeline.write.layout import CELL_SPACE_AFTER, RULE_PT, SIZES, SPACE_AFTER, line_height
+from pipeline.write.layout import (
+    CELL_SPACE_AFTER,
+    RULE_PT,
+    SIZES,
+    SPACE_AFTER,
+    line_height,
+    word_pt,
+)
 from pipeline.write.linebreak import Hyphenation, LineRules, break_lines, danish_hyphen_points
 from pipeline.write.pdf_report import _rules, _styles, write_pdf
 from tests.fixtures.status_2020 import STATUS_2020
@@ -143,7 +150,8 @@ def _rules_y(pdf: Path, page: int = 0) -> list[float]:
 
 def test_a_pdf_table_row_is_as_high_as_a_word_row(tmp_path):
     """Word makes a row as high as its rule, its lines and the space after every paragraph in it,
-    the last one's too (reportlab leaves that one out of a cell: the PDF pads for it)."""
+    the last one's too (reportlab leaves that one out of a cell: the PDF pads for it); the table's
+    bottom rule takes room below its last row."""
     long = " ".join(["kommunalbestyrelsen"] * 12)
     rows = (
         L.Row((L._cell("linje"), L._cell("x"))),
@@ -155,16 +163,15 @@ def test_a_pdf_table_row_is_as_high_as_a_word_row(tmp_path):
     ys = _rules_y(pdf)
     heights = [b - a for a, b in itertools.pairwise(ys)]
     line, after = line_height(SIZES["cell"]), CELL_SPACE_AFTER
-    wrapped = len(
-        break_lines(long, (8.0 - 2 * L.CELL_PADDING_CM) / 2.54 * 72, _rules(_styles()["cell"]))
-    )
+    text_width = word_pt(8.0) - 2 * word_pt(L.CELL_PADDING_CM)
+    wrapped = len(break_lines(long, text_width, _rules(_styles()["cell"])))
     assert wrapped > 2
     assert heights == pytest.approx(
         [
             line + after + RULE_PT,  # the header
             line + after + RULE_PT,
             2 * (line + after) + RULE_PT,
-            wrapped * line + after + RULE_PT,
+            wrapped * line + after + RULE_PT + RULE_PT,  # and the bottom rule
         ],
         abs=0.02,
     )
@@ -197,7 +204,7 @@ def test_a_paragraph_broken_across_pages_keeps_the_lines_it_was_broken_into(tmp_
     words = " ".join(f"ord{i} kommunalbestyrelsen" for i in range(400))
     filler = tuple(L.Para("Linje") for _ in range(30))
     pdf = write_pdf(L.Layout("t", "s", (*filler, L.Para(words))), tmp_path / "long.pdf", MADE_ON)
-    frame = (21.0 - 2 * L.MARGIN_CM) / 2.54 * 72
+    frame = word_pt(21.0) - 2 * word_pt(L.MARGIN_CM)
     expected = _lines(words, frame, _rules(_styles()["body"]))
     with pdfplumber.open(pdf) as doc:
         pages = len(doc.pages)
@@ -209,3 +216,24 @@ def test_a_paragraph_broken_across_pages_keeps_the_lines_it_was_broken_into(tmp_
         ]
     assert pages >= 3
     assert printed == expected
+
+
+def test_a_table_running_onto_the_next_page_leaves_room_for_its_bottom_rule(tmp_path):
+    """Word closes a table's part on a page with its bottom rule, and keeps room for it: a row
+    that fits only without that rule goes to the next page."""
+    body = line_height(SIZES["body"]) + SPACE_AFTER
+    row = line_height(SIZES["cell"]) + CELL_SPACE_AFTER + RULE_PT
+    frame = word_pt(29.7) - 2 * word_pt(L.MARGIN_CM)
+    # paragraphs enough that the rows would fill the rest to within less than a rule
+    lead = next(m for m in range(1, 40) if (frame - m * body) % row < RULE_PT)
+    room = frame - lead * body
+    assert int(room // row) > int((room - RULE_PT) // row)  # the rule costs a row here
+    rows = tuple(L.Row((L._cell(f"række{i}"),)) for i in range(60))
+    blocks = (*(L.Para(f"Linje {i}") for i in range(lead)), L.Table(L._header("H"), (5.0,), rows))
+    pdf = write_pdf(L.Layout("t", "s", blocks), tmp_path / "split.pdf", MADE_ON)
+    with pdfplumber.open(pdf) as doc:
+        first_page = [
+            w["text"] for w in doc.pages[0].extract_words() if w["text"].startswith("række")
+        ]
+    fitting = int((room - RULE_PT) // row) - 1  # less the header row
+    assert first_page[-1] == f"række{fitting - 1}"

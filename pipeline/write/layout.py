@@ -49,6 +49,7 @@ __all__ = [
     "line_height",
     "report_layout",
     "review_layout",
+    "word_pt",
 ]
 
 Align = Literal["left", "center", "right"]
@@ -78,6 +79,12 @@ SIZES = {
 # and Calibri (their win metrics, 1950 + 550 in 2048 units), laid out in whole twips as Word and
 # LibreOffice lay out lines.
 ASCENT_EM, DESCENT_EM = 1950 / 2048, 550 / 2048
+
+
+def word_pt(cm: float) -> float:
+    """A length given in cm, in points as the Word file holds it: in whole twips (1/20 pt), so
+    the PDF's columns and margins are Word's to the twip."""
+    return round(cm * 1440 / 2.54) / 20
 
 
 def line_height(size: float) -> float:

@@ -65,6 +65,7 @@ from pipeline.write.layout import (
     SPACE_AFTER,
     TABLE_GAP,
     line_height,
+    word_pt,
 )
 from pipeline.write.linebreak import Hyphenation, LineRules, break_lines
 from pipeline.write.pdf_tags import SOFT_HYPHEN, ContentMarks, DocumentInfo, StructNode, finish
@@ -77,7 +78,7 @@ __all__ = ["write_pdf"]
 # lines and pages alike (SIL Open Font License, bundled in pipeline/fonts).
 FONT, FONT_BOLD, FONT_ITALIC = "Carlito", "Carlito-Bold", "Carlito-Italic"
 HYPHENATION = "da_DK"  # a style's hyphenationLang: its paragraphs are hyphenated (see _rules)
-_MARGIN = MARGIN_CM * cm
+_MARGIN = word_pt(MARGIN_CM)
 _STARTED = colors.HexColor("#2E6F40")
 _NOT_STARTED = colors.HexColor("#C87828")
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
@@ -335,8 +336,11 @@ class _ReportDoc(BaseDocTemplate):
             initialFontSize=SIZES["body"],
             **kw,
         )
-        self.frame_w = pagesize[0] - 2 * _MARGIN
-        self.frame_h = pagesize[1] - 2 * _MARGIN  # the footer stands in the bottom margin
+        # Word's page less its margins, in whole twips as Word holds them; the footer stands
+        # in the bottom margin
+        width_cm, height_cm = (29.7, 21.0) if pagesize[0] > pagesize[1] else (21.0, 29.7)
+        self.frame_w = word_pt(width_cm) - 2 * _MARGIN
+        self.frame_h = word_pt(height_cm) - 2 * _MARGIN
         frame = Frame(
             _MARGIN,
             _MARGIN,
@@ -438,6 +442,14 @@ def _cell(
     return out or [_tagged("", st["cell"], tag)]
 
 
+class _Table(PdfTable):
+    """A table that, like Word's, ends each page it runs across with its bottom rule, whose
+    room the rows on that page leave free."""
+
+    def split(self, availWidth, availHeight):
+        return super().split(availWidth, availHeight - RULE_PT)
+
+
 def _table(block: desc.Table, st, frame_w: float, frame_h: float, tag: StructNode) -> PdfTable:
     """A table whose header repeats on every page; rows stay whole unless taller than a page.
     Tagged as ``tag`` (a Table): a header row of TH cells (scope Column), then rows of TD."""
@@ -452,12 +464,14 @@ def _table(block: desc.Table, st, frame_w: float, frame_h: float, tag: StructNod
         ("GRID", (0, 0), (-1, -1), RULE_PT, _colour("rule")),
         ("BACKGROUND", (0, 0), (-1, 0), _colour("header")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING_CM * cm),
-        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING_CM * cm),
+        ("LEFTPADDING", (0, 0), (-1, -1), word_pt(CELL_PADDING_CM)),
+        ("RIGHTPADDING", (0, 0), (-1, -1), word_pt(CELL_PADDING_CM)),
         # A Word row is as high as its rule and its paragraphs with their space after, the last
-        # one's too (which reportlab leaves out of a cell): the same height here.
+        # one's too (which reportlab leaves out of a cell): the same height here. The table's
+        # bottom rule takes room below its last row (and below the last row on a page, _Table).
         ("TOPPADDING", (0, 0), (-1, -1), RULE_PT),
         ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_SPACE_AFTER),
+        ("BOTTOMPADDING", (0, len(block.rows)), (-1, len(block.rows)), CELL_SPACE_AFTER + RULE_PT),
     ]
     heights: list[float | None] = [None]
     for i, row in enumerate(block.rows, start=1):
@@ -470,9 +484,9 @@ def _table(block: desc.Table, st, frame_w: float, frame_h: float, tag: StructNod
                 style.append(("BACKGROUND", (j, i), (j, i), _colour(c.fill)))
         tall = block.min_row_cm and row.fill != "total"
         heights.append(None if not tall else block.min_row_cm * cm)
-    table = PdfTable(
+    table = _Table(
         data,
-        colWidths=[w * cm for w in block.widths_cm],
+        colWidths=[word_pt(w) for w in block.widths_cm],
         rowHeights=heights if any(heights) else None,
         repeatRows=1,
         splitByRow=1,
@@ -482,7 +496,8 @@ def _table(block: desc.Table, st, frame_w: float, frame_h: float, tag: StructNod
     table.wrap(frame_w, frame_h)
     if max(table._rowHeights) > frame_h * 0.9:
         table.splitInRow = 1  # only then may a row break across pages
-    table.keep_height = sum(table._rowHeights[: 1 + block.keep_rows])
+    kept = 1 + block.keep_rows
+    table.keep_height = sum(table._rowHeights[:kept]) + (RULE_PT if kept < len(data) else 0)
     return table
 
 
