@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pandas as pd
+import pdfplumber
 import pytest
 from docx import Document as read_docx
 from docx.oxml.ns import qn
@@ -38,7 +39,7 @@ from pipeline.model import (
 from pipeline.transform import Reconciled
 from pipeline.transform.report import build_report
 from pipeline.write import report_file_names, write_reports, write_workbook
-from pipeline.write.layout import HYPHENATION_ZONE_PT
+from pipeline.write.layout import HYPHENATION_ZONE_PT, MARGIN_CM
 from pipeline.write.text import safe_filename, xml_safe
 from tests.fixtures.notat_data import CONTACT_BLOCK, SENDER
 from tests.fixtures.status_2020 import STATUS_2020
@@ -565,7 +566,7 @@ def test_pdf_report_reads_back_through_extract(model, rendered):
 
 
 @pytest.mark.libreoffice
-def test_word_report_converts_with_libreoffice(rendered, tmp_path):
+def test_word_report_converts_with_libreoffice(rendered, rendered_2020, tmp_path):
     soffice = shutil.which("soffice")
     if not soffice:
         pytest.skip("LibreOffice (soffice) is not installed")
@@ -579,6 +580,7 @@ def test_word_report_converts_with_libreoffice(rendered, tmp_path):
             "--outdir",
             str(tmp_path),
             str(rendered["report_docx"]),
+            str(rendered_2020["report_docx"]),
         ],
         check=True,
         capture_output=True,
@@ -604,6 +606,27 @@ def test_word_report_converts_with_libreoffice(rendered, tmp_path):
         return ends
 
     assert page_ends(converted) == page_ends(rendered["report_pdf"])
+    assert _bottom_lines(converted) == _bottom_lines(rendered["report_pdf"])
+
+    # the first period's report too (no previous status: other sections, the plain overview)
+    converted = tmp_path / rendered_2020["report_docx"].with_suffix(".pdf").name
+    assert _section_pages(converted) == _section_pages(rendered_2020["report_pdf"])
+    assert len(_section_pages(converted)) == 6 + len(STATUS_2020.themes)
+    assert _bottom_lines(converted) == _bottom_lines(rendered_2020["report_pdf"])
+
+
+def _bottom_lines(pdf: Path) -> list[str]:
+    """Each page's lowest line of text above the footer, as printed (all its columns, left to
+    right; pdftotext's reading order puts the PDF's chart labels after the text below them)."""
+    out = []
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages:
+            bottom_margin = page.height - MARGIN_CM / 2.54 * 72  # the footer stands below
+            words = [w for w in page.extract_words() if w["top"] < bottom_margin]
+            low = max(w["bottom"] for w in words)
+            line = [w for w in sorted(words, key=lambda w: w["x0"]) if w["bottom"] > low - 3]
+            out.append(re.sub(r"[\s\u00ad-]", "", "".join(w["text"] for w in line)))
+    return out
 
 
 def _section_pages(pdf: Path) -> dict[str, int]:
