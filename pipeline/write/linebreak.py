@@ -85,23 +85,17 @@ class _Automaton:
         return ""
 
     def points(self, word: str) -> list[int]:
-        """The odd values between the letters of ``word``: ``result[i]`` odd means a point after
-        its ``i + 1`` first letters."""
+        """The values between the letters of ``word``: ``result[i]`` is the value after its
+        ``i + 1`` first letters, odd where it may be hyphenated."""
         prepared = "." + "".join("." if ch.isdigit() else ch for ch in word.lower()) + "."
         values = [0] * (len(prepared) + 1)
         state = ""
         for i, ch in enumerate(prepared):
-            while True:
-                if state + ch in self.states:
-                    state += ch
-                    break
-                if not state:  # no pattern goes on with this letter: start afresh after it
-                    state = None
-                    break
+            while state and state + ch not in self.states:
                 state = self._fallback(state)
-            if state is None:
-                state = ""
+            if state + ch not in self.states:  # no pattern goes on with this letter
                 continue
+            state += ch
             match = self.values.get(state)
             if match:
                 offset = i + 1 - len(state)

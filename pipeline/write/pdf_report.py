@@ -3,14 +3,17 @@
 It renders the same blocks as the Word writer. The goal tables are printed the way the
 municipality's notats print them (``Tema N: …`` heading, header ``Mål | Gennemført/ igangsat |
 Ikke igangsat | Bemærkning``, ``(bilag N)`` after each wording, ``I alt`` row), so the PDF can be
-read back by ``python -m pipeline extract``. Its pages are the Word file's: the same page area
-(the footer in the bottom margin), rows as high as Word's, the space between paragraphs the
-larger of the two, headings and a chart kept with what follows, and lines broken by the Word
-file's rules (``linebreak``: Danish hyphenation as LibreOffice hyphenates the Word file, its
-hyphenation zone, breaks after hyphens, widths measured as the Word file's lines are measured,
-``shaping``). The file carries its title, author, subject and language (da-DK), opens with its bookmarks shown,
-and its creation date is the day it was made. The same description on the same day gives the
-same bytes (reportlab's invariant mode, pikepdf's deterministic id).
+read back by ``python -m pipeline extract``.
+
+Its pages are the Word file's: the same page area (the footer in the bottom margin), rows as
+high as Word's, the space between paragraphs the larger of the two, headings and a chart kept
+with what follows, and lines broken by the Word file's rules (``linebreak``: Danish hyphenation
+as LibreOffice hyphenates the Word file, its hyphenation zone, breaks after hyphens, widths
+measured as the Word file's lines are measured, ``shaping``).
+
+The file carries its title, author, subject and language (da-DK), opens with its bookmarks
+shown, and its creation date is the day it was made. The same description on the same day
+gives the same bytes (reportlab's invariant mode, pikepdf's deterministic id).
 
 It is a tagged PDF (PDF/UA-1): each block becomes a structure element (``pdf_tags.StructNode``)
 before anything is drawn, in the description's order, and each flowable marks the content it
