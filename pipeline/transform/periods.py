@@ -70,42 +70,47 @@ def settle_periods(
     modified = modified or {}
     forms = merge_forms(docs)
     docs = forms.documents
-    by_date: dict[str, list[ExtractedDocument]] = {}
+    # each notat by its place in ``docs``: what is decided about it is kept under that number
+    by_date: dict[str, list[int]] = {}
     replaced: dict[int, ExtractedDocument] = {}
     aside: list[ExtractedDocument] = []  # notats not used: their findings stay
-    dropped: set[int] = set()  # not used as they were read: copies of a notat, misdated notats
+    dropped: set[int] = set()  # not used as read: copies, misdated and competing notats
     decisions: dict[str, tuple[str, str, str]] = {}
-    for doc in docs:
+    for i, doc in enumerate(docs):
         if doc.document.kind == "status" and doc.document.date and doc.goal_rows:
             implausible = _implausible(doc, today or dt.date.today())
             if implausible is None:
-                by_date.setdefault(doc.document.date, []).append(doc)
+                by_date.setdefault(doc.document.date, []).append(i)
                 continue
             reason, finding = implausible
             decisions[doc.document.file] = ("skipped", IMPLAUSIBLE_DATE_CODE, reason)
             aside.append(dataclasses.replace(doc, findings=[*doc.findings, finding]))
-            dropped.add(id(doc))
+            dropped.add(i)
     for date, group in by_date.items():
         if len(group) < 2:
             continue
         # the latest changed first; a copy of the same content is the same notat
         group = sorted(
-            group, key=lambda d: (modified.get(d.document.file, 0), d.document.file), reverse=True
+            group,
+            key=lambda i: (modified.get(docs[i].document.file, 0), docs[i].document.file),
+            reverse=True,
         )
-        distinct: dict[tuple, ExtractedDocument] = {}
-        for doc in group:
-            first = distinct.setdefault(_content(doc), doc)
-            if first is not doc:
+        distinct: dict[tuple, int] = {}
+        for i in group:
+            first = distinct.setdefault(_content(docs[i]), i)
+            if first != i:
+                doc, kept = docs[i], docs[first]
                 decisions[doc.document.file] = (
                     "duplicate", "same_content",
-                    f"{doc.document.file}: the same status notat as {first.document.file} "
+                    f"{doc.document.file}: the same status notat as {kept.document.file} "
                     f"(same date {date}, same goal rows; the files' bytes differ); read once",
                 )  # fmt: skip
-                dropped.add(id(doc))
+                dropped.add(i)
         if len(distinct) < 2:
             continue
-        used, *others = distinct.values()
-        names = [used.document.file, *(d.document.file for d in others)]
+        used_at, *others = distinct.values()
+        used = docs[used_at]
+        names = [used.document.file, *(docs[i].document.file for i in others)]
         day = format_danish_date(dt.date.fromisoformat(date))
         message = (
             f"Flere statusnotater har datoen {day} med forskelligt indhold: "
@@ -113,8 +118,9 @@ def settle_periods(
             "fjern den fil, der ikke gælder, fra mappen og kør igen."
         )
         finding = Finding(used.document.doc_id, None, None, "error", COMPETING_CODE, message)
-        replaced[id(used)] = dataclasses.replace(used, findings=[*used.findings, finding])
-        for doc in others:
+        replaced[used_at] = dataclasses.replace(used, findings=[*used.findings, finding])
+        for i in others:
+            doc = docs[i]
             decisions[doc.document.file] = (
                 "skipped", "competing",
                 f"{doc.document.file}: another status notat, {used.document.file}, has the same "
@@ -122,8 +128,8 @@ def settle_periods(
                 "(changed last). Remove the one that is not valid",
             )  # fmt: skip
             aside.append(doc)
-    set_aside = dropped | {id(d) for d in aside}
-    kept = [replaced.get(id(d), d) for d in docs if id(d) not in set_aside]
+            dropped.add(i)
+    kept = [replaced.get(i, d) for i, d in enumerate(docs) if i not in dropped]
     return SettledPeriods(
         kept, [*forms.failed, *forms.set_aside, *aside], {**forms.decisions, **decisions}
     )
