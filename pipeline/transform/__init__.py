@@ -28,8 +28,8 @@ from pipeline.transform.forms import note_deleted_form_rows
 from pipeline.transform.history import goal_register, period_changes, period_history
 from pipeline.transform.normalize import normalize_wording
 from pipeline.transform.overrides import Override, decisions_in, outcome_of
-from pipeline.transform.periods import SettledPeriods, settle_periods
-from pipeline.transform.reconcile import assign_goal_ids, period_order, status_copy
+from pipeline.transform.periods import SettledPeriods, period_order, settle_periods
+from pipeline.transform.reconcile import assign_goal_ids, status_copy
 from pipeline.transform.similarity import DEFAULT_SETTINGS, ReconcileSettings
 
 if TYPE_CHECKING:

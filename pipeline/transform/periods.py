@@ -1,5 +1,10 @@
-"""One status notat per reporting period: competing notats of one date are settled, never chosen
-silently, and a date no status on the strategy can carry is never a period.
+"""Reporting periods: which status notat is which period, in what order, and one status notat
+per period. The one place that picks periods: reconciliation, history and the change list go
+through them in ``period_order``; the report stands on the last of ``dated_periods`` and
+compares it with the one before.
+
+Competing notats of one date are settled, never chosen silently, and a date no status on the
+strategy can carry is never a period.
 
 A status notat dated after the end of next year, or before the strategy it reports on began, has
 a date that was typed wrong ("3. juni 2201"): it is set aside (its ingest_log row says why) with
@@ -19,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from pipeline.danish import format_danish_date
@@ -31,6 +36,36 @@ IMPLAUSIBLE_DATE_CODE = "implausible_date"
 # The strategy the notats report on, "Strategier og handleplaner for sundhedspolitikken i Ringsted
 # Kommune 2017-2021" (adopted by the council on 15 January 2018): no status on it is older.
 STRATEGY_START = dt.date(2017, 1, 1)
+_DATELESS = "9999-12-31"  # a notat without a date sorts after every dated one
+
+
+def period_order(docs: Iterable[ExtractedDocument]) -> list[ExtractedDocument]:
+    """The status notats oldest first (by ISO date, a notat without a date last); ties by
+    doc_id, so the order of the files never matters."""
+    status = [d for d in docs if d.document.kind == "status"]
+    return sorted(status, key=lambda d: (d.document.date or _DATELESS, d.document.doc_id))
+
+
+def period_of(doc: ExtractedDocument) -> dt.date | None:
+    """The period of a status notat, its date; None for another kind or a date not readable."""
+    if doc.document.kind != "status" or not doc.document.date:
+        return None
+    try:
+        return dt.date.fromisoformat(doc.document.date)
+    except ValueError:
+        return None
+
+
+def dated_periods(docs: Iterable[ExtractedDocument]) -> list[tuple[dt.date, ExtractedDocument]]:
+    """The periods a report can stand on, oldest first: the status notats with a readable date
+    and goal rows, one per date (the first in ``period_order``; after ``settle_periods`` there
+    is one). The last is the report's period, the one before it the period it is compared with."""
+    by_date: dict[dt.date, ExtractedDocument] = {}
+    for doc in period_order(docs):
+        day = period_of(doc)
+        if day is not None and doc.goal_rows:
+            by_date.setdefault(day, doc)
+    return sorted(by_date.items())
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ import hashlib
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.model import ExtractedDocument, GoalRow, GoalStatement, Link, OpenQuestion, Partner
@@ -44,6 +44,7 @@ from pipeline.transform.assignment import best_pairs
 from pipeline.transform.distinctions import apart_reason
 from pipeline.transform.normalize import normalize_wording, split_goal_no
 from pipeline.transform.overrides import Override
+from pipeline.transform.periods import period_order
 from pipeline.transform.remarks import former_wording, moved_from, says_new, says_reworded
 from pipeline.transform.similarity import (
     DEFAULT_SETTINGS,
@@ -55,15 +56,6 @@ from pipeline.transform.similarity import (
 )
 from pipeline.transform.similarity import _parsed as _parsed_wording
 from pipeline.transform.themes import continued_themes
-
-_DATELESS = "9999-12-31"  # a notat without a date sorts after every dated one
-
-
-def period_order(docs: Iterable[ExtractedDocument]) -> list[ExtractedDocument]:
-    """Status notats oldest first; ties by doc_id, so file order never matters."""
-    status = [d for d in docs if d.document.kind == "status"]
-    return sorted(status, key=lambda d: (d.document.date or _DATELESS, d.document.doc_id))
-
 
 _PLAIN = (str, int, float, bool, type(None))
 

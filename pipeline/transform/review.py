@@ -68,8 +68,6 @@ def review_pairs(
     """The review pairs of every period, likeliest misses first (see module doc)."""
     status = [d for d in reconciled.documents if d.document.kind == "status"]
     stmt: dict[tuple, tuple[GoalStatement, str, str]] = {}
-    present: dict[str, set[str]] = {}  # goal_id -> the doc_ids it stands in
-    first_date: dict[str, str] = {}
     for d in status:
         for s in d.statements:
             stmt[(s.doc_id, s.theme_no, s.row_no, s.stmt_no)] = (
@@ -77,9 +75,6 @@ def review_pairs(
                 d.document.date,
                 d.document.file,
             )
-            present.setdefault(s.goal_id, set()).add(s.doc_id)
-            if s.goal_id not in first_date or d.document.date < first_date[s.goal_id]:
-                first_date[s.goal_id] = d.document.date
     into = dict(reconciled.merged_into)
 
     def resolve(goal_id: str) -> str:
@@ -100,9 +95,7 @@ def review_pairs(
         for gb in goals_of.get(o.wording_b, ())
     }
     found: dict[frozenset[str], tuple[tuple, ReviewPair]] = {}
-    pairs = [
-        _review(link, stmt, present, first_date, resolve, settings) for link in reconciled.links
-    ]
+    pairs = [_review(link, stmt, resolve, settings) for link in reconciled.links]
     pairs += _questions(reconciled.questions, stmt, settings)
     for pair in pairs:
         if pair is None:
@@ -210,7 +203,7 @@ def _neg(iso: str) -> tuple[int, ...]:
     return tuple(-ord(c) for c in iso)
 
 
-def _review(link: Link, stmt, present, first_date, resolve, settings) -> ReviewPair | None:
+def _review(link: Link, stmt, resolve, settings) -> ReviewPair | None:
     left = stmt.get((link.left_doc_id, link.left_theme_no, link.left_row_no, link.left_stmt_no))
     right = stmt.get(
         (link.right_doc_id, link.right_theme_no, link.right_row_no, link.right_stmt_no)
