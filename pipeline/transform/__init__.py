@@ -111,7 +111,7 @@ def reconcile(
     out_docs = [
         with_goal_ids(d, assignment.goal_ids) if d.document.kind == "status" else d for d in docs
     ]
-    note_deleted_form_rows(out_docs)
+    out_docs = note_deleted_form_rows(out_docs)
     ordered = period_order(out_docs)
     return Reconciled(
         documents=out_docs,
