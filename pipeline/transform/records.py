@@ -17,9 +17,18 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
-from pipeline.model import Bilag, ExtractedDocument, GoalRow, GoalStatement, Proposal
+from pipeline.model import (
+    Bilag,
+    ExtractedDocument,
+    GoalRow,
+    GoalStatement,
+    Link,
+    OpenQuestion,
+    Partner,
+    Proposal,
+)
 from pipeline.transform.periods import period_order
 
 __all__ = [
@@ -41,8 +50,12 @@ class StatementKey(NamedTuple):
     stmt_no: int
 
     @classmethod
-    def of(cls, st: GoalStatement) -> StatementKey:
+    def of(cls, st: GoalStatement | OpenQuestion | Partner) -> StatementKey:
         return cls(st.doc_id, st.theme_no, st.row_no, st.stmt_no)
+
+    @classmethod
+    def of_link(cls, link: Link, side: Literal["left", "right"]) -> StatementKey:
+        return cls(*(getattr(link, f"{side}_{name}") for name in cls._fields))
 
 
 @dataclass(frozen=True, slots=True)
