@@ -510,11 +510,15 @@ def _word(chars: list[tuple], spaces: dict[int, list[float]], near: float) -> Wo
     text = normalize_text(raw)
     if not text:
         return None
-    if raw.endswith(_SOFT_HYPHEN):
-        text += _SOFT_HYPHEN  # a word broken at a soft hyphen: the reader joins it again
     first = chars[0]
     x1 = max(c[_C_X1] for c in chars)
     top = min(c[_C_TOP] for c in chars)
+    space_after = bool(spaces) and _space_follows(x1, top, spaces, near)
+    if raw.endswith(_SOFT_HYPHEN) and not space_after:
+        # A word broken at a soft hyphen: the reader joins it again. A soft hyphen the engine
+        # kept in its text before a space (typst does) broke nothing: the line broke at the
+        # space.
+        text += _SOFT_HYPHEN
     one_to_one = text == raw and len(text) == len(chars)
     return Word(
         text,
@@ -524,7 +528,7 @@ def _word(chars: list[tuple], spaces: dict[int, list[float]], near: float) -> Wo
         max(c[_C_BOTTOM] for c in chars),
         round(first[_C_SIZE], 1),
         _is_bold(first[_C_FONT]),
-        bool(spaces) and _space_follows(x1, top, spaces, near),
+        space_after,
         tuple(c[_C_X0] for c in chars) if one_to_one else (),
         first[_C_FONT],
     )

@@ -362,6 +362,9 @@ class ReaderSettings(Settings):
     # many) lack their one mark.
     odd_rows_share: float = setting(0.1, high=1)
     odd_rows_min: int = setting(2, low=0, whole=True)
+    # The counts of an *I alt* row on a line of their own stand at most this far (em) below or
+    # above its label.
+    totals_level: float = setting(1.0)
     # A table numbers its goals when at least this many of its rows print a number.
     numbered_rows: int = setting(2, low=1, whole=True)
     # wkhtmltopdf's line printed on both pages: at least this many words or characters, each

@@ -61,6 +61,8 @@ _LINE_OPENERS = frozenset(
      "ikke", "kan", "med", "men", "og", "om", "på", "samt", "skal", "som", "til", "ved", "vil"}
 )  # fmt: skip
 # Abbreviations a line may begin with: a word, never the rest of a word broken inside.
+# The Danish words of one letter (a rest of any other letter alone ends a broken word).
+_ONE_LETTER_WORDS = frozenset({"i", "å", "ø", "a", "o"})
 _ABBREVIATIONS = frozenset(
     {"jf.", "fx.", "f.eks.", "bl.a.", "evt.", "ca.", "mht.", "vedr.", "iht.", "ift.", "inkl.",
      "osv.", "mv.", "pga.", "dvs.", "el.", "nr.", "pkt.", "kr.", "mio.", "mia.", "stk.", "ang."}
@@ -111,6 +113,8 @@ def _continues_word(
     rest, head = _core(first), _core(out.rsplit(" ", 1)[-1])
     if _core(head + rest) in lexicon:
         return True
+    if len(rest) == 1 and rest.isalpha() and rest not in _ONE_LETTER_WORDS:
+        return True  # "Kommunen" + "s", "ledighedsydelse" + "s-": one letter is no word
     if hyphenating and could_hyphenate(prev.text.rsplit(" ", 1)[-1], first):
         # An engine that hyphenates breaks a long word at a hyphenation point with a hyphen,
         # and bare only where the word has none that fits: with one before this break, the
@@ -349,9 +353,12 @@ class _Collector:
                     )
                     theme.parts.append(part)
                 if is_totals_label(head_text) and (started is None or head[0].x0 < started.x0):
-                    part.bottom = line.top
-                    theme.totals, theme.totals_page, theme.closed = line, page.number, True
+                    totals, after = self._totals_row(part, lines, i)
+                    part.bottom = totals.top
+                    theme.totals, theme.totals_page, theme.closed = totals, page.number, True
                     part = None
+                    i = after
+                    continue
                 else:
                     part.lines.append(line)
                     part.bottom = line.bottom
@@ -361,6 +368,30 @@ class _Collector:
         waiting = theme is not None and not theme.parts
         self.tail = lines[-self.settings.header_max_lines :] if waiting else []
         return closed
+
+    def _totals_row(self, part: TablePart, lines: list[Line], i: int) -> tuple[Line, int]:
+        """The *I alt* row from its label's line ``lines[i]``: with the counts printed level with
+        it on a line of their own (the label set at the top of its cell and the counts in the
+        middle, or the other way round), taken from the line just below or just above; and the
+        index of the line after the row."""
+        label = lines[i]
+        reach = self.settings.totals_level * label.size
+        words = list(label.words)
+        if part.lines and _counts_only(part.lines[-1]) and label.top - part.lines[-1].top <= reach:
+            words += part.lines.pop().words
+        after = i + 1
+        while (
+            after < len(lines)
+            and _counts_only(lines[after])
+            and lines[after].top - label.top <= reach
+        ):
+            words += lines[after].words
+            after += 1
+        if len(words) == len(label.words):
+            return label, after
+        words.sort(key=lambda w: w.x0)
+        top = min(w.top for w in words)
+        return Line(words, top, max(w.bottom for w in words)), after
 
     def _heading_continues(self, theme: _Theme, line: Line, text: str) -> None:
         """A long *Tema* title wraps onto lines in the same type, right under it."""
@@ -501,6 +532,11 @@ class _Emitter:
         if not wordings:
             self.finding(theme.no, row_no, "error", "empty_goal", f"{where}: målcellen er tom")
         self.rows.append(row)
+
+
+def _counts_only(line: Line) -> bool:
+    """A line of counts alone (an *I alt* row's numbers)."""
+    return all(w.text.strip(".:").isdigit() for w in line.words)
 
 
 def _lines_beside_sender_block(page: PageLayout, settings: ReaderSettings) -> list[Line]:

@@ -424,14 +424,19 @@ def _text_evidence(
     w = settings.rows
     gap = interline + settings.paragraph_gap * em
     score = 0.0
+    # The remark beside this line plainly goes on from the line above: it starts in lowercase
+    # (a remark above that ends without a full stop proves nothing: remarks often do).
+    remark_goes_on = r is not None and prev_remark is not None and _opening(r.text).islower()
     if (
         paused
         and g is not None
         and prev_goal is not None
         and g.top - prev_goal.bottom > interline + settings.goal_pause * em
+        and not remark_goes_on
     ):
-        # A goal cell has no blank lines: its row went on beside a longer remark, and this is
-        # the next row's goal, next to the next row's remark.
+        # A goal cell has no blank lines but between its wordings: its row went on beside a
+        # longer remark, and this is the next row's goal, next to the next row's remark (a
+        # remark that goes on through the blank is one row's: its goal's next wording).
         score += w.goal_after_pause
         prev_remark = None
     goal_paragraph = False
