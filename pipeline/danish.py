@@ -176,66 +176,6 @@ INGEST_STATUS_LABELS = {
     "failed": "Fejlet",
 }
 
-# Danish wording of why an input file was not read, by IngestEntry.cause; the plain-English reason
-# with its technical detail stays in ingest_log.csv.
-INGEST_CAUSE_TEXTS = {
-    "duplicate": "Samme fil som en anden i mappen (identisk indhold); kun den ene er læst.",
-    "empty": "Filen er tom.",
-    "not_pdf": "Filen er hverken en PDF eller et Word-dokument.",
-    "office_document": "Filen er et ældre Word-dokument (.doc); gem den som .docx eller PDF.",
-    "not_word": "Filen er et ZIP-arkiv, men ikke et Word-dokument (.docx).",
-    "no_date": "Et udfyldt skema uden dato; skriv datoen i feltet Dato, og kør igen.",
-    "password": "Filen er beskyttet med adgangskode og kan ikke åbnes.",
-    "no_pages": "PDF'en har ingen sider.",
-    "too_many_pages": "PDF'en har flere sider end grænsen tillader.",
-    "bomb": "PDF'en indeholder data, der pakker sig ud til en urimelig størrelse; den er ikke læst.",
-    "no_text": "PDF'en har hverken tekst eller billeder.",
-    "ocr_unavailable": "Skannet PDF uden tekst; tekstgenkendelse (tesseract med dansk) er ikke "
-    "installeret.",
-    "ocr_disabled": "Skannet PDF uden tekst; tekstgenkendelse er slået fra.",
-    "ocr_failed": "Skannet PDF; tekstgenkendelsen mislykkedes.",
-    "undecodable": "PDF'ens tekst kan ikke afkodes (skrifttypen mangler tegnkort), og "
-    "tekstgenkendelse er ikke til rådighed.",
-    "not_a_notat": "Ikke et statusnotat eller et koncept-notat.",
-    "no_goal_table": "Notatet har Tema-overskrifter som et statusnotat, men ingen måltabel kunne "
-    "læses; se fundene i Kontrol.",
-    "no_initiatives": "Notatet ligner et koncept-notat, men ingen indsatsområder eller forslag "
-    "kunne læses; se fundene i Kontrol.",
-    "damaged": "Filen er beskadiget og kunne ikke læses eller repareres.",
-    "memory": "Læsningen brugte mere hukommelse end tilladt og blev stoppet.",
-    "timeout": "Læsningen tog længere tid end tilladt og blev stoppet.",
-    "cpu_time": "Læsningen brugte mere regnetid end tilladt og blev stoppet.",
-    "crashed": "Læsningen af filen fejlede uventet.",
-    "unreadable": "Filen kunne ikke læses.",
-    "killed": "Læsningen blev afbrudt udefra (processen blev stoppet); filen læses igen næste gang.",
-    "no_space": "Der var ikke plads i den midlertidige mappe; filen læses igen næste gang.",
-    "being_written": "Filen blev ændret, mens den blev læst (den skrives eller kopieres stadig); "
-    "den læses igen næste gang.",
-    "too_large": "Filen er større end grænsen for en fil og er ikke læst.",
-    "not_a_file": "Ikke en fil (en mappe, et rør, en sokkel eller en enhed); ikke læst.",
-    "link": "En genvej, der ikke peger på en fil i mappen; ikke fulgt.",
-    "instructions": "Mappens vejledning; ikke et input.",
-    "competing": "Et andet statusnotat har samme dato med andet indhold; se Kontrol.",
-    "implausible_date": "Notatets dato kan ikke passe (årstallet er nok skrevet forkert); det er "
-    "ikke brugt som en periode. Ret datoen i notatet; se Kontrol.",
-    "same_content": "Samme statusnotat som en anden fil (samme dato og mål); kun den ene er læst.",
-    "two_notats": "Filen indeholder mere end ét notat; gem hvert notat som sin egen PDF.",
-    "contract": "Det læste brød tabellernes regler; notatet er ikke brugt.",
-    "internal_error": "En fejl i programmet under læsningen; filen læses igen næste gang.",
-}
-
-# Danish wording of the validation findings, by finding code; unknown codes keep their message.
-FINDING_TEXTS = {
-    "total_mismatch": "Den trykte I alt-række stemmer ikke med antallet af X.",
-    "totals_mismatch": "Den trykte I alt-række stemmer ikke med antallet af X.",
-    "two_marks": "Rækken har X i begge kolonner.",
-    "both_marked": "Rækken har X i begge kolonner.",
-    "no_mark": "Rækken har intet X.",
-    "unmarked": "Rækken har intet X.",
-    "untagged_wording": "En formulering mangler (bilag N).",
-    "missing_totals": "Tabellen mangler en I alt-række.",
-}
-
 
 def format_count_change(now: int, before: int | None) -> str:
     """``+2``, ``−1`` (a real minus sign), ``0``; empty when there is nothing to compare with."""

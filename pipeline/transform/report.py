@@ -13,13 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pipeline.codes import cause_text
 from pipeline.danish import (
     BILAG_INTRO,
     DECISIONS_LISTED,
     DECISIONS_NAME,
-    FINDING_TEXTS,
     FORM_INTRO,
-    INGEST_CAUSE_TEXTS,
     NO_REASON_GIVEN,
     NOT_PROPOSED,
     REPORT_SUBTITLE,
@@ -659,7 +658,7 @@ def _skipped_files(
             e.file,
             e.status,
             (unread_decisions.get(e.file) if e.kind == "decisions" else None)
-            or INGEST_CAUSE_TEXTS.get(e.cause)
+            or cause_text(e.cause)
             or e.reason
             or STATUS_LABELS[""],
         )
@@ -707,7 +706,7 @@ def _findings(docs: list[ExtractedDocument]) -> tuple[ReportFinding, ...]:
                     theme_no=f.theme_no,
                     row_no=f.row_no,
                     severity=f.severity,
-                    message=f.message or FINDING_TEXTS.get(f.code, f.code),
+                    message=f.message,
                 )
             )
     return tuple(found)
