@@ -27,14 +27,9 @@ import zipfile
 from pathlib import Path
 
 from pipeline.codes import Cause, decision_file_unread
-from pipeline.danish import (
-    REVIEW_DECISION,
-    REVIEW_SHEET,
-    REVIEW_WORDING_A,
-    REVIEW_WORDING_B,
-)
 from pipeline.limits import Limits
 from pipeline.model import DecisionFile, DecisionRow
+from pipeline.vocabulary import REVIEW_DECISION, REVIEW_SHEET, REVIEW_WORDING_A, REVIEW_WORDING_B
 
 __all__ = ["read_decision_file", "unread_decision_file"]
 

@@ -371,7 +371,7 @@ class Change:
 # --------------------------------------------------------------------------- the report model
 # Built by transform, rendered by both writers, so the Word and the PDF report cannot disagree.
 # Everything a reader sees is already Danish text here or a value the writers format with
-# pipeline.danish; writers compute nothing.
+# pipeline.wording; writers compute nothing.
 
 
 @dataclass(frozen=True)

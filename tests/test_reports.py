@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.escape import unescape
 
-from pipeline.danish import CHANGE_LABELS, STATUS_LABELS, format_danish_date
+from pipeline.dates import format_danish_date
 from pipeline.errors import WriteError
 from pipeline.model import (
     Change,
@@ -37,6 +37,7 @@ from pipeline.model import (
 )
 from pipeline.transform import Reconciled
 from pipeline.transform.report import build_report
+from pipeline.wording import CHANGE_LABELS, STATUS_LABELS
 from pipeline.write import report_file_names, write_reports, write_workbook
 from pipeline.write.text import safe_filename, xml_safe
 from tests.fixtures.notat_data import CONTACT_BLOCK, SENDER
@@ -290,7 +291,7 @@ def test_status_changes_are_in_danish(model):
 def test_wording_change_with_nothing_on_one_side_says_so_in_danish():
     """A goal that lost one of its wordings (or gained one beside the old) has nothing on one
     side of the change: the report says what happened instead of leaving the cell empty."""
-    from pipeline.danish import WORDING_NONE_AFTER, WORDING_NONE_BEFORE
+    from pipeline.wording import WORDING_NONE_AFTER, WORDING_NONE_BEFORE
 
     d2020, d2021 = _labelled(STATUS_2020), _labelled(STATUS_2021)
     period, previous = d2021.document.date, d2020.document.date

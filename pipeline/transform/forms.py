@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pipeline.codes import Cause, FindingCode
-from pipeline.danish import STATUS_LABELS, format_danish_date
+from pipeline.dates import format_danish_date
 from pipeline.model import ExtractedDocument, Finding, GoalRow, IngestStatus, ThemeTotal
+from pipeline.wording import STATUS_LABELS
 
 __all__ = ["FormMerge", "merge_forms", "note_deleted_form_rows"]
 

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pipeline.codes import cause_text
-from pipeline.danish import (
+from pipeline.model import Change, DecisionOutcome, Goal, GoalPeriodStatus, Link
+from pipeline.tables import frame_from_dataclasses, periods_of, with_period
+from pipeline.wording import (
     CHANGE_LABELS,
     DECISION_ACTION_LABELS,
     DECISION_OUTCOME_LABELS,
@@ -27,8 +29,6 @@ from pipeline.danish import (
     WORKBOOK_SIDES,
     evidence_in_danish,
 )
-from pipeline.model import Change, DecisionOutcome, Goal, GoalPeriodStatus, Link
-from pipeline.tables import frame_from_dataclasses, periods_of, with_period
 
 if TYPE_CHECKING:
     from pipeline.transform import Reconciled

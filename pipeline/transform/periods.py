@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pipeline.codes import Cause
-from pipeline.danish import format_danish_date
+from pipeline.dates import format_danish_date
 from pipeline.model import ExtractedDocument, Finding, IngestEntry, IngestStatus
 from pipeline.transform.forms import merge_forms
 

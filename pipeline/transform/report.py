@@ -14,27 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pipeline.codes import cause_text
-from pipeline.danish import (
-    BILAG_INTRO,
-    DECISIONS_LISTED,
-    DECISIONS_NAME,
-    FORM_INTRO,
-    NO_REASON_GIVEN,
-    NOT_PROPOSED,
-    REPORT_SUBTITLE,
-    REVIEW_FILE_PREFIX,
-    ROW_MARKERS,
-    SENDER_LABELS,
-    STATUS_LABELS,
-    WORDING_NONE_AFTER,
-    WORDING_NONE_BEFORE,
-    change_summary,
-    decision_text,
-    format_count_change,
-    format_danish_date,
-    more_decisions_text,
-    notat_name,
-)
+from pipeline.dates import format_danish_date
 from pipeline.model import (
     SENDER_FIELDS,
     Change,
@@ -61,6 +41,26 @@ from pipeline.model import (
 from pipeline.transform.accounting import Accounting, ThemeCounts, account
 from pipeline.transform.review import review_pairs
 from pipeline.transform.similarity import likeness
+from pipeline.vocabulary import REVIEW_FILE_PREFIX, TOTALS_LABEL
+from pipeline.wording import (
+    BILAG_INTRO,
+    DECISIONS_LISTED,
+    DECISIONS_NAME,
+    FORM_INTRO,
+    NO_REASON_GIVEN,
+    NOT_PROPOSED,
+    REPORT_SUBTITLE,
+    ROW_MARKERS,
+    SENDER_LABELS,
+    STATUS_LABELS,
+    WORDING_NONE_AFTER,
+    WORDING_NONE_BEFORE,
+    change_summary,
+    decision_text,
+    format_count_change,
+    more_decisions_text,
+    notat_name,
+)
 
 if TYPE_CHECKING:
     from pipeline.transform import Reconciled
@@ -300,8 +300,8 @@ def _overview(
     )
     lines.append(
         _line(
-            "I alt",
-            "I alt",
+            TOTALS_LABEL,
+            TOTALS_LABEL,
             total if accounting else None,
             previous,
             is_total=True,

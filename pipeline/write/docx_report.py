@@ -31,13 +31,12 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from pipeline.vocabulary import FORM_GOAL_TAG
+from pipeline.vocabulary import FORM_GOAL_TAG, PAGE_OF
 from pipeline.write.chart_png import overview_chart_png
 from pipeline.write.layout import (
     COLOURS,
     FORM_BLANK,
     FORM_FIELD_TITLES,
-    PAGE_OF,
     SIZES,
     SPACE_AFTER,
     TABLE_GAP,

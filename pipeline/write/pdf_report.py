@@ -46,8 +46,9 @@ from reportlab.platypus import (
 from reportlab.platypus import Table as PdfTable
 from reportlab.platypus.paragraph import _SplitWordHY  # a line's head hyphenated at its end
 
+from pipeline.vocabulary import PAGE_OF
 from pipeline.write import layout as desc  # the document description
-from pipeline.write.layout import COLOURS, PAGE_OF, SIZES, SPACE_AFTER, TABLE_GAP
+from pipeline.write.layout import COLOURS, SIZES, SPACE_AFTER, TABLE_GAP
 from pipeline.write.pdf_tags import SOFT_HYPHEN, ContentMarks, DocumentInfo, StructNode, finish
 from pipeline.write.text import FONT_DIR, keep_together
 
