@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pandas as pd
+import pdfplumber
 import pytest
 from docx import Document as read_docx
 from docx.oxml.ns import qn
@@ -39,6 +40,7 @@ from pipeline.transform import Reconciled
 from pipeline.transform.report import build_report
 from pipeline.wording import CHANGE_LABELS, STATUS_LABELS
 from pipeline.write import report_file_names, write_reports, write_workbook
+from pipeline.write.layout import HYPHENATION_ZONE_PT, MARGIN_CM
 from pipeline.write.text import safe_filename, xml_safe
 from tests.fixtures.notat_data import CONTACT_BLOCK, SENDER
 from tests.fixtures.status_2020 import STATUS_2020
@@ -566,7 +568,7 @@ def test_pdf_report_reads_back_through_extract(model, rendered):
 
 
 @pytest.mark.libreoffice
-def test_word_report_converts_with_libreoffice(rendered, tmp_path):
+def test_word_report_converts_with_libreoffice(rendered, rendered_2020, tmp_path):
     soffice = shutil.which("soffice")
     if not soffice:
         pytest.skip("LibreOffice (soffice) is not installed")
@@ -580,6 +582,7 @@ def test_word_report_converts_with_libreoffice(rendered, tmp_path):
             "--outdir",
             str(tmp_path),
             str(rendered["report_docx"]),
+            str(rendered_2020["report_docx"]),
         ],
         check=True,
         capture_output=True,
@@ -592,15 +595,40 @@ def test_word_report_converts_with_libreoffice(rendered, tmp_path):
     assert _section_pages(converted) == _section_pages(rendered["report_pdf"])
     assert len(_section_pages(converted)) == 7 + len(STATUS_2021.themes)
 
-    # and every page breaks at the same line: each page ends with the same text in both
+    # and every page breaks at the same line: each page ends with the same text in both.
+    # pdftotext joins a word hyphenated across lines when the hyphen is "-" (LibreOffice's) but
+    # not when it is a soft hyphen (the PDF report's, U+00AD): joined here too, so a page that
+    # ends in the tail of a hyphenated word compares that word's lines in both files.
     def page_ends(pdf: Path) -> list[str]:
         ends = []
         for page in _pdf_pages(pdf):
-            body = [line for line in page if not line.startswith("Side ")]
-            ends.append(re.sub(r"[\s\u00ad-]", "", body[-1]))
+            body = "\n".join(line for line in page if not line.startswith("Side "))
+            body = re.sub(r"\u00ad\n(?=[a-zæøå])", "", body)
+            ends.append(re.sub(r"[\s\u00ad-]", "", body.splitlines()[-1]))
         return ends
 
     assert page_ends(converted) == page_ends(rendered["report_pdf"])
+    assert _bottom_lines(converted) == _bottom_lines(rendered["report_pdf"])
+
+    # the first period's report too (no previous status: other sections, the plain overview)
+    converted = tmp_path / rendered_2020["report_docx"].with_suffix(".pdf").name
+    assert _section_pages(converted) == _section_pages(rendered_2020["report_pdf"])
+    assert len(_section_pages(converted)) == 6 + len(STATUS_2020.themes)
+    assert _bottom_lines(converted) == _bottom_lines(rendered_2020["report_pdf"])
+
+
+def _bottom_lines(pdf: Path) -> list[str]:
+    """Each page's lowest line of text above the footer, as printed (all its columns, left to
+    right; pdftotext's reading order puts the PDF's chart labels after the text below them)."""
+    out = []
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages:
+            bottom_margin = page.height - MARGIN_CM / 2.54 * 72  # the footer stands below
+            words = [w for w in page.extract_words() if w["top"] < bottom_margin]
+            low = max(w["bottom"] for w in words)
+            line = [w for w in sorted(words, key=lambda w: w["x0"]) if w["bottom"] > low - 3]
+            out.append(re.sub(r"[\s\u00ad-]", "", "".join(w["text"] for w in line)))
+    return out
 
 
 def _section_pages(pdf: Path) -> dict[str, int]:
@@ -954,11 +982,12 @@ def test_docx_is_danish_with_automatic_hyphenation(rendered):
     # in the order the schema fixes (Word refuses a settings part out of order)
     tags = [el.tag for el in settings]
     at = tags.index(qn("w:defaultTabStop"))
-    assert tags[at + 1 : at + 4] == [
-        qn("w:autoHyphenation"),
-        qn("w:consecutiveHyphenLimit"),
-        qn("w:hyphenationZone"),
-    ]
+    assert tags[at + 1 : at + 3] == [qn("w:autoHyphenation"), qn("w:hyphenationZone")]
+    # the zone the PDF hyphenates by; no limit on hyphenated lines in a row, which LibreOffice
+    # would not read (and so would break the Word file's lines unlike the PDF's)
+    zone = settings.find(qn("w:hyphenationZone")).get(qn("w:val"))
+    assert int(zone) == round(HYPHENATION_ZONE_PT * 20)
+    assert settings.find(qn("w:consecutiveHyphenLimit")) is None
     default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
     assert default.find(qn("w:rPr")).find(qn("w:lang")).get(qn("w:val")) == "da-DK"
     langs = {el.get(qn("w:val")) for el in doc.styles.element.iter(qn("w:lang"))}

@@ -166,7 +166,7 @@ def _extract_pages(
             failure=parsed.failure,
         )
     if kind == "concept":
-        parsed = parse_concept_notat(doc_id, all_pages)
+        parsed = parse_concept_notat(doc_id, all_pages, settings)
         sender = tap.sender
         doc = Document(
             doc_id, path.name, sha, kind, parsed.title, parsed.date, parsed.pages, **sender

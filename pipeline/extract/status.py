@@ -26,8 +26,8 @@ from pipeline.extract.hyphens import (
     SOFT_HYPHEN,
     could_hyphenate,
     hyphenates,
-    hyphenation_break,
     inside_a_syllable,
+    join_broken,
 )
 from pipeline.extract.layout import Line, group_lines
 from pipeline.extract.margins import PageLines, running_lines, with_neighbours
@@ -53,10 +53,6 @@ from pipeline.vocabulary import (
 __all__ = ["StatusParse", "parse_status_notat", "split_wordings"]
 
 _FOOTER_IN_LINE = re.compile(r"\bSide\s+\d+\s+af\s+\d+\b", re.IGNORECASE)
-# A line ending in "-" before one of these is a suspended compound ("ledighedsydelses- og"):
-# the words stay apart. Before any other word the hyphen belongs to a compound the layout
-# engine broke after its hyphen ("KRAM-" / "faktorer"), so the two halves join directly.
-_SUSPENSION_FOLLOWERS = {"og", "eller", "samt", "til", "som", "&", "/", ","}
 # Words a line commonly begins with after a long word: after a line filled by one long word, a
 # line that begins with one of these is a new word, not the rest of a word broken inside. (Not
 # "en", "et", "de": those end nouns far more often than they follow them.)
@@ -102,14 +98,12 @@ def _continues_word(
     hyphenating: bool = False,
     settings: ReaderSettings = DEFAULT_SETTINGS,
 ) -> bool:
-    """Whether a line beginning with ``first`` goes on with the word that ends ``out``: a compound
-    broken after its hyphen ("KRAM-" + "faktorer"), a number range ("6-" + "13"), or a word too
-    long for its column broken inside ("Motionsvejledni" + "ng": the line above is that one word
+    """Whether a line beginning with ``first`` goes on with the word that ends ``out``, broken
+    bare (no hyphen: a break after a hyphen or a slash is ``join_broken``'s): a word too long
+    for its column broken inside ("Motionsvejledni" + "ng": the line above is that one word
     filling the column, and what follows is no word this notat uses elsewhere)."""
-    if len(out) < 2 or not out[-2].isalnum():
+    if len(out) < 2 or not out[-2].isalnum() or out[-1] in "-/":
         return False
-    if out[-1] in "-/":
-        return first[:1].isalnum() and first.lower() not in _SUSPENSION_FOLLOWERS
     if not (prev.fills and out[-1].isalpha() and first[:1].islower()):
         return False
     if first.lower() in _ABBREVIATIONS:
@@ -138,14 +132,6 @@ def _continues_word(
     if len(rest) <= settings.short_rest:
         return not (rest in lexicon and head in lexicon)
     return rest not in lexicon and inside_a_syllable(head, rest)
-
-
-def _hyphenated(out: str, first: str, lexicon: frozenset[str], hyphenating: bool) -> bool:
-    """The text so far ends in a hyphen the engine printed where it broke a closed word: a soft
-    hyphen the PDF marks as one, or a hyphen ``pipeline.extract.hyphens`` judges so."""
-    if out.endswith(SOFT_HYPHEN):
-        return True
-    return out.endswith("-") and hyphenation_break(out[:-1], first, lexicon, hyphenating)
 
 
 def _closes(first: str) -> bool:
@@ -180,8 +166,9 @@ def _join_lines(
                 and line.top - prev.bottom > max(interline, 0.0) + paragraph_gap * line.size
                 and not first[:1].islower()
             )
-            if not brk and _hyphenated(out, first, lexicon, hyphenating):
-                out = out[:-1] + line.text  # the hyphen was the engine's, not the word's
+            joined = None if brk else join_broken(out, line.text, lexicon, hyphenating)
+            if joined is not None:
+                out = joined  # a word broken after a hyphen or slash (the engine's hyphen gone)
             elif not brk and (
                 _continues_word(out, prev, first, lexicon, hyphenating, settings) or _closes(first)
             ):

@@ -275,25 +275,35 @@ def _totals(
     return totals, findings
 
 
-def note_deleted_form_rows(docs: list[ExtractedDocument]) -> None:
+def note_deleted_form_rows(docs: list[ExtractedDocument]) -> list[ExtractedDocument]:
     """A goal of the status a returned form was made from, not proposed dropped there, that
     the form holds no row of: its row was deleted in the form. Said in the form's findings
     (the goal is then gone from the period, and the change list tells it as gone). Works on
-    reconciled documents (goal ids set)."""
+    reconciled documents (goal ids set); returns them with these findings added to the forms
+    they concern (the documents given are not changed)."""
     status_of = {d.document.date: d for d in docs if d.document.kind == "status" and not is_form(d)}
-    for form in (d for d in docs if is_form(d)):
-        base = status_of.get(form.document.form_based_on)
-        if base is None:
-            continue  # the status it was made from is not in the folder: nothing to compare
-        kept = {s.goal_id for r in form.goal_rows for s in r.statements}
-        day = format_danish_date(dt.date.fromisoformat(base.document.date))
-        told: set[str] = set()
-        for row in base.goal_rows:
-            ids = {s.goal_id for s in row.statements}
-            if row.proposal == "drop" or ids & kept or ids <= told or not row.statements:
-                continue
-            told |= ids
-            form.findings.append(Finding.of(
-                "form_row_deleted", form.document.doc_id, row.theme_no, wording=_wording(row),
-                based_on=day, file=form.document.file,
-            ))  # fmt: skip
+    out: list[ExtractedDocument] = []
+    for doc in docs:
+        base = status_of.get(doc.document.form_based_on) if is_form(doc) else None
+        # (a form whose status is not in the folder has nothing to be compared with)
+        deleted = _deleted_rows(doc, base) if base is not None else []
+        out.append(dataclasses.replace(doc, findings=[*doc.findings, *deleted]) if deleted else doc)
+    return out
+
+
+def _deleted_rows(form: ExtractedDocument, base: ExtractedDocument) -> list[Finding]:
+    """The findings of ``note_deleted_form_rows`` for one form and the status it was made from."""
+    kept = {s.goal_id for r in form.goal_rows for s in r.statements}
+    day = format_danish_date(dt.date.fromisoformat(base.document.date))
+    told: set[str] = set()
+    found: list[Finding] = []
+    for row in base.goal_rows:
+        ids = {s.goal_id for s in row.statements}
+        if row.proposal == "drop" or ids & kept or ids <= told or not row.statements:
+            continue
+        told |= ids
+        found.append(Finding.of(
+            "form_row_deleted", form.document.doc_id, row.theme_no, wording=_wording(row),
+            based_on=day, file=form.document.file,
+        ))  # fmt: skip
+    return found

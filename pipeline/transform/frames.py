@@ -14,6 +14,7 @@ import pandas as pd
 from pipeline.codes import cause_text
 from pipeline.model import Change, DecisionOutcome, Goal, GoalPeriodStatus, Link
 from pipeline.tables import frame_from_dataclasses, periods_of, with_period
+from pipeline.transform.records import StatementKey
 from pipeline.wording import (
     CHANGE_LABELS,
     DECISION_ACTION_LABELS,
@@ -65,10 +66,10 @@ def _goals_frame(goals: list[Goal]) -> pd.DataFrame:
 
 
 def reconciled_frames(rec: Reconciled) -> dict[str, pd.DataFrame]:
-    texts: dict[tuple, tuple[str, str]] = {}
+    texts: dict[StatementKey, tuple[str, str]] = {}
     for doc in rec.documents:
         for st in doc.statements:
-            texts[(st.doc_id, st.theme_no, st.row_no, st.stmt_no)] = (st.text, st.goal_id)
+            texts[StatementKey.of(st)] = (st.text, st.goal_id)
     links = frame_from_dataclasses(rec.links, _fields(Link))
     for side in ("left", "right"):
         keys = zip(

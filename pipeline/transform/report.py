@@ -39,6 +39,7 @@ from pipeline.model import (
     StatusReport,
 )
 from pipeline.transform.accounting import Accounting, ThemeCounts, account
+from pipeline.transform.periods import dated_periods, period_of
 from pipeline.transform.review import review_pairs
 from pipeline.transform.similarity import likeness
 from pipeline.vocabulary import REVIEW_FILE_PREFIX, TOTALS_LABEL
@@ -78,7 +79,7 @@ def build_report(
     unread: Sequence[ExtractedDocument] = (),
 ) -> tuple[StatusReport, StatusForm] | None:
     """The report model of the latest status period, or None when there is no dated status notat."""
-    periods = _status_periods(reconciled.documents)
+    periods = dated_periods(reconciled.documents)
     if not periods:
         return None
     latest_date, latest = periods[-1]
@@ -99,7 +100,7 @@ def build_report(
     oldest_shown = previous_date or latest_date
     shown, older = [], []
     for doc in reconciled.documents:
-        day = _status_date(doc)
+        day = period_of(doc)
         (older if day is not None and day < oldest_shown else shown).append(doc)
     title = latest.document.title
     if title.strip().lower() in _NOT_A_TITLE:
@@ -143,29 +144,6 @@ def build_report(
         review_workbook=f"{REVIEW_FILE_PREFIX}{iso}.xlsx",
     )
     return report, _form(latest, latest_date, report.title, report.sender)
-
-
-# --------------------------------------------------------------------------- periods
-
-
-def _status_date(doc: ExtractedDocument) -> dt.date | None:
-    """The period of a status notat; None for another kind or a date that cannot be read."""
-    if doc.document.kind != "status" or not doc.document.date:
-        return None
-    try:
-        return dt.date.fromisoformat(doc.document.date)
-    except ValueError:
-        return None
-
-
-def _status_periods(docs: list[ExtractedDocument]) -> list[tuple[dt.date, ExtractedDocument]]:
-    """Status notats with a date and goal rows, oldest first; one per date (the first read)."""
-    by_date: dict[dt.date, ExtractedDocument] = {}
-    for doc in docs:
-        day = _status_date(doc)
-        if day is not None and doc.goal_rows:
-            by_date.setdefault(day, doc)
-    return sorted(by_date.items())
 
 
 def _rows_by_theme(doc: ExtractedDocument) -> OrderedDict[int, list[GoalRow]]:

@@ -57,8 +57,10 @@ __all__ = [
     "Row",
     "Table",
     "form_layout",
+    "line_height",
     "report_layout",
     "review_layout",
+    "word_pt",
 ]
 
 Align = Literal["left", "center", "right"]
@@ -82,9 +84,38 @@ SIZES = {
     "sender": 8.0,
     "sender_heading": 8.0,
     "marker": 7.5,
+    "footer": 8.5,
 }
+# A single line is as high as the font's ascent and descent: 2500/2048 of its size in Carlito
+# and Calibri (their win metrics, 1950 + 550 in 2048 units), laid out in whole twips as Word and
+# LibreOffice lay out lines.
+ASCENT_EM, DESCENT_EM = 1950 / 2048, 550 / 2048
+
+
+def word_pt(cm: float) -> float:
+    """A length given in cm, in points as the Word file holds it: in whole twips (1/20 pt), so
+    the PDF's columns and margins are Word's to the twip."""
+    return round(cm * 1440 / 2.54) / 20
+
+
+def line_height(size: float) -> float:
+    """The height in points of a single-spaced line of type ``size`` points."""
+    return round(size * 20 * (ASCENT_EM + DESCENT_EM)) / 20
+
+
 SPACE_AFTER = 4.0  # points after a paragraph
 TABLE_GAP = 6.0  # points after a table
+
+# The page and the table grid, the same in both files (Word's own measures where it has them).
+MARGIN_CM = 2.0  # all four margins; the footer stands in the bottom margin, as in Word
+FOOTER_FROM_EDGE_CM = 1.27  # the footer's bottom from the page's bottom edge (Word's default)
+CELL_PADDING_CM = 0.19  # a cell's left and right margin (Word's default, 108 twips); 0 above/below
+RULE_PT = 0.5  # the table grid's lines; a row is as high as its rule and its lines
+CELL_SPACE_AFTER = 2.0  # points after each paragraph in a cell, the last one too (as Word)
+# Automatic hyphenation (Danish), in both files by the same rules (pipeline/write/linebreak.py):
+# a word is not hyphenated where the line would otherwise end within the zone of its end (Word's
+# default 0.75 cm, 425 twips). Headings and the goal tables are not hyphenated.
+HYPHENATION_ZONE_PT = 21.25
 COLOURS = {
     "heading": "1F3A5F",
     "header": "D9E2F3",
@@ -92,6 +123,7 @@ COLOURS = {
     "review": "FFF2CC",
     "form": "F2F2F2",
     "muted": "444444",
+    "rule": "808080",  # the table grid
 }
 MARK = "X"
 NONE_MARK = "–"  # a count with nothing to compare with (a theme new this period)
@@ -193,8 +225,8 @@ class Layout:
 
     @property
     def frame_cm(self) -> float:
-        """The width text runs in: A4 less 2 cm margins."""
-        return (29.7 if self.landscape else 21.0) - 4.0
+        """The width text runs in: A4 less its margins."""
+        return (29.7 if self.landscape else 21.0) - 2 * MARGIN_CM
 
 
 # --------------------------------------------------------------------------- small builders
