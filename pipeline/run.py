@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING
 
 from pipeline import staging as out
 from pipeline.cache import ExtractionCache, pipeline_version, renamed
+from pipeline.codes import Cause
 from pipeline.errors import ContractError, PipelineError, UsageError, WriteError
 from pipeline.hashing import sha256_of
 from pipeline.inputs import (
@@ -372,11 +373,11 @@ def _ingest_folder(
 
 # Outcomes that depend on the moment or the machine, not on the bytes: never cached, so the
 # next run reads the file again.
-NOT_CACHED = frozenset(
+NOT_CACHED: frozenset[Cause] = frozenset(
     {"internal_error", "timeout", "ocr_unavailable", "killed", "no_space", "being_written"}
 )
 # Of those, the ones worth a second try within the run (a busy machine, a passing shortage).
-RETRIED = frozenset({"internal_error", "timeout", "killed", "no_space"})
+RETRIED: frozenset[Cause] = frozenset({"internal_error", "timeout", "killed", "no_space"})
 
 
 @dataclass(frozen=True)
@@ -386,7 +387,7 @@ class _FailedIngest:
     entry: IngestEntry
     document: ExtractedDocument | None = None
     used_ocr: bool = False
-    cause: str = "internal_error"
+    cause: Cause = "internal_error"
 
 
 def _period_vocabulary(outcomes) -> Vocabulary | None:

@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.danish import find_dato
+from pipeline.dates import find_dato
 from pipeline.extract.hyphens import SOFT_HYPHEN, hyphenates, join_broken
 from pipeline.extract.layout import StyledLine as Line
 from pipeline.extract.layout import styled_lines
@@ -254,9 +254,6 @@ def parse_concept_notat(
     join = _Joiner.of(lines)
     findings: list[Finding] = []
 
-    def warn(code: str, message: str) -> None:
-        findings.append(Finding(doc_id, None, None, "warning", code, message))
-
     first_page = pages[0] if pages else None
     title = _find_title(pages, settings)
     dato = find_dato(first_page.text) if first_page else None
@@ -378,11 +375,10 @@ def parse_concept_notat(
         )
         if m_no and len(words) > 1 and left_of_indent and (in_sequence or skipped):
             if skipped:
-                warn(
-                    "item_number_gap",
-                    f"Indsatsområde {area_no}: forslag {number} følger efter forslag "
-                    f"{last_no_in_group}; numre mangler i listen.",
-                )
+                findings.append(Finding.of(
+                    "item_number_gap", doc_id, area_no=area_no, number=number,
+                    previous=last_no_in_group,
+                ))  # fmt: skip
             close()
             last_no_in_group = int(m_no.group(1))
             rest = words[1:]
@@ -441,16 +437,10 @@ def parse_concept_notat(
     failure = ""
     if area_no == 0:
         failure = f"no numbered area (indsatsområde) could be read on {pages_read}"
-        findings.append(Finding(
-            doc_id, None, None, "error", "no_areas",
-            f"Ingen nummererede indsatsområder kunne læses i konceptnotatet (side 1–{len(pages)}).",
-        ))  # fmt: skip
+        findings.append(Finding.of("no_areas", doc_id, pages=len(pages)))
     elif not initiatives:
         failure = f"no proposed initiative could be read in its {area_no} areas"
-        findings.append(Finding(
-            doc_id, None, None, "error", "no_initiatives",
-            f"Ingen forslag kunne læses under konceptnotatets {area_no} indsatsområder.",
-        ))  # fmt: skip
+        findings.append(Finding.of("no_initiatives", doc_id, areas=area_no))
     return ConceptParse(
         title=title,
         date=dato.isoformat() if dato else "",

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from pipeline.danish import find_dato, pages_da, parse_danish_date
+from pipeline.dates import find_dato, parse_danish_date
 from pipeline.extract.header import TableHeader, find_header_across_pages, find_headers
 from pipeline.extract.hyphens import (
     SOFT_HYPHEN,
@@ -49,6 +49,7 @@ from pipeline.vocabulary import (
     TEMA_HEADING,
     is_totals_label,
 )
+from pipeline.wording import pages_da
 
 __all__ = ["StatusParse", "parse_status_notat", "split_wordings"]
 
@@ -424,9 +425,6 @@ class _Emitter:
         self.hyphenating = False  # the notat hyphenates its words (pipeline.extract.hyphens)
         self.pending: list[tuple[_Theme, TableRead | None]] = []
 
-    def finding(self, theme_no: int | None, row_no: int | None, severity, code: str, message: str):
-        self.findings.append(Finding(self.doc_id, theme_no, row_no, severity, code, message))
-
     def read(self, theme: _Theme) -> None:
         """Read a closed theme's table now (its pages can go); its text is interpreted at the
         end, when every word the notat uses is known (``finish``)."""
@@ -452,11 +450,7 @@ class _Emitter:
 
     def _theme(self, theme: _Theme, read: TableRead | None) -> None:
         if read is None or not read.rows:
-            self.finding(
-                theme.no, None, "error", "no_table",
-                f"Tema {theme.no} (side {theme.page}): der kunne ikke læses nogen måltabel under "
-                "overskriften",
-            )  # fmt: skip
+            self.findings.append(Finding.of("no_table", self.doc_id, theme.no, page=theme.page))
             return
         counted = [0, 0]
         for row_no, raw in enumerate(read.rows, start=1):
@@ -466,23 +460,17 @@ class _Emitter:
         reported = list(read.totals)
         page_no = theme.totals_page or theme.parts[-1].page
         if theme.totals is None:
-            self.finding(
-                theme.no, None, "error", "totals_missing",
-                f"Tema {theme.no} (side {page_no}): tabellen har ingen 'I alt'-række",
-            )  # fmt: skip
+            self.findings.append(Finding.of("totals_missing", self.doc_id, theme.no, page=page_no))
         elif reported != counted:
-            shown = ", ".join("–" if v is None else str(v) for v in reported)
-            self.finding(
-                theme.no, None, "error", "totals_mismatch",
-                f"Tema {theme.no} (side {page_no}): 'I alt' angiver {shown}, men der er "
-                f"talt {counted[0]} X under Gennemført/igangsat og {counted[1]} X "
-                "under Ikke igangsat",
-            )  # fmt: skip
+            self.findings.append(Finding.of(
+                "totals_mismatch", self.doc_id, theme.no, variant="notat", page=page_no,
+                printed=", ".join("–" if v is None else str(v) for v in reported),
+                started=counted[0], not_started=counted[1],
+            ))  # fmt: skip
         self.totals.append(ThemeTotal(self.doc_id, theme.no, reported[0], reported[1], *counted))
 
     def _row(self, theme: _Theme, row_no: int, raw: RawRow, interline: float) -> None:
         page_first, page_last = min(raw.pages), max(raw.pages)
-        where = f"Tema {theme.no}, række {row_no} (side {page_first})"
         text = _join_lines(
             raw.goal,
             self.settings.paragraph_gap,
@@ -503,17 +491,16 @@ class _Emitter:
         )
         status: Status = ""
         if raw.started and raw.not_started:
-            self.finding(
-                theme.no, row_no, "error", "two_marks",
-                f"{where}: X i både Gennemført/igangsat og Ikke igangsat",
-            )  # fmt: skip
+            self.findings.append(
+                Finding.of("two_marks", self.doc_id, theme.no, row_no, page=page_first)
+            )
         elif raw.started:
             status = "started"
         elif raw.not_started:
             status = "not_started"
         else:
-            self.finding(
-                theme.no, row_no, "error", "no_mark", f"{where}: intet X i statuskolonnerne"
+            self.findings.append(
+                Finding.of("no_mark", self.doc_id, theme.no, row_no, page=page_first)
             )
         proposal = "reword" if proposed else ("drop" if DROP_PHRASE in remark.lower() else "")
         row = GoalRow(
@@ -525,12 +512,14 @@ class _Emitter:
                 GoalStatement(self.doc_id, theme.no, row_no, stmt_no, wording, bilag)
             )
             if not bilag:
-                self.finding(
-                    theme.no, row_no, "warning", "untagged_wording",
-                    f"{where}: formulering {stmt_no} har ingen bilagshenvisning: »{wording}«",
-                )  # fmt: skip
+                self.findings.append(Finding.of(
+                    "untagged_wording", self.doc_id, theme.no, row_no, page=page_first,
+                    stmt_no=stmt_no, wording=wording,
+                ))  # fmt: skip
         if not wordings:
-            self.finding(theme.no, row_no, "error", "empty_goal", f"{where}: målcellen er tom")
+            self.findings.append(
+                Finding.of("empty_goal", self.doc_id, theme.no, row_no, page=page_first)
+            )
         self.rows.append(row)
 
 
@@ -566,20 +555,17 @@ class _SetAside:
         if page.ignored_shapes or page.ignored_glyphs:
             self.drawn.append(page.number)
 
-    def messages(self) -> list[str]:
+    def findings(self, doc_id: str) -> list[Finding]:
         out = []
         if self.running:
-            out.append(
-                f"{pages_da(self.running).capitalize()}: tekst, der gentages samme sted på "
-                f"siderne (sidehoved eller sidefod, fx »{self.running_text}«), er ikke læst "
-                "som en del af tabellerne"
-            )
+            out.append(Finding.of(
+                "set_aside", doc_id, variant="running",
+                pages=pages_da(self.running).capitalize(), text=self.running_text,
+            ))  # fmt: skip
         if self.drawn:
-            out.append(
-                f"{pages_da(self.drawn).capitalize()}: tegninger bag eller ved teksten, der "
-                "hverken er tabellinjer eller vandret tekst (fx et vandmærke eller et logo), "
-                "er ikke læst"
-            )
+            out.append(Finding.of(
+                "set_aside", doc_id, variant="drawn", pages=pages_da(self.drawn).capitalize()
+            ))  # fmt: skip
         return out
 
 
@@ -642,22 +628,14 @@ def parse_status_notat(
         emitter.read(theme)
     date = date or running_date
     emitter.finish(frozenset(words_inside))
-    for message in set_aside.messages():
-        emitter.finding(None, None, "info", "set_aside", message)
+    emitter.findings += set_aside.findings(doc_id)
     for page_no in sorted(set(collector.orphan_pages)):
-        emitter.finding(
-            None, None, "error", "table_without_theme",
-            f"Side {page_no}: en måltabel uden Tema-overskrift over sig er ikke læst",
-        )  # fmt: skip
+        emitter.findings.append(Finding.of("table_without_theme", doc_id, page=page_no))
     failure = ""
     if not emitter.rows:
         pages_read = f"pages 1–{count}" if count > 1 else "its page"
         failure = f"no goal table could be read on {pages_read}"
-        emitter.finding(
-            None, None, "error", "no_goal_table",
-            f"Notatet har Tema-overskrifter, men der kunne ikke læses nogen måltabel "
-            f"(side 1–{count})",
-        )  # fmt: skip
+        emitter.findings.append(Finding.of("no_goal_table", doc_id, pages=count))
     return StatusParse(
         title, date, count, form_based_on, emitter.rows, emitter.totals, emitter.findings, failure
     )

@@ -18,11 +18,11 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
 
+from pipeline.codes import Cause
 from pipeline.extract.pdf import PageLayout, Word, read_pages
 from pipeline.extract.trust import Distrust, distrust, poorer
 from pipeline.ingest import lexicon
 from pipeline.ingest.ocr_settings import DEFAULT_OCR, OcrSettings
-from pipeline.ingest.outcome import Cause
 from pipeline.model import ExtractedDocument, Finding
 
 __all__ = ["PageReader", "Unreadable"]
@@ -217,12 +217,10 @@ class PageReader:
             if key in seen:
                 continue
             seen.add(key)
-            where = f"side {page}" + (f", Tema {theme_no}, række {row_no}" if row else "")
             findings.append(
-                Finding(
-                    doc_id, theme_no, row_no, "warning", "ocr_doubt",
-                    f"{name}, {where}: tekstgenkendelsen er usikker på »{word.text}« "
-                    f"({confidence:.0f} % sikker); kontrollér feltet mod den skannede side.",
+                Finding.of(
+                    "ocr_doubt", doc_id, theme_no, row_no, variant="row" if row else "page",
+                    file=name, page=page, word=word.text, confidence=confidence,
                 )
             )  # fmt: skip
         return findings

@@ -26,13 +26,13 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
-from pipeline.danish import format_danish_date
-from pipeline.model import ExtractedDocument, Finding, IngestEntry
+from pipeline.codes import Cause
+from pipeline.dates import format_danish_date
+from pipeline.model import ExtractedDocument, Finding, IngestEntry, IngestStatus
 from pipeline.transform.forms import merge_forms
 
-COMPETING_CODE = "competing_notats"
-IMPLAUSIBLE_DATE_CODE = "implausible_date"
 # The strategy the notats report on, "Strategier og handleplaner for sundhedspolitikken i Ringsted
 # Kommune 2017-2021" (adopted by the council on 15 January 2018): no status on it is older.
 STRATEGY_START = dt.date(2017, 1, 1)
@@ -73,7 +73,9 @@ class SettledPeriods:
     documents: list[ExtractedDocument]  # what goes on to reconciliation
     set_aside: list[ExtractedDocument] = field(default_factory=list)  # read, not used
     # file → (status, cause, reason) of the documents set aside
-    decisions: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    decisions: dict[str, tuple[IngestStatus, Cause | Literal[""], str]] = field(
+        default_factory=dict
+    )
 
     def entries_by_file(self, entries: list[IngestEntry]) -> dict[str, IngestEntry]:
         """The ingest_log entries these decisions change, by file."""
@@ -110,7 +112,7 @@ def settle_periods(
     replaced: dict[int, ExtractedDocument] = {}
     aside: list[ExtractedDocument] = []  # notats not used: their findings stay
     dropped: set[int] = set()  # not used as read: copies, misdated and competing notats
-    decisions: dict[str, tuple[str, str, str]] = {}
+    decisions: dict[str, tuple[IngestStatus, Cause | Literal[""], str]] = {}
     for i, doc in enumerate(docs):
         if doc.document.kind == "status" and doc.document.date and doc.goal_rows:
             implausible = _implausible(doc, today or dt.date.today())
@@ -118,7 +120,7 @@ def settle_periods(
                 by_date.setdefault(doc.document.date, []).append(i)
                 continue
             reason, finding = implausible
-            decisions[doc.document.file] = ("skipped", IMPLAUSIBLE_DATE_CODE, reason)
+            decisions[doc.document.file] = ("skipped", "implausible_date", reason)
             aside.append(dataclasses.replace(doc, findings=[*doc.findings, finding]))
             dropped.add(i)
     for date, group in by_date.items():
@@ -146,13 +148,11 @@ def settle_periods(
         used_at, *others = distinct.values()
         used = docs[used_at]
         names = [used.document.file, *(docs[i].document.file for i in others)]
-        day = format_danish_date(dt.date.fromisoformat(date))
-        message = (
-            f"Flere statusnotater har datoen {day} med forskelligt indhold: "
-            f"{_danish_list(names)}. Rapporten bygger på {used.document.file} (senest ændret); "
-            "fjern den fil, der ikke gælder, fra mappen og kør igen."
-        )
-        finding = Finding(used.document.doc_id, None, None, "error", COMPETING_CODE, message)
+        finding = Finding.of(
+            "competing_notats", used.document.doc_id,
+            day=format_danish_date(dt.date.fromisoformat(date)), files=_danish_list(names),
+            used=used.document.file,
+        )  # fmt: skip
         replaced[used_at] = dataclasses.replace(used, findings=[*used.findings, finding])
         for i in others:
             doc = docs[i]
@@ -179,22 +179,20 @@ def _implausible(doc: ExtractedDocument, today: dt.date) -> tuple[str, Finding] 
     latest = dt.date(today.year + 1, 12, 31)
     if STRATEGY_START <= day <= latest:
         return None
-    printed = format_danish_date(day)
-    if day > latest:
+    late = day > latest
+    if late:
         why = f"after the end of next year ({latest.year})"
-        hvorfor = f"senere end udgangen af næste år ({latest.year})"
     else:
         why = f"before the strategy it reports on began ({STRATEGY_START.year})"
-        hvorfor = f"før strategien, notatet gør status på, begyndte ({STRATEGY_START.year})"
     reason = (
         f"{doc.document.file}: dated {day.isoformat()}, {why}: the year is likely mistyped; not "
         "used as a reporting period. Correct the date in the notat and run again"
     )
-    message = (
-        f"{doc.document.file} er dateret {printed}, {hvorfor}; årstallet er nok skrevet forkert. "
-        "Notatet er ikke brugt som en periode i rapporten; ret datoen i notatet og kør igen."
-    )
-    finding = Finding(doc.document.doc_id, None, None, "error", IMPLAUSIBLE_DATE_CODE, message)
+    finding = Finding.of(
+        "implausible_date", doc.document.doc_id, variant="late" if late else "early",
+        file=doc.document.file, day=format_danish_date(day),
+        year=latest.year if late else STRATEGY_START.year,
+    )  # fmt: skip
     return reason, finding
 
 

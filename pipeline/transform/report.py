@@ -13,29 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipeline.danish import (
-    BILAG_INTRO,
-    DECISIONS_LISTED,
-    DECISIONS_NAME,
-    FINDING_TEXTS,
-    FORM_INTRO,
-    INGEST_CAUSE_TEXTS,
-    NO_REASON_GIVEN,
-    NOT_PROPOSED,
-    REPORT_SUBTITLE,
-    REVIEW_FILE_PREFIX,
-    ROW_MARKERS,
-    SENDER_LABELS,
-    STATUS_LABELS,
-    WORDING_NONE_AFTER,
-    WORDING_NONE_BEFORE,
-    change_summary,
-    decision_text,
-    format_count_change,
-    format_danish_date,
-    more_decisions_text,
-    notat_name,
-)
+from pipeline.codes import cause_text
+from pipeline.dates import format_danish_date
 from pipeline.model import (
     SENDER_FIELDS,
     Change,
@@ -63,6 +42,26 @@ from pipeline.transform.accounting import Accounting, ThemeCounts, account
 from pipeline.transform.periods import dated_periods, period_of
 from pipeline.transform.review import review_pairs
 from pipeline.transform.similarity import likeness
+from pipeline.vocabulary import REVIEW_FILE_PREFIX, TOTALS_LABEL
+from pipeline.wording import (
+    BILAG_INTRO,
+    DECISIONS_LISTED,
+    DECISIONS_NAME,
+    FORM_INTRO,
+    NO_REASON_GIVEN,
+    NOT_PROPOSED,
+    REPORT_SUBTITLE,
+    ROW_MARKERS,
+    SENDER_LABELS,
+    STATUS_LABELS,
+    WORDING_NONE_AFTER,
+    WORDING_NONE_BEFORE,
+    change_summary,
+    decision_text,
+    format_count_change,
+    more_decisions_text,
+    notat_name,
+)
 
 if TYPE_CHECKING:
     from pipeline.transform import Reconciled
@@ -279,8 +278,8 @@ def _overview(
     )
     lines.append(
         _line(
-            "I alt",
-            "I alt",
+            TOTALS_LABEL,
+            TOTALS_LABEL,
             total if accounting else None,
             previous,
             is_total=True,
@@ -637,7 +636,7 @@ def _skipped_files(
             e.file,
             e.status,
             (unread_decisions.get(e.file) if e.kind == "decisions" else None)
-            or INGEST_CAUSE_TEXTS.get(e.cause)
+            or cause_text(e.cause)
             or e.reason
             or STATUS_LABELS[""],
         )
@@ -685,7 +684,7 @@ def _findings(docs: list[ExtractedDocument]) -> tuple[ReportFinding, ...]:
                     theme_no=f.theme_no,
                     row_no=f.row_no,
                     severity=f.severity,
-                    message=f.message or FINDING_TEXTS.get(f.code, f.code),
+                    message=f.message,
                 )
             )
     return tuple(found)

@@ -21,7 +21,7 @@ import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from pipeline.danish import format_danish_date
+from pipeline.dates import format_danish_date
 from pipeline.model import GoalStatement, Link, ReviewPair
 from pipeline.transform.normalize import normalize_wording
 from pipeline.transform.records import StatementKey

@@ -31,7 +31,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from pipeline.vocabulary import FORM_GOAL_TAG
+from pipeline.vocabulary import FORM_GOAL_TAG, PAGE_OF
 from pipeline.write.chart_png import overview_chart_png
 from pipeline.write.layout import (
     CELL_PADDING_CM,
@@ -42,7 +42,6 @@ from pipeline.write.layout import (
     FORM_FIELD_TITLES,
     HYPHENATION_ZONE_PT,
     MARGIN_CM,
-    PAGE_OF,
     RULE_PT,
     SIZES,
     SPACE_AFTER,

@@ -53,6 +53,7 @@ from reportlab.platypus import (
 from reportlab.platypus import Table as PdfTable
 from reportlab.platypus.paragraph import _SplitWordHY  # a line's head hyphenated at its end
 
+from pipeline.vocabulary import PAGE_OF
 from pipeline.write import layout as desc  # the document description
 from pipeline.write.layout import (
     CELL_PADDING_CM,
@@ -62,7 +63,6 @@ from pipeline.write.layout import (
     FOOTER_FROM_EDGE_CM,
     HYPHENATION_ZONE_PT,
     MARGIN_CM,
-    PAGE_OF,
     RULE_PT,
     SIZES,
     SPACE_AFTER,
