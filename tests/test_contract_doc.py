@@ -39,3 +39,10 @@ def test_the_contract_names_every_column_of_the_normalized_tables():
         named = set(re.findall(r"`?([a-z][a-z0-9_]*)`?", text))
         missing = [column for column in rules if column not in named]
         assert not missing, f"docs/CONTRACT.md, {table}.csv, does not name {missing}"
+
+
+def test_the_contract_names_every_ingest_cause_and_no_other():
+    from pipeline.codes import Cause
+
+    listed = _first_cells(_section("ingest_log.csv"))
+    assert sorted(listed) == sorted(typing.get_args(Cause))
