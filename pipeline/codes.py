@@ -208,10 +208,18 @@ FINDINGS: dict[FindingCode, FindingText] = {
     }),
     # How the file itself was read. The problem is said in the English of the ingest_log reason
     # (the same words), not yet in Danish: worded as the run has always worded it.
-    "ocr_used": FindingText("info", "{file}: {problem}"),
-    "turned_pages": FindingText("info", "{file}: {problem}"),
-    "repaired_pdf": FindingText("warning", "{file}: {problem}"),
-    "damaged_pdf": FindingText("warning", "{file}: {problem}"),
+    "ocr_used": FindingText("info", (
+        "{file}: {pages}; teksten er læst med tekstgenkendelse (OCR)."
+    )),
+    "turned_pages": FindingText("info", (
+        "{file}: siderne vises drejet (/Rotate) med teksten på tværs; de er læst uden drejningen."
+    )),
+    "repaired_pdf": FindingText("warning", "{file}: PDF'en var beskadiget; en repareret kopi er læst."),
+    "damaged_pdf": FindingText("warning", {
+        "structure": "{file}: PDF'ens opbygning er beskadiget ({detail}); den er læst, så vidt det "
+        "kunne lade sig gøre.",
+        "page": "{file}: indholdet af side {page} er beskadiget og er ikke læst ({detail}).",
+    }),
     "ocr_doubt": FindingText("warning", {
         "page": "{file}, side {page}: tekstgenkendelsen er usikker på »{word}« ({confidence:.0f} % "
         "sikker); kontrollér feltet mod den skannede side.",

@@ -34,10 +34,9 @@ KINDS = {
     "cause": frozenset(typing.get_args(Cause)),
 }
 _TYPE_OF_KIND = {"code": re.compile(r"\bFindingCode\b"), "cause": re.compile(r"\bCause\b")}
-# Calls of Finding.of that hand on a code given elsewhere, and the codes that can reach them.
-_HANDED_ON = {
-    "pipeline/ingest/worker.py": ["ocr_used", "turned_pages", "repaired_pdf", "damaged_pdf"],
-}
+# Calls of Finding.of that hand on a code given elsewhere, and the codes that can reach them
+# (none today: every emitter names its code).
+_HANDED_ON: dict[str, list[str]] = {}
 # A finding's own fields, which every finding template may use besides the emitter's details.
 _FINDING_FIELDS = frozenset({"theme_no", "row_no"})
 

@@ -24,9 +24,17 @@ from pipeline.extract.trust import Distrust, distrust, poorer
 from pipeline.ingest import lexicon
 from pipeline.ingest.ocr_settings import DEFAULT_OCR, OcrSettings
 from pipeline.model import ExtractedDocument, Finding
+from pipeline.wording import pages_da
 
 __all__ = ["PageReader", "Unreadable"]
 
+# Why a page was read by OCR, in Danish (the ocr_used finding).
+_WHY_DA = {
+    "image": "er skannede billeder",
+    "ocr_layer": "er skannede billeder under en skanners tekstlag",
+    "undecodable": "har tekst i en skrifttype, der ikke kan afkodes",
+    "scan_text": "er skannede billeder, hvis tekstlag siger mindre end billedet",
+}
 _WHY = {
     "image": "are scanned images",
     "ocr_layer": "are scanned images under a scanner's text layer",
@@ -203,6 +211,13 @@ class PageReader:
             by_why.setdefault(why, []).append(number)
         parts = [f"{_pages(numbers)} {_WHY[why]}" for why, numbers in by_why.items()]
         return "; ".join(parts) + "; their text was read by OCR"
+
+    def summary_da(self) -> str:
+        """Which pages OCR read, and why, in Danish ("side 1–2 er skannede billeder")."""
+        by_why: dict[Distrust, list[int]] = {}
+        for number, why in sorted(self.read_by_ocr.items()):
+            by_why.setdefault(why, []).append(number)
+        return "; ".join(f"{pages_da(numbers)} {_WHY_DA[why]}" for why, numbers in by_why.items())
 
     def doubt_findings(self, extracted: ExtractedDocument, name: str) -> list[Finding]:
         """A warning per word OCR was unsure of, naming its page and, where the word stands in a

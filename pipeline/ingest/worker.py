@@ -28,11 +28,13 @@ import stat
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline.codes import Cause, FindingCode
+from pipeline.codes import Cause
 from pipeline.ingest.outcome import WorkerOutcome
+from pipeline.model import Finding
 
 # A stream that expands past this share of the memory budget is treated as a bomb.
 _BOMB_SHARE = 0.5
@@ -40,11 +42,12 @@ _MIN_BOMB_CAP = 32 << 20
 
 
 class _Problem(NamedTuple):
-    """A problem of the file itself that did not stop the reading: a finding ``code``, and the
-    problem in plain English, as the ingest_log reason and the finding say it."""
+    """A problem of the file itself that did not stop the reading: the problem in plain English
+    (the ingest_log reason), and its finding for a document id (the code's Danish template in
+    ``pipeline.codes.FINDINGS``, with its details)."""
 
-    code: FindingCode
     text: str
+    finding: Callable[[str], Finding]
 
 
 def _set_limits(memory_mb: int, seconds: float) -> None:
@@ -64,6 +67,24 @@ class _Reader:
         self.vocabulary = vocabulary  # the period's words, for pages read by OCR
         self.scan = False  # the file is a scan (set by ``read``)
         self.deadline = time.monotonic() + seconds
+
+    def broken_structure(self, detail: str) -> _Problem:
+        detail = self.plain(detail)
+        return _Problem(
+            f"its structure is broken ({detail})",
+            lambda doc_id: Finding.of(
+                "damaged_pdf", doc_id, variant="structure", file=self.name, detail=detail
+            ),
+        )
+
+    def damaged_page(self, number: int, detail: str) -> _Problem:
+        detail = self.plain(detail)
+        return _Problem(
+            f"the content of page {number} is damaged and was not read ({detail})",
+            lambda doc_id: Finding.of(
+                "damaged_pdf", doc_id, variant="page", file=self.name, page=number, detail=detail
+            ),
+        )
 
     def plain(self, text: str) -> str:
         """Library messages quote full paths; a reason names the input file only."""
@@ -144,7 +165,7 @@ class _Reader:
             raise
         except Exception as e:
             # qpdf already tried to reconstruct the file; the reader itself is the last chance.
-            problem = _Problem("damaged_pdf", f"its structure is broken ({pdfcheck.first_line(e)})")
+            problem = self.broken_structure(pdfcheck.first_line(e))
             return self.extract(self.path, problems=[problem], unopened=True)
         with pdf:
             try:
@@ -168,11 +189,7 @@ class _Reader:
             layer = pdfcheck.text_layer(pdf)
             invisible = pdfcheck.invisible_text_pages(pdf)
             problems = [
-                _Problem(
-                    "damaged_pdf",
-                    f"the content of page {number} is damaged and was not read ({detail})",
-                )
-                for number, detail in pdfcheck.damaged_pages(pdf)
+                self.damaged_page(number, detail) for number, detail in pdfcheck.damaged_pages(pdf)
             ]
             source, repaired = self.path, pdfcheck.is_damaged(pdf)
             if repaired or pdf.is_encrypted:
@@ -190,7 +207,11 @@ class _Reader:
                     )
             if repaired:
                 problems.insert(
-                    0, _Problem("repaired_pdf", "the PDF was damaged and a repaired copy was read")
+                    0,
+                    _Problem(
+                        "the PDF was damaged and a repaired copy was read",
+                        lambda doc_id: Finding.of("repaired_pdf", doc_id, file=self.name),
+                    ),
                 )
             unturned = None
             if pdfcheck.rotated_pages(pdf):  # pdfminer reads a page as shown; see read_unturned
@@ -219,8 +240,8 @@ class _Reader:
         if unturned is None or outcome.cause != "not_a_notat":
             return outcome
         note = _Problem(
-            "turned_pages",
             "its pages are shown turned (/Rotate) with the text sideways; read without the turn",
+            lambda doc_id: Finding.of("turned_pages", doc_id, file=self.name),
         )
         again = self.extract(
             unturned, problems=[*problems, note], repaired=repaired, invisible=invisible
@@ -276,7 +297,15 @@ class _Reader:
             return self.failed("unreadable", f"an error while reading it: {message[:200]}")
         used_ocr = bool(pages.read_by_ocr)
         if used_ocr:
-            problems = [*problems, _Problem("ocr_used", pages.summary())]
+            problems = [
+                *problems,
+                _Problem(
+                    pages.summary(),
+                    lambda doc_id: Finding.of(
+                        "ocr_used", doc_id, file=self.name, pages=pages.summary_da()
+                    ),
+                ),
+            ]
             extracted.findings.extend(pages.doubt_findings(extracted, self.name))
         return self.outcome(extracted, problems=problems, used_ocr=used_ocr, repaired=repaired)
 
@@ -284,14 +313,11 @@ class _Reader:
                 repaired: bool = False, container: str = "") -> WorkerOutcome:  # fmt: skip
         """What was read, as the run uses it: ok, or skipped as no notat, or failed as a notat
         that could not be read; ``problems`` (the file's own, in plain words) become findings."""
-        from pipeline.model import Finding
 
         extracted.document = dataclasses.replace(extracted.document, file=self.name)
         doc_id = extracted.document.doc_id
         for problem in problems:
-            extracted.findings.append(
-                Finding.of(problem.code, doc_id, file=self.name, problem=self.plain(problem.text))
-            )
+            extracted.findings.append(problem.finding(doc_id))
         notes = "; ".join(problem.text for problem in problems)
         kind = extracted.document.kind
         if kind == "unknown":
