@@ -539,10 +539,7 @@ def test_pdf_report_reads_back_through_extract(model, rendered):
     from pipeline.extract import extract_pdf
 
     report, _ = model
-    try:
-        extracted = extract_pdf(rendered["report_pdf"])
-    except NotImplementedError:
-        pytest.skip("the status extractor is still a stub (raises NotImplementedError)")
+    extracted = extract_pdf(rendered["report_pdf"])
     assert extracted.document.kind == "status"
     assert extracted.document.date == report.period.isoformat()
     got = {}
