@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from pipeline.errors import ReconcileError
 from pipeline.model import Document, ExtractedDocument, Initiative
+from pipeline.settings import SettingsError
 from pipeline.transform import Reconciled, ReconcileSettings, reconcile, reconciled_frames
 from pipeline.transform.normalize import normalize_wording
 from pipeline.transform.overrides import load_overrides
@@ -324,9 +325,9 @@ def test_thresholds_separate_true_pairs_from_near_misses():
 
 
 def test_settings_error_names_the_bad_setting():
-    with pytest.raises(ReconcileError, match="across_min_score"):
+    with pytest.raises(SettingsError, match="across_min_score"):
         ReconcileSettings(across_min_score=1.5)
-    with pytest.raises(ReconcileError, match="substitution_penalty"):
+    with pytest.raises(SettingsError, match="substitution_penalty"):
         ReconcileSettings(substitution_penalty="high")  # type: ignore[arg-type]
     with pytest.raises(dataclasses.FrozenInstanceError):
         DEFAULT_SETTINGS.within_min_score = 0.1  # type: ignore[misc]

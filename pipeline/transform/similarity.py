@@ -26,13 +26,13 @@ import bisect
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from pipeline.errors import ReconcileError
+from pipeline.settings import Settings, setting
 from pipeline.transform.normalize import (
     TARGET_MARK,
     compare_text,
@@ -44,65 +44,52 @@ from pipeline.transform.normalize import (
 
 
 @dataclass(frozen=True)
-class ReconcileSettings:
+class ReconcileSettings(Settings):
     """Thresholds of the reconciliation. Where each value was chosen is shown by
     tests/test_reconcile.py::test_thresholds_separate_true_pairs_from_near_misses."""
 
     # within one notat: a fuzzy link between wordings of different rows needs both
-    within_min_score: float = 0.86
-    within_min_char: float = 0.80
+    within_min_score: float = setting(0.86, high=1)
+    within_min_char: float = setting(0.80, high=1)
     # across periods: a goal of the previous period and one of the new notat are linked when the
     # best wording pair (or proposed text vs new wording) reaches this combined score
-    across_min_score: float = 0.72
+    across_min_score: float = setting(0.72, high=1)
     # added to an across-period candidate's score when it stands in the same theme / same row no
-    same_theme_bonus: float = 0.04
-    same_position_bonus: float = 0.02
+    same_theme_bonus: float = setting(0.04, high=1)
+    same_position_bonus: float = setting(0.02, high=1)
     # cost of each content word substituted (present on one side only, while the other side
     # also has a word of its own)
-    substitution_penalty: float = 0.22
+    substitution_penalty: float = setting(0.22, high=1)
     # two words count as the same word when their char ratio reaches this (typos, inflection)
-    token_typo_ratio: float = 0.86
+    token_typo_ratio: float = setting(0.86, high=1)
     # refused candidates are logged as links when they come this close to a threshold
-    refusal_margin: float = 0.25
+    refusal_margin: float = setting(0.25, high=1)
     # review marks (pipeline.transform.review): a link is put to a person when its wordings'
     # score is below this; a refused pair only from this score on
-    review_link_below: float = 0.85
-    review_refused_from: float = 0.5
+    review_link_below: float = setting(0.85, high=1)
+    review_refused_from: float = setting(0.5, high=1)
     # a goal gone from a notat and a goal new in it are put to a person from this likeness on
     # (token and char averaged, no substitution penalty)
-    review_gone_new_from: float = 0.5
+    review_gone_new_from: float = setting(0.5, high=1)
     # within one notat, a bilag 1 row and a bilag 2 row of one theme state one goal when this
     # share of the shorter wording's content words, and at least ``bilag_pair_min_shared`` of
     # them, stand in the longer one (pipeline.transform.reconcile._bilag_pairs)
-    bilag_pair_min_cover: float = 0.8
-    bilag_pair_min_shared_words: int = 5
+    bilag_pair_min_cover: float = setting(0.8, high=1)
+    bilag_pair_min_shared_words: int = setting(5, low=1, whole=True)
     # the goals left over after the rules (gone from a notat, new in it) are paired on all the
     # evidence (pipeline.transform.reconcile._left_overs): a pair from ``leftover_min_score`` on
     # is linked, one from ``leftover_ask_from`` on is put to a person (measured in
     # tests/test_reconcile_2023.py::test_left_over_thresholds_separate_true_pairs_from_others)
-    leftover_min_score: float = 0.6
-    leftover_ask_from: float = 0.3
+    leftover_min_score: float = setting(0.6, high=1)
+    leftover_ask_from: float = setting(0.3, high=1)
     # evidence besides the words: the remark says where the goal came from ("Flyttet fra Tema
     # 2") or that it was put in other words, or that the goal is new ("Nyt mål")
-    moved_remark_bonus: float = 0.1
-    reworded_remark_bonus: float = 0.05
-    new_remark_penalty: float = 0.2
+    moved_remark_bonus: float = setting(0.1, high=1)
+    reworded_remark_bonus: float = setting(0.05, high=1)
+    new_remark_penalty: float = setting(0.2, high=1)
     # a headline whose detail moved into the remark, a piece of a wording cut in two rows, a
     # goal inside a row that merges two: this share of the one's words stand in the other
-    piece_min_cover: float = 0.75
-
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if not isinstance(value, (int, float)) or isinstance(value, bool):
-                raise ReconcileError(f"reconcile setting {f.name} must be a number, got {value!r}")
-            if f.name.endswith("_words"):
-                if not isinstance(value, int) or value < 1:
-                    raise ReconcileError(
-                        f"reconcile setting {f.name} must be a whole number from 1, got {value!r}"
-                    )
-            elif not 0.0 <= float(value) <= 1.0:
-                raise ReconcileError(f"reconcile setting {f.name} must be in 0..1, got {value!r}")
+    piece_min_cover: float = setting(0.75, high=1)
 
 
 DEFAULT_SETTINGS = ReconcileSettings()
