@@ -185,6 +185,18 @@ def published_for(output_dir: Path, fingerprint: str) -> list[Path] | None:
     return paths if paths and all(p.exists() for p in paths) else None
 
 
+def up_to_date(output_dir: Path, fingerprint: str) -> bool:
+    """Whether the last complete run read exactly these inputs (``fingerprint``) and all it
+    published still stands: then there is nothing to do, and the log says so."""
+    published = published_for(output_dir, fingerprint)
+    if published is None:
+        return False
+    log.info("Output is up to date (same input files, same pipeline): nothing to do.")
+    for path in published:
+        log.info("  %s", path)
+    return True
+
+
 def remember_run(output_dir: Path, fingerprint: str, summary: RunSummary) -> None:
     published = [TABLES_DIR, DATABASE_FILE, WORKBOOK_FILE]
     published += [p.name for p in summary.reports]
@@ -200,6 +212,16 @@ def remember_run(output_dir: Path, fingerprint: str, summary: RunSummary) -> Non
 def _latest_report_period(output_dir: Path) -> str:
     periods = [m.group(2) for p in output_dir.iterdir() if (m := _REPORT_NAME.match(p.name))]
     return max(periods, default="")
+
+
+@contextlib.contextmanager
+def write_errors(what: str, where: Path) -> Iterator[None]:
+    """An OSError inside (disk full, read-only, gone) raised as a ``WriteError`` of one plain
+    line: 'cannot <what> <where>: …'."""
+    try:
+        yield
+    except OSError as e:
+        raise WriteError(plain_os_error(e, what, where)) from e
 
 
 def plain_os_error(e: OSError, what: str, where: Path) -> str:

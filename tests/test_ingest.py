@@ -556,14 +556,14 @@ def test_turned_pages_are_read_in_their_upright_orientation(turn, status_pdf, tm
 
 
 def test_two_notats_in_one_pdf_are_refused_naming_the_page(status_pdf, tmp_path):
-    from pipeline import run
+    from pipeline.checks import contract_breakers
     from tests.fixtures.hostile import concatenated
 
     first = status_pdf("reportlab", "status_2020", "ruled")
     path = tmp_path / "to notater.pdf"
     path.write_bytes(concatenated(first, status_pdf("html", "status_2021", "ruled")))
     result = ingest_file(path, sha256=_sha(path))
-    kept, failed = run._contract_breakers([result.document])
+    kept, failed = contract_breakers([result.document])
     assert kept == []
     entry = failed["to notater.pdf"]
     assert (entry.status, entry.cause) == ("failed", "two_notats")
