@@ -36,6 +36,8 @@ _NOT_EXTRACTION = (
     "run.py",
     "batch.py",
     "checks.py",
+    "hooks.py",
+    "stages.py",
     "cache.py",
     "progress.py",
     "__main__.py",

@@ -41,12 +41,6 @@ OLD_TABLES_PREFIX = ".old-tables-"
 # How long a lock whose holder has ended is waited for (its children end on their own).
 STALE_LOCK_WAIT_SECONDS = 10.0
 
-# Tests set these to a number of seconds: the run then pauses at a known point, after creating
-# a marker file in the staging folder, so a test can kill it there: with everything staged and
-# nothing published (``.paused``), or while its writer processes are alive (``.writing``).
-PAUSE_ENV = "PIPELINE_PAUSE_BEFORE_PUBLISH"
-PAUSE_WRITING_ENV = "PIPELINE_PAUSE_WHILE_WRITING"
-
 _REPORT_NAME = re.compile(
     r"^(statusrapport|statusskema|afstemning)_(\d{4}-\d{2}-\d{2})\.(docx|pdf|xlsx)$"
 )
@@ -138,14 +132,6 @@ def new_staging(output_dir: Path) -> Path:
     staging = output_dir / f"{STAGING_PREFIX}{os.getpid()}"
     staging.mkdir()
     return staging
-
-
-def pause_for_tests(staging: Path, env: str = PAUSE_ENV, marker: str = ".paused") -> None:
-    seconds = os.environ.get(env)
-    if not seconds:
-        return
-    (staging / marker).touch()
-    time.sleep(float(seconds))
 
 
 def publish(staging: Path, output_dir: Path, reports: list[Path], summary: RunSummary) -> None:
