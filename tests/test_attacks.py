@@ -168,18 +168,16 @@ def test_decision_file_read_past_its_time_limit_is_stopped_with_all_it_started(
 ):
     """Bound: ``seconds`` of the child that reads it (wall clock), killed with its group."""
     from pipeline import ingest
-    from pipeline.ingest import decision_reader
     from tests.fixtures import hung_reader
 
     assert ingest.start_fork_server()
     marker = tmp_path / "child.pid"
-    monkeypatch.setattr(decision_reader, "forked_main", hung_reader.hang)
     monkeypatch.setenv("HUNG_READER_MARKER", str(marker))
     monkeypatch.setattr(ingest, "_STARTUP_GRACE_SECONDS", 0.0)
     path = tmp_path / "goal_overrides.csv"
     path.write_text("same,a,b\n", encoding="utf-8")
     started = time.monotonic()
-    read = ingest.ingest_decisions(path, limits=Limits(seconds=1))
+    read = ingest.ingest_decisions(path, limits=Limits(seconds=1), reader=hung_reader.hang)
     assert time.monotonic() - started < 10
     assert (read.status, read.cause) == ("failed", "timeout")
     assert "longer than the limit of 1 seconds" in read.reason
@@ -356,11 +354,11 @@ stages = replace(FAKES, reconcile=_stuck)
 """
 # The real stages, with a reader that sleeps (the sleeping reader reads).
 _SLEEPING_READER = """
+from functools import partial
 from pipeline import ingest
 from pipeline.stages import STAGES
 from tests.fixtures import killed_reader
-ingest._forked_target = killed_reader.sleeping
-stages = STAGES
+stages = replace(STAGES, read_notat=partial(ingest.ingest_file, reader=killed_reader.sleeping))
 """
 # Ctrl-C or SIGTERM: the run, and everything it started, gone within this many seconds.
 STOP_SECONDS = 2.0

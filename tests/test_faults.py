@@ -18,12 +18,14 @@ import subprocess
 import sys
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from pipeline import inputs, processes, run, staging
 from pipeline.__main__ import main
+from pipeline.stages import STAGES, Stages
 from pipeline.tables import read_csv
 from tests.fixtures.proctree import descendants
 from tests.test_run import (  # noqa: F401 (fixtures)
@@ -101,11 +103,14 @@ def test_kill_9_of_the_run_while_writing_then_a_rerun_within_10_s_succeeds(fakes
 _READING_CHILD = """
 import sys
 sys.path.insert(0, {root!r})
+from dataclasses import replace
+from functools import partial
 from pipeline import ingest
+from pipeline.stages import STAGES
 from tests.fixtures import killed_reader
-ingest._forked_target = killed_reader.sleeping
 from pipeline.__main__ import main
-sys.exit(main(["report", "--input", {inp!r}, "--output", {out!r}, "--workers", "2"]))
+stages = replace(STAGES, read_notat=partial(ingest.ingest_file, reader=killed_reader.sleeping))
+sys.exit(main(["report", "--input", {inp!r}, "--output", {out!r}, "--workers", "2"], stages=stages))
 """
 
 
@@ -176,17 +181,19 @@ def one_notat(tmp_path, status_pdf):
     return folder, tmp_path / "output"
 
 
-def _kill_readers(monkeypatch, tmp_path, times: int) -> Path:
+def _kill_readers(monkeypatch, tmp_path, times: int) -> tuple[Path, Stages]:
+    """The file counting the readers started, and the real stages with readers of
+    status_2021.pdf killed ``times`` times (``tests.fixtures.killed_reader``)."""
     from pipeline import ingest
     from tests.fixtures import killed_reader
 
     assert ingest.start_fork_server()
     counter = tmp_path / "readers_started"
-    monkeypatch.setattr(ingest, "_forked_target", killed_reader.killed)
     monkeypatch.setenv("KILLED_READER_COUNTER", str(counter))
     monkeypatch.setenv("KILLED_READER_TIMES", str(times))
     monkeypatch.setenv("KILLED_READER_NAME", "status_2021.pdf")
-    return counter
+    killing = partial(ingest.ingest_file, reader=killed_reader.killed)
+    return counter, replace(STAGES, read_notat=killing)
 
 
 def test_killed_reader_is_not_cached_and_the_rerun_reads_the_notat_again(
@@ -195,8 +202,8 @@ def test_killed_reader_is_not_cached_and_the_rerun_reads_the_notat_again(
     inp, out = one_notat
     # something usable, so the run itself succeeds
     shutil.copy(ROOT / "input_pdfs" / "koncept_sundhedshus.pdf", inp / "koncept.pdf")
-    counter = _kill_readers(monkeypatch, tmp_path, times=1000)
-    assert run.run_report(inp, out, workers=1) == 0
+    counter, stages = _kill_readers(monkeypatch, tmp_path, times=1000)
+    assert run.run_report(inp, out, workers=1, stages=stages) == 0
     log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
     row = log.loc["status_2021.pdf"]
     assert (row["status"], row["cause"]) == ("failed", "killed")
@@ -204,7 +211,7 @@ def test_killed_reader_is_not_cached_and_the_rerun_reads_the_notat_again(
     assert "memory" not in row["reason"]  # what happened, not a guess at why
     assert len(counter.read_text()) == 2  # tried twice
     monkeypatch.setenv("KILLED_READER_TIMES", "0")
-    assert run.run_report(inp, out, workers=1) == 0
+    assert run.run_report(inp, out, workers=1, stages=stages) == 0
     log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
     assert log.loc["status_2021.pdf", "status"] == "ok"  # read again, not replayed
     assert (out / "statusrapport_2021-06-03.docx").is_file()
@@ -212,8 +219,8 @@ def test_killed_reader_is_not_cached_and_the_rerun_reads_the_notat_again(
 
 def test_reader_killed_once_is_retried_within_the_run(one_notat, monkeypatch, tmp_path):
     inp, out = one_notat
-    counter = _kill_readers(monkeypatch, tmp_path, times=1)
-    assert run.run_report(inp, out, workers=1) == 0
+    counter, stages = _kill_readers(monkeypatch, tmp_path, times=1)
+    assert run.run_report(inp, out, workers=1, stages=stages) == 0
     log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
     assert log.loc["status_2021.pdf", "status"] == "ok"
     assert len(counter.read_text()) == 2
