@@ -77,6 +77,10 @@ def _configure_logging(*, quiet: bool) -> None:
         handler._pipeline_cli = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(logging.WARNING if quiet else logging.INFO)
+    # The libraries' own chatter at INFO ("pikepdf C++ to Python logger bridge initialized") is
+    # no progress of the run's: only their warnings reach the user.
+    for library in ("pikepdf", "pdfminer", "fontTools", "PIL"):
+        logging.getLogger(library).setLevel(logging.WARNING)
 
 
 def main(

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from pipeline.cache import ExtractionCache, renamed
+from pipeline.codes import Cause
 from pipeline.errors import PipelineError
 from pipeline.hashing import sha256_of
 from pipeline.inputs import InputFile, changed_since_hashed, decision_workbooks
@@ -40,11 +41,11 @@ log = logging.getLogger("pipeline")
 
 # Outcomes that depend on the moment or the machine, not on the bytes: never cached, so the
 # next run reads the file again.
-NOT_CACHED = frozenset(
+NOT_CACHED: frozenset[Cause] = frozenset(
     {"internal_error", "timeout", "ocr_unavailable", "killed", "no_space", "being_written"}
 )
 # Of those, the ones worth a second try within the run (a busy machine, a passing shortage).
-RETRIED = frozenset({"internal_error", "timeout", "killed", "no_space"})
+RETRIED: frozenset[Cause] = frozenset({"internal_error", "timeout", "killed", "no_space"})
 
 
 class FileOutcome(Protocol):
@@ -65,7 +66,7 @@ class FailedIngest:
     entry: IngestEntry
     document: ExtractedDocument | None = None
     used_ocr: bool = False
-    cause: str = "internal_error"
+    cause: Cause = "internal_error"
 
 
 @dataclass(frozen=True)

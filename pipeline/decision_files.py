@@ -26,15 +26,10 @@ import stat
 import zipfile
 from pathlib import Path
 
-from pipeline.danish import (
-    INGEST_CAUSE_TEXTS,
-    REVIEW_DECISION,
-    REVIEW_SHEET,
-    REVIEW_WORDING_A,
-    REVIEW_WORDING_B,
-)
+from pipeline.codes import Cause, decision_file_unread
 from pipeline.limits import Limits
 from pipeline.model import DecisionFile, DecisionRow
+from pipeline.vocabulary import REVIEW_DECISION, REVIEW_SHEET, REVIEW_WORDING_A, REVIEW_WORDING_B
 
 __all__ = ["read_decision_file", "unread_decision_file"]
 
@@ -47,23 +42,24 @@ _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
 
 class _Unread(Exception):
-    """The file is not used: ``cause``, ``why`` (English) and ``hvorfor`` (Danish)."""
+    """The file is not used: ``cause``, ``why`` (English), and the ``variant`` and ``details``
+    of the cause's Danish wording for a decision file (``pipeline.codes.CAUSES``)."""
 
-    def __init__(self, cause: str, why: str, hvorfor: str) -> None:
+    def __init__(self, cause: Cause, why: str, variant: str = "", **details: object) -> None:
         super().__init__(why)
-        self.cause, self.why, self.hvorfor = cause, why, hvorfor
+        self.cause, self.why, self.variant, self.details = cause, why, variant, details
 
 
 def unread_decision_file(
-    name: str, sha256: str, kind: str, cause: str, why: str, hvorfor: str = "", status="failed"
-) -> DecisionFile:
-    """A decision file that is not used, with its reason in both languages (``hvorfor`` by
-    default the Danish text of ``cause``)."""
-    hvorfor = hvorfor or INGEST_CAUSE_TEXTS.get(cause, "")
-    said = f": {hvorfor[:1].lower()}{hvorfor[1:]}" if hvorfor else "."
+    name: str, sha256: str, kind: str, cause: Cause, why: str, variant: str = "",
+    details: dict[str, object] | None = None, status="failed",
+) -> DecisionFile:  # fmt: skip
+    """A decision file that is not used, with its reason in English (``why``) and in Danish
+    (``cause``'s wording for a decision file, of ``variant`` with ``details``; by default the
+    cause's text)."""
     return DecisionFile(
         name, sha256, kind,  # type: ignore[arg-type]
-        problems=((0, f"Filen kunne ikke læses{said} Ingen af filens afgørelser er brugt."),),
+        problems=((0, decision_file_unread(cause, variant, **(details or {}))),),
         status=status, cause=cause, reason=f"{name}: {why}; its decisions were not used",
     )  # fmt: skip
 
@@ -83,7 +79,7 @@ def read_decision_file(path: Path, name: str = "", limits: Limits | None = None)
         else:
             rows, problems = _override_rows(data, limits)
     except _Unread as e:
-        return unread_decision_file(name, sha256, kind, e.cause, e.why, e.hvorfor)
+        return unread_decision_file(name, sha256, kind, e.cause, e.why, e.variant, e.details)
     return DecisionFile(name, sha256, kind, tuple(rows), tuple(problems))  # type: ignore[arg-type]
 
 
@@ -92,20 +88,14 @@ def _bytes(path: Path, max_bytes: int) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError as e:
-        raise _Unread(
-            "unreadable", f"cannot be opened ({e.strerror})", "den kunne ikke åbnes."
-        ) from e
+        raise _Unread("unreadable", f"cannot be opened ({e.strerror})", "unopened") from e
     with os.fdopen(fd, "rb") as f:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise _Unread("unreadable", "not a regular file", "den er ikke en almindelig fil.")
+            raise _Unread("unreadable", "not a regular file", "not_regular")
         data = f.read(max_bytes + 1)
     if len(data) > max_bytes:
         mb = max_bytes >> 20
-        raise _Unread(
-            "too_large",
-            f"larger than the limit of {mb:,} MB (max_file_mb)",
-            f"den er større end grænsen på {_n(mb)} MB.",
-        )
+        raise _Unread("too_large", f"larger than the limit of {mb:,} MB (max_file_mb)", mb=_n(mb))
     return data
 
 
@@ -131,7 +121,6 @@ def _damaged(e: Exception) -> _Unread:
     return _Unread(
         "damaged",
         f"the workbook is damaged or holds XML that is not allowed ({detail or e.__class__.__name__})",
-        "den er beskadiget eller indeholder XML, der ikke er tilladt (fx entiteter).",
     )
 
 
@@ -141,20 +130,15 @@ def _open_workbook(data: bytes, limits: Limits):
             raise _Unread(
                 "password",
                 "the workbook is password protected (encrypted); save it without a password",
-                "den er beskyttet med adgangskode; gem den uden adgangskode.",
             )
         raise _Unread(
             "not_a_workbook",
             "an old Excel workbook (.xls) or another Office file, not an .xlsx workbook",
-            "den er en gammel Excel-fil (.xls) eller en anden Office-fil, ikke en .xlsx-fil.",
+            "old_format",
         )
     if not data.startswith(b"PK\x03\x04"):
         what = "a PDF" if data.lstrip()[:5] == b"%PDF-" else "not a ZIP container"
-        raise _Unread(
-            "not_a_workbook",
-            f"not an Excel workbook ({what})",
-            "den er ikke en Excel-projektmappe (.xlsx).",
-        )
+        raise _Unread("not_a_workbook", f"not an Excel workbook ({what})")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError) as e:
@@ -165,8 +149,8 @@ def _open_workbook(data: bytes, limits: Limits):
             "bomb",
             f"its parts inflate to {declared / (1 << 20):,.0f} MB, more than the limit of "
             f"{limits.max_inflated_mb:,} MB (max_inflated_mb)",
-            f"den pakker sig ud til {_n(declared / (1 << 20))} MB, mere end grænsen på "
-            f"{_n(limits.max_inflated_mb)} MB.",
+            mb=_n(declared / (1 << 20)),
+            limit=_n(limits.max_inflated_mb),
         )
     from openpyxl import load_workbook  # only for a workbook
 
@@ -190,7 +174,7 @@ class _Budget:
             raise _Unread(
                 "too_many_cells",
                 f"more than {self.limits.max_cells:,} cells (max_cells)",
-                f"den har flere end {_n(self.limits.max_cells)} celler (grænsen).",
+                limit=_n(self.limits.max_cells),
             )
 
 
@@ -219,7 +203,8 @@ def _review_rows(book, limits: Limits) -> tuple[list[DecisionRow], list]:
                 raise _Unread(
                     "too_many_rows",
                     f"more than {limits.max_decision_rows:,} rows (max_decision_rows)",
-                    f"den har flere end {_n(limits.max_decision_rows)} rækker (grænsen).",
+                    "rows",
+                    limit=_n(limits.max_decision_rows),
                 )
             text_a, text_b, action = (row[i] if i < len(row) else None for i in at)
             if action is None or not str(action).strip():
@@ -234,8 +219,9 @@ def _review_rows(book, limits: Limits) -> tuple[list[DecisionRow], list]:
         "not_decisions",
         "no sheet with the columns of a review workbook "
         f"({REVIEW_WORDING_A}, {REVIEW_WORDING_B}, {REVIEW_DECISION})",
-        f"den er ikke en afstemningsfil: intet ark med kolonnerne »{REVIEW_WORDING_A}«, "
-        f"»{REVIEW_WORDING_B}« og »{REVIEW_DECISION}«.",
+        wording_a=REVIEW_WORDING_A,
+        wording_b=REVIEW_WORDING_B,
+        decision=REVIEW_DECISION,
     )
 
 
@@ -268,11 +254,7 @@ def _override_rows(data: bytes, limits: Limits) -> tuple[list[DecisionRow], list
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise _Unread(
-            "encoding",
-            f"not UTF-8 text (byte {e.start:,}); save it as CSV UTF-8",
-            "den er ikke UTF-8-tekst; gem den som »CSV UTF-8«.",
-        ) from e
+        raise _Unread("encoding", f"not UTF-8 text (byte {e.start:,}); save it as CSV UTF-8") from e
     lines = text.splitlines()
     counted = sum(1 for line in lines if line.strip() and not line.lstrip().startswith("#"))
     if counted > limits.max_decision_rows:
@@ -280,7 +262,9 @@ def _override_rows(data: bytes, limits: Limits) -> tuple[list[DecisionRow], list
             "too_many_rows",
             f"{counted:,} lines, more than the limit of {limits.max_decision_rows:,} "
             "(max_decision_rows)",
-            f"den har {_n(counted)} linjer, flere end grænsen på {_n(limits.max_decision_rows)}.",
+            "lines",
+            count=_n(counted),
+            limit=_n(limits.max_decision_rows),
         )
     rows, problems = [], []
     for line_no, line in enumerate(lines, start=1):

@@ -18,7 +18,9 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
+from pipeline.codes import Cause
 from pipeline.errors import InputError, UsageError
 from pipeline.names import safe_name
 
@@ -44,7 +46,7 @@ class InputFile:
     is_pdf: bool  # a PDF by its header or its name
     name: str = ""  # as shown (safe_name)
     status: str = ""  # "" = to be read; else the ingest_log status decided here
-    cause: str = ""
+    cause: Cause | Literal[""] = ""
     reason: str = ""
     size: int = 0
     mtime_ns: int = 0
@@ -63,7 +65,7 @@ class InputFile:
         return self.name or safe_name(self.path.name)
 
 
-def _not_read(path: Path, status: str, cause: str, why: str, kind: str = "") -> InputFile:
+def _not_read(path: Path, status: str, cause: Cause, why: str, kind: str = "") -> InputFile:
     name = safe_name(path.name)
     return InputFile(path, "", False, name, status, cause, f"{name}: {why}", kind=kind)
 

@@ -19,6 +19,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from pipeline.codes import Cause, FindingCode, finding_message
+
 DocumentKind = Literal["status", "concept", "unknown"]
 Status = Literal["started", "not_started", ""]
 Proposal = Literal["drop", "reword", ""]
@@ -137,8 +139,26 @@ class Finding:
     theme_no: int | None
     row_no: int | None
     severity: Severity
-    code: str
+    code: FindingCode
     message: str
+
+    @classmethod
+    def of(
+        cls,
+        code: FindingCode,
+        doc_id: str,
+        theme_no: int | None = None,
+        row_no: int | None = None,
+        *,
+        variant: str = "",
+        **details: object,
+    ) -> Finding:
+        """The finding ``code`` of a document (and a theme, a row), its severity and its Danish
+        message made from the code's template in ``pipeline.codes.FINDINGS`` with ``details``."""
+        severity, message = finding_message(
+            code, variant, theme_no=theme_no, row_no=row_no, **details
+        )
+        return cls(doc_id, theme_no, row_no, severity, code, message)
 
 
 @dataclass
@@ -168,7 +188,7 @@ class IngestEntry:
     status: IngestStatus
     kind: DocumentKind | Literal[""]
     reason: str  # plain words; empty only for status "ok"
-    cause: str = ""  # a stable code for the reason ("password", "duplicate", …), "" when ok
+    cause: Cause | Literal[""] = ""  # a stable code for the reason (pipeline.codes), "" when ok
 
 
 # --------------------------------------------------------------------------- decision files
@@ -199,7 +219,7 @@ class DecisionFile:
     rows: tuple[DecisionRow, ...] = ()
     problems: tuple[tuple[int, str], ...] = ()
     status: IngestStatus = "ok"
-    cause: str = ""
+    cause: Cause | Literal[""] = ""
     reason: str = ""
 
     @property
@@ -351,7 +371,7 @@ class Change:
 # --------------------------------------------------------------------------- the report model
 # Built by transform, rendered by both writers, so the Word and the PDF report cannot disagree.
 # Everything a reader sees is already Danish text here or a value the writers format with
-# pipeline.danish; writers compute nothing.
+# pipeline.wording; writers compute nothing.
 
 
 @dataclass(frozen=True)

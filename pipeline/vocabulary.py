@@ -22,17 +22,33 @@ __all__ = [
     "BILAG_TAG",
     "COLUMN_KEYS",
     "CONTACT_LABEL",
+    "DATE_LABEL",
     "DOCUMENT_LABEL",
+    "DROP_LABEL",
     "DROP_PHRASE",
     "FORM_BASED_ON",
     "FORM_BASED_ON_LINE",
     "FORM_GOAL_TAG",
+    "GOAL_HEADING",
     "GOAL_NUMBER",
     "GOAL_NUMBER_LEAD",
     "MARK_GLYPHS",
+    "NOT_STARTED_HEADING",
     "PAGE_FOOTER",
+    "PAGE_OF",
+    "REMARK_HEADING",
+    "REVIEW_COLUMNS",
+    "REVIEW_DECISION",
+    "REVIEW_DECISIONS",
+    "REVIEW_FILE_PREFIX",
+    "REVIEW_SHEET",
+    "REVIEW_WORDING_A",
+    "REVIEW_WORDING_B",
+    "REWORD_LABEL",
     "REWORD_LEAD",
+    "STARTED_HEADING",
     "TEMA_HEADING",
+    "TOTALS_LABEL",
     "ColumnKey",
     "heading_column",
     "heading_prefix",
@@ -40,25 +56,46 @@ __all__ = [
     "is_mark",
     "is_totals_label",
     "squeeze",
+    "theme_heading",
 ]
 
 ColumnKey = Literal["number", "goal", "started", "not_started", "remark"]
 COLUMN_KEYS: tuple[ColumnKey, ...] = ("number", "goal", "started", "not_started", "remark")
 
+# --------------------------------------------------------------------------- printed, read back
+# The words the notat prints and our own reports and form print the same way, so the reader reads
+# back what the writers wrote: the goal table's headers (the first of each column's wordings
+# below), its totals row, the proposals, the date line, the page footer and a theme's heading.
+GOAL_HEADING = "Mål"
+STARTED_HEADING = "Gennemført/igangsat"
+NOT_STARTED_HEADING = "Ikke igangsat"
+REMARK_HEADING = "Bemærkning"
+TOTALS_LABEL = "I alt"
+DROP_LABEL = "Foreslås udgået"
+REWORD_LABEL = "Foreslås omformuleret til:"
+DATE_LABEL = "Dato:"
+PAGE_OF = ("Side ", " af ")  # the footer: "Side 3 af 9"
+
+
+def theme_heading(theme_no: int, title: str) -> str:
+    """A theme's heading as the notat prints it (``TEMA_HEADING`` reads it): "Tema 1: …"."""
+    return f"Tema {theme_no}: {title}"
+
+
 # Every header wording an office writes, by the column it heads (as printed; squeezed below).
 # ``number``: a column before *Mål* that numbers the goals (1.1, 1.2, …); optional.
 _HEADINGS: dict[ColumnKey, tuple[str, ...]] = {
     "number": ("Nr.", "Nr", "Nummer", "Løbenr.", "Løbenummer", "#"),
-    "goal": ("Mål", "Målet", "Mål og indsatser"),
+    "goal": (GOAL_HEADING, "Målet", "Mål og indsatser"),
     "started": (
-        "Gennemført/igangsat",
+        STARTED_HEADING,
         "Gennemført / igangsat",
         "Igangsat/gennemført",
         "Gennemført eller igangsat",
         "Igangsat eller gennemført",
     ),
-    "not_started": ("Ikke igangsat", "Ikke-igangsat", "Ikke gennemført/igangsat"),
-    "remark": ("Bemærkning", "Bemærkninger"),
+    "not_started": (NOT_STARTED_HEADING, "Ikke-igangsat", "Ikke gennemført/igangsat"),
+    "remark": (REMARK_HEADING, "Bemærkninger"),
 }
 
 # A mark in a status cell: any one of these glyphs, bold or not (``X`` as in the user's notat).
@@ -73,8 +110,11 @@ TEMA_HEADING = re.compile(r"^Tema\s+(\d+)\s*[:.]\s*(.*)$", re.IGNORECASE)
 _TOTALS = re.compile(r"^(?:[il1|!][ilt]?\s*alt|lat)\b\s*:?", re.IGNORECASE)
 PAGE_FOOTER = re.compile(r"^(Side\s+)?\d+\s*(af|/)\s*\d+$|^Side\s+\d+$", re.IGNORECASE)
 BILAG_TAG = re.compile(r"\(\s*bilag\s*(\d)\s*\)", re.IGNORECASE)
-REWORD_LEAD = re.compile(r"Foreslås\s+omformuleret\s+til\s*:", re.IGNORECASE)
-DROP_PHRASE = "foreslås udgået"
+# "Foreslås omformuleret til:", however its words are spaced or broken over lines.
+REWORD_LEAD = re.compile(
+    r"\s+".join(map(re.escape, REWORD_LABEL.removesuffix(":").split())) + r"\s*:", re.IGNORECASE
+)
+DROP_PHRASE = DROP_LABEL.lower()  # in a remark, any case
 DOCUMENT_LABEL = "NOTAT"
 # The tag our own form (statusskema_<date>.docx) gives each row's goal cell, in a content
 # control: "goal:" and the ids of the row's goals; the writer writes it, the reader reads it.
@@ -84,6 +124,33 @@ FORM_GOAL_TAG = "goal:"
 FORM_BASED_ON = "Udarbejdet på grundlag af status af"
 FORM_BASED_ON_LINE = re.compile(rf"{FORM_BASED_ON}\s+(.+?\d{{4}})", re.IGNORECASE)
 CONTACT_LABEL = "Kontaktoplysninger"
+
+# --------------------------------------------------------------------------- the review workbook
+# The secretary's loop: the run writes the doubtful pairs as afstemning_<date>.xlsx; the filled-in
+# workbook saved in input_pdfs/ is read back (pipeline.decision_files, transform.overrides). Both
+# sides use these names, so a heading renamed here is renamed for the reader too.
+REVIEW_FILE_PREFIX = "afstemning_"
+REVIEW_SHEET = "Afstemning"
+REVIEW_DECISION = "Afgørelse"
+REVIEW_WORDING_A = "Formulering A"
+REVIEW_WORDING_B = "Formulering B"
+REVIEW_COLUMNS = (
+    "Nr.",  # the question's number, as the working paper numbers it
+    "Bud",  # the partner's place among the question's partners: 1 = the likeliest
+    "Slags",
+    REVIEW_WORDING_A,
+    "Hvor A står",
+    REVIEW_WORDING_B,
+    "Hvor B står",
+    "Hvorfor spørges der",
+    "Lighed",
+    REVIEW_DECISION,
+    "Mål-id A",
+    "Mål-id B",
+)
+
+# What may be chosen in the Afgørelse column, and the override each stands for.
+REVIEW_DECISIONS = {"samme mål": "same", "forskellige mål": "different"}
 
 _HYPHENS = "\u00ad\u2010\u2011\u2012\u2013-"
 _SQUEEZE = re.compile(rf"[\s{_HYPHENS}]+")

@@ -389,7 +389,7 @@ def _without_quoted_words(text: str) -> str:
 def test_every_explanation_in_the_workbook_is_danish():
     """Each way the reconciliation explains a link (transform/reconcile.py's evidence, English in
     links.csv) reads in Danish on the workbook's Koblinger sheet."""
-    from pipeline.danish import evidence_in_danish
+    from pipeline.wording import evidence_in_danish
 
     examples = [
         "near-identical wording; token 1.00, char 0.99, score 0.99",

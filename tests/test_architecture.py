@@ -32,6 +32,9 @@ def _modules() -> dict[str, set[str]]:
         ("pdfplumber", {"extract/pdf.py"}),
         ("docx", {"write/docx_report.py"}),
         ("reportlab", {"write/pdf_report.py"}),
+        ("uharfbuzz", {"write/shaping.py"}),
+        # the Danish patterns: for a hyphen read at a line end, and for where a line may break
+        ("pyphen", {"extract/hyphens.py", "write/linebreak.py"}),
     ],
 )
 def test_only_one_module_imports_each_document_library(library, allowed):

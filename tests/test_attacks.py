@@ -24,10 +24,10 @@ from pathlib import Path
 import pytest
 
 from pipeline import run
-from pipeline.danish import DECISIONS_LISTED
 from pipeline.limits import Limits
 from pipeline.stages import STAGES
 from pipeline.tables import read_csv
+from pipeline.wording import DECISIONS_LISTED
 from tests.fixtures import hostile_decisions as hostile
 from tests.fixtures.proctree import descendants
 from tests.test_faults import _fill, needs_mount, small_disk

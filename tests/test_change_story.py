@@ -15,8 +15,8 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from pipeline.danish import ROW_MARKERS
 from pipeline.transform import Reconciled, build_report, reconcile
+from pipeline.wording import ROW_MARKERS
 from pipeline.write.layout import Heading, Para, Table, report_layout, review_layout
 from tests.fixtures.status_2020 import STATUS_2020
 from tests.fixtures.status_2021 import DROPPED_GOALS, STATUS_2021

@@ -63,3 +63,17 @@ def test_report_with_nothing_usable_prints_exactly_one_line_on_stderr(tmp_path):
     assert r.stderr.strip().splitlines() == [r.stderr.strip()]
     assert r.stderr.startswith("error: ") and "Traceback" not in r.stderr
     assert "brev.pdf" in r.stdout
+
+
+def test_a_report_run_prints_only_its_own_lines(tmp_path):
+    """What the user sees on the terminal is the run's progress and summary: no library's own
+    chatter ("pikepdf C++ to Python logger bridge initialized"), nothing on stderr."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for pdf in (ROOT / "input_pdfs").glob("status_*.pdf"):
+        (inputs / pdf.name).write_bytes(pdf.read_bytes())
+    r = _run("report", "--input", str(inputs), "--output", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
+    assert "Report:" in r.stdout
+    assert not [line for line in r.stdout.splitlines() if "pikepdf" in line or "logger" in line]

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from pipeline.danish import find_dato, format_danish_date, parse_danish_date
+from pipeline.dates import find_dato, format_danish_date, parse_danish_date
 from pipeline.text import normalize_text
 
 

@@ -23,12 +23,23 @@ from tests.fixtures.compare import field_errors
 from tests.fixtures.concept_data import TITLE, expected_initiatives
 from tests.fixtures.concept_layouts import CONCEPT_HELD_OUT, CONCEPT_NAMED, notat_for
 from tests.fixtures.docx_features import with_word_features
-from tests.fixtures.layouts import HELD_OUT, NAMED, NAMED_HABITS, Layout
+from tests.fixtures.layouts import (
+    HELD_OUT,
+    HELD_OUT_HABITS,
+    HELD_OUT_HABITS_2,
+    NAMED,
+    NAMED_HABITS,
+    Layout,
+)
 from tests.fixtures.notat_data import SENDER
 from tests.fixtures.producers import concept_docx, status_docx
 from tests.fixtures.render import notat_by_name
 
-_STATUS = [layout for layout in (*NAMED, *NAMED_HABITS, *HELD_OUT) if layout.producer == "docx"]
+_STATUS = [
+    layout
+    for layout in (*NAMED, *NAMED_HABITS, *HELD_OUT, *HELD_OUT_HABITS, *HELD_OUT_HABITS_2)
+    if layout.producer == "docx"
+]
 _CONCEPT = [layout for layout in (*CONCEPT_NAMED, *CONCEPT_HELD_OUT) if layout.producer == "docx"]
 _EXPECTED_CODES = {"no_mark", "two_marks", "untagged_wording", "totals_mismatch", "set_aside"}
 

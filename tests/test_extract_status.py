@@ -31,7 +31,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from pipeline.danish import format_danish_date
+from pipeline.dates import format_danish_date
 from pipeline.extract.pdf import read_pages
 from pipeline.extract.settings import ReaderSettings
 from pipeline.extract.status import StatusParse, _join_lines, parse_status_notat, split_wordings

@@ -403,7 +403,8 @@ def test_damaged_status_notat_is_repaired_and_read_like_the_original(status_nota
     assert [r.remark for r in repaired.document.goal_rows] == [
         r.remark for r in original.document.goal_rows
     ]
-    assert any(f.code == "repaired_pdf" for f in repaired.document.findings)
+    (note,) = [f for f in repaired.document.findings if f.code == "repaired_pdf"]
+    assert "en repareret kopi er læst" in note.message  # Kontrol speaks Danish
 
 
 @pytest.fixture(scope="session")
@@ -507,7 +508,9 @@ def test_scanned_status_notat_is_ocrd_and_read(ocr_result):
     assert ocr_result.entry.status == "ok", ocr_result.entry.reason
     assert ocr_result.used_ocr and ocr_result.entry.kind == "status"
     assert "OCR" in ocr_result.entry.reason
-    assert any(f.code == "ocr_used" and f.severity == "info" for f in ocr_result.document.findings)
+    (used,) = [f for f in ocr_result.document.findings if f.code == "ocr_used"]
+    assert used.severity == "info" and "er skannede billeder" in used.message
+    assert "tekstgenkendelse" in used.message and "OCR" in used.message
 
 
 # Measured on the 200 dpi scan with 0.2 % speckle, tilted 0.7° (tests/fixtures/producers/scan.py),

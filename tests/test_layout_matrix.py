@@ -27,6 +27,8 @@ from tests.fixtures.layouts import (
     HABIT_PRODUCERS,
     HABITS_BY_PRODUCER,
     HELD_OUT,
+    HELD_OUT_HABITS,
+    HELD_OUT_HABITS_2,
     NAMED,
     NAMED_HABITS,
     Layout,
@@ -153,6 +155,34 @@ def test_named_habit_layout_is_read_field_by_field(layout):
     """Word's habits (a header typed as spaced paragraphs, a numbering column, a long
     introduction, a running page header, a layout table, a watermark, soft hyphens, glyphs in
     any order, Type3 glyph names, zero-width ligatures) from four producers."""
+    assert_read(layout)
+
+
+# What a held-out rendering showed that the reader cannot tell, with the reason. Strict: a
+# reader that reads it after all must say so here.
+_UNTELLABLE = {
+    "typst-2020-page=Letter-font=DejaVu_Sans-body_pt=12.0-status_cm=3.8x2.3-rules=none": (
+        "'Forældre-' + 'emnebank' at a line's end in a notat that hyphenates: the compound's own "
+        "hyphen and a hyphenation at the same Danish hyphenation point look alike on the page, "
+        "and the notat writes neither form elsewhere; read as 'Forældreemnebank'"
+    ),
+}
+
+
+def _held_out_habits() -> list:
+    out = []
+    for layout in HELD_OUT_HABITS + HELD_OUT_HABITS_2:
+        reason = next((r for k, r in _UNTELLABLE.items() if layout.name.startswith(k)), None)
+        marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+        out.append(pytest.param(layout, id=layout.name, marks=marks))
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layout", _held_out_habits())
+def test_held_out_habit_layout_is_read_field_by_field(layout):
+    """Drawn with seeds of their own and run once to measure (docs/testing.md has the first-run
+    figures); kept since, so what they found stays fixed."""
     assert_read(layout)
 
 

@@ -8,6 +8,7 @@ of the plain all-pairs comparison.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import importlib
@@ -48,7 +49,7 @@ def _edited(doc: ExtractedDocument, seed: int) -> ExtractedDocument:
     """``doc`` with a third of its wordings edited the ways notats drift: a typo, two words
     written as one, a word dropped, a word taken from another goal."""
     rng = random.Random(seed)
-    doc = reconcile_module.status_copy(doc)
+    doc = copy.deepcopy(doc)
     pool = [w for s in doc.statements for w in s.text.split() if len(w) > 4]
     for stmt in doc.statements:
         words = stmt.text.split()

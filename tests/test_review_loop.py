@@ -18,17 +18,17 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline import run
-from pipeline.danish import (
+from pipeline.model import ExtractedDocument, IngestEntry
+from pipeline.stages import STAGES
+from pipeline.tables import read_csv
+from pipeline.vocabulary import (
     REVIEW_COLUMNS,
     REVIEW_DECISION,
-    REVIEW_NONE,
     REVIEW_SHEET,
     REVIEW_WORDING_A,
     REVIEW_WORDING_B,
 )
-from pipeline.model import ExtractedDocument, IngestEntry
-from pipeline.stages import STAGES
-from pipeline.tables import read_csv
+from pipeline.wording import REVIEW_NONE
 from tests.fixtures.notat_data import StatusNotat, Theme, goal_row
 from tests.fixtures.to_model import extracted_document
 from tests.test_reports import docx_text

@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from pipeline.danish import parse_danish_date
+from pipeline.dates import parse_danish_date
 from pipeline.extract.classify import KindEvidence
 from pipeline.extract.concept import parse_concept_notat
 from pipeline.extract.docx import read_docx
@@ -67,10 +67,14 @@ def extract_pdf(
     if verdict.order:
         ordered = iter(in_printed_order(source(), verdict.order))
         extracted = _extract_pages(path, sha, kind, ordered, n_pages, settings)
-    if verdict.message:
-        doc_id = extracted.document.doc_id
-        code = "pages_reordered" if verdict.order else "page_order"
-        extracted.findings.append(Finding(doc_id, None, None, "warning", code, verdict.message))
+    doc_id = extracted.document.doc_id
+    if verdict.order:
+        extracted.findings.append(Finding.of("pages_reordered", doc_id))
+    elif verdict.contradicted is not None:
+        physical, printed, printed_of = verdict.contradicted
+        extracted.findings.append(Finding.of(
+            "page_order", doc_id, physical=physical, printed=printed, printed_of=printed_of
+        ))  # fmt: skip
     return extracted
 
 
@@ -105,11 +109,7 @@ def extract_docx(
         # Word prints the running header apart from the page: its date, where no Dato: line is.
         extracted.document = dataclasses.replace(doc, date=found.isoformat())
     if content.tracked_changes:
-        extracted.findings.append(Finding(
-            doc_id, None, None, "warning", "tracked_changes",
-            "Word-filen har registrerede ændringer, der ikke er godkendt; de er læst, som om "
-            "de var godkendt (tilføjet tekst med, slettet tekst uden)",
-        ))  # fmt: skip
+        extracted.findings.append(Finding.of("tracked_changes", doc_id))
     for row in extracted.goal_rows:
         tag = content.row_tags.get((row.theme_no, row.row_no), "")
         if tag.startswith(FORM_GOAL_TAG):  # our own form: the ids of the row's goals
@@ -166,7 +166,7 @@ def _extract_pages(
             failure=parsed.failure,
         )
     if kind == "concept":
-        parsed = parse_concept_notat(doc_id, all_pages)
+        parsed = parse_concept_notat(doc_id, all_pages, settings)
         sender = tap.sender
         doc = Document(
             doc_id, path.name, sha, kind, parsed.title, parsed.date, parsed.pages, **sender

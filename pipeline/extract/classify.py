@@ -30,7 +30,7 @@ from pipeline.extract.layout import group_lines, styled_lines
 from pipeline.extract.primitives import PageLayout
 from pipeline.extract.settings import DEFAULT_SETTINGS, ClassifySettings, ReaderSettings
 from pipeline.model import DocumentKind
-from pipeline.vocabulary import BILAG_TAG, TEMA_HEADING, is_mark, is_totals_label
+from pipeline.vocabulary import BILAG_TAG, DOCUMENT_LABEL, TEMA_HEADING, is_mark, is_totals_label
 
 __all__ = ["KindEvidence", "classify_pages"]
 
@@ -109,7 +109,7 @@ class KindEvidence:
                 self.sections.add(m.group(1).split()[0].lower())
             if _CONCEPT_TITLE.match(text):
                 self.titles.append((ln.size, ln.bold))
-            if self.pages == _FIRST_PAGE and text == "NOTAT":
+            if self.pages == _FIRST_PAGE and text == DOCUMENT_LABEL:
                 self.labelled = True
         if not self.goal_table and page.words and _has_goal_table(page, self.settings):
             self.goal_table = True

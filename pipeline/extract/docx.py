@@ -62,6 +62,7 @@ _SIDE_GAP = 48.0  # between the body and the column of frames and text boxes
 _PAGE_BODY = 700.0  # the height of a page's body: the sheet is cut into pages this long
 _FOOTER_GAP = 24.0  # between a page's body and its footer
 _DEFAULT_PT = 11.0
+_MIN_TEXT_WIDTH = 6.0  # a table column holds at least this much text beside its padding
 
 
 def _q(tag: str, ns: str = W) -> str:
@@ -689,7 +690,7 @@ class _Layout:
 
     def column_widths(self, table: _Table) -> list[float]:
         columns = max((sum(c.span for c in row) for row in table.rows), default=0)
-        widths = [2 * _PADDING + 6.0] * columns
+        widths = [2 * _PADDING + _MIN_TEXT_WIDTH] * columns
         spanning: list[tuple[int, int, float]] = []
         for row in table.rows:
             col = 0

@@ -156,12 +156,19 @@ def columns_from_text(
     cells = header.cells
     keys = tuple(c.key for c in cells)
     mids = {c.key: (c.x0 + c.x1) / 2 for c in cells if c.key in _STATUS}
+    heads = {c.key: (c.x0, c.x1) for c in cells if c.key in _STATUS}
     content = {c.key: [c.x0, c.x1] for c in cells}
     for w in words:
         if not is_mark(w.text) or not mids:
             continue
         middle = (w.x0 + w.x1) / 2
-        key = min(mids, key=lambda k: abs(mids[k] - middle))
+        # The status heading the mark stands under (a mark set at its column's left edge may
+        # stand nearer the middle of a narrower heading beside it); else the nearest one.
+        under = {k: min(w.x1, x1) - max(w.x0, x0) for k, (x0, x1) in heads.items()}
+        if max(under.values()) > 0:
+            key = max(under, key=lambda k: under[k])
+        else:
+            key = min(mids, key=lambda k: abs(mids[k] - middle))
         span = content[key]
         # A mark belongs to a status column when it stands under its header, give or take a cell.
         if abs(mids[key] - middle) <= settings.mark_reach * em + (span[1] - span[0]) / 2:

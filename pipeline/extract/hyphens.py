@@ -31,15 +31,18 @@ from collections.abc import Iterable
 
 __all__ = [
     "SOFT_HYPHEN",
+    "SUSPENSION_FOLLOWERS",
     "could_hyphenate",
     "hyphenates",
     "hyphenation_break",
     "inside_a_syllable",
+    "join_broken",
 ]
 
 SOFT_HYPHEN = "\u00ad"
-# Words after which a line-final hyphen suspends a compound ("ledighedsydelses- og").
-_SUSPENSION_FOLLOWERS = frozenset({"og", "eller", "samt", "til", "som", "&"})
+# What a line-final hyphen is followed by when it suspends a compound ("ledighedsydelses- og",
+# "Social- & Sundhed", "for- / efterår"): the hyphen is the word's, and a space follows it.
+SUSPENSION_FOLLOWERS = frozenset({"og", "eller", "samt", "til", "som", "&", "/", ","})
 # Line ends that must break a word apart before a notat is taken to hyphenate its words.
 _HYPHENATING_BREAKS = 2
 _CORE = re.compile(r"^[\W_]*(.*?)[\W_]*$")
@@ -76,7 +79,7 @@ def _parts(before: str, rest: str) -> tuple[str, str, str] | None:
     if head.isupper() or any(c.isdigit() for c in head):
         return None
     second = _core(rest)
-    if second in _SUSPENSION_FOLLOWERS:
+    if second in SUSPENSION_FOLLOWERS:
         return None
     return head, _core(head), second
 
@@ -141,3 +144,24 @@ def hyphenation_break(
     if head[0].isupper() and named and second in lexicon:
         return False  # a name's hyphen before a word: "Marte Meo-forløb"
     return _at_hyphenation_point(first, second)
+
+
+def join_broken(text: str, line: str, lexicon: frozenset[str], hyphenating: bool) -> str | None:
+    """``text`` and the next ``line`` joined where ``text`` ends inside a word broken after a
+    hyphen or a slash: the hyphen dropped where it was the engine's (a soft hyphen the PDF
+    marks as one, or a hyphenation ``hyphenation_break`` judges so), kept where it is the
+    word's ("KRAM-" + "faktorer", "6-" + "13", "og/" + "eller"). None where the line break
+    falls between words: a suspended compound ("ledighedsydelses-" + "og"), a dash standing
+    alone (" -"), or no hyphen or slash at all."""
+    first = line.split(" ", 1)[0]
+    if text.endswith(SOFT_HYPHEN):
+        return text[:-1] + line
+    if len(text) < 2 or text[-1] not in "-/" or not text[-2].isalnum():
+        return None
+    if text[-1] == "/":  # "og/" + "eller": a slash joins two words into one
+        return text + line if first[:1].isalnum() else None
+    if hyphenation_break(text[:-1], first, lexicon, hyphenating):
+        return text[:-1] + line
+    if first[:1].isalnum() and first.lower() not in SUSPENSION_FOLLOWERS:
+        return text + line
+    return None

@@ -28,7 +28,9 @@ def printed_number(page: PageLayout) -> tuple[int, int] | None:
 @dataclass(frozen=True)
 class PageOrder:
     order: tuple[int, ...] = ()  # physical page numbers in printed order, when to put right
-    message: str = ""  # what is wrong, in Danish, for a finding; "" when the order is right
+    # The first page whose printed *Side X af Y* contradicts the order, when it cannot be put
+    # right: (its page in the file, X, Y); None when the order is right or was put right.
+    contradicted: tuple[int, int, int] | None = None
 
 
 class PrintedNumbers:
@@ -57,19 +59,12 @@ class PrintedNumbers:
         complete = len(printed) == n and sorted(xs) == list(range(1, n + 1))
         if complete and all(xy[1] == n for _, xy in printed):
             order = tuple(physical for physical, _ in sorted(printed, key=lambda p: p[1][0]))
-            return PageOrder(order, (
-                "Siderne står i en anden rækkefølge i filen end deres påtrykte 'Side X af Y'; "
-                "de er læst i den påtrykte rækkefølge."
-            ))  # fmt: skip
+            return PageOrder(order)
         first = next(
             (physical, xy) for (physical, xy), (_, prev) in zip(printed[1:], printed, strict=False)
             if xy[0] <= prev[0]
         )  # fmt: skip
-        return PageOrder((), (
-            f"Siderækkefølgen passer ikke med de påtrykte sidetal: side {first[0]} i filen er "
-            f"påtrykt 'Side {first[1][0]} af {first[1][1]}'. Kontrollér, at siderne er hele og i "
-            "rækkefølge."
-        ))  # fmt: skip
+        return PageOrder((), (first[0], *first[1]))
 
 
 def in_printed_order(pages: Iterable[PageLayout], order: tuple[int, ...]) -> list[PageLayout]:

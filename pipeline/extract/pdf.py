@@ -33,7 +33,7 @@ from pdfplumber.utils.text import WordExtractor
 from pipeline.errors import ExtractError
 from pipeline.extract.content import FastInterpreter
 from pipeline.extract.glyphnames import dingbats_text, numbered_glyph_text
-from pipeline.extract.primitives import PageLayout, Rule, Word
+from pipeline.extract.primitives import NO_TEXT_SIZE, PageLayout, Rule, Word
 from pipeline.extract.settings import DEFAULT_SETTINGS, PageSettings
 from pipeline.text import normalize_text
 
@@ -60,6 +60,11 @@ class _PageObjects:
     ignored_shapes: int = 0  # filled shapes that are no rectangle (see _curve_pieces)
 
 
+# Glyph space is a thousandth of the type size; a vertical glyph without a displacement of its
+# own stands at half the size (pdfminer's LTChar).
+_GLYPH_UNIT, _HALF = 0.001, 0.5
+
+
 class _GlyphDevice(PDFPageAggregator):
     """pdfminer's layout device, except that each glyph becomes a plain tuple in ``chars`` (the
     fields of ``_PageObjects.chars``) instead of an ``LTChar`` object with a dozen attributes:
@@ -83,8 +88,9 @@ class _GlyphDevice(PDFPageAggregator):
         vertical = font.is_vertical()
         if vertical:
             vx, vy = font.char_disp(cid)
-            vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001
-            vy = (1000 - vy) * fontsize * 0.001
+            # pdfminer's LTChar, expression for expression (the same floats).
+            vx = fontsize * _HALF if vx is None else vx * fontsize * _GLYPH_UNIT
+            vy = (1000 - vy) * fontsize * _GLYPH_UNIT
             bbox = (-vx, vy + rise + adv, -vx + fontsize, vy + rise)
         else:
             descent = font.get_descent() * fontsize
@@ -264,18 +270,23 @@ def _page_objects(page, settings: PageSettings) -> _PageObjects:
     return out
 
 
+# A colour within this of paper white (grey, RGB or CMYK) lays no ink.
+_INK = 0.01
+
+
 def _blank_fill(shape: LTCurve) -> bool:
     """A filled, unstroked shape in white: paper on paper (some engines paint the page or the
     body area white first), neither a rule nor shading."""
     if shape.stroke or not shape.fill:
         return False
     color = shape.non_stroking_color
+    white = 1 - _INK
     if isinstance(color, int | float):
-        return color >= 0.99
+        return color >= white
     if isinstance(color, tuple) and len(color) == 3:
-        return all(isinstance(c, int | float) and c >= 0.99 for c in color)
+        return all(isinstance(c, int | float) and c >= white for c in color)
     if isinstance(color, tuple) and len(color) == 4:  # CMYK
-        return all(isinstance(c, int | float) and c <= 0.01 for c in color)
+        return all(isinstance(c, int | float) and c <= _INK for c in color)
     return False
 
 
@@ -447,9 +458,9 @@ def _rotated_words(chars: list[tuple], settings: PageSettings) -> list[list[tupl
 
 
 def _body_size(chars: list[tuple]) -> float:
-    """The size most of the page's letters have (10 pt on a page without text)."""
+    """The size most of the page's letters have (``NO_TEXT_SIZE`` on a page without text)."""
     sizes = Counter(round(c[_C_SIZE], 1) for c in chars if not c[_C_TEXT].isspace())
-    return sizes.most_common(1)[0][0] if sizes else 10.0
+    return sizes.most_common(1)[0][0] if sizes else NO_TEXT_SIZE
 
 
 def _split_at_rules(chars: list[tuple], verticals: list[Rule], near: float) -> list[list[tuple]]:
@@ -499,11 +510,15 @@ def _word(chars: list[tuple], spaces: dict[int, list[float]], near: float) -> Wo
     text = normalize_text(raw)
     if not text:
         return None
-    if raw.endswith(_SOFT_HYPHEN):
-        text += _SOFT_HYPHEN  # a word broken at a soft hyphen: the reader joins it again
     first = chars[0]
     x1 = max(c[_C_X1] for c in chars)
     top = min(c[_C_TOP] for c in chars)
+    space_after = bool(spaces) and _space_follows(x1, top, spaces, near)
+    if raw.endswith(_SOFT_HYPHEN) and not space_after:
+        # A word broken at a soft hyphen: the reader joins it again. A soft hyphen the engine
+        # kept in its text before a space (typst does) broke nothing: the line broke at the
+        # space.
+        text += _SOFT_HYPHEN
     one_to_one = text == raw and len(text) == len(chars)
     return Word(
         text,
@@ -513,7 +528,7 @@ def _word(chars: list[tuple], spaces: dict[int, list[float]], near: float) -> Wo
         max(c[_C_BOTTOM] for c in chars),
         round(first[_C_SIZE], 1),
         _is_bold(first[_C_FONT]),
-        bool(spaces) and _space_follows(x1, top, spaces, near),
+        space_after,
         tuple(c[_C_X0] for c in chars) if one_to_one else (),
         first[_C_FONT],
     )

@@ -33,7 +33,10 @@ class Word:
         """The word cut where ``x`` falls between two of its letters; None if it cannot be."""
         if not self.letters:
             return None
-        i = next((k for k, left in enumerate(self.letters) if left >= x - 0.01), len(self.letters))
+        i = next(
+            (k for k, left in enumerate(self.letters) if left >= x - _ROUNDING_PT),
+            len(self.letters),
+        )
         if i <= 0 or i >= len(self.text):
             return None
         head, tail = self.text[:i].strip(), self.text[i:].strip()
@@ -48,6 +51,15 @@ class Word:
         )  # fmt: skip
 
 
+# The type size taken for a page or table that prints no text (points).
+NO_TEXT_SIZE = 10.0
+# A position's rounding (points): a cut this close left of a letter's edge is at the letter.
+_ROUNDING_PT = 0.01
+# A rule is made a line (``pdf.py`` turns thin bars into their middle line): at most this thick
+# (points) across, longer than this along.
+_LINE_PT = 1.0
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """A drawn line or the edge of a thin rectangle: horizontal when ``top == bottom``."""
@@ -59,11 +71,11 @@ class Rule:
 
     @property
     def horizontal(self) -> bool:
-        return (self.bottom - self.top) <= 1.0 and (self.x1 - self.x0) > 1.0
+        return (self.bottom - self.top) <= _LINE_PT and (self.x1 - self.x0) > _LINE_PT
 
     @property
     def vertical(self) -> bool:
-        return (self.x1 - self.x0) <= 1.0 and (self.bottom - self.top) > 1.0
+        return (self.x1 - self.x0) <= _LINE_PT and (self.bottom - self.top) > _LINE_PT
 
 
 @dataclass(frozen=True, slots=True)

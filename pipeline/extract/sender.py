@@ -139,7 +139,7 @@ def _block_lines(
                 "",
             )
             if not align:
-                break
+                continue  # text beside the block (a table's header in a similar size)
         run = next((r for r in runs if _aligned(r, label, align, settings)), None)
         if run is None:
             continue  # text beside the block on its own line (the body in a similar size)

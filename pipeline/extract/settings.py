@@ -18,6 +18,7 @@ from pipeline.settings import Settings, setting
 __all__ = [
     "DEFAULT_SETTINGS",
     "ClassifySettings",
+    "ConceptSettings",
     "GridSettings",
     "LineSettings",
     "PageSettings",
@@ -25,6 +26,7 @@ __all__ = [
     "RowWeights",
     "SenderSettings",
     "TitleSettings",
+    "TrustSettings",
 ]
 
 
@@ -199,6 +201,94 @@ class ClassifySettings(Settings):
 
 
 @dataclass(frozen=True)
+class ConceptSettings(Settings):
+    """The concept notat's reader (``pipeline.extract.concept``); in multiples of the body
+    text size (em) unless the name says otherwise."""
+
+    # A line starts at the text's margin within this; at an item's hanging indent (or where its
+    # number stands) within this; a hair is the rounding of the engines' positions.
+    margin: float = setting(0.3)
+    indent: float = setting(0.2)
+    hair: float = setting(0.1)
+    # The margin is where this share of the lines start (not a speck left of the text).
+    margin_quantile: float = setting(0.05, high=1)
+    # A superscript (a footnote marker) is set below this share of the body size, or below this
+    # one whatever stands beside it; its neighbour stands within this many ems.
+    superscript: float = setting(0.9, high=1)
+    superscript_small: float = setting(0.75, high=1)
+    superscript_reach: float = setting(3.0)
+    # A footnote separator: a rule at most this share of the page wide, below this share of its
+    # height, at the text's left edge (within twice the margin), over a line in footnote type
+    # (below this share of the body size).
+    footnote_rule_width: float = setting(0.45, above=True, high=1)
+    footnote_rule_below: float = setting(0.4, high=1)
+    footnote_type: float = setting(0.95, high=1)
+    # Footnotes without a separator: lines in small type (below this share of the body size)
+    # at the page's foot (below this share of its height).
+    footnote_small: float = setting(0.9, high=1)
+    footnote_below: float = setting(0.5, high=1)
+    # A heading is bold, or set at least this many times the body size; a heading wraps onto
+    # lines in its style (sizes this close) at most this far below (ems of the heading).
+    heading_size: float = setting(1.15)
+    heading_same_size: float = setting(0.06)
+    heading_close: float = setting(0.6)
+    # An area heading in a heading style: within this of the area headings' size, and bold or
+    # at least this many times the body size; area headings are at least this many times it.
+    area_size_slack: float = setting(0.05)
+    area_styled: float = setting(1.3)
+    area_heading: float = setting(1.1)
+    # A gap wider than this between two lines ends a paragraph.
+    paragraph_gap: float = setting(0.5)
+    # Characters: a line longer than this is no one-line paragraph, one longer than this no
+    # plain group heading; lines longer than this are full lines, whose ends at this share of
+    # them make the text's right edge.
+    alone_max_chars: int = setting(110, low=1, whole=True)
+    group_heading_max_chars: int = setting(120, low=1, whole=True)
+    full_line_chars: int = setting(40, low=1, whole=True)
+    right_edge_quantile: float = setting(0.9, high=1)
+    # A word space, to tell whether a word would have fitted at a line's end.
+    word_space: float = setting(0.3)
+
+
+@dataclass(frozen=True)
+class TrustSettings(Settings):
+    """Whether a page's text layer can be read as its text (``pipeline.extract.trust``)."""
+
+    # A page this much covered by one image is a scan; a page without words this much covered
+    # is an image to read.
+    scan_cover: float = setting(0.8, high=1)
+    image_cover: float = setting(0.3, high=1)
+    # More than this share of the text's characters unmapped or private-use: undecodable.
+    max_bad_share: float = setting(0.2, high=1)
+    # At least this share of the words with an unmapped glyph among their letters (and at least
+    # this many words): undecodable.
+    max_broken_words: float = setting(0.02, high=1)
+    min_broken_words: int = setting(2, low=1, whole=True)
+    # A page with at least this many words, of which fewer than this share are common Danish
+    # words: undecodable.
+    min_words: int = setting(25, low=1, whole=True)
+    min_common_share: float = setting(0.04, high=1)
+    # The regular or the bold text of a page with at least this many words, judged alone by the
+    # same share. Real notats' pages never fall below 7 % in either (measured on every rendering
+    # of the suite, concept notats included, down to five words); a shifted font's give 0-0.5 %.
+    min_style_words: int = setting(8, low=1, whole=True)
+    # The regular or the bold text of a page with at least this many letter pairs whose mean
+    # log-probability in Danish words (``pipeline.danish_letter_pairs``) is below this: the
+    # texts of real notats never fall below -5.86 (the regular and the bold text of every page
+    # of every rendering of the suite, 2,011 of them; half are above -5.47); a map shifted for
+    # all letters gives about -7.7, for most of them -6.3 or less.
+    min_pairs: int = setting(40, low=1, whole=True)
+    min_mean_log_p: float = setting(-6.2, low=None, high=0)
+    # More than this share of the letters drawn turned: the words are read sideways, not
+    # misdecoded.
+    sideways: float = setting(0.5, high=1)
+    # A text layer with fewer than this share of the letters, or of the words (of at least this
+    # many letters), that OCR reads on the page's image is poorer.
+    layer_share: float = setting(0.85, high=1)
+    layer_word_letters: int = setting(2, low=1, whole=True)
+
+
+@dataclass(frozen=True)
 class ReaderSettings(Settings):
     """Tolerances of the reader. Distances in em unless the name says otherwise; each step's
     own group in its field."""
@@ -272,6 +362,11 @@ class ReaderSettings(Settings):
     # many) lack their one mark.
     odd_rows_share: float = setting(0.1, high=1)
     odd_rows_min: int = setting(2, low=0, whole=True)
+    # The counts of an *I alt* row on a line of their own stand at most this far (em) below or
+    # above its label.
+    totals_level: float = setting(1.0)
+    # A table numbers its goals when at least this many of its rows print a number.
+    numbered_rows: int = setting(2, low=1, whole=True)
     # wkhtmltopdf's line printed on both pages: at least this many words or characters, each
     # word within this many points of its twin.
     copy_min_words: int = setting(2, low=1, whole=True)
@@ -285,6 +380,8 @@ class ReaderSettings(Settings):
     title: TitleSettings = field(default_factory=TitleSettings)
     sender: SenderSettings = field(default_factory=SenderSettings)
     classify: ClassifySettings = field(default_factory=ClassifySettings)
+    concept: ConceptSettings = field(default_factory=ConceptSettings)
+    trust: TrustSettings = field(default_factory=TrustSettings)
 
 
 DEFAULT_SETTINGS = ReaderSettings()

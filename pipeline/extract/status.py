@@ -20,14 +20,14 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from pipeline.danish import find_dato, pages_da, parse_danish_date
+from pipeline.dates import find_dato, parse_danish_date
 from pipeline.extract.header import TableHeader, find_header_across_pages, find_headers
 from pipeline.extract.hyphens import (
     SOFT_HYPHEN,
     could_hyphenate,
     hyphenates,
-    hyphenation_break,
     inside_a_syllable,
+    join_broken,
 )
 from pipeline.extract.layout import Line, group_lines
 from pipeline.extract.margins import PageLines, running_lines, with_neighbours
@@ -49,14 +49,11 @@ from pipeline.vocabulary import (
     TEMA_HEADING,
     is_totals_label,
 )
+from pipeline.wording import pages_da
 
 __all__ = ["StatusParse", "parse_status_notat", "split_wordings"]
 
 _FOOTER_IN_LINE = re.compile(r"\bSide\s+\d+\s+af\s+\d+\b", re.IGNORECASE)
-# A line ending in "-" before one of these is a suspended compound ("ledighedsydelses- og"):
-# the words stay apart. Before any other word the hyphen belongs to a compound the layout
-# engine broke after its hyphen ("KRAM-" / "faktorer"), so the two halves join directly.
-_SUSPENSION_FOLLOWERS = {"og", "eller", "samt", "til", "som", "&", "/", ","}
 # Words a line commonly begins with after a long word: after a line filled by one long word, a
 # line that begins with one of these is a new word, not the rest of a word broken inside. (Not
 # "en", "et", "de": those end nouns far more often than they follow them.)
@@ -65,6 +62,8 @@ _LINE_OPENERS = frozenset(
      "ikke", "kan", "med", "men", "og", "om", "på", "samt", "skal", "som", "til", "ved", "vil"}
 )  # fmt: skip
 # Abbreviations a line may begin with: a word, never the rest of a word broken inside.
+# The Danish words of one letter (a rest of any other letter alone ends a broken word).
+_ONE_LETTER_WORDS = frozenset({"i", "å", "ø", "a", "o"})
 _ABBREVIATIONS = frozenset(
     {"jf.", "fx.", "f.eks.", "bl.a.", "evt.", "ca.", "mht.", "vedr.", "iht.", "ift.", "inkl.",
      "osv.", "mv.", "pga.", "dvs.", "el.", "nr.", "pkt.", "kr.", "mio.", "mia.", "stk.", "ang."}
@@ -102,14 +101,12 @@ def _continues_word(
     hyphenating: bool = False,
     settings: ReaderSettings = DEFAULT_SETTINGS,
 ) -> bool:
-    """Whether a line beginning with ``first`` goes on with the word that ends ``out``: a compound
-    broken after its hyphen ("KRAM-" + "faktorer"), a number range ("6-" + "13"), or a word too
-    long for its column broken inside ("Motionsvejledni" + "ng": the line above is that one word
+    """Whether a line beginning with ``first`` goes on with the word that ends ``out``, broken
+    bare (no hyphen: a break after a hyphen or a slash is ``join_broken``'s): a word too long
+    for its column broken inside ("Motionsvejledni" + "ng": the line above is that one word
     filling the column, and what follows is no word this notat uses elsewhere)."""
-    if len(out) < 2 or not out[-2].isalnum():
+    if len(out) < 2 or not out[-2].isalnum() or out[-1] in "-/":
         return False
-    if out[-1] in "-/":
-        return first[:1].isalnum() and first.lower() not in _SUSPENSION_FOLLOWERS
     if not (prev.fills and out[-1].isalpha() and first[:1].islower()):
         return False
     if first.lower() in _ABBREVIATIONS:
@@ -117,6 +114,8 @@ def _continues_word(
     rest, head = _core(first), _core(out.rsplit(" ", 1)[-1])
     if _core(head + rest) in lexicon:
         return True
+    if len(rest) == 1 and rest.isalpha() and rest not in _ONE_LETTER_WORDS:
+        return True  # "Kommunen" + "s", "ledighedsydelse" + "s-": one letter is no word
     if hyphenating and could_hyphenate(prev.text.rsplit(" ", 1)[-1], first):
         # An engine that hyphenates breaks a long word at a hyphenation point with a hyphen,
         # and bare only where the word has none that fits: with one before this break, the
@@ -138,14 +137,6 @@ def _continues_word(
     if len(rest) <= settings.short_rest:
         return not (rest in lexicon and head in lexicon)
     return rest not in lexicon and inside_a_syllable(head, rest)
-
-
-def _hyphenated(out: str, first: str, lexicon: frozenset[str], hyphenating: bool) -> bool:
-    """The text so far ends in a hyphen the engine printed where it broke a closed word: a soft
-    hyphen the PDF marks as one, or a hyphen ``pipeline.extract.hyphens`` judges so."""
-    if out.endswith(SOFT_HYPHEN):
-        return True
-    return out.endswith("-") and hyphenation_break(out[:-1], first, lexicon, hyphenating)
 
 
 def _closes(first: str) -> bool:
@@ -180,8 +171,9 @@ def _join_lines(
                 and line.top - prev.bottom > max(interline, 0.0) + paragraph_gap * line.size
                 and not first[:1].islower()
             )
-            if not brk and _hyphenated(out, first, lexicon, hyphenating):
-                out = out[:-1] + line.text  # the hyphen was the engine's, not the word's
+            joined = None if brk else join_broken(out, line.text, lexicon, hyphenating)
+            if joined is not None:
+                out = joined  # a word broken after a hyphen or slash (the engine's hyphen gone)
             elif not brk and (
                 _continues_word(out, prev, first, lexicon, hyphenating, settings) or _closes(first)
             ):
@@ -362,9 +354,12 @@ class _Collector:
                     )
                     theme.parts.append(part)
                 if is_totals_label(head_text) and (started is None or head[0].x0 < started.x0):
-                    part.bottom = line.top
-                    theme.totals, theme.totals_page, theme.closed = line, page.number, True
+                    totals, after = self._totals_row(part, lines, i)
+                    part.bottom = totals.top
+                    theme.totals, theme.totals_page, theme.closed = totals, page.number, True
                     part = None
+                    i = after
+                    continue
                 else:
                     part.lines.append(line)
                     part.bottom = line.bottom
@@ -374,6 +369,30 @@ class _Collector:
         waiting = theme is not None and not theme.parts
         self.tail = lines[-self.settings.header_max_lines :] if waiting else []
         return closed
+
+    def _totals_row(self, part: TablePart, lines: list[Line], i: int) -> tuple[Line, int]:
+        """The *I alt* row from its label's line ``lines[i]``: with the counts printed level with
+        it on a line of their own (the label set at the top of its cell and the counts in the
+        middle, or the other way round), taken from the line just below or just above; and the
+        index of the line after the row."""
+        label = lines[i]
+        reach = self.settings.totals_level * label.size
+        words = list(label.words)
+        if part.lines and _counts_only(part.lines[-1]) and label.top - part.lines[-1].top <= reach:
+            words += part.lines.pop().words
+        after = i + 1
+        while (
+            after < len(lines)
+            and _counts_only(lines[after])
+            and lines[after].top - label.top <= reach
+        ):
+            words += lines[after].words
+            after += 1
+        if len(words) == len(label.words):
+            return label, after
+        words.sort(key=lambda w: w.x0)
+        top = min(w.top for w in words)
+        return Line(words, top, max(w.bottom for w in words)), after
 
     def _heading_continues(self, theme: _Theme, line: Line, text: str) -> None:
         """A long *Tema* title wraps onto lines in the same type, right under it."""
@@ -406,9 +425,6 @@ class _Emitter:
         self.hyphenating = False  # the notat hyphenates its words (pipeline.extract.hyphens)
         self.pending: list[tuple[_Theme, TableRead | None]] = []
 
-    def finding(self, theme_no: int | None, row_no: int | None, severity, code: str, message: str):
-        self.findings.append(Finding(self.doc_id, theme_no, row_no, severity, code, message))
-
     def read(self, theme: _Theme) -> None:
         """Read a closed theme's table now (its pages can go); its text is interpreted at the
         end, when every word the notat uses is known (``finish``)."""
@@ -434,11 +450,7 @@ class _Emitter:
 
     def _theme(self, theme: _Theme, read: TableRead | None) -> None:
         if read is None or not read.rows:
-            self.finding(
-                theme.no, None, "error", "no_table",
-                f"Tema {theme.no} (side {theme.page}): der kunne ikke læses nogen måltabel under "
-                "overskriften",
-            )  # fmt: skip
+            self.findings.append(Finding.of("no_table", self.doc_id, theme.no, page=theme.page))
             return
         counted = [0, 0]
         for row_no, raw in enumerate(read.rows, start=1):
@@ -448,23 +460,17 @@ class _Emitter:
         reported = list(read.totals)
         page_no = theme.totals_page or theme.parts[-1].page
         if theme.totals is None:
-            self.finding(
-                theme.no, None, "error", "totals_missing",
-                f"Tema {theme.no} (side {page_no}): tabellen har ingen 'I alt'-række",
-            )  # fmt: skip
+            self.findings.append(Finding.of("totals_missing", self.doc_id, theme.no, page=page_no))
         elif reported != counted:
-            shown = ", ".join("–" if v is None else str(v) for v in reported)
-            self.finding(
-                theme.no, None, "error", "totals_mismatch",
-                f"Tema {theme.no} (side {page_no}): 'I alt' angiver {shown}, men der er "
-                f"talt {counted[0]} X under Gennemført/igangsat og {counted[1]} X "
-                "under Ikke igangsat",
-            )  # fmt: skip
+            self.findings.append(Finding.of(
+                "totals_mismatch", self.doc_id, theme.no, variant="notat", page=page_no,
+                printed=", ".join("–" if v is None else str(v) for v in reported),
+                started=counted[0], not_started=counted[1],
+            ))  # fmt: skip
         self.totals.append(ThemeTotal(self.doc_id, theme.no, reported[0], reported[1], *counted))
 
     def _row(self, theme: _Theme, row_no: int, raw: RawRow, interline: float) -> None:
         page_first, page_last = min(raw.pages), max(raw.pages)
-        where = f"Tema {theme.no}, række {row_no} (side {page_first})"
         text = _join_lines(
             raw.goal,
             self.settings.paragraph_gap,
@@ -485,17 +491,16 @@ class _Emitter:
         )
         status: Status = ""
         if raw.started and raw.not_started:
-            self.finding(
-                theme.no, row_no, "error", "two_marks",
-                f"{where}: X i både Gennemført/igangsat og Ikke igangsat",
-            )  # fmt: skip
+            self.findings.append(
+                Finding.of("two_marks", self.doc_id, theme.no, row_no, page=page_first)
+            )
         elif raw.started:
             status = "started"
         elif raw.not_started:
             status = "not_started"
         else:
-            self.finding(
-                theme.no, row_no, "error", "no_mark", f"{where}: intet X i statuskolonnerne"
+            self.findings.append(
+                Finding.of("no_mark", self.doc_id, theme.no, row_no, page=page_first)
             )
         proposal = "reword" if proposed else ("drop" if DROP_PHRASE in remark.lower() else "")
         row = GoalRow(
@@ -507,13 +512,20 @@ class _Emitter:
                 GoalStatement(self.doc_id, theme.no, row_no, stmt_no, wording, bilag)
             )
             if not bilag:
-                self.finding(
-                    theme.no, row_no, "warning", "untagged_wording",
-                    f"{where}: formulering {stmt_no} har ingen bilagshenvisning: »{wording}«",
-                )  # fmt: skip
+                self.findings.append(Finding.of(
+                    "untagged_wording", self.doc_id, theme.no, row_no, page=page_first,
+                    stmt_no=stmt_no, wording=wording,
+                ))  # fmt: skip
         if not wordings:
-            self.finding(theme.no, row_no, "error", "empty_goal", f"{where}: målcellen er tom")
+            self.findings.append(
+                Finding.of("empty_goal", self.doc_id, theme.no, row_no, page=page_first)
+            )
         self.rows.append(row)
+
+
+def _counts_only(line: Line) -> bool:
+    """A line of counts alone (an *I alt* row's numbers)."""
+    return all(w.text.strip(".:").isdigit() for w in line.words)
 
 
 def _lines_beside_sender_block(page: PageLayout, settings: ReaderSettings) -> list[Line]:
@@ -543,20 +555,17 @@ class _SetAside:
         if page.ignored_shapes or page.ignored_glyphs:
             self.drawn.append(page.number)
 
-    def messages(self) -> list[str]:
+    def findings(self, doc_id: str) -> list[Finding]:
         out = []
         if self.running:
-            out.append(
-                f"{pages_da(self.running).capitalize()}: tekst, der gentages samme sted på "
-                f"siderne (sidehoved eller sidefod, fx »{self.running_text}«), er ikke læst "
-                "som en del af tabellerne"
-            )
+            out.append(Finding.of(
+                "set_aside", doc_id, variant="running",
+                pages=pages_da(self.running).capitalize(), text=self.running_text,
+            ))  # fmt: skip
         if self.drawn:
-            out.append(
-                f"{pages_da(self.drawn).capitalize()}: tegninger bag eller ved teksten, der "
-                "hverken er tabellinjer eller vandret tekst (fx et vandmærke eller et logo), "
-                "er ikke læst"
-            )
+            out.append(Finding.of(
+                "set_aside", doc_id, variant="drawn", pages=pages_da(self.drawn).capitalize()
+            ))  # fmt: skip
         return out
 
 
@@ -619,22 +628,14 @@ def parse_status_notat(
         emitter.read(theme)
     date = date or running_date
     emitter.finish(frozenset(words_inside))
-    for message in set_aside.messages():
-        emitter.finding(None, None, "info", "set_aside", message)
+    emitter.findings += set_aside.findings(doc_id)
     for page_no in sorted(set(collector.orphan_pages)):
-        emitter.finding(
-            None, None, "error", "table_without_theme",
-            f"Side {page_no}: en måltabel uden Tema-overskrift over sig er ikke læst",
-        )  # fmt: skip
+        emitter.findings.append(Finding.of("table_without_theme", doc_id, page=page_no))
     failure = ""
     if not emitter.rows:
         pages_read = f"pages 1–{count}" if count > 1 else "its page"
         failure = f"no goal table could be read on {pages_read}"
-        emitter.finding(
-            None, None, "error", "no_goal_table",
-            f"Notatet har Tema-overskrifter, men der kunne ikke læses nogen måltabel "
-            f"(side 1–{count})",
-        )  # fmt: skip
+        emitter.findings.append(Finding.of("no_goal_table", doc_id, pages=count))
     return StatusParse(
         title, date, count, form_based_on, emitter.rows, emitter.totals, emitter.findings, failure
     )

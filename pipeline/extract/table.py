@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pipeline.extract.grid import Columns, columns_from_rules, columns_from_text, merge_rules
 from pipeline.extract.header import TableHeader
 from pipeline.extract.layout import Line, group_lines
-from pipeline.extract.primitives import Rule, Word
+from pipeline.extract.primitives import NO_TEXT_SIZE, Rule, Word
 from pipeline.extract.settings import ReaderSettings
 from pipeline.vocabulary import BILAG_TAG, REWORD_LEAD, ColumnKey, is_mark
 
@@ -156,7 +156,7 @@ class _Layout:
 
 def _em(parts: Sequence[TablePart]) -> float:
     sizes = sorted(w.size for p in parts for ln in p.lines for w in ln.words)
-    return sizes[len(sizes) // 2] if sizes else 10.0
+    return sizes[len(sizes) // 2] if sizes else NO_TEXT_SIZE
 
 
 def _part_rules(
@@ -372,7 +372,7 @@ def _start_evidence(
     weights = settings.rows
     mark_tops = _marked_at(layout)
     # A table that numbers its goals prints each row's number on its first line.
-    numbered = sum(1 for b in bands if b.number is not None) >= 2
+    numbered = sum(1 for b in bands if b.number is not None) >= settings.numbered_rows
     evidence = [0.0] * len(bands)
     prev_goal: CellLine | None = None
     prev_remark: CellLine | None = None
@@ -424,14 +424,19 @@ def _text_evidence(
     w = settings.rows
     gap = interline + settings.paragraph_gap * em
     score = 0.0
+    # The remark beside this line plainly goes on from the line above: it starts in lowercase
+    # (a remark above that ends without a full stop proves nothing: remarks often do).
+    remark_goes_on = r is not None and prev_remark is not None and _opening(r.text).islower()
     if (
         paused
         and g is not None
         and prev_goal is not None
         and g.top - prev_goal.bottom > interline + settings.goal_pause * em
+        and not remark_goes_on
     ):
-        # A goal cell has no blank lines: its row went on beside a longer remark, and this is
-        # the next row's goal, next to the next row's remark.
+        # A goal cell has no blank lines but between its wordings: its row went on beside a
+        # longer remark, and this is the next row's goal, next to the next row's remark (a
+        # remark that goes on through the blank is one row's: its goal's next wording).
         score += w.goal_after_pause
         prev_remark = None
     goal_paragraph = False
@@ -682,7 +687,7 @@ def _acceptable(read: TableRead, settings: ReaderSettings) -> bool:
     if read.totals != (None, None) and read.totals != counted:
         return False
     odd = sum(1 for r in rows if r.marks != 1)
-    allowed = max(settings.odd_rows_min, math.floor(len(rows) * settings.odd_rows_share + 1e-9))
+    allowed = max(settings.odd_rows_min, math.floor(round(len(rows) * settings.odd_rows_share, 9)))
     return odd <= allowed and all(r.goal for r in rows)
 
 

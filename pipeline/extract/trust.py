@@ -19,6 +19,7 @@ from typing import Literal
 
 from pipeline.danish_letter_pairs import letter_pairs, mean_log_p
 from pipeline.extract.primitives import PageLayout
+from pipeline.extract.settings import DEFAULT_SETTINGS, TrustSettings
 from pipeline.vocabulary import DANISH_COMMON_WORDS
 
 __all__ = ["Distrust", "distrust", "poorer"]
@@ -27,28 +28,8 @@ __all__ = ["Distrust", "distrust", "poorer"]
 # under the image): read from the image too, and the layer kept unless it is poorer (``poorer``).
 Distrust = Literal["image", "ocr_layer", "undecodable", "scan_text"]
 
-# A page this much covered by one image is a scan.
-_SCAN_COVER = 0.8
-# More than this share of the text's characters unmapped or private-use: undecodable.
-_MAX_BAD_SHARE = 0.2
-# A page with at least this many words, of which fewer than this share are common Danish words.
-_MIN_WORDS = 25
-_MIN_COMMON_SHARE = 0.04
-# The regular or the bold text of a page with at least this many words, judged alone by the same
-# share. Real notats' pages never fall below 7 % in either (measured on every rendering of the
-# suite, concept notats included, down to five words); a shifted font's words give 0-0.5 %.
-_MIN_STYLE_WORDS = 8
-# The regular or the bold text of a page with at least this many letter pairs whose mean
-# log-probability in Danish words (``pipeline.danish_letter_pairs``) is below this: the texts of
-# real notats never fall below -5.86 (the regular and the bold text of every page of every
-# rendering of the suite, 2,011 of them; half are above -5.47); a map shifted for all letters
-# gives about -7.7, for most of them -6.3 or less (one shifted for a letter or two is not told).
-_MIN_PAIRS = 40
-_MIN_MEAN_LOG_P = -6.2
-# At least this share of the words with an unmapped glyph among their letters: undecodable.
-_MAX_BROKEN_WORDS = 0.02
-# More than this share of the letters drawn turned: the words are read sideways, not misdecoded.
-_SIDEWAYS = 0.5
+# The thresholds: TrustSettings (``pipeline.extract.settings``).
+DEFAULT_TRUST: TrustSettings = DEFAULT_SETTINGS.trust
 _CID = re.compile(r"\(cid:\d+\)")
 _TOKEN = re.compile(r"[^\W\d_]+")
 
@@ -72,44 +53,43 @@ def _common_share(text: str) -> tuple[int, float]:
     return len(tokens), sum(t in DANISH_COMMON_WORDS for t in tokens) / len(tokens)
 
 
-def distrust(page: PageLayout, invisible_text: bool = False) -> Distrust | None:
+def distrust(
+    page: PageLayout, invisible_text: bool = False, settings: TrustSettings = DEFAULT_TRUST
+) -> Distrust | None:
     """Why the page's text layer cannot be read as the page's text, or None when it can.
     ``invisible_text``: the page draws its text in an invisible render mode."""
-    scanned = page.image_cover >= _SCAN_COVER
+    scanned = page.image_cover >= settings.scan_cover
     if not page.words:
-        return "image" if page.image_cover >= 0.3 else None
+        return "image" if page.image_cover >= settings.image_cover else None
     if scanned and invisible_text:
         return "ocr_layer"
-    if page.sideways > _SIDEWAYS:
+    if page.sideways > settings.sideways:
         return None  # text drawn turned: a question of the page's turn, not of its font
     text = " ".join(w.text for w in page.words)
-    if _bad_share(text) > _MAX_BAD_SHARE:
+    if _bad_share(text) > settings.max_bad_share:
         return "undecodable"
     # Letters the font could not map, inside words: the words cannot be read as printed.
     broken = sum(1 for w in page.words if _CID.search(w.text) and _CID.sub("", w.text).isalpha())
-    if broken >= max(2, _MAX_BROKEN_WORDS * len(page.words)):
+    if broken >= max(settings.min_broken_words, settings.max_broken_words * len(page.words)):
         return "undecodable"
     n, share = _common_share(text)
-    if n >= _MIN_WORDS and share < _MIN_COMMON_SHARE:
+    if n >= settings.min_words and share < settings.min_common_share:
         return "undecodable"
     for bold in (False, True):
         styled = " ".join(w.text for w in page.words if w.bold == bold)
         n, share = _common_share(styled)
-        if n >= _MIN_STYLE_WORDS and share < _MIN_COMMON_SHARE:
+        if n >= settings.min_style_words and share < settings.min_common_share:
             return "undecodable"
         pairs = letter_pairs(_CID.sub(" ", styled))
-        if len(pairs) >= _MIN_PAIRS and mean_log_p(pairs) < _MIN_MEAN_LOG_P:
+        if len(pairs) >= settings.min_pairs and mean_log_p(pairs) < settings.min_mean_log_p:
             return "undecodable"
     return "scan_text" if scanned else None
 
 
-# A layer with fewer than this share of the letters, or of the words of two letters or more,
-# that OCR reads on the page's image is poorer.
-_LAYER_SHARE = 0.85
 _THEME = re.compile(r"\bTema\s+(\d{1,2})\s*[:.]", re.IGNORECASE)
 
 
-def poorer(layer: PageLayout, image: PageLayout) -> bool:
+def poorer(layer: PageLayout, image: PageLayout, settings: TrustSettings = DEFAULT_TRUST) -> bool:
     """The page's text layer says less than OCR reads on its image: fewer letters or words
     (lines lost; letters that do not join into words), or no *Tema* heading where the image
     has one."""
@@ -118,9 +98,11 @@ def poorer(layer: PageLayout, image: PageLayout) -> bool:
         return sum(c.isalnum() for w in page.words for c in w.text)
 
     def words(page: PageLayout) -> int:
-        return sum(sum(c.isalnum() for c in w.text) >= 2 for w in page.words)
+        least = settings.layer_word_letters
+        return sum(sum(c.isalnum() for c in w.text) >= least for w in page.words)
 
-    if letters(layer) < _LAYER_SHARE * letters(image) or words(layer) < _LAYER_SHARE * words(image):
+    share = settings.layer_share
+    if letters(layer) < share * letters(image) or words(layer) < share * words(image):
         return True
     themes = set(_THEME.findall(" ".join(w.text for w in image.words)))
     return bool(themes - set(_THEME.findall(" ".join(w.text for w in layer.words))))

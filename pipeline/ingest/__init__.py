@@ -31,10 +31,12 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pipeline import forkserver as fork_server
+from pipeline.codes import Cause
 from pipeline.ingest.lexicon import Vocabulary
-from pipeline.ingest.outcome import Cause, WorkerOutcome
+from pipeline.ingest.outcome import WorkerOutcome
 from pipeline.limits import Limits, LimitsError
 from pipeline.model import DecisionFile, ExtractedDocument, IngestEntry
 from pipeline.names import safe_name
@@ -65,7 +67,7 @@ class IngestResult:
     # "failed", e.g. a status notat without a readable goal table: kept for its findings).
     document: ExtractedDocument | None
     used_ocr: bool = False
-    cause: Cause = ""  # a stable code for entry.reason ("password", "bomb", …); "" when ok
+    cause: Cause | Literal[""] = ""  # a stable code for entry.reason (pipeline.codes); "" when ok
     repaired: bool = False
 
 
@@ -330,7 +332,7 @@ def ingest_decisions(
     name = safe_name(path.name)
     kind = "workbook" if path.suffix.lower() == ".xlsx" else "overrides"
 
-    def unread(cause: str, why: str, status: str = "failed") -> DecisionFile:
+    def unread(cause: Cause, why: str, status: str = "failed") -> DecisionFile:
         return unread_decision_file(name, sha256, kind, cause, why, status=status)
 
     try:

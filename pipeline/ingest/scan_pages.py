@@ -18,15 +18,23 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
 
+from pipeline.codes import Cause
 from pipeline.extract.pdf import PageLayout, Word, read_pages
 from pipeline.extract.trust import Distrust, distrust, poorer
 from pipeline.ingest import lexicon
 from pipeline.ingest.ocr_settings import DEFAULT_OCR, OcrSettings
-from pipeline.ingest.outcome import Cause
 from pipeline.model import ExtractedDocument, Finding
+from pipeline.wording import pages_da
 
 __all__ = ["PageReader", "Unreadable"]
 
+# Why a page was read by OCR, in Danish (the ocr_used finding).
+_WHY_DA = {
+    "image": "er skannede billeder",
+    "ocr_layer": "er skannede billeder under en skanners tekstlag",
+    "undecodable": "har tekst i en skrifttype, der ikke kan afkodes",
+    "scan_text": "er skannede billeder, hvis tekstlag siger mindre end billedet",
+}
 _WHY = {
     "image": "are scanned images",
     "ocr_layer": "are scanned images under a scanner's text layer",
@@ -204,6 +212,13 @@ class PageReader:
         parts = [f"{_pages(numbers)} {_WHY[why]}" for why, numbers in by_why.items()]
         return "; ".join(parts) + "; their text was read by OCR"
 
+    def summary_da(self) -> str:
+        """Which pages OCR read, and why, in Danish ("side 1–2 er skannede billeder")."""
+        by_why: dict[Distrust, list[int]] = {}
+        for number, why in sorted(self.read_by_ocr.items()):
+            by_why.setdefault(why, []).append(number)
+        return "; ".join(f"{pages_da(numbers)} {_WHY_DA[why]}" for why, numbers in by_why.items())
+
     def doubt_findings(self, extracted: ExtractedDocument, name: str) -> list[Finding]:
         """A warning per word OCR was unsure of, naming its page and, where the word stands in a
         goal row's text, the row: a person can check exactly that cell."""
@@ -217,12 +232,10 @@ class PageReader:
             if key in seen:
                 continue
             seen.add(key)
-            where = f"side {page}" + (f", Tema {theme_no}, række {row_no}" if row else "")
             findings.append(
-                Finding(
-                    doc_id, theme_no, row_no, "warning", "ocr_doubt",
-                    f"{name}, {where}: tekstgenkendelsen er usikker på »{word.text}« "
-                    f"({confidence:.0f} % sikker); kontrollér feltet mod den skannede side.",
+                Finding.of(
+                    "ocr_doubt", doc_id, theme_no, row_no, variant="row" if row else "page",
+                    file=name, page=page, word=word.text, confidence=confidence,
                 )
             )  # fmt: skip
         return findings

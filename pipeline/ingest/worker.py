@@ -28,13 +28,26 @@ import stat
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
+from pipeline.codes import Cause
 from pipeline.ingest.outcome import WorkerOutcome
+from pipeline.model import Finding
 
 # A stream that expands past this share of the memory budget is treated as a bomb.
 _BOMB_SHARE = 0.5
 _MIN_BOMB_CAP = 32 << 20
+
+
+class _Problem(NamedTuple):
+    """A problem of the file itself that did not stop the reading: the problem in plain English
+    (the ingest_log reason), and its finding for a document id (the code's Danish template in
+    ``pipeline.codes.FINDINGS``, with its details)."""
+
+    text: str
+    finding: Callable[[str], Finding]
 
 
 def _set_limits(memory_mb: int, seconds: float) -> None:
@@ -55,16 +68,34 @@ class _Reader:
         self.scan = False  # the file is a scan (set by ``read``)
         self.deadline = time.monotonic() + seconds
 
+    def broken_structure(self, detail: str) -> _Problem:
+        detail = self.plain(detail)
+        return _Problem(
+            f"its structure is broken ({detail})",
+            lambda doc_id: Finding.of(
+                "damaged_pdf", doc_id, variant="structure", file=self.name, detail=detail
+            ),
+        )
+
+    def damaged_page(self, number: int, detail: str) -> _Problem:
+        detail = self.plain(detail)
+        return _Problem(
+            f"the content of page {number} is damaged and was not read ({detail})",
+            lambda doc_id: Finding.of(
+                "damaged_pdf", doc_id, variant="page", file=self.name, page=number, detail=detail
+            ),
+        )
+
     def plain(self, text: str) -> str:
         """Library messages quote full paths; a reason names the input file only."""
         text = text.replace(str(self.path), self.name)
         return text.replace(f"{self.workdir}/", "").replace(str(self.workdir), "")
 
-    def skipped(self, cause: str, why: str, kind: str = "") -> WorkerOutcome:
+    def skipped(self, cause: Cause, why: str, kind: str = "") -> WorkerOutcome:
         return WorkerOutcome("skipped", kind, self.plain(f"{self.name}: {why}"), cause)  # type: ignore[arg-type]
 
-    def failed(self, cause: str, why: str) -> WorkerOutcome:
-        return WorkerOutcome("failed", "", self.plain(f"{self.name}: {why}"), cause)  # type: ignore[arg-type]
+    def failed(self, cause: Cause, why: str) -> WorkerOutcome:
+        return WorkerOutcome("failed", "", self.plain(f"{self.name}: {why}"), cause)
 
     def read(self) -> WorkerOutcome:
         container = _container(self.path)
@@ -134,7 +165,7 @@ class _Reader:
             raise
         except Exception as e:
             # qpdf already tried to reconstruct the file; the reader itself is the last chance.
-            problem = f"its structure is broken ({pdfcheck.first_line(e)})"
+            problem = self.broken_structure(pdfcheck.first_line(e))
             return self.extract(self.path, problems=[problem], unopened=True)
         with pdf:
             try:
@@ -158,8 +189,7 @@ class _Reader:
             layer = pdfcheck.text_layer(pdf)
             invisible = pdfcheck.invisible_text_pages(pdf)
             problems = [
-                f"the content of page {number} is damaged and was not read ({detail})"
-                for number, detail in pdfcheck.damaged_pages(pdf)
+                self.damaged_page(number, detail) for number, detail in pdfcheck.damaged_pages(pdf)
             ]
             source, repaired = self.path, pdfcheck.is_damaged(pdf)
             if repaired or pdf.is_encrypted:
@@ -176,7 +206,13 @@ class _Reader:
                         f"the PDF is damaged and could not be repaired ({pdfcheck.first_line(e)})",
                     )
             if repaired:
-                problems.insert(0, "the PDF was damaged and a repaired copy was read")
+                problems.insert(
+                    0,
+                    _Problem(
+                        "the PDF was damaged and a repaired copy was read",
+                        lambda doc_id: Finding.of("repaired_pdf", doc_id, file=self.name),
+                    ),
+                )
             unturned = None
             if pdfcheck.rotated_pages(pdf):  # pdfminer reads a page as shown; see read_unturned
                 unturned = self.workdir / "unturned.pdf"
@@ -195,20 +231,24 @@ class _Reader:
             outcome, unturned, problems=problems, repaired=repaired, invisible=invisible
         )
 
-    def read_unturned(self, outcome: WorkerOutcome, unturned: Path | None, *, problems: list[str],
+    def read_unturned(self, outcome: WorkerOutcome, unturned: Path | None, *,
+                      problems: list[_Problem],
                       repaired: bool, invisible: frozenset[int] = frozenset()) -> WorkerOutcome:  # fmt: skip
         """A notat shown turned (``/Rotate``) is read as shown, which is right when its text is
         drawn turned the other way; when its text is drawn upright it is then sideways and
         reads as no notat at all: read it again without the turn."""
         if unturned is None or outcome.cause != "not_a_notat":
             return outcome
-        note = "its pages are shown turned (/Rotate) with the text sideways; read without the turn"
+        note = _Problem(
+            "its pages are shown turned (/Rotate) with the text sideways; read without the turn",
+            lambda doc_id: Finding.of("turned_pages", doc_id, file=self.name),
+        )
         again = self.extract(
             unturned, problems=[*problems, note], repaired=repaired, invisible=invisible
         )
         return again if again.status == "ok" else outcome
 
-    def extract(self, source: Path, *, problems: list[str], repaired: bool = False,
+    def extract(self, source: Path, *, problems: list[_Problem], repaired: bool = False,
                 unopened: bool = False,
                 invisible: frozenset[int] = frozenset()) -> WorkerOutcome:  # fmt: skip
         """Run the extraction stage on ``source`` (the input, or a repaired temp copy), each
@@ -251,38 +291,34 @@ class _Reader:
                 )
             if unopened:
                 return self.failed(
-                    "damaged", f"the PDF is damaged beyond repair: {problems[0]}; {message[:160]}"
+                    "damaged",
+                    f"the PDF is damaged beyond repair: {problems[0].text}; {message[:160]}",
                 )
             return self.failed("unreadable", f"an error while reading it: {message[:200]}")
         used_ocr = bool(pages.read_by_ocr)
         if used_ocr:
-            problems = [*problems, pages.summary()]
+            problems = [
+                *problems,
+                _Problem(
+                    pages.summary(),
+                    lambda doc_id: Finding.of(
+                        "ocr_used", doc_id, file=self.name, pages=pages.summary_da()
+                    ),
+                ),
+            ]
             extracted.findings.extend(pages.doubt_findings(extracted, self.name))
         return self.outcome(extracted, problems=problems, used_ocr=used_ocr, repaired=repaired)
 
-    def outcome(self, extracted, *, problems: list[str], used_ocr: bool = False,
+    def outcome(self, extracted, *, problems: list[_Problem], used_ocr: bool = False,
                 repaired: bool = False, container: str = "") -> WorkerOutcome:  # fmt: skip
         """What was read, as the run uses it: ok, or skipped as no notat, or failed as a notat
         that could not be read; ``problems`` (the file's own, in plain words) become findings."""
-        from pipeline.model import Finding
 
         extracted.document = dataclasses.replace(extracted.document, file=self.name)
         doc_id = extracted.document.doc_id
         for problem in problems:
-            code = (
-                "ocr_used"
-                if "OCR" in problem
-                else "turned_pages"
-                if "/Rotate" in problem
-                else "repaired_pdf"
-                if "repaired" in problem
-                else "damaged_pdf"
-            )
-            severity = "info" if code in ("ocr_used", "turned_pages") else "warning"
-            extracted.findings.append(
-                Finding(doc_id, None, None, severity, code, self.plain(f"{self.name}: {problem}"))
-            )
-        notes = "; ".join(problems)
+            extracted.findings.append(problem.finding(doc_id))
+        notes = "; ".join(problem.text for problem in problems)
         kind = extracted.document.kind
         if kind == "unknown":
             why = (
@@ -330,7 +366,7 @@ def _encrypted_office(path: Path) -> bool:
 
 
 class _NotCopied(Exception):
-    def __init__(self, cause: str, why: str) -> None:
+    def __init__(self, cause: Cause, why: str) -> None:
         super().__init__(why)
         self.cause, self.why = cause, why
 
@@ -373,7 +409,7 @@ def main(argv: list[str]) -> int:
     try:
         own, read_sha256 = _own_copy(Path(path), Path(workdir), int(max_mb) << 20)
     except _NotCopied as e:
-        outcome = WorkerOutcome("failed", "", f"{name}: {e.why}", e.cause)  # type: ignore[arg-type]
+        outcome = WorkerOutcome("failed", "", f"{name}: {e.why}", e.cause)
     else:
         reader = _Reader(
             own, name, read_sha256, Path(workdir),

@@ -28,8 +28,9 @@ from pipeline.transform.forms import note_deleted_form_rows
 from pipeline.transform.history import goal_register, period_changes, period_history
 from pipeline.transform.normalize import normalize_wording
 from pipeline.transform.overrides import Override, decisions_in, outcome_of
-from pipeline.transform.periods import SettledPeriods, settle_periods
-from pipeline.transform.reconcile import assign_goal_ids, period_order, status_copy
+from pipeline.transform.periods import SettledPeriods, period_order, settle_periods
+from pipeline.transform.reconcile import assign_goal_ids
+from pipeline.transform.records import notat_records, with_goal_ids
 from pipeline.transform.similarity import DEFAULT_SETTINGS, ReconcileSettings
 
 if TYPE_CHECKING:
@@ -83,10 +84,10 @@ def reconcile(
     (filled-in afstemning workbooks): the person's decisions, each a file as ingest read it or
     a path read here. A decision applies when both its wordings name goals of the notats; every
     row's outcome, and what could not be read, is in ``decision_log`` (Kontrol, decisions.csv),
-    never an error.
+    never an error. Two statements with one key (doc_id, theme_no, row_no, stmt_no), which the
+    run never lets through (goal_statements' contract), are a ValueError.
     """
-    out_docs = [status_copy(d) if d.document.kind == "status" else d for d in docs]
-    printed = {normalize_wording(s.text) for d in out_docs for s in d.statements}
+    printed = {normalize_wording(s.text) for d in docs for s in d.statements}
     files = [overrides] if overrides is not None else []
     files += sorted(decision_workbooks, key=lambda f: f.name if isinstance(f, Path) else f.file)
     rules: list[Override] = []
@@ -106,12 +107,11 @@ def reconcile(
             log.append(outcome_of(o, missing or ""))
             if missing is None:
                 rules.append(o)
-    assignment = assign_goal_ids(out_docs, rules, settings)
-    for doc in out_docs:
-        if doc.document.kind == "status":
-            for st in doc.statements:
-                st.goal_id = assignment.goal_ids[id(st)]
-    note_deleted_form_rows(out_docs)
+    assignment = assign_goal_ids(notat_records(docs), rules, settings)
+    out_docs = [
+        with_goal_ids(d, assignment.goal_ids) if d.document.kind == "status" else d for d in docs
+    ]
+    out_docs = note_deleted_form_rows(out_docs)
     ordered = period_order(out_docs)
     return Reconciled(
         documents=out_docs,

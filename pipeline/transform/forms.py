@@ -28,14 +28,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Literal
 
-from pipeline.danish import STATUS_LABELS, format_danish_date
-from pipeline.model import ExtractedDocument, Finding, GoalRow, ThemeTotal
+from pipeline.codes import Cause, FindingCode
+from pipeline.dates import format_danish_date
+from pipeline.model import ExtractedDocument, Finding, GoalRow, IngestStatus, ThemeTotal
+from pipeline.wording import STATUS_LABELS
 
 __all__ = ["FormMerge", "merge_forms", "note_deleted_form_rows"]
 
 # Findings that concern one form's rows or totals: the merged notat's own replace them.
-_ROW_CODES = frozenset({"no_mark", "two_marks", "totals_mismatch", "totals_missing"})
+_ROW_CODES: frozenset[FindingCode] = frozenset(
+    {"no_mark", "two_marks", "totals_mismatch", "totals_missing"}
+)
 
 
 @dataclass
@@ -43,7 +48,10 @@ class FormMerge:
     documents: list[ExtractedDocument]  # one notat per period of forms
     set_aside: list[ExtractedDocument] = field(default_factory=list)  # merged into another
     failed: list[ExtractedDocument] = field(default_factory=list)  # forms with no date
-    decisions: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # file → entry
+    # file → (status, cause, reason) of its ingest_log entry
+    decisions: dict[str, tuple[IngestStatus, Cause | Literal[""], str]] = field(
+        default_factory=dict
+    )
 
 
 def is_form(doc: ExtractedDocument) -> bool:
@@ -104,12 +112,8 @@ def _merge_group(based_on: str, group: list[ExtractedDocument], out: FormMerge) 
             "in its Dato field and run again"
         )
         for doc in forms:
-            message = (
-                f"Det udfyldte skema {doc.document.file} (på grundlag af status af {day}) har "
-                "ingen dato; skriv datoen i feltet Dato, og kør igen."
-            )
-            finding = Finding(
-                doc.document.doc_id, None, None, "error", "form_without_date", message
+            finding = Finding.of(
+                "form_without_date", doc.document.doc_id, file=doc.document.file, based_on=day
             )
             out.failed.append(dataclasses.replace(doc, findings=[*doc.findings, finding]))
             out.decisions[doc.document.file] = ("failed", "no_date", f"{doc.document.file}: {why}")
@@ -117,11 +121,11 @@ def _merge_group(based_on: str, group: list[ExtractedDocument], out: FormMerge) 
     period = dates[-1]
     doc_id = carrier.document.doc_id
     if len(dates) > 1:
-        findings.append(Finding(doc_id, None, None, "error", "form_dates", (
-            f"De udfyldte skemaer på grundlag af status af {day} har forskellige datoer "
-            f"({_danish_list([format_danish_date(dt.date.fromisoformat(d)) for d in dates])}); "
-            f"statussen er dateret {format_danish_date(dt.date.fromisoformat(period))}, den seneste."
-        )))  # fmt: skip
+        findings.append(Finding.of(
+            "form_dates", doc_id, based_on=day,
+            dates=_danish_list([format_danish_date(dt.date.fromisoformat(d)) for d in dates]),
+            period=format_danish_date(dt.date.fromisoformat(period)),
+        ))  # fmt: skip
     rows, row_findings = _merged_rows(forms, doc_id)
     findings += row_findings
     totals, total_findings = _totals(forms, rows, doc_id)
@@ -133,10 +137,10 @@ def _merge_group(based_on: str, group: list[ExtractedDocument], out: FormMerge) 
             if f.code not in _ROW_CODES and f.row_no is None
         ]
     if len(forms) > 1:
-        findings.append(Finding(doc_id, None, None, "info", "forms_merged", (
-            f"Statussen af {format_danish_date(dt.date.fromisoformat(period))} er samlet fra "
-            f"{len(forms)} udfyldte skemaer: {_danish_list(names)}."
-        )))  # fmt: skip
+        findings.append(Finding.of(
+            "forms_merged", doc_id, period=format_danish_date(dt.date.fromisoformat(period)),
+            count=len(forms), files=_danish_list(names),
+        ))  # fmt: skip
     document = dataclasses.replace(carrier.document, date=period)
     out.documents.append(
         dataclasses.replace(
@@ -192,35 +196,33 @@ def _merged_rows(
         filled = [(d, r) for d, r in copies if _filled(r)]
         base_doc, base = filled[0] if filled else copies[0]
         row_no = numbers[theme_no] = numbers.get(theme_no, 0) + 1
-        where = f"Tema {theme_no}, række {row_no}: »{_wording(base)}«"
+        wording = _wording(base)
         statuses = {r.status for _, r in filled if r.status}
         status = base.status
         if len(statuses) > 1:
             marked = [
                 f"{STATUS_LABELS[r.status]} i {d.document.file}" for d, r in filled if r.status
             ]
-            findings.append(Finding(doc_id, theme_no, row_no, "error", "form_conflict", (
-                f"{where} er markeret forskelligt i de udfyldte skemaer: {_danish_list(marked)}; "
-                "status er ukendt, til det er afklaret."
-            )))  # fmt: skip
+            findings.append(Finding.of(
+                "form_conflict", doc_id, theme_no, row_no, wording=wording,
+                marks=_danish_list(marked),
+            ))  # fmt: skip
             status = ""
         elif statuses:
             status = statuses.pop()
         remarks = list(dict.fromkeys(r.remark for _, r in filled if r.remark))
         if len(remarks) > 1:
-            findings.append(Finding(doc_id, theme_no, row_no, "warning", "form_remarks", (
-                f"{where} har forskellige bemærkninger i de udfyldte skemaer; begge er taget med."
-            )))  # fmt: skip
+            findings.append(Finding.of("form_remarks", doc_id, theme_no, row_no, wording=wording))
         if not filled:
             files = _danish_list(sorted({d.document.file for d, _ in copies}))
-            findings.append(Finding(doc_id, theme_no, row_no, "warning", "form_unfilled", (
-                f"{where} er ikke udfyldt i nogen af skemaerne ({files})."
-            )))  # fmt: skip
+            findings.append(
+                Finding.of("form_unfilled", doc_id, theme_no, row_no, wording=wording, files=files)
+            )
         if _has_ids(base_doc) and not base.form_goal_id:
-            findings.append(Finding(doc_id, theme_no, row_no, "warning", "form_row_added", (
-                f"{where} er tilføjet i skemaet {base_doc.document.file} (en række uden "
-                "målets nummer): den læses som et nyt mål."
-            )))  # fmt: skip
+            findings.append(Finding.of(
+                "form_row_added", doc_id, theme_no, row_no, wording=wording,
+                file=base_doc.document.file,
+            ))  # fmt: skip
         row = dataclasses.replace(
             base, doc_id=doc_id, row_no=row_no, status=status, remark=" ".join(remarks),
             statements=[
@@ -264,35 +266,44 @@ def _totals(
         for file, t in printed:
             own = (t.counted_started, t.counted_not_started)
             if (t.reported_started, t.reported_not_started) != own:
-                findings.append(Finding(doc_id, theme, None, "error", "totals_mismatch", (
-                    f"Tema {theme} ({file}): 'I alt' angiver {t.reported_started}, "
-                    f"{t.reported_not_started}, men der er talt {own[0]} X under "
-                    f"Gennemført/igangsat og {own[1]} X under Ikke igangsat i skemaet"
-                )))  # fmt: skip
+                findings.append(Finding.of(
+                    "totals_mismatch", doc_id, theme, variant="form", file=file,
+                    reported_started=t.reported_started,
+                    reported_not_started=t.reported_not_started,
+                    started=own[0], not_started=own[1],
+                ))  # fmt: skip
     return totals, findings
 
 
-def note_deleted_form_rows(docs: list[ExtractedDocument]) -> None:
+def note_deleted_form_rows(docs: list[ExtractedDocument]) -> list[ExtractedDocument]:
     """A goal of the status a returned form was made from, not proposed dropped there, that
     the form holds no row of: its row was deleted in the form. Said in the form's findings
     (the goal is then gone from the period, and the change list tells it as gone). Works on
-    reconciled documents (goal ids set)."""
+    reconciled documents (goal ids set); returns them with these findings added to the forms
+    they concern (the documents given are not changed)."""
     status_of = {d.document.date: d for d in docs if d.document.kind == "status" and not is_form(d)}
-    for form in (d for d in docs if is_form(d)):
-        base = status_of.get(form.document.form_based_on)
-        if base is None:
-            continue  # the status it was made from is not in the folder: nothing to compare
-        kept = {s.goal_id for r in form.goal_rows for s in r.statements}
-        day = format_danish_date(dt.date.fromisoformat(base.document.date))
-        told: set[str] = set()
-        for row in base.goal_rows:
-            ids = {s.goal_id for s in row.statements}
-            if row.proposal == "drop" or ids & kept or ids <= told or not row.statements:
-                continue
-            told |= ids
-            form.findings.append(Finding(form.document.doc_id, row.theme_no, None, "warning",
-                                         "form_row_deleted", (
-                f"Målet »{_wording(row)}« (Tema {row.theme_no} i status af {day}) har ingen "
-                f"række i det udfyldte skema {form.document.file}: rækken er slettet, og målet "
-                "tælles som udgået."
-            )))  # fmt: skip
+    out: list[ExtractedDocument] = []
+    for doc in docs:
+        base = status_of.get(doc.document.form_based_on) if is_form(doc) else None
+        # (a form whose status is not in the folder has nothing to be compared with)
+        deleted = _deleted_rows(doc, base) if base is not None else []
+        out.append(dataclasses.replace(doc, findings=[*doc.findings, *deleted]) if deleted else doc)
+    return out
+
+
+def _deleted_rows(form: ExtractedDocument, base: ExtractedDocument) -> list[Finding]:
+    """The findings of ``note_deleted_form_rows`` for one form and the status it was made from."""
+    kept = {s.goal_id for r in form.goal_rows for s in r.statements}
+    day = format_danish_date(dt.date.fromisoformat(base.document.date))
+    told: set[str] = set()
+    found: list[Finding] = []
+    for row in base.goal_rows:
+        ids = {s.goal_id for s in row.statements}
+        if row.proposal == "drop" or ids & kept or ids <= told or not row.statements:
+            continue
+        told |= ids
+        found.append(Finding.of(
+            "form_row_deleted", form.document.doc_id, row.theme_no, wording=_wording(row),
+            based_on=day, file=form.document.file,
+        ))  # fmt: skip
+    return found

@@ -11,12 +11,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pipeline.danish import (
+from pipeline.codes import cause_text
+from pipeline.model import Change, DecisionOutcome, Goal, GoalPeriodStatus, Link
+from pipeline.tables import frame_from_dataclasses, periods_of, with_period
+from pipeline.transform.records import StatementKey
+from pipeline.wording import (
     CHANGE_LABELS,
     DECISION_ACTION_LABELS,
     DECISION_OUTCOME_LABELS,
     DOCUMENT_KIND_LABELS,
-    INGEST_CAUSE_TEXTS,
     INGEST_STATUS_LABELS,
     LINK_DECISION_LABELS,
     LINK_RULE_LABELS,
@@ -27,8 +30,6 @@ from pipeline.danish import (
     WORKBOOK_SIDES,
     evidence_in_danish,
 )
-from pipeline.model import Change, DecisionOutcome, Goal, GoalPeriodStatus, Link
-from pipeline.tables import frame_from_dataclasses, periods_of, with_period
 
 if TYPE_CHECKING:
     from pipeline.transform import Reconciled
@@ -65,10 +66,10 @@ def _goals_frame(goals: list[Goal]) -> pd.DataFrame:
 
 
 def reconciled_frames(rec: Reconciled) -> dict[str, pd.DataFrame]:
-    texts: dict[tuple, tuple[str, str]] = {}
+    texts: dict[StatementKey, tuple[str, str]] = {}
     for doc in rec.documents:
         for st in doc.statements:
-            texts[(st.doc_id, st.theme_no, st.row_no, st.stmt_no)] = (st.text, st.goal_id)
+            texts[StatementKey.of(st)] = (st.text, st.goal_id)
     links = frame_from_dataclasses(rec.links, _fields(Link))
     for side in ("left", "right"):
         keys = zip(
@@ -149,7 +150,7 @@ def _in_danish(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     if table == "ingest_log" and {"cause", "reason"} <= set(frame.columns):
         # why a file was not read, in the Danish of the report's Kontrol section
         frame["reason"] = [
-            INGEST_CAUSE_TEXTS.get(c, r) if r else r
+            (cause_text(c) or r) if r else r
             for c, r in zip(frame["cause"], frame["reason"], strict=True)
         ]
     if table == "links" and "evidence" in frame.columns:

@@ -27,6 +27,12 @@ Choices, stated once:
   in the period it went, not gone (``before`` its status, ``after`` the wording it went on in).
 - A wording counts as changed when its normalized form changed (pipeline.transform.normalize):
   edits of case, spacing or punctuation alone are not reported; they are mostly extraction noise.
+- What a change means is judged here on the wordings, not read from the rule of the link that
+  continued the goal (links.csv): a rule says how the goal was found, not what changed. A goal
+  continued by its form's goal id, a person's decision or the left-over pairing may have taken
+  the wording its notat proposed, and is ``reworded_as_proposed`` all the same; what reconciliation
+  decided is read where it is the same decision: ``merged_into`` (merged) and the open questions
+  (pending).
 """
 
 from __future__ import annotations

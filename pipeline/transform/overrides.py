@@ -28,11 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pipeline.danish import DECISION_ACTION_LABELS, REVIEW_DECISIONS
 from pipeline.decision_files import read_decision_file
 from pipeline.errors import ReconcileError
 from pipeline.model import DecisionFile, DecisionOutcome
 from pipeline.transform.normalize import normalize_wording
+from pipeline.vocabulary import REVIEW_DECISIONS
+from pipeline.wording import DECISION_ACTION_LABELS
 
 ACTIONS = ("same", "different")
 

@@ -1,5 +1,10 @@
-"""One status notat per reporting period: competing notats of one date are settled, never chosen
-silently, and a date no status on the strategy can carry is never a period.
+"""Reporting periods: which status notat is which period, in what order, and one status notat
+per period. The one place that picks periods: reconciliation, history and the change list go
+through them in ``period_order``; the report stands on the last of ``dated_periods`` and
+compares it with the one before.
+
+Competing notats of one date are settled, never chosen silently, and a date no status on the
+strategy can carry is never a period.
 
 A status notat dated after the end of next year, or before the strategy it reports on began, has
 a date that was typed wrong ("3. juni 2201"): it is set aside (its ingest_log row says why) with
@@ -19,18 +24,48 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
-from pipeline.danish import format_danish_date
-from pipeline.model import ExtractedDocument, Finding, IngestEntry
+from pipeline.codes import Cause
+from pipeline.dates import format_danish_date
+from pipeline.model import ExtractedDocument, Finding, IngestEntry, IngestStatus
 from pipeline.transform.forms import merge_forms
 
-COMPETING_CODE = "competing_notats"
-IMPLAUSIBLE_DATE_CODE = "implausible_date"
 # The strategy the notats report on, "Strategier og handleplaner for sundhedspolitikken i Ringsted
 # Kommune 2017-2021" (adopted by the council on 15 January 2018): no status on it is older.
 STRATEGY_START = dt.date(2017, 1, 1)
+_DATELESS = "9999-12-31"  # a notat without a date sorts after every dated one
+
+
+def period_order(docs: Iterable[ExtractedDocument]) -> list[ExtractedDocument]:
+    """The status notats oldest first (by ISO date, a notat without a date last); ties by
+    doc_id, so the order of the files never matters."""
+    status = [d for d in docs if d.document.kind == "status"]
+    return sorted(status, key=lambda d: (d.document.date or _DATELESS, d.document.doc_id))
+
+
+def period_of(doc: ExtractedDocument) -> dt.date | None:
+    """The period of a status notat, its date; None for another kind or a date not readable."""
+    if doc.document.kind != "status" or not doc.document.date:
+        return None
+    try:
+        return dt.date.fromisoformat(doc.document.date)
+    except ValueError:
+        return None
+
+
+def dated_periods(docs: Iterable[ExtractedDocument]) -> list[tuple[dt.date, ExtractedDocument]]:
+    """The periods a report can stand on, oldest first: the status notats with a readable date
+    and goal rows, one per date (the first in ``period_order``; after ``settle_periods`` there
+    is one). The last is the report's period, the one before it the period it is compared with."""
+    by_date: dict[dt.date, ExtractedDocument] = {}
+    for doc in period_order(docs):
+        day = period_of(doc)
+        if day is not None and doc.goal_rows:
+            by_date.setdefault(day, doc)
+    return sorted(by_date.items())
 
 
 @dataclass(frozen=True)
@@ -38,7 +73,9 @@ class SettledPeriods:
     documents: list[ExtractedDocument]  # what goes on to reconciliation
     set_aside: list[ExtractedDocument] = field(default_factory=list)  # read, not used
     # file → (status, cause, reason) of the documents set aside
-    decisions: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    decisions: dict[str, tuple[IngestStatus, Cause | Literal[""], str]] = field(
+        default_factory=dict
+    )
 
     def entries_by_file(self, entries: list[IngestEntry]) -> dict[str, IngestEntry]:
         """The ingest_log entries these decisions change, by file."""
@@ -70,51 +107,55 @@ def settle_periods(
     modified = modified or {}
     forms = merge_forms(docs)
     docs = forms.documents
-    by_date: dict[str, list[ExtractedDocument]] = {}
+    # each notat by its place in ``docs``: what is decided about it is kept under that number
+    by_date: dict[str, list[int]] = {}
     replaced: dict[int, ExtractedDocument] = {}
     aside: list[ExtractedDocument] = []  # notats not used: their findings stay
-    dropped: set[int] = set()  # not used as they were read: copies of a notat, misdated notats
-    decisions: dict[str, tuple[str, str, str]] = {}
-    for doc in docs:
+    dropped: set[int] = set()  # not used as read: copies, misdated and competing notats
+    decisions: dict[str, tuple[IngestStatus, Cause | Literal[""], str]] = {}
+    for i, doc in enumerate(docs):
         if doc.document.kind == "status" and doc.document.date and doc.goal_rows:
             implausible = _implausible(doc, today or dt.date.today())
             if implausible is None:
-                by_date.setdefault(doc.document.date, []).append(doc)
+                by_date.setdefault(doc.document.date, []).append(i)
                 continue
             reason, finding = implausible
-            decisions[doc.document.file] = ("skipped", IMPLAUSIBLE_DATE_CODE, reason)
+            decisions[doc.document.file] = ("skipped", "implausible_date", reason)
             aside.append(dataclasses.replace(doc, findings=[*doc.findings, finding]))
-            dropped.add(id(doc))
+            dropped.add(i)
     for date, group in by_date.items():
         if len(group) < 2:
             continue
         # the latest changed first; a copy of the same content is the same notat
         group = sorted(
-            group, key=lambda d: (modified.get(d.document.file, 0), d.document.file), reverse=True
+            group,
+            key=lambda i: (modified.get(docs[i].document.file, 0), docs[i].document.file),
+            reverse=True,
         )
-        distinct: dict[tuple, ExtractedDocument] = {}
-        for doc in group:
-            first = distinct.setdefault(_content(doc), doc)
-            if first is not doc:
+        distinct: dict[tuple, int] = {}
+        for i in group:
+            first = distinct.setdefault(_content(docs[i]), i)
+            if first != i:
+                doc, kept = docs[i], docs[first]
                 decisions[doc.document.file] = (
                     "duplicate", "same_content",
-                    f"{doc.document.file}: the same status notat as {first.document.file} "
+                    f"{doc.document.file}: the same status notat as {kept.document.file} "
                     f"(same date {date}, same goal rows; the files' bytes differ); read once",
                 )  # fmt: skip
-                dropped.add(id(doc))
+                dropped.add(i)
         if len(distinct) < 2:
             continue
-        used, *others = distinct.values()
-        names = [used.document.file, *(d.document.file for d in others)]
-        day = format_danish_date(dt.date.fromisoformat(date))
-        message = (
-            f"Flere statusnotater har datoen {day} med forskelligt indhold: "
-            f"{_danish_list(names)}. Rapporten bygger på {used.document.file} (senest ændret); "
-            "fjern den fil, der ikke gælder, fra mappen og kør igen."
-        )
-        finding = Finding(used.document.doc_id, None, None, "error", COMPETING_CODE, message)
-        replaced[id(used)] = dataclasses.replace(used, findings=[*used.findings, finding])
-        for doc in others:
+        used_at, *others = distinct.values()
+        used = docs[used_at]
+        names = [used.document.file, *(docs[i].document.file for i in others)]
+        finding = Finding.of(
+            "competing_notats", used.document.doc_id,
+            day=format_danish_date(dt.date.fromisoformat(date)), files=_danish_list(names),
+            used=used.document.file,
+        )  # fmt: skip
+        replaced[used_at] = dataclasses.replace(used, findings=[*used.findings, finding])
+        for i in others:
+            doc = docs[i]
             decisions[doc.document.file] = (
                 "skipped", "competing",
                 f"{doc.document.file}: another status notat, {used.document.file}, has the same "
@@ -122,8 +163,8 @@ def settle_periods(
                 "(changed last). Remove the one that is not valid",
             )  # fmt: skip
             aside.append(doc)
-    set_aside = dropped | {id(d) for d in aside}
-    kept = [replaced.get(id(d), d) for d in docs if id(d) not in set_aside]
+            dropped.add(i)
+    kept = [replaced.get(i, d) for i, d in enumerate(docs) if i not in dropped]
     return SettledPeriods(
         kept, [*forms.failed, *forms.set_aside, *aside], {**forms.decisions, **decisions}
     )
@@ -138,22 +179,20 @@ def _implausible(doc: ExtractedDocument, today: dt.date) -> tuple[str, Finding] 
     latest = dt.date(today.year + 1, 12, 31)
     if STRATEGY_START <= day <= latest:
         return None
-    printed = format_danish_date(day)
-    if day > latest:
+    late = day > latest
+    if late:
         why = f"after the end of next year ({latest.year})"
-        hvorfor = f"senere end udgangen af næste år ({latest.year})"
     else:
         why = f"before the strategy it reports on began ({STRATEGY_START.year})"
-        hvorfor = f"før strategien, notatet gør status på, begyndte ({STRATEGY_START.year})"
     reason = (
         f"{doc.document.file}: dated {day.isoformat()}, {why}: the year is likely mistyped; not "
         "used as a reporting period. Correct the date in the notat and run again"
     )
-    message = (
-        f"{doc.document.file} er dateret {printed}, {hvorfor}; årstallet er nok skrevet forkert. "
-        "Notatet er ikke brugt som en periode i rapporten; ret datoen i notatet og kør igen."
-    )
-    finding = Finding(doc.document.doc_id, None, None, "error", IMPLAUSIBLE_DATE_CODE, message)
+    finding = Finding.of(
+        "implausible_date", doc.document.doc_id, variant="late" if late else "early",
+        file=doc.document.file, day=format_danish_date(day),
+        year=latest.year if late else STRATEGY_START.year,
+    )  # fmt: skip
     return reason, finding
 
 

@@ -29,21 +29,21 @@ The order of work, and why:
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import hashlib
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.model import ExtractedDocument, GoalRow, GoalStatement, Link, OpenQuestion, Partner
+from pipeline.model import Link, OpenQuestion, Partner
 from pipeline.transform.abbreviations import abbreviations_by_notat, expand
 from pipeline.transform.assignment import best_pairs
 from pipeline.transform.distinctions import apart_reason
 from pipeline.transform.normalize import normalize_wording, split_goal_no
 from pipeline.transform.overrides import Override
+from pipeline.transform.records import NotatRecord, RowRecord, StatementKey, StatementRecord
 from pipeline.transform.remarks import former_wording, moved_from, says_new, says_reworded
 from pipeline.transform.similarity import (
     DEFAULT_SETTINGS,
@@ -56,57 +56,29 @@ from pipeline.transform.similarity import (
 from pipeline.transform.similarity import _parsed as _parsed_wording
 from pipeline.transform.themes import continued_themes
 
-_DATELESS = "9999-12-31"  # a notat without a date sorts after every dated one
-
-
-def period_order(docs: Iterable[ExtractedDocument]) -> list[ExtractedDocument]:
-    """Status notats oldest first; ties by doc_id, so file order never matters."""
-    status = [d for d in docs if d.document.kind == "status"]
-    return sorted(status, key=lambda d: (d.document.date or _DATELESS, d.document.doc_id))
-
-
-_PLAIN = (str, int, float, bool, type(None))
-
-
-def status_copy(doc: ExtractedDocument) -> ExtractedDocument:
-    """A copy of ``doc`` that reconciliation may write goal_ids into, as ``copy.deepcopy`` would
-    give it but a good deal faster: lists and mutable dataclasses of the model are copied,
-    frozen dataclasses of plain values and the plain values themselves are shared (they cannot
-    change); anything else is deep-copied."""
-    return _clone(doc)
-
-
-def _clone(value):  # any value of the model
-    if isinstance(value, _PLAIN):
-        return value
-    if isinstance(value, list):
-        return [_clone(v) for v in value]
-    params = getattr(type(value), "__dataclass_params__", None)
-    attrs = getattr(value, "__dict__", None)
-    if params is not None and attrs is not None:
-        if params.frozen and all(isinstance(v, _PLAIN) for v in attrs.values()):
-            return value
-        if not params.frozen:
-            new = object.__new__(type(value))
-            new.__dict__.update({k: _clone(v) for k, v in attrs.items()})
-            return new
-    return copy.deepcopy(value)
-
 
 @dataclass(frozen=True)
 class _Stmt:
-    """A statement with where it stands: its notat's place in period order and its row."""
+    """A statement with where it stands: its notat's place in period order (``doc_no``) and its
+    place among all statements (``idx``, the union-find's element)."""
 
     idx: int
     doc_no: int
-    statement: GoalStatement
-    row: GoalRow
+    statement: StatementRecord
     norm: str
+
+    @property
+    def row(self) -> RowRecord:
+        return self.statement.row
 
     @property
     def position(self) -> tuple[int, int, int, int]:
         s = self.statement
         return (self.doc_no, s.theme_no, s.row_no, s.stmt_no)
+
+    def same_row(self, other: _Stmt) -> bool:
+        a, b = self.statement, other.statement
+        return (a.doc_id, a.theme_no, a.row_no) == (b.doc_id, b.theme_no, b.row_no)
 
 
 class _Goals:
@@ -149,9 +121,9 @@ class _Goals:
 
 @dataclass
 class Assignment:
-    """The outcome: goal id per statement (by identity) and every link made or refused."""
+    """The outcome: the goal id of every statement, by its key, and every link made or refused."""
 
-    goal_ids: dict[int, str] = field(default_factory=dict)  # id(GoalStatement) -> goal_id
+    goal_ids: dict[StatementKey, str] = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)
     merged_into: dict[str, str] = field(default_factory=dict)  # goal_id -> goal it went on in
     questions: list[OpenQuestion] = field(default_factory=list)  # put to a person
@@ -192,22 +164,20 @@ def _goal_id(norm: str) -> str:
 
 
 def assign_goal_ids(
-    docs: list[ExtractedDocument],
+    notats: Sequence[NotatRecord],
     overrides: list[Override],
     settings: ReconcileSettings = DEFAULT_SETTINGS,
 ) -> Assignment:
-    """Decide the goal of every statement of the status notats in ``docs`` (see module doc)."""
-    ordered = period_order(docs)
+    """Decide the goal of every statement of the status notats, given oldest first as records
+    (``pipeline.transform.records.notat_records``); see the module doc."""
     stmts: list[_Stmt] = []
     by_doc: list[list[_Stmt]] = []
-    for doc_no, doc in enumerate(ordered):
+    for doc_no, notat in enumerate(notats):
         mine: list[_Stmt] = []
-        rows = sorted(doc.goal_rows, key=lambda r: (r.theme_no, r.row_no))
-        for row in rows:
-            for st in sorted(row.statements, key=lambda s: s.stmt_no):
-                item = _Stmt(len(stmts), doc_no, st, row, normalize_wording(st.text))
-                stmts.append(item)
-                mine.append(item)
+        for st in notat.statements:
+            item = _Stmt(len(stmts), doc_no, st, normalize_wording(st.text))
+            stmts.append(item)
+            mine.append(item)
         by_doc.append(mine)
 
     # abbreviations known when each notat is read; a statement is compared, while notat k is
@@ -216,9 +186,9 @@ def assign_goal_ids(
         [
             (
                 [s.statement.text for s in mine],
-                [r.remark for r in doc.goal_rows if r.remark],
+                [r.remark for r in notat.rows if r.remark],
             )
-            for doc, mine in zip(ordered, by_doc, strict=True)
+            for notat, mine in zip(notats, by_doc, strict=True)
         ]
     )
 
@@ -302,8 +272,7 @@ def assign_goal_ids(
             merged.update(
                 _left_overs(
                     latest, mine, goals, join, out, settings, text, taken_old, taken_new,
-                    by_doc[doc_no - 1], (ordered[doc_no].document.date,
-                    ordered[doc_no - 1].document.date),
+                    by_doc[doc_no - 1], (notats[doc_no].date, notats[doc_no - 1].date),
                 )
             )  # fmt: skip
             for old_root, into in merged.items():
@@ -334,10 +303,10 @@ def assign_goal_ids(
             goal_id = f"{base}-{n}"
         used.add(goal_id)
         for s in group:
-            out.goal_ids[id(s.statement)] = goal_id
+            out.goal_ids[s.statement.key] = goal_id
     for old_root, into in merged_into.items():
-        out.merged_into[out.goal_ids[id(stmts[old_root].statement)]] = out.goal_ids[
-            id(stmts[into].statement)
+        out.merged_into[out.goal_ids[stmts[old_root].statement.key]] = out.goal_ids[
+            stmts[into].statement.key
         ]
     out.questions = [q.settled(out.goal_ids) for q in out.pending]
     out.pending = []
@@ -454,7 +423,7 @@ def _within_notat(
     first_of: dict[str, _Stmt] = {}
     for s in mine:
         first = first_of.setdefault(s.norm, s)
-        if first is not s and first.row is not s.row:
+        if first is not s and not first.same_row(s):
             join(
                 first,
                 s,
@@ -471,7 +440,7 @@ def _within_notat(
     for i, a in enumerate(mine):
         near_a = sorted(j for t in related[text(a.statement.text)] for j in at.get(t, ()) if j > i)
         for b in (mine[j] for j in near_a):
-            if a.row is b.row or a.norm == b.norm:
+            if a.same_row(b) or a.norm == b.norm:
                 continue
             like = likeness(text(a.statement.text), text(b.statement.text), settings)
             near = settings.within_min_char - settings.refusal_margin
@@ -758,12 +727,12 @@ class _Question:
     period: str
     previous_period: str
 
-    def settled(self, goal_ids: dict[int, str]) -> OpenQuestion:
+    def settled(self, goal_ids: dict[StatementKey, str]) -> OpenQuestion:
         o = self.old.statement
         return OpenQuestion(
             self.period,
             self.previous_period,
-            goal_ids[id(o)],
+            goal_ids[o.key],
             o.doc_id,
             o.theme_no,
             o.row_no,
@@ -771,7 +740,7 @@ class _Question:
             o.text,
             tuple(
                 Partner(
-                    goal_ids[id(n.statement)],
+                    goal_ids[n.statement.key],
                     n.statement.doc_id,
                     n.statement.theme_no,
                     n.statement.row_no,

@@ -13,29 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipeline.danish import (
-    BILAG_INTRO,
-    DECISIONS_LISTED,
-    DECISIONS_NAME,
-    FINDING_TEXTS,
-    FORM_INTRO,
-    INGEST_CAUSE_TEXTS,
-    NO_REASON_GIVEN,
-    NOT_PROPOSED,
-    REPORT_SUBTITLE,
-    REVIEW_FILE_PREFIX,
-    ROW_MARKERS,
-    SENDER_LABELS,
-    STATUS_LABELS,
-    WORDING_NONE_AFTER,
-    WORDING_NONE_BEFORE,
-    change_summary,
-    decision_text,
-    format_count_change,
-    format_danish_date,
-    more_decisions_text,
-    notat_name,
-)
+from pipeline.codes import cause_text
+from pipeline.dates import format_danish_date
 from pipeline.model import (
     SENDER_FIELDS,
     Change,
@@ -60,8 +39,29 @@ from pipeline.model import (
     StatusReport,
 )
 from pipeline.transform.accounting import Accounting, ThemeCounts, account
+from pipeline.transform.periods import dated_periods, period_of
 from pipeline.transform.review import review_pairs
 from pipeline.transform.similarity import likeness
+from pipeline.vocabulary import REVIEW_FILE_PREFIX, TOTALS_LABEL
+from pipeline.wording import (
+    BILAG_INTRO,
+    DECISIONS_LISTED,
+    DECISIONS_NAME,
+    FORM_INTRO,
+    NO_REASON_GIVEN,
+    NOT_PROPOSED,
+    REPORT_SUBTITLE,
+    ROW_MARKERS,
+    SENDER_LABELS,
+    STATUS_LABELS,
+    WORDING_NONE_AFTER,
+    WORDING_NONE_BEFORE,
+    change_summary,
+    decision_text,
+    format_count_change,
+    more_decisions_text,
+    notat_name,
+)
 
 if TYPE_CHECKING:
     from pipeline.transform import Reconciled
@@ -79,7 +79,7 @@ def build_report(
     unread: Sequence[ExtractedDocument] = (),
 ) -> tuple[StatusReport, StatusForm] | None:
     """The report model of the latest status period, or None when there is no dated status notat."""
-    periods = _status_periods(reconciled.documents)
+    periods = dated_periods(reconciled.documents)
     if not periods:
         return None
     latest_date, latest = periods[-1]
@@ -100,7 +100,7 @@ def build_report(
     oldest_shown = previous_date or latest_date
     shown, older = [], []
     for doc in reconciled.documents:
-        day = _status_date(doc)
+        day = period_of(doc)
         (older if day is not None and day < oldest_shown else shown).append(doc)
     title = latest.document.title
     if title.strip().lower() in _NOT_A_TITLE:
@@ -144,29 +144,6 @@ def build_report(
         review_workbook=f"{REVIEW_FILE_PREFIX}{iso}.xlsx",
     )
     return report, _form(latest, latest_date, report.title, report.sender)
-
-
-# --------------------------------------------------------------------------- periods
-
-
-def _status_date(doc: ExtractedDocument) -> dt.date | None:
-    """The period of a status notat; None for another kind or a date that cannot be read."""
-    if doc.document.kind != "status" or not doc.document.date:
-        return None
-    try:
-        return dt.date.fromisoformat(doc.document.date)
-    except ValueError:
-        return None
-
-
-def _status_periods(docs: list[ExtractedDocument]) -> list[tuple[dt.date, ExtractedDocument]]:
-    """Status notats with a date and goal rows, oldest first; one per date (the first read)."""
-    by_date: dict[dt.date, ExtractedDocument] = {}
-    for doc in docs:
-        day = _status_date(doc)
-        if day is not None and doc.goal_rows:
-            by_date.setdefault(day, doc)
-    return sorted(by_date.items())
 
 
 def _rows_by_theme(doc: ExtractedDocument) -> OrderedDict[int, list[GoalRow]]:
@@ -301,8 +278,8 @@ def _overview(
     )
     lines.append(
         _line(
-            "I alt",
-            "I alt",
+            TOTALS_LABEL,
+            TOTALS_LABEL,
             total if accounting else None,
             previous,
             is_total=True,
@@ -659,7 +636,7 @@ def _skipped_files(
             e.file,
             e.status,
             (unread_decisions.get(e.file) if e.kind == "decisions" else None)
-            or INGEST_CAUSE_TEXTS.get(e.cause)
+            or cause_text(e.cause)
             or e.reason
             or STATUS_LABELS[""],
         )
@@ -707,7 +684,7 @@ def _findings(docs: list[ExtractedDocument]) -> tuple[ReportFinding, ...]:
                     theme_no=f.theme_no,
                     row_no=f.row_no,
                     severity=f.severity,
-                    message=f.message or FINDING_TEXTS.get(f.code, f.code),
+                    message=f.message,
                 )
             )
     return tuple(found)

@@ -21,9 +21,10 @@ import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from pipeline.danish import format_danish_date
+from pipeline.dates import format_danish_date
 from pipeline.model import GoalStatement, Link, ReviewPair
 from pipeline.transform.normalize import normalize_wording
+from pipeline.transform.records import StatementKey
 from pipeline.transform.similarity import DEFAULT_SETTINGS, Likeness, ReconcileSettings, likeness
 
 if TYPE_CHECKING:
@@ -67,19 +68,14 @@ def review_pairs(
 ) -> tuple[ReviewPair, ...]:
     """The review pairs of every period, likeliest misses first (see module doc)."""
     status = [d for d in reconciled.documents if d.document.kind == "status"]
-    stmt: dict[tuple, tuple[GoalStatement, str, str]] = {}
-    present: dict[str, set[str]] = {}  # goal_id -> the doc_ids it stands in
-    first_date: dict[str, str] = {}
+    stmt: dict[StatementKey, tuple[GoalStatement, str, str]] = {}
     for d in status:
         for s in d.statements:
-            stmt[(s.doc_id, s.theme_no, s.row_no, s.stmt_no)] = (
+            stmt[StatementKey.of(s)] = (
                 s,
                 d.document.date,
                 d.document.file,
             )
-            present.setdefault(s.goal_id, set()).add(s.doc_id)
-            if s.goal_id not in first_date or d.document.date < first_date[s.goal_id]:
-                first_date[s.goal_id] = d.document.date
     into = dict(reconciled.merged_into)
 
     def resolve(goal_id: str) -> str:
@@ -100,9 +96,7 @@ def review_pairs(
         for gb in goals_of.get(o.wording_b, ())
     }
     found: dict[frozenset[str], tuple[tuple, ReviewPair]] = {}
-    pairs = [
-        _review(link, stmt, present, first_date, resolve, settings) for link in reconciled.links
-    ]
+    pairs = [_review(link, stmt, resolve, settings) for link in reconciled.links]
     pairs += _questions(reconciled.questions, stmt, settings)
     for pair in pairs:
         if pair is None:
@@ -145,7 +139,7 @@ def _questions(questions, stmt, settings) -> list[ReviewPair]:
     """One review pair per partner of each open question (module doc), best first."""
     out: list[ReviewPair] = []
     for q in questions:
-        left = stmt.get((q.doc_id, q.theme_no, q.row_no, q.stmt_no))
+        left = stmt.get(StatementKey.of(q))
         offered = [p for p in q.partners if not p.apart]
         apart = [p for p in q.partners if p.apart]
         if left is None or not offered:
@@ -155,7 +149,7 @@ def _questions(questions, stmt, settings) -> list[ReviewPair]:
             for p in apart
         )
         for rank, p in enumerate(offered, start=1):
-            right = stmt.get((p.doc_id, p.theme_no, p.row_no, p.stmt_no))
+            right = stmt.get(StatementKey.of(p))
             if right is None:
                 continue
             like = likeness(q.text, p.text, settings)
@@ -210,11 +204,9 @@ def _neg(iso: str) -> tuple[int, ...]:
     return tuple(-ord(c) for c in iso)
 
 
-def _review(link: Link, stmt, present, first_date, resolve, settings) -> ReviewPair | None:
-    left = stmt.get((link.left_doc_id, link.left_theme_no, link.left_row_no, link.left_stmt_no))
-    right = stmt.get(
-        (link.right_doc_id, link.right_theme_no, link.right_row_no, link.right_stmt_no)
-    )
+def _review(link: Link, stmt, resolve, settings) -> ReviewPair | None:
+    left = stmt.get(StatementKey.of_link(link, "left"))
+    right = stmt.get(StatementKey.of_link(link, "right"))
     if left is None or right is None or link.rule == "override":
         return None
     (a, _, _), (b, _, _) = left, right

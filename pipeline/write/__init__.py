@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline.errors import WriteError
 from pipeline.model import StatusForm, StatusReport
+from pipeline.vocabulary import REVIEW_FILE_PREFIX
 from pipeline.write.text import safe_filename
 from pipeline.write.xlsx import write_workbook
 
@@ -29,7 +30,7 @@ def report_file_names(report: StatusReport, form: StatusForm) -> dict[str, str]:
         "report_docx": safe_filename(f"statusrapport_{period}.docx"),
         "report_pdf": safe_filename(f"statusrapport_{period}.pdf"),
         "form_docx": safe_filename(f"statusskema_{form.based_on_period.isoformat()}.docx"),
-        "review_docx": safe_filename(f"afstemning_{period}.docx"),
+        "review_docx": safe_filename(f"{REVIEW_FILE_PREFIX}{period}.docx"),
     }
 
 

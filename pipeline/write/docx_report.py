@@ -31,13 +31,18 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from pipeline.vocabulary import FORM_GOAL_TAG
+from pipeline.vocabulary import FORM_GOAL_TAG, PAGE_OF
 from pipeline.write.chart_png import overview_chart_png
 from pipeline.write.layout import (
+    CELL_PADDING_CM,
+    CELL_SPACE_AFTER,
     COLOURS,
+    FOOTER_FROM_EDGE_CM,
     FORM_BLANK,
     FORM_FIELD_TITLES,
-    PAGE_OF,
+    HYPHENATION_ZONE_PT,
+    MARGIN_CM,
+    RULE_PT,
     SIZES,
     SPACE_AFTER,
     TABLE_GAP,
@@ -71,9 +76,10 @@ _PARA_STYLES = {
     "sender": ("Afsender", SIZES["sender"], False, False, True, 0),
     "sender_heading": ("Afsenderoverskrift", SIZES["sender_heading"], True, False, False, 1),
 }
-_CELL_STYLE = ("Tabeltekst", SIZES["cell"], False, False, False, 2)
+_CELL_STYLE = ("Tabeltekst", SIZES["cell"], False, False, False, CELL_SPACE_AFTER)
 _HEADING_BEFORE = {"Title": 0, "Heading 1": 12, "Heading 2": 10}
 _TOOL = "Ringsted Kommune – statuspipeline"
+_TWIPS_PER_CM = 1440 / 2.54
 _WORD_NS = "http://schemas.microsoft.com/office/word"
 _COMPATIBILITY_MODE = "15"  # Word 2013 and later: the current mode
 # what may follow w:suppressAutoHyphens in w:pPr (ECMA-376 CT_PPrBase, then CT_PPr)
@@ -118,6 +124,42 @@ def _set_cell_fill(cell, hex_fill: str) -> None:
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), hex_fill)
     tc_pr.append(shd)
+
+
+def _grid(table) -> None:
+    """The table's rules and cell margins, as the PDF draws them (not left to the template's
+    Table Grid style): RULE_PT lines in the rule colour, CELL_PADDING_CM left and right."""
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        rule = OxmlElement(f"w:{side}")
+        for name, value in (
+            ("val", "single"),
+            ("sz", str(round(RULE_PT * 8))),  # eighths of a point
+            ("space", "0"),
+            ("color", COLOURS["rule"]),
+        ):
+            rule.set(qn(f"w:{name}"), value)
+        borders.append(rule)
+    margins = OxmlElement("w:tblCellMar")
+    for side, cm in (
+        ("top", 0),
+        ("left", CELL_PADDING_CM),
+        ("bottom", 0),
+        ("right", CELL_PADDING_CM),
+    ):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(round(cm * _TWIPS_PER_CM)))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    for el, successors in (
+        (borders, ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption")),
+        (margins, ("w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")),
+    ):
+        old = tbl_pr.find(el.tag)
+        if old is not None:
+            tbl_pr.remove(old)
+        tbl_pr.insert_element_before(el, *successors)
 
 
 def _row_flag(row, tag: str, **attrs: str) -> None:
@@ -165,13 +207,13 @@ def _set_language(doc, language: str) -> None:
     auto = OxmlElement("w:autoHyphenation")
     auto.set(qn("w:val"), "true")
     zone = OxmlElement("w:hyphenationZone")
-    zone.set(qn("w:val"), "425")  # 0.75 cm, Word's default
-    limit = OxmlElement("w:consecutiveHyphenLimit")
-    limit.set(qn("w:val"), "2")
-    # settings' children have a fixed order (Word refuses a file that breaks it): these three
+    zone.set(qn("w:val"), str(round(HYPHENATION_ZONE_PT * 20)))  # in twips
+    # no w:consecutiveHyphenLimit: LibreOffice does not read it, and the PDF's lines break as
+    # LibreOffice breaks the Word file's (pipeline/write/linebreak.py)
+    # settings' children have a fixed order (Word refuses a file that breaks it): these two
     # come right after w:defaultTabStop
     anchor = settings.find(qn("w:defaultTabStop"))
-    for el in (zone, limit, auto):  # addnext reverses: auto, limit, zone (the schema order)
+    for el in (zone, auto):  # addnext reverses: auto, zone (the schema order)
         if anchor is not None:
             anchor.addnext(el)
         else:
@@ -264,11 +306,15 @@ def _new_document(layout: Layout, made_on: dt.date):
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_height, section.page_width = section.page_width, section.page_height
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2.0))
+        setattr(section, side, Cm(MARGIN_CM))
+    section.footer_distance = Cm(FOOTER_FROM_EDGE_CM)
     normal = doc.styles["Normal"]
     normal.font.name = _FONT
     # single line spacing, as the PDF sets its lines (the template's Normal has 1.15 and 10 pt)
     normal.paragraph_format.line_spacing = 1.0
+    # widow and orphan control, Word's own default (not the template's): a paragraph broken
+    # across pages leaves at least two lines on each, as the PDF does
+    normal.paragraph_format.widow_control = True
     for style in (*_PARA_STYLES.values(), _CELL_STYLE):
         _paragraph_style(doc, *style)
     heading_rgb = RGBColor.from_string(COLOURS["heading"])
@@ -286,9 +332,13 @@ def _new_document(layout: Layout, made_on: dt.date):
         fmt = style.paragraph_format
         fmt.keep_with_next = True
         fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+        _no_hyphenation(style.element)  # headings are not hyphenated (nor in the PDF)
     _plain_template_styles(doc)
     _set_language(doc, layout.language)
     _as_word_makes_it(doc, layout)
+    footer_style = doc.styles["Footer"]
+    footer_style.font.size = Pt(SIZES["footer"])
+    footer_style.paragraph_format.space_after = Pt(0)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run(PAGE_OF[0])
@@ -333,10 +383,12 @@ def _paragraph(doc, block: Para):
     return p
 
 
-def _no_hyphenation(paragraph) -> None:
-    """w:suppressAutoHyphens, at its place in the paragraph properties' fixed order."""
-    ppr = paragraph._p.get_or_add_pPr()
-    ppr.insert_element_before(OxmlElement("w:suppressAutoHyphens"), *_AFTER_SUPPRESS_HYPHENS)
+def _no_hyphenation(element) -> None:
+    """w:suppressAutoHyphens on a paragraph's or a paragraph style's properties (``element``:
+    its w:p or w:style), at its place in their fixed order."""
+    ppr = element.get_or_add_pPr()
+    if ppr.find(qn("w:suppressAutoHyphens")) is None:
+        ppr.insert_element_before(OxmlElement("w:suppressAutoHyphens"), *_AFTER_SUPPRESS_HYPHENS)
 
 
 def _fill_cell(
@@ -358,7 +410,7 @@ def _fill_cell(
         if keep:
             p.paragraph_format.keep_with_next = True
         if whole_words:
-            _no_hyphenation(p)
+            _no_hyphenation(p._p)
         if _ALIGN[content.align] is not None:
             p.alignment = _ALIGN[content.align]
 
@@ -469,6 +521,7 @@ def _table(doc, block: Table) -> None:
     widths = block.widths_cm
     table = doc.add_table(rows=1 + len(block.rows), cols=len(widths))
     table.style = "Table Grid"
+    _grid(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
@@ -482,7 +535,9 @@ def _table(doc, block: Table) -> None:
     for i, (tr, row) in enumerate(zip(table.rows[1:], block.rows, strict=True)):
         _row_flag(tr, "w:cantSplit")
         if block.min_row_cm and row.fill != "total":
-            _row_flag(tr, "w:trHeight", val=str(int(block.min_row_cm * 567)), hRule="atLeast")
+            _row_flag(
+                tr, "w:trHeight", val=str(round(block.min_row_cm * _TWIPS_PER_CM)), hRule="atLeast"
+            )
         keep = i + 1 < block.keep_rows and i + 1 < len(block.rows)
         for cell, content, width in zip(tr.cells, row.cells, widths, strict=True):
             _fill_cell(cell, content, width, keep=keep, whole_words=block.goal_table)

@@ -17,7 +17,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from pipeline.danish import (
+from pipeline.dates import format_danish_date
+from pipeline.model import OverviewLine, StatusForm, StatusReport
+from pipeline.vocabulary import (
+    CONTACT_LABEL,
+    DATE_LABEL,
+    DOCUMENT_LABEL,
+    FORM_BASED_ON,
+    GOAL_HEADING,
+    NOT_STARTED_HEADING,
+    REMARK_HEADING,
+    REWORD_LABEL,
+    STARTED_HEADING,
+    TOTALS_LABEL,
+    theme_heading,
+)
+from pipeline.wording import (
     CHANGE_LABELS,
     DECISION_LEAD,
     INGEST_STATUS_LABELS,
@@ -25,14 +40,10 @@ from pipeline.danish import (
     NO_FINDINGS_TEXT,
     NO_RECENT_FINDINGS_TEXT,
     REVIEW_KIND_LABELS,
-    SENDER_HEADING,
     SEVERITY_LABELS,
     STATUS_LABELS,
     earlier_findings_text,
-    format_danish_date,
 )
-from pipeline.model import OverviewLine, StatusForm, StatusReport
-from pipeline.vocabulary import FORM_BASED_ON
 from pipeline.write.text import bilag_tag
 
 __all__ = [
@@ -46,8 +57,10 @@ __all__ = [
     "Row",
     "Table",
     "form_layout",
+    "line_height",
     "report_layout",
     "review_layout",
+    "word_pt",
 ]
 
 Align = Literal["left", "center", "right"]
@@ -71,9 +84,38 @@ SIZES = {
     "sender": 8.0,
     "sender_heading": 8.0,
     "marker": 7.5,
+    "footer": 8.5,
 }
+# A single line is as high as the font's ascent and descent: 2500/2048 of its size in Carlito
+# and Calibri (their win metrics, 1950 + 550 in 2048 units), laid out in whole twips as Word and
+# LibreOffice lay out lines.
+ASCENT_EM, DESCENT_EM = 1950 / 2048, 550 / 2048
+
+
+def word_pt(cm: float) -> float:
+    """A length given in cm, in points as the Word file holds it: in whole twips (1/20 pt), so
+    the PDF's columns and margins are Word's to the twip."""
+    return round(cm * 1440 / 2.54) / 20
+
+
+def line_height(size: float) -> float:
+    """The height in points of a single-spaced line of type ``size`` points."""
+    return round(size * 20 * (ASCENT_EM + DESCENT_EM)) / 20
+
+
 SPACE_AFTER = 4.0  # points after a paragraph
 TABLE_GAP = 6.0  # points after a table
+
+# The page and the table grid, the same in both files (Word's own measures where it has them).
+MARGIN_CM = 2.0  # all four margins; the footer stands in the bottom margin, as in Word
+FOOTER_FROM_EDGE_CM = 1.27  # the footer's bottom from the page's bottom edge (Word's default)
+CELL_PADDING_CM = 0.19  # a cell's left and right margin (Word's default, 108 twips); 0 above/below
+RULE_PT = 0.5  # the table grid's lines; a row is as high as its rule and its lines
+CELL_SPACE_AFTER = 2.0  # points after each paragraph in a cell, the last one too (as Word)
+# Automatic hyphenation (Danish), in both files by the same rules (pipeline/write/linebreak.py):
+# a word is not hyphenated where the line would otherwise end within the zone of its end (Word's
+# default 0.75 cm, 425 twips). Headings and the goal tables are not hyphenated.
+HYPHENATION_ZONE_PT = 21.25
 COLOURS = {
     "heading": "1F3A5F",
     "header": "D9E2F3",
@@ -81,11 +123,10 @@ COLOURS = {
     "review": "FFF2CC",
     "form": "F2F2F2",
     "muted": "444444",
+    "rule": "808080",  # the table grid
 }
 MARK = "X"
-PROPOSED_LABEL = "Foreslås omformuleret til:"
 NONE_MARK = "–"  # a count with nothing to compare with (a theme new this period)
-PAGE_OF = ("Side ", " af ")  # the footer: "Side 3 af 9"
 
 
 # --------------------------------------------------------------------------- blocks
@@ -184,8 +225,8 @@ class Layout:
 
     @property
     def frame_cm(self) -> float:
-        """The width text runs in: A4 less 2 cm margins."""
-        return (29.7 if self.landscape else 21.0) - 4.0
+        """The width text runs in: A4 less its margins."""
+        return (29.7 if self.landscape else 21.0) - 2 * MARGIN_CM
 
 
 # --------------------------------------------------------------------------- small builders
@@ -222,7 +263,12 @@ def _count(value: int | None) -> str:
 
 
 def _identity(
-    title: str, subtitle: str, date_line: str, sender: tuple[str, ...], *, doctype: str = "NOTAT"
+    title: str,
+    subtitle: str,
+    date_line: str,
+    sender: tuple[str, ...],
+    *,
+    doctype: str = DOCUMENT_LABEL,
 ) -> list[Block]:
     """The notat's own first lines: NOTAT, the title, the date and the sender block."""
     blocks: list[Block] = [Para(doctype, "doctype", bold=True), Heading(title, 0, "forside")]
@@ -230,7 +276,7 @@ def _identity(
         blocks.append(Para(subtitle, "subtitle"))
     blocks.append(Para(date_line, "body", align="right"))
     if sender:
-        blocks.append(Para(SENDER_HEADING, "sender_heading", align="right", bold=True))
+        blocks.append(Para(CONTACT_LABEL, "sender_heading", align="right", bold=True))
         blocks += [Para(line, "sender", align="right") for line in sender]
     return blocks
 
@@ -238,7 +284,7 @@ def _identity(
 def _goal_lines(wordings, proposed_text: str = "") -> tuple[Line, ...]:
     lines = [Line(f"{w.text} {bilag_tag(w.bilag)}".strip()) for w in wordings]
     if proposed_text:
-        lines += [Line(PROPOSED_LABEL, bold=True), Line(proposed_text)]
+        lines += [Line(REWORD_LABEL, bold=True), Line(proposed_text)]
     return tuple(lines)
 
 
@@ -252,7 +298,9 @@ def _mark_cell(marked: bool, marker: str) -> Cell:
 
 # --------------------------------------------------------------------------- the status report
 
-THEME_HEADER = ("Mål", "Gennemført/ igangsat", "Ikke igangsat", "Bemærkning")
+# The goal table's header as the notat prints it; the slash of a status heading may break a line.
+STARTED_HEADER = STARTED_HEADING.replace("/", "/ ")
+THEME_HEADER = (GOAL_HEADING, STARTED_HEADER, NOT_STARTED_HEADING, REMARK_HEADING)
 THEME_WIDTHS = (7.3, 2.6, 2.0, 5.1)
 CHART_CAPTION = "Figur: Antal mål pr. tema, gennemført/igangsat og ikke igangsat."
 
@@ -312,7 +360,7 @@ def _overview(report: StatusReport) -> list[Block]:
     blocks: list[Block] = [Heading("Overblik", 1, "overblik")]
     compared = report.previous_period is not None
     widths: tuple[float, ...] = (8.4, 3.2, 3.0, 2.4)
-    header: tuple[str, ...] = ("Tema", "Gennemført/ igangsat", "Ikke igangsat", "I alt")
+    header: tuple[str, ...] = ("Tema", STARTED_HEADER, NOT_STARTED_HEADING, TOTALS_LABEL)
     regrouped = compared and any(line.regrouped for line in report.overview)
     if compared:
         since = format_danish_date(report.previous_period)
@@ -331,7 +379,7 @@ def _overview(report: StatusReport) -> list[Block]:
         if regrouped:
             header += ("Delt/ samlet",)
             widths += (1.5,)
-        header += ("I alt", "Gennemført/ igangsat", "Ikke igangsat")
+        header += (TOTALS_LABEL, STARTED_HEADER, NOT_STARTED_HEADING)
         widths += (1.1, 2.3, 1.7)
         if not regrouped:
             widths = (widths[0] + 1.5, *widths[1:])
@@ -477,7 +525,8 @@ def _theme_tables(report: StatusReport) -> list[Block]:
             )
         )
     for theme in report.themes:
-        blocks.append(Heading(f"Tema {theme.theme_no}: {theme.title}", 2, f"tema{theme.theme_no}"))
+        heading = theme_heading(theme.theme_no, theme.title)
+        blocks.append(Heading(heading, 2, f"tema{theme.theme_no}"))
         rows = [
             Row(
                 (
@@ -496,7 +545,7 @@ def _theme_tables(report: StatusReport) -> list[Block]:
         rows.append(
             Row(
                 (
-                    _cell("I alt", bold=True),
+                    _cell(TOTALS_LABEL, bold=True),
                     _cell(str(theme.started), bold=True, align="center"),
                     _cell(str(theme.not_started), bold=True, align="center"),
                     _cell(),
@@ -561,7 +610,7 @@ def report_layout(report: StatusReport) -> Layout:
         *_identity(
             report.title,
             report.subtitle,
-            f"Dato: {format_danish_date(report.period)}",
+            f"{DATE_LABEL} {format_danish_date(report.period)}",
             report.sender,
         ),
         *_summary(report),
@@ -605,7 +654,7 @@ def review_layout(report: StatusReport) -> Layout:
         *_identity(
             REVIEW_TITLE,
             f"Arbejdspapir til administrationen til status af {day}",
-            f"Dato: {day}",
+            f"{DATE_LABEL} {day}",
             report.sender,
             doctype="ARBEJDSPAPIR",
         ),
@@ -681,7 +730,7 @@ def review_layout(report: StatusReport) -> Layout:
             )
             for g in repeated
         ]
-        blocks.append(_table(("Tema", "Mål", "Bemærkning"), (1.3, 9.2, 6.5), rows))
+        blocks.append(_table(("Tema", "Mål", REMARK_HEADING), (1.3, 9.2, 6.5), rows))
     blocks.append(Heading("Alle mål og deres formuleringer", 1, "alle"))
     blocks.append(
         Para(
@@ -717,12 +766,12 @@ def review_layout(report: StatusReport) -> Layout:
 FORM_WIDTHS = (8.3, 2.6, 2.0, 6.8, 6.0)
 FORM_ROW_CM = 2.2  # room for a hand-written remark on the printed form
 FORM_TOTAL_HINT = "Skriv antal X"
-FORM_DATE_LINE = "Dato: ____________________"  # filled in by hand (printed)
-FORM_DATE_LABEL, FORM_BLANK = "Dato:", "____________________"
+FORM_DATE_LABEL, FORM_BLANK = DATE_LABEL, "____________________"
+FORM_DATE_LINE = f"{FORM_DATE_LABEL} {FORM_BLANK}"  # filled in by hand (printed)
 # The titles Word shows on the form's fields (its content controls), by the field's kind.
 FORM_FIELD_TITLES = {
-    "goal": "Mål", "status": "Status", "remark": "Bemærkning", "total": "Antal X",
-    "date": "Dato",
+    "goal": GOAL_HEADING, "status": "Status", "remark": REMARK_HEADING, "total": "Antal X",
+    "date": DATE_LABEL.removesuffix(":"),
 }  # fmt: skip
 
 
@@ -745,7 +794,8 @@ def form_layout(form: StatusForm) -> Layout:
         blocks.append(Para(form.instructions, italic=True))
     last_header = f"Status {day} (til orientering)"
     for theme in form.themes:
-        blocks.append(Heading(f"Tema {theme.theme_no}: {theme.title}", 1, f"tema{theme.theme_no}"))
+        heading = theme_heading(theme.theme_no, theme.title)
+        blocks.append(Heading(heading, 1, f"tema{theme.theme_no}"))
         rows = [
             Row(
                 (
@@ -762,7 +812,7 @@ def form_layout(form: StatusForm) -> Layout:
         rows.append(
             Row(
                 (
-                    _cell("I alt", bold=True),
+                    _cell(TOTALS_LABEL, bold=True),
                     _cell(FORM_TOTAL_HINT, italic=True, align="center"),
                     _cell(FORM_TOTAL_HINT, italic=True, align="center"),
                     _cell(),

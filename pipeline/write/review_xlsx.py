@@ -5,7 +5,7 @@ One sheet *Afstemning*: a row per review pair of the report model (likeliest mis
 both wordings, where each stands (theme, row, notat and file), the evidence in words and the
 likeness; the *Afgørelse* cells offer a drop-down (*samme mål* / *forskellige mål*) through
 Excel's data validation. A sheet *Vejledning* says what to do. The headings are those
-pipeline.transform.overrides reads back (pipeline.danish), so the filled-in workbook saved in
+pipeline.transform.overrides reads back (pipeline.vocabulary), so the filled-in workbook saved in
 input_pdfs/ is applied on the next run. Written with XlsxWriter like the tables' workbook, every
 text cell as a string that cannot become a formula.
 """
@@ -16,17 +16,17 @@ from pathlib import Path
 
 from xlsxwriter import Workbook
 
-from pipeline.danish import (
+from pipeline.model import ReviewPair, StatusReport
+from pipeline.vocabulary import (
     REVIEW_COLUMNS,
     REVIEW_DECISION,
     REVIEW_DECISIONS,
     REVIEW_FILE_PREFIX,
-    REVIEW_INSTRUCTIONS,
-    REVIEW_KIND_LABELS,
-    REVIEW_NONE,
     REVIEW_SHEET,
+    REVIEW_WORDING_A,
+    REVIEW_WORDING_B,
 )
-from pipeline.model import ReviewPair, StatusReport
+from pipeline.wording import REVIEW_INSTRUCTIONS, REVIEW_KIND_LABELS, REVIEW_NONE
 from pipeline.write.text import safe_filename
 from pipeline.write.xlsx import excel_safe, print_setup
 
@@ -54,9 +54,9 @@ def _cells(no: int, pair: ReviewPair) -> list[object]:
         "Nr.": pair.question_no or no,
         "Bud": pair.rank,
         "Slags": REVIEW_KIND_LABELS[pair.kind],
-        "Formulering A": pair.text_a,
+        REVIEW_WORDING_A: pair.text_a,
         "Hvor A står": pair.where_a,
-        "Formulering B": pair.text_b,
+        REVIEW_WORDING_B: pair.text_b,
         "Hvor B står": pair.where_b,
         "Hvorfor spørges der": pair.evidence,
         "Lighed": round(pair.score, 2),

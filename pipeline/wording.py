@@ -1,70 +1,35 @@
-"""Danish dates and labels, the municipality's own terms, shared by extraction and the writers."""
+"""The Danish words the reports and the workbooks print, in the municipality's own terms: the
+report's labels and sentences, what changed since the last period in words, the decisions put to
+the council, the review workbook's instructions, and the headers and values of statusdata.xlsx.
+
+The words a notat or our own form prints and the reader reads back (the table's headers, *I alt*,
+*Foreslås udgået*, *Dato:*) are pipeline.vocabulary's; the Danish of each finding code and
+ingest cause is pipeline.codes'; dates are pipeline.dates'.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-from pipeline.text import normalize_text
-
-MONTHS = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
+from pipeline.dates import format_danish_date
+from pipeline.vocabulary import (
+    DROP_LABEL,
+    NOT_STARTED_HEADING,
+    REMARK_HEADING,
+    REVIEW_DECISION,
+    REVIEW_DECISIONS,
+    REVIEW_WORDING_A,
+    REVIEW_WORDING_B,
+    REWORD_LABEL,
+    STARTED_HEADING,
 )
-_MONTH_NO = {name: i + 1 for i, name in enumerate(MONTHS)}
-# Short forms seen in notats ("28. maj 2020", "3. jun. 2021", "28.05.2020").
-_MONTH_NO.update({name[:3]: i + 1 for i, name in enumerate(MONTHS)})
-
-_DATE_WORDS = re.compile(r"(\d{1,2})\.\s*([A-Za-zæøåÆØÅ]+)\.?\s+(\d{4})")
-_DATE_DIGITS = re.compile(r"(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})")
-_DATO = re.compile(r"Dato\s*:\s*(.+)", re.IGNORECASE)
 
 STATUS_LABELS = {
-    "started": "Gennemført/igangsat",
-    "not_started": "Ikke igangsat",
+    "started": STARTED_HEADING,
+    "not_started": NOT_STARTED_HEADING,
     "": "Ikke angivet",
 }
-
-
-def parse_danish_date(text: str) -> dt.date | None:
-    """``28. maj 2020`` or ``28.05.2020`` to a date; None when the text holds no valid date."""
-    text = normalize_text(text)
-    m = _DATE_WORDS.search(text)
-    if m:
-        month = _MONTH_NO.get(m.group(2).lower())
-        if month:
-            try:
-                return dt.date(int(m.group(3)), month, int(m.group(1)))
-            except ValueError:
-                return None
-    m = _DATE_DIGITS.search(text)
-    if m:
-        try:
-            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        except ValueError:
-            return None
-    return None
-
-
-def find_dato(text: str) -> dt.date | None:
-    """The date of a ``Dato: …`` line anywhere in ``text``."""
-    for line in text.splitlines():
-        m = _DATO.search(line)
-        if m:
-            found = parse_danish_date(m.group(1))
-            if found:
-                return found
-    return None
 
 
 def pages_da(numbers: list[int]) -> str:
@@ -81,11 +46,6 @@ def pages_da(numbers: list[int]) -> str:
             start = prev = n
     joined = spans[0] if len(spans) == 1 else ", ".join(spans[:-1]) + " og " + spans[-1]
     return f"side {joined}"
-
-
-def format_danish_date(day: dt.date) -> str:
-    """``2021-06-03`` to ``3. juni 2021``."""
-    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
 
 
 # --------------------------------------------------------------------------- report labels
@@ -165,7 +125,7 @@ NOT_PROPOSED = "Ikke foreslået udgået i sidste status."
 WORDING_NONE_AFTER = "(formuleringen står ikke længere i notatet)"
 WORDING_NONE_BEFORE = "(ny formulering ved siden af de hidtidige)"
 
-PROPOSAL_LABELS = {"drop": "Foreslås udgået", "reword": "Foreslås omformuleret", "": ""}
+PROPOSAL_LABELS = {"drop": DROP_LABEL, "reword": REWORD_LABEL.removesuffix(" til:"), "": ""}
 
 SEVERITY_LABELS = {"error": "Fejl", "warning": "Advarsel", "info": "Oplysning"}
 
@@ -174,66 +134,6 @@ INGEST_STATUS_LABELS = {
     "duplicate": "Dublet",
     "skipped": "Sprunget over",
     "failed": "Fejlet",
-}
-
-# Danish wording of why an input file was not read, by IngestEntry.cause; the plain-English reason
-# with its technical detail stays in ingest_log.csv.
-INGEST_CAUSE_TEXTS = {
-    "duplicate": "Samme fil som en anden i mappen (identisk indhold); kun den ene er læst.",
-    "empty": "Filen er tom.",
-    "not_pdf": "Filen er hverken en PDF eller et Word-dokument.",
-    "office_document": "Filen er et ældre Word-dokument (.doc); gem den som .docx eller PDF.",
-    "not_word": "Filen er et ZIP-arkiv, men ikke et Word-dokument (.docx).",
-    "no_date": "Et udfyldt skema uden dato; skriv datoen i feltet Dato, og kør igen.",
-    "password": "Filen er beskyttet med adgangskode og kan ikke åbnes.",
-    "no_pages": "PDF'en har ingen sider.",
-    "too_many_pages": "PDF'en har flere sider end grænsen tillader.",
-    "bomb": "PDF'en indeholder data, der pakker sig ud til en urimelig størrelse; den er ikke læst.",
-    "no_text": "PDF'en har hverken tekst eller billeder.",
-    "ocr_unavailable": "Skannet PDF uden tekst; tekstgenkendelse (tesseract med dansk) er ikke "
-    "installeret.",
-    "ocr_disabled": "Skannet PDF uden tekst; tekstgenkendelse er slået fra.",
-    "ocr_failed": "Skannet PDF; tekstgenkendelsen mislykkedes.",
-    "undecodable": "PDF'ens tekst kan ikke afkodes (skrifttypen mangler tegnkort), og "
-    "tekstgenkendelse er ikke til rådighed.",
-    "not_a_notat": "Ikke et statusnotat eller et koncept-notat.",
-    "no_goal_table": "Notatet har Tema-overskrifter som et statusnotat, men ingen måltabel kunne "
-    "læses; se fundene i Kontrol.",
-    "no_initiatives": "Notatet ligner et koncept-notat, men ingen indsatsområder eller forslag "
-    "kunne læses; se fundene i Kontrol.",
-    "damaged": "Filen er beskadiget og kunne ikke læses eller repareres.",
-    "memory": "Læsningen brugte mere hukommelse end tilladt og blev stoppet.",
-    "timeout": "Læsningen tog længere tid end tilladt og blev stoppet.",
-    "cpu_time": "Læsningen brugte mere regnetid end tilladt og blev stoppet.",
-    "crashed": "Læsningen af filen fejlede uventet.",
-    "unreadable": "Filen kunne ikke læses.",
-    "killed": "Læsningen blev afbrudt udefra (processen blev stoppet); filen læses igen næste gang.",
-    "no_space": "Der var ikke plads i den midlertidige mappe; filen læses igen næste gang.",
-    "being_written": "Filen blev ændret, mens den blev læst (den skrives eller kopieres stadig); "
-    "den læses igen næste gang.",
-    "too_large": "Filen er større end grænsen for en fil og er ikke læst.",
-    "not_a_file": "Ikke en fil (en mappe, et rør, en sokkel eller en enhed); ikke læst.",
-    "link": "En genvej, der ikke peger på en fil i mappen; ikke fulgt.",
-    "instructions": "Mappens vejledning; ikke et input.",
-    "competing": "Et andet statusnotat har samme dato med andet indhold; se Kontrol.",
-    "implausible_date": "Notatets dato kan ikke passe (årstallet er nok skrevet forkert); det er "
-    "ikke brugt som en periode. Ret datoen i notatet; se Kontrol.",
-    "same_content": "Samme statusnotat som en anden fil (samme dato og mål); kun den ene er læst.",
-    "two_notats": "Filen indeholder mere end ét notat; gem hvert notat som sin egen PDF.",
-    "contract": "Det læste brød tabellernes regler; notatet er ikke brugt.",
-    "internal_error": "En fejl i programmet under læsningen; filen læses igen næste gang.",
-}
-
-# Danish wording of the validation findings, by finding code; unknown codes keep their message.
-FINDING_TEXTS = {
-    "total_mismatch": "Den trykte I alt-række stemmer ikke med antallet af X.",
-    "totals_mismatch": "Den trykte I alt-række stemmer ikke med antallet af X.",
-    "two_marks": "Rækken har X i begge kolonner.",
-    "both_marked": "Rækken har X i begge kolonner.",
-    "no_mark": "Rækken har intet X.",
-    "unmarked": "Rækken har intet X.",
-    "untagged_wording": "En formulering mangler (bilag N).",
-    "missing_totals": "Tabellen mangler en I alt-række.",
 }
 
 
@@ -250,29 +150,9 @@ def format_count_change(now: int, before: int | None) -> str:
 
 
 # --------------------------------------------------------------------------- review workbook
-# The secretary's loop: the run writes the doubtful pairs as afstemning_<date>.xlsx; the filled-in
-# workbook saved in input_pdfs/ is read back by pipeline.transform.overrides. Both sides use
-# these names, so a heading renamed here is renamed for the reader too.
+# The secretary's loop (afstemning_<date>.xlsx): what the workbook and Kontrol say around the
+# decisions. The names the workbook is read back by are pipeline.vocabulary's.
 
-REVIEW_FILE_PREFIX = "afstemning_"
-REVIEW_SHEET = "Afstemning"
-REVIEW_DECISION = "Afgørelse"
-REVIEW_WORDING_A = "Formulering A"
-REVIEW_WORDING_B = "Formulering B"
-REVIEW_COLUMNS = (
-    "Nr.",  # the question's number, as the working paper numbers it
-    "Bud",  # the partner's place among the question's partners: 1 = the likeliest
-    "Slags",
-    REVIEW_WORDING_A,
-    "Hvor A står",
-    REVIEW_WORDING_B,
-    "Hvor B står",
-    "Hvorfor spørges der",
-    "Lighed",
-    REVIEW_DECISION,
-    "Mål-id A",
-    "Mål-id B",
-)
 # Kontrol lists at most this many decisions applied, and as many not used, one by one: a file of
 # thousands would bury the report. The rest are counted; every one is in decisions.csv.
 DECISIONS_LISTED = 20
@@ -288,8 +168,6 @@ def more_decisions_text(n: int, *, applied: bool) -> str:
     )
 
 
-# What may be chosen in the Afgørelse column, and the override each stands for.
-REVIEW_DECISIONS = {"samme mål": "same", "forskellige mål": "different"}
 REVIEW_KIND_LABELS = {
     "likely_miss": "Måske overset kobling",
     "written_twice": "Måske skrevet to gange",
@@ -440,8 +318,8 @@ def decision_text(proposal: str, proposed_text: str) -> str:
     return "Målet omformuleres."
 
 
-# The sender block's printed labels (the notat prints "Tel.:" and "EAN:").
-SENDER_HEADING = "Kontaktoplysninger"
+# The sender block's printed labels (the notat prints "Tel.:" and "EAN:"), under the heading
+# vocabulary.CONTACT_LABEL.
 SENDER_LABELS = {"sender_phone": "Tel.: ", "sender_ean": "EAN: "}
 
 
@@ -468,7 +346,7 @@ WORKBOOK_HEADERS = {
     "theme_title": "Temaets titel",
     "row_no": "Række",
     "status": "Status",
-    "remark": "Bemærkning",
+    "remark": REMARK_HEADING,
     "proposal": "Forslag",
     "proposed_text": "Foreslået formulering",
     "page_first": "Første side",
@@ -505,14 +383,14 @@ WORKBOOK_HEADERS = {
     "previous_period": "Forrige periode",
     "before": "Før",
     "after": "Nu",
-    "decision": "Afgørelse",
+    "decision": REVIEW_DECISION,
     "rule": "Regel",
     "score_token": "Lighed, ord (0-1)",
     "score_char": "Lighed, tegn (0-1)",
     "evidence": "Begrundelse",
-    "action": "Afgørelse",
-    "wording_a": "Formulering A",
-    "wording_b": "Formulering B",
+    "action": REVIEW_DECISION,
+    "wording_a": REVIEW_WORDING_A,
+    "wording_b": REVIEW_WORDING_B,
     "outcome": "Udfald",
 }
 # links name two wordings: left_* and right_* columns become "… (A)" and "… (B)"
@@ -526,7 +404,7 @@ DOCUMENT_KIND_LABELS = {
 }
 LINK_DECISION_LABELS = {"linked": "Koblet", "refused": "Holdt adskilt"}
 # decisions.csv: a person's decision, and what the run did with it
-DECISION_ACTION_LABELS = {"same": "samme mål", "different": "forskellige mål"}
+DECISION_ACTION_LABELS = {action: words for words, action in REVIEW_DECISIONS.items()}
 DECISION_OUTCOME_LABELS = {
     "applied": "Anvendt",
     "no_goal": "Ikke brugt: en formulering står ikke i notaterne",
