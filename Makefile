@@ -9,7 +9,7 @@ STAMP_TEST := $(VENV)/.installed-test
 COMPILE    := $(PY) -m compileall -q pipeline
 
 .DEFAULT_GOAL := help
-.PHONY: help report test lint format bench golden samples clean
+.PHONY: help report test check lint format bench golden samples clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-8s %s\n", $$1, $$2}'
@@ -33,6 +33,10 @@ report: $(STAMP_RUN) ## read input_pdfs/ and write the reports and tables to out
 test: $(STAMP_TEST) ## run the test suite (what CI runs)
 	@$(COMPILE)
 	$(PY) -m pytest
+
+check: $(STAMP_TEST) ## the quick lane of the tests: no OCR, no fault injection, no slow matrices
+	@$(COMPILE)
+	$(PY) -m pytest -q -m "not slow and not ocr and not faults"
 
 lint: $(STAMP_TEST) ## ruff lint and format check
 	$(PY) -m ruff check pipeline schemas tests

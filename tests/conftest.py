@@ -8,6 +8,7 @@ render per session. A producer that needs LibreOffice is skipped, with the reaso
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +22,28 @@ from tests.fixtures.render import NEEDS_SOFFICE, fixture_pdf, soffice_available
 # version and model), so a scan's OCR is paid once per image, never once per run; everything
 # of ours around it runs every time (pipeline.ingest.tesseract.run_tesseract).
 os.environ.setdefault(OCR_CACHE_ENV, str(REPO_ROOT / ".cache" / "ocr"))
+
+
+# The quick lane (`make check`) leaves out what reads scans, what injects faults (limits, kills,
+# hostile inputs, process isolation) and the slow matrices: by module, or by what a test's name
+# says it does.
+_OCR_MODULES = frozenset({"test_scans.py"})
+_FAULT_MODULES = frozenset({"test_attacks.py", "test_faults.py", "test_batch.py", "test_ingest.py"})
+_SLOW_MODULES = frozenset({"test_habit_producers.py"})
+_FAULT_NAMES = re.compile(
+    r"kill|stop|interrupt|sigterm|limit|hung|runaway|bomb|hostile|crash|refused|lock", re.I
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.path.name
+        if module in _OCR_MODULES:
+            item.add_marker(pytest.mark.ocr)
+        if module in _FAULT_MODULES or _FAULT_NAMES.search(item.name):
+            item.add_marker(pytest.mark.faults)
+        if module in _SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 def require_producer(producer: str) -> None:
