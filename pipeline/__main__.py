@@ -8,9 +8,15 @@ import gc
 import logging
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import PipelineError, UsageError
+
+if TYPE_CHECKING:
+    from pipeline.hooks import RunHook
+    from pipeline.stages import Stages
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -77,7 +83,14 @@ def _configure_logging(*, quiet: bool) -> None:
         logging.getLogger(library).setLevel(logging.WARNING)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(
+    argv: list[str] | None = None,
+    *,
+    stages: Stages | None = None,
+    hooks: Iterable[RunHook] | None = None,
+) -> int:
+    """The command line ``argv``; ``stages`` and ``hooks``: the run's own instead of the real
+    stages and the default hooks (a test's)."""
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -94,21 +107,29 @@ def main(argv: list[str] | None = None) -> int:
             if forkserver.start():
                 processes.adopt_multiprocessing_temp()  # its socket's folder goes with the run
             _configure_logging(quiet=args.quiet)
-            return _run(args)
+            return _run(args, stages, hooks)
         except BaseException as e:
             if processes.stopping() or isinstance(e, KeyboardInterrupt):
                 return processes.say_stopped()
             return _failed(e)
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, stages: Stages | None, hooks: Iterable[RunHook] | None) -> int:
     from pipeline import run  # imported late so `--help` stays fast
+    from pipeline.stages import STAGES
 
     if args.command == "extract":
-        return run.run_extract(args.pdfs, args.out)
+        return run.run_extract(args.pdfs, args.out, stages=stages or STAGES)
     if args.workers is not None and args.workers < 1:
         raise UsageError("--workers must be at least 1")
-    return run.run_report(args.input, args.output, workers=args.workers, overrides=args.overrides)
+    return run.run_report(
+        args.input,
+        args.output,
+        workers=args.workers,
+        overrides=args.overrides,
+        stages=stages or STAGES,
+        hooks=hooks,
+    )
 
 
 def _failed(e: BaseException) -> int:

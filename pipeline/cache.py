@@ -4,12 +4,12 @@ A rerun over the same input folder re-extracts nothing; one new PDF costs one ex
 change to the code that extraction runs (or to ``pipeline.__version__``) invalidates every entry.
 Skipped and failed outcomes are cached too, but only verdicts about the bytes: the same bytes
 get the same verdict. What depends on the moment (a reader killed, temp space or time run out,
-a file still being written) is never stored (``run.NOT_CACHED``). A cache that cannot be
+a file still being written) is never stored (``batch.NOT_CACHED``). A cache that cannot be
 written is a ``WriteError`` naming it; a damaged one is started afresh.
 
 The cache is one SQLite file beside the output (``OUTPUT/.cache/extraction.sqlite``). Each
 outcome is committed as soon as it is known, so a run that is killed keeps what it extracted.
-Only the thread that opened the cache uses it (``run`` stores results as workers finish).
+Only the thread that opened the cache uses it (``batch`` stores results as workers finish).
 """
 
 from __future__ import annotations
@@ -30,7 +30,18 @@ from pipeline.errors import WriteError
 log = logging.getLogger("pipeline.cache")
 
 # Code that does not change what extraction returns: editing it must not invalidate the cache.
-_NOT_EXTRACTION = ("write", "transform", "run.py", "cache.py", "progress.py", "__main__.py")
+_NOT_EXTRACTION = (
+    "write",
+    "transform",
+    "run.py",
+    "batch.py",
+    "checks.py",
+    "hooks.py",
+    "stages.py",
+    "cache.py",
+    "progress.py",
+    "__main__.py",
+)
 
 
 def pipeline_version(*, everything: bool = False) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from pipeline.codes import Cause
-from pipeline.errors import InputError
+from pipeline.errors import InputError, UsageError
 from pipeline.names import safe_name
 
 _PDF_MAGIC = b"%PDF-"
@@ -202,3 +202,22 @@ def overrides_file(input_dir: Path) -> Path | None:
         except OSError:
             continue
     return None
+
+
+def report_folders(
+    input_dir: Path, output_dir: Path, overrides: Path | None
+) -> tuple[Path, Path, Path | None]:
+    """The input and output folders and the overrides file of a `report` run, checked (a
+    ``UsageError`` says what is wrong); the overrides default to a goal_overrides.csv in the
+    input folder or beside it."""
+    input_dir, output_dir = Path(input_dir), Path(output_dir)
+    if not input_dir.is_dir():
+        raise UsageError(f"input folder not found: {input_dir}")
+    if overrides is not None and not Path(overrides).is_file():
+        raise UsageError(f"overrides file not found: {overrides}")
+    overrides = Path(overrides) if overrides is not None else overrides_file(input_dir)
+    if output_dir.exists() and not output_dir.is_dir():
+        raise UsageError(f"output is not a folder: {output_dir}")
+    if output_dir.resolve() == input_dir.resolve():
+        raise UsageError("the output folder must not be the input folder")
+    return input_dir, output_dir, overrides

@@ -182,7 +182,7 @@ def writer_processes(workers: int) -> Iterator[ProcessPoolExecutor | InThisProce
     if workers < 2:
         yield InThisProcess()
         return
-    # fork: the children have the writers' modules loaded already (see run._preload_writers)
+    # fork: the children have the writers' modules loaded already (see hooks.PreloadWriters)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with (
         ProcessPoolExecutor(

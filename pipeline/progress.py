@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -76,6 +77,7 @@ class RunSummary:
     tables_dir: Path | None = None
     note: str = ""
     timings: dict[str, float] = field(default_factory=dict)  # seconds by phase
+    started: float = field(default_factory=time.perf_counter)
 
     def lines(self) -> Iterable[str]:
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.kinds.items())) or "none"
@@ -106,3 +108,5 @@ class RunSummary:
     def log(self) -> None:
         for line in self.lines():
             log.info("%s", line)
+        phases = ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items())
+        log.info("Done in %.1f s (%s)", time.perf_counter() - self.started, phases)

@@ -24,6 +24,7 @@ __all__ = [
     "extraction_sources",
     "ingest_rows",
     "write_rows_csv",
+    "write_tables",
 ]
 
 # The contract's column order of every table (CONTRACT.md; columns may be added at the end).
@@ -135,3 +136,10 @@ def write_rows_csv(
         for row in rows:
             cells = ["" if row.get(c) is None else row.get(c) for c in columns]
             writer.writerow([csv_safe(c) for c in cells] if formula_safe else cells)
+
+
+def write_tables(tables: Mapping[str, Iterable[Mapping[str, object]]], out_dir: Path) -> None:
+    """`extract`'s tables by name, each as ``out_dir/<name>.csv``, the text exactly as read
+    (for scripts: not made formula-safe)."""
+    for name, rows in tables.items():
+        write_rows_csv(COLUMNS[name], rows, out_dir / f"{name}.csv")

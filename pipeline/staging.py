@@ -41,12 +41,6 @@ OLD_TABLES_PREFIX = ".old-tables-"
 # How long a lock whose holder has ended is waited for (its children end on their own).
 STALE_LOCK_WAIT_SECONDS = 10.0
 
-# Tests set these to a number of seconds: the run then pauses at a known point, after creating
-# a marker file in the staging folder, so a test can kill it there: with everything staged and
-# nothing published (``.paused``), or while its writer processes are alive (``.writing``).
-PAUSE_ENV = "PIPELINE_PAUSE_BEFORE_PUBLISH"
-PAUSE_WRITING_ENV = "PIPELINE_PAUSE_WHILE_WRITING"
-
 _REPORT_NAME = re.compile(
     r"^(statusrapport|statusskema|afstemning)_(\d{4}-\d{2}-\d{2})\.(docx|pdf|xlsx)$"
 )
@@ -140,14 +134,6 @@ def new_staging(output_dir: Path) -> Path:
     return staging
 
 
-def pause_for_tests(staging: Path, env: str = PAUSE_ENV, marker: str = ".paused") -> None:
-    seconds = os.environ.get(env)
-    if not seconds:
-        return
-    (staging / marker).touch()
-    time.sleep(float(seconds))
-
-
 def publish(staging: Path, output_dir: Path, reports: list[Path], summary: RunSummary) -> None:
     """Move the staged results into OUTPUT: each file by one atomic rename, tables/ swapped."""
     (output_dir / LAST_RUN_FILE).unlink(missing_ok=True)
@@ -185,6 +171,18 @@ def published_for(output_dir: Path, fingerprint: str) -> list[Path] | None:
     return paths if paths and all(p.exists() for p in paths) else None
 
 
+def up_to_date(output_dir: Path, fingerprint: str) -> bool:
+    """Whether the last complete run read exactly these inputs (``fingerprint``) and all it
+    published still stands: then there is nothing to do, and the log says so."""
+    published = published_for(output_dir, fingerprint)
+    if published is None:
+        return False
+    log.info("Output is up to date (same input files, same pipeline): nothing to do.")
+    for path in published:
+        log.info("  %s", path)
+    return True
+
+
 def remember_run(output_dir: Path, fingerprint: str, summary: RunSummary) -> None:
     published = [TABLES_DIR, DATABASE_FILE, WORKBOOK_FILE]
     published += [p.name for p in summary.reports]
@@ -200,6 +198,16 @@ def remember_run(output_dir: Path, fingerprint: str, summary: RunSummary) -> Non
 def _latest_report_period(output_dir: Path) -> str:
     periods = [m.group(2) for p in output_dir.iterdir() if (m := _REPORT_NAME.match(p.name))]
     return max(periods, default="")
+
+
+@contextlib.contextmanager
+def write_errors(what: str, where: Path) -> Iterator[None]:
+    """An OSError inside (disk full, read-only, gone) raised as a ``WriteError`` of one plain
+    line: 'cannot <what> <where>: …'."""
+    try:
+        yield
+    except OSError as e:
+        raise WriteError(plain_os_error(e, what, where)) from e
 
 
 def plain_os_error(e: OSError, what: str, where: Path) -> str:

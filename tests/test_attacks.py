@@ -18,12 +18,14 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from pipeline import run
 from pipeline.limits import Limits
+from pipeline.stages import STAGES
 from pipeline.tables import read_csv
 from pipeline.wording import DECISIONS_LISTED
 from tests.fixtures import hostile_decisions as hostile
@@ -39,7 +41,7 @@ from tests.test_review_loop import (  # noqa: F401 (fixtures and helpers)
     _first_run,
     loop,
 )
-from tests.test_run import fakes, folders, notat, snapshot  # noqa: F401 (fixtures)
+from tests.test_run import FAKES, fakes, folders, notat, snapshot  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
 LIMITS = Limits()
@@ -166,18 +168,16 @@ def test_decision_file_read_past_its_time_limit_is_stopped_with_all_it_started(
 ):
     """Bound: ``seconds`` of the child that reads it (wall clock), killed with its group."""
     from pipeline import ingest
-    from pipeline.ingest import decision_reader
     from tests.fixtures import hung_reader
 
     assert ingest.start_fork_server()
     marker = tmp_path / "child.pid"
-    monkeypatch.setattr(decision_reader, "forked_main", hung_reader.hang)
     monkeypatch.setenv("HUNG_READER_MARKER", str(marker))
     monkeypatch.setattr(ingest, "_STARTUP_GRACE_SECONDS", 0.0)
     path = tmp_path / "goal_overrides.csv"
     path.write_text("same,a,b\n", encoding="utf-8")
     started = time.monotonic()
-    read = ingest.ingest_decisions(path, limits=Limits(seconds=1))
+    read = ingest.ingest_decisions(path, limits=Limits(seconds=1), reader=hung_reader.hang)
     assert time.monotonic() - started < 10
     assert (read.status, read.cause) == ("failed", "timeout")
     assert "longer than the limit of 1 seconds" in read.reason
@@ -261,7 +261,7 @@ def test_year_typo_is_an_error_finding_and_never_the_latest_period(fakes, folder
     notat(inp, "status_2021.pdf", date="2021-06-03", extra="remark=2021")
     notat(inp, "status_2201.pdf", date="2201-06-03", extra="remark=typo")
     notat(inp, "status_1921.pdf", date="1921-06-03", extra="remark=typo2")
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=FAKES) == 0
     assert (out / "statusrapport_2021-06-03.docx").is_file()
     assert not list(out.glob("*2201*")) and not list(out.glob("*1921*"))
     log = _log(out)
@@ -285,7 +285,7 @@ def _same_size(first: bytes, second: bytes) -> tuple[bytes, bytes]:
 
 
 def test_file_swapped_after_hashing_is_never_read_or_cached_as_the_other_notat(
-    status_pdf, tmp_path, monkeypatch
+    status_pdf, tmp_path
 ):
     """Bound: the reader hashes the copy it reads; other bytes than those listed are not used
     and not cached. Before: a file swapped after it was hashed, for another of the same size
@@ -300,22 +300,20 @@ def test_file_swapped_after_hashing_is_never_read_or_cached_as_the_other_notat(
     shutil.copy(ROOT / "input_pdfs" / "koncept_sundhedshus.pdf", inp / "koncept.pdf")
     path = inp / "status.pdf"
     path.write_bytes(a)
-    listed = run.list_inputs
 
     def listed_then_swapped(*args, **kwargs):
-        files = listed(*args, **kwargs)
+        files = STAGES.list_inputs(*args, **kwargs)
         st = path.stat()
         path.write_bytes(b)  # the other notat, same size, same modification time
         os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
         return files
 
-    monkeypatch.setattr(run, "list_inputs", listed_then_swapped)
-    assert run.run_report(inp, out, workers=1) == 0
+    swapped = replace(STAGES, list_inputs=listed_then_swapped)
+    assert run.run_report(inp, out, workers=1, stages=swapped) == 0
     row = _log(out).loc["status.pdf"]
     assert (row["status"], row["cause"]) == ("skipped", "being_written")
     assert row["sha256"] == hashlib.sha256(a).hexdigest()
     assert not (out / "statusrapport_2021-06-03.docx").exists()
-    monkeypatch.setattr(run, "list_inputs", listed)
 
     path.write_bytes(a)  # the original bytes again: read as what they are
     assert run.run_report(inp, out, workers=1) == 0
@@ -329,29 +327,38 @@ def test_file_swapped_after_hashing_is_never_read_or_cached_as_the_other_notat(
 _FAKE_RUN = """
 import os, sys
 sys.path.insert(0, {root!r})
-from tests.test_run import install_fake_stages
-install_fake_stages()
+from dataclasses import replace
+from pipeline.hooks import default_hooks
+from tests.test_run import FAKES, PauseAt
+stages, hooks = FAKES, default_hooks()
 {extra}
 from pipeline.__main__ import main
-code = main(["report", "--input", {inp!r}, "--output", {out!r}, "--workers", "2"])
+argv = ["report", "--input", {inp!r}, "--output", {out!r}, "--workers", "2"]
+code = main(argv, stages=stages, hooks=hooks)
 import gc; gc.freeze()  # as `python -m pipeline` ends: no last collection of all it loaded
 sys.exit(code)
+"""
+# The run held while its writer processes write (PauseAt makes ``.writing`` in the staging folder).
+_WHILE_WRITING = """
+hooks = (*hooks, PauseAt("tables_written", ".writing"))
 """
 # A reconciliation stuck inside one long call into C (no signal is looked at until it returns).
 _STUCK_IN_C = """
 import pathlib, zlib
-from pipeline import transform
-_noise, _fake = os.urandom(120 << 20), transform.reconcile
+_noise, _fake = os.urandom(120 << 20), FAKES.reconcile
 def _stuck(*args, **kwargs):
     pathlib.Path(os.environ["STUCK_MARKER"]).write_text("x")
     zlib.compress(_noise, 9)  # seconds in C
     return _fake(*args, **kwargs)
-transform.reconcile = _stuck
+stages = replace(FAKES, reconcile=_stuck)
 """
+# The real stages, with a reader that sleeps (the sleeping reader reads).
 _SLEEPING_READER = """
+from functools import partial
 from pipeline import ingest
+from pipeline.stages import STAGES
 from tests.fixtures import killed_reader
-ingest._forked_target = killed_reader.sleeping
+stages = replace(STAGES, read_notat=partial(ingest.ingest_file, reader=killed_reader.sleeping))
 """
 # Ctrl-C or SIGTERM: the run, and everything it started, gone within this many seconds.
 STOP_SECONDS = 2.0
@@ -451,12 +458,12 @@ def test_ctrl_c_while_writing_stops_within_2_s_and_leaves_the_previous_output(
     terminal's Ctrl-C reaches them too) end without a traceback of theirs."""
     inp, out = folders
     notat(inp, "status_2020.pdf")
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=FAKES) == 0
     before = snapshot(out)
     notat(inp, "status_2021.pdf", date="2021-06-03")
     tmp = tmp_path / "tmp"
-    script = _FAKE_RUN.format(root=str(ROOT), inp=str(inp), out=str(out), extra="")
-    proc = _started(script, tmp, **{run.PAUSE_WRITING_ENV: "60"})
+    script = _FAKE_RUN.format(root=str(ROOT), inp=str(inp), out=str(out), extra=_WHILE_WRITING)
+    proc = _started(script, tmp)
     try:
         _wait_for(lambda: list(out.glob(".staging-*/.writing")), 60, "the run never wrote")
         err, seconds = _stopped(proc, signal.SIGINT, group=True)
@@ -473,7 +480,7 @@ def test_ctrl_c_inside_a_long_call_into_c_still_stops_within_2_s(fakes, folders,
     removing what it staged."""
     inp, out = folders
     notat(inp, "status_2020.pdf")
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=FAKES) == 0
     before = snapshot(out)
     notat(inp, "status_2021.pdf", date="2021-06-03")
     tmp, marker = tmp_path / "tmp", tmp_path / "stuck"
@@ -499,7 +506,6 @@ def test_sigterm_while_reading_stops_within_2_s_with_nothing_left_in_the_temp_fo
     notat(inp, "status_2020.pdf")
     tmp, marker = tmp_path / "tmp", tmp_path / "reader.pid"
     script = _FAKE_RUN.format(root=str(ROOT), inp=str(inp), out=str(out), extra=_SLEEPING_READER)
-    script = script.replace("install_fake_stages()", "")  # the sleeping reader reads
     proc = _started(script, tmp, SLEEPING_READER_MARKER=str(marker))
     try:
         _wait_for(lambda: marker.exists() and marker.read_text(), 60, "no reader started")
@@ -526,7 +532,6 @@ def test_a_run_killed_with_9_leaves_its_temp_folder_to_the_next_start_which_remo
     notat(inp, "status_2020.pdf")
     tmp, marker = tmp_path / "tmp", tmp_path / "reader.pid"
     script = _FAKE_RUN.format(root=str(ROOT), inp=str(inp), out=str(out), extra=_SLEEPING_READER)
-    script = script.replace("install_fake_stages()", "")
     proc = _started(script, tmp, SLEEPING_READER_MARKER=str(marker))
     try:
         _wait_for(lambda: marker.exists() and marker.read_text(), 60, "no reader started")

@@ -17,15 +17,19 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from pipeline import inputs, processes, run, staging
 from pipeline.__main__ import main
+from pipeline.stages import STAGES, Stages
 from pipeline.tables import read_csv
 from tests.fixtures.proctree import descendants
 from tests.test_run import (  # noqa: F401 (fixtures)
+    FAKES,
     fake_ingest_file,
     fakes,
     folders,
@@ -38,10 +42,12 @@ ROOT = Path(__file__).resolve().parents[1]
 _CHILD = """
 import sys
 sys.path.insert(0, {root!r})
-from tests.test_run import install_fake_stages
-install_fake_stages()
+from pipeline.hooks import default_hooks
+from tests.test_run import FAKES, PauseAt
 from pipeline.__main__ import main
-sys.exit(main(["report", "--input", {inp!r}, "--output", {out!r}, "--workers", "2"]))
+hooks = (*default_hooks(), PauseAt("tables_written", ".writing"))
+argv = ["report", "--input", {inp!r}, "--output", {out!r}, "--workers", "2"]
+sys.exit(main(argv, stages=FAKES, hooks=hooks))
 """
 
 
@@ -71,12 +77,11 @@ def _alive(pids) -> list[int]:
 def test_kill_9_of_the_run_while_writing_then_a_rerun_within_10_s_succeeds(fakes, folders):
     inp, out = folders
     notat(inp, "status_2020.pdf")
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=FAKES) == 0
     before = snapshot(out)
     notat(inp, "status_2021.pdf", date="2021-06-03")
-    env = {**os.environ, run.PAUSE_WRITING_ENV: "60"}
     code = _CHILD.format(root=str(ROOT), inp=str(inp), out=str(out))
-    proc = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
     try:
         _wait_for(lambda: list(out.glob(".staging-*/.writing")), 60, "the run never wrote")
@@ -85,7 +90,7 @@ def test_kill_9_of_the_run_while_writing_then_a_rerun_within_10_s_succeeds(fakes
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
         killed_at = time.monotonic()
-        assert run.run_report(inp, out) == 0  # not locked out by what the run left
+        assert run.run_report(inp, out, stages=FAKES) == 0  # not locked out by what the run left
         assert time.monotonic() - killed_at < 10
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -98,11 +103,14 @@ def test_kill_9_of_the_run_while_writing_then_a_rerun_within_10_s_succeeds(fakes
 _READING_CHILD = """
 import sys
 sys.path.insert(0, {root!r})
+from dataclasses import replace
+from functools import partial
 from pipeline import ingest
+from pipeline.stages import STAGES
 from tests.fixtures import killed_reader
-ingest._forked_target = killed_reader.sleeping
 from pipeline.__main__ import main
-sys.exit(main(["report", "--input", {inp!r}, "--output", {out!r}, "--workers", "2"]))
+stages = replace(STAGES, read_notat=partial(ingest.ingest_file, reader=killed_reader.sleeping))
+sys.exit(main(["report", "--input", {inp!r}, "--output", {out!r}, "--workers", "2"], stages=stages))
 """
 
 
@@ -123,7 +131,7 @@ def test_kill_9_of_the_run_while_reading_ends_its_readers_and_fork_server(fakes,
         proc.wait(timeout=10)
         killed_at = time.monotonic()
         _wait_for(lambda: not _alive(children), 5, f"outlived the run: {_alive(children)}")
-        assert run.run_report(inp, out) == 0  # with the fake reader: the lock is free
+        assert run.run_report(inp, out, stages=FAKES) == 0  # with the fake reader: the lock is free
         assert time.monotonic() - killed_at < 10
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -146,7 +154,7 @@ def test_lock_of_a_run_that_ended_is_taken_over_with_a_message(fakes, folders, c
     )  # fmt: skip
     assert holder.stdout.readline().strip() == "held"
     caplog.set_level("INFO", logger="pipeline")
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=FAKES) == 0
     holder.wait(timeout=10)
     assert f"run pid {dead.pid}" in caplog.text and "took over the lock" in caplog.text
 
@@ -173,17 +181,19 @@ def one_notat(tmp_path, status_pdf):
     return folder, tmp_path / "output"
 
 
-def _kill_readers(monkeypatch, tmp_path, times: int) -> Path:
+def _kill_readers(monkeypatch, tmp_path, times: int) -> tuple[Path, Stages]:
+    """The file counting the readers started, and the real stages with readers of
+    status_2021.pdf killed ``times`` times (``tests.fixtures.killed_reader``)."""
     from pipeline import ingest
     from tests.fixtures import killed_reader
 
     assert ingest.start_fork_server()
     counter = tmp_path / "readers_started"
-    monkeypatch.setattr(ingest, "_forked_target", killed_reader.killed)
     monkeypatch.setenv("KILLED_READER_COUNTER", str(counter))
     monkeypatch.setenv("KILLED_READER_TIMES", str(times))
     monkeypatch.setenv("KILLED_READER_NAME", "status_2021.pdf")
-    return counter
+    killing = partial(ingest.ingest_file, reader=killed_reader.killed)
+    return counter, replace(STAGES, read_notat=killing)
 
 
 def test_killed_reader_is_not_cached_and_the_rerun_reads_the_notat_again(
@@ -192,8 +202,8 @@ def test_killed_reader_is_not_cached_and_the_rerun_reads_the_notat_again(
     inp, out = one_notat
     # something usable, so the run itself succeeds
     shutil.copy(ROOT / "input_pdfs" / "koncept_sundhedshus.pdf", inp / "koncept.pdf")
-    counter = _kill_readers(monkeypatch, tmp_path, times=1000)
-    assert run.run_report(inp, out, workers=1) == 0
+    counter, stages = _kill_readers(monkeypatch, tmp_path, times=1000)
+    assert run.run_report(inp, out, workers=1, stages=stages) == 0
     log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
     row = log.loc["status_2021.pdf"]
     assert (row["status"], row["cause"]) == ("failed", "killed")
@@ -201,7 +211,7 @@ def test_killed_reader_is_not_cached_and_the_rerun_reads_the_notat_again(
     assert "memory" not in row["reason"]  # what happened, not a guess at why
     assert len(counter.read_text()) == 2  # tried twice
     monkeypatch.setenv("KILLED_READER_TIMES", "0")
-    assert run.run_report(inp, out, workers=1) == 0
+    assert run.run_report(inp, out, workers=1, stages=stages) == 0
     log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
     assert log.loc["status_2021.pdf", "status"] == "ok"  # read again, not replayed
     assert (out / "statusrapport_2021-06-03.docx").is_file()
@@ -209,8 +219,8 @@ def test_killed_reader_is_not_cached_and_the_rerun_reads_the_notat_again(
 
 def test_reader_killed_once_is_retried_within_the_run(one_notat, monkeypatch, tmp_path):
     inp, out = one_notat
-    counter = _kill_readers(monkeypatch, tmp_path, times=1)
-    assert run.run_report(inp, out, workers=1) == 0
+    counter, stages = _kill_readers(monkeypatch, tmp_path, times=1)
+    assert run.run_report(inp, out, workers=1, stages=stages) == 0
     log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
     assert log.loc["status_2021.pdf", "status"] == "ok"
     assert len(counter.read_text()) == 2
@@ -286,12 +296,12 @@ def test_full_output_disk_is_one_line_exit_1_and_earlier_output_intact(fakes, tm
     inp, out = tmp_path / "input", tmp_path / "output"
     notat(inp, "status_2020.pdf")
     with small_disk(out, "2m"):
-        assert main(["report", "--input", str(inp), "--output", str(out)]) == 0
+        assert main(["report", "--input", str(inp), "--output", str(out)], stages=FAKES) == 0
         before = snapshot(out)
         notat(inp, "status_2021.pdf", date="2021-06-03", extra="x" * 200_000)
         _fill(out)
         capsys.readouterr()
-        assert main(["report", "--input", str(inp), "--output", str(out)]) == 1
+        assert main(["report", "--input", str(inp), "--output", str(out)], stages=FAKES) == 1
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and str(out) in err[0] and "no space left" in err[0], err
         (out / "fyld").unlink()
@@ -303,7 +313,7 @@ def test_read_only_output_is_one_line_exit_1(fakes, tmp_path, capsys):
     inp, out = tmp_path / "input", tmp_path / "output"
     notat(inp, "status_2020.pdf")
     with small_disk(out, "1m", read_only=True):
-        assert main(["report", "--input", str(inp), "--output", str(out)]) == 1
+        assert main(["report", "--input", str(inp), "--output", str(out)], stages=FAKES) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and str(out) in err[0] and "read-only" in err[0].lower(), err
 
@@ -313,7 +323,7 @@ def test_missing_output_disk_is_one_line_exit_1(fakes, tmp_path, capsys):
     notat(inp, "status_2020.pdf")
     (tmp_path / "fil").write_text("x")
     out = tmp_path / "fil" / "output"  # its parent is a file: it can never be made
-    assert main(["report", "--input", str(inp), "--output", str(out)]) == 1
+    assert main(["report", "--input", str(inp), "--output", str(out)], stages=FAKES) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and str(out) in err[0], err
 
@@ -333,7 +343,7 @@ def test_unreadable_input_folder_is_one_line_exit_1_naming_it(fakes, tmp_path, c
     else:
         inp.chmod(0)
     try:
-        assert main(["report", "--input", str(inp), "--output", str(out)]) == 1
+        assert main(["report", "--input", str(inp), "--output", str(out)], stages=FAKES) == 1
     finally:
         inp.chmod(0o755)
     err = capsys.readouterr().err.strip().splitlines()
@@ -344,9 +354,7 @@ def test_unreadable_input_folder_is_one_line_exit_1_naming_it(fakes, tmp_path, c
 # --------------------------------------------------------------------------- changing files
 
 
-def test_file_changing_between_hash_and_read_is_logged_and_not_cached(fakes, folders, monkeypatch):
-    import pipeline.ingest
-
+def test_file_changing_between_hash_and_read_is_logged_and_not_cached(fakes, folders):
     inp, out = folders
     notat(inp, "status_2020.pdf")
     growing = notat(inp, "status_2021.pdf", date="2021-06-03")
@@ -358,14 +366,12 @@ def test_file_changing_between_hash_and_read_is_logged_and_not_cached(fakes, fol
                 f.write(b"more bytes arriving\n")
         return result
 
-    monkeypatch.setattr(pipeline.ingest, "ingest_file", still_copying, raising=False)
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=replace(FAKES, read_notat=still_copying)) == 0
     log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
     assert log.loc["status_2021.pdf", "cause"] == "being_written"
     assert "read next run" in log.loc["status_2021.pdf", "reason"]
     fakes.clear()
-    monkeypatch.setattr(pipeline.ingest, "ingest_file", fake_ingest_file, raising=False)
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=FAKES) == 0
     assert fakes == ["status_2021.pdf"]  # not cached: read again; the other came from cache
     assert growing.read_bytes().endswith(b"more bytes arriving\n")
     log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")

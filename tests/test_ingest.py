@@ -283,11 +283,12 @@ def test_wall_clock_limit_kills_a_hung_reader(monkeypatch, tmp_path, started):
     """A reader that waits without using CPU (stuck on I/O) is killed with its process group,
     whether it was forked from the fork server or started as a new interpreter."""
     marker = tmp_path / "child.pid"
+    reader = None
     if started == "forked":
         from tests.fixtures import hung_reader
 
         assert ingest.start_fork_server()
-        monkeypatch.setattr(ingest, "_forked_target", hung_reader.hang)
+        reader = hung_reader.hang
         monkeypatch.setenv("HUNG_READER_MARKER", str(marker))
     else:
         hang = (
@@ -301,7 +302,7 @@ def test_wall_clock_limit_kills_a_hung_reader(monkeypatch, tmp_path, started):
     source = tmp_path / "notat.pdf"
     source.write_bytes(b"%PDF-1.7\n")
     started_at = time.monotonic()
-    result = ingest_file(source, sha256="0" * 64, limits=Limits(seconds=2))
+    result = ingest_file(source, sha256="0" * 64, limits=Limits(seconds=2), reader=reader)
     assert time.monotonic() - started_at < 10
     assert result.entry.status == "failed" and result.cause == "timeout"
     assert "2 seconds" in result.entry.reason
@@ -559,14 +560,14 @@ def test_turned_pages_are_read_in_their_upright_orientation(turn, status_pdf, tm
 
 
 def test_two_notats_in_one_pdf_are_refused_naming_the_page(status_pdf, tmp_path):
-    from pipeline import run
+    from pipeline.checks import contract_breakers
     from tests.fixtures.hostile import concatenated
 
     first = status_pdf("reportlab", "status_2020", "ruled")
     path = tmp_path / "to notater.pdf"
     path.write_bytes(concatenated(first, status_pdf("html", "status_2021", "ruled")))
     result = ingest_file(path, sha256=_sha(path))
-    kept, failed = run._contract_breakers([result.document])
+    kept, failed = contract_breakers([result.document])
     assert kept == []
     entry = failed["to notater.pdf"]
     assert (entry.status, entry.cause) == ("failed", "two_notats")

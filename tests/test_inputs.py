@@ -12,6 +12,7 @@ import ast
 import os
 import socket
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline import run
@@ -19,7 +20,7 @@ from pipeline.model import Document, ExtractedDocument, GoalRow, GoalStatement
 from pipeline.names import safe_name
 from pipeline.tables import read_csv
 from pipeline.transform import reconcile, settle_periods
-from tests.test_run import fake_ingest_file, fakes, folders, notat  # noqa: F401 (fixtures)
+from tests.test_run import FAKES, fake_ingest_file, fakes, folders, notat  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,7 +42,7 @@ def test_folders_pipes_sockets_and_devices_each_get_one_row_and_are_never_opened
     finally:
         os.chdir(here)
     started = time.monotonic()
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=FAKES) == 0
     assert time.monotonic() - started < 30
     sock.close()
     log = _log(out)
@@ -68,7 +69,7 @@ def test_links_are_followed_only_to_regular_files_inside_the_input_folder(fakes,
     os.symlink(inp / "b.pdf", inp / "a.pdf")
     os.symlink(inp / "a.pdf", inp / "b.pdf")
     os.symlink(inp.parent / "elsewhere", inp / "mappe_genvej.pdf")
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=FAKES) == 0
     log = _log(out)
     assert len(log) == 9
     assert log.loc["genvej.pdf", "status"] == "duplicate"  # inside: followed, same bytes
@@ -92,7 +93,7 @@ def test_a_link_inside_to_a_device_or_folder_is_not_followed(fakes, folders):
     notat(inp, "status.pdf")
     (inp / "undermappe").mkdir()
     os.symlink(inp / "undermappe", inp / "mappe.pdf")
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=FAKES) == 0
     log = _log(out)
     assert log.loc["mappe.pdf", "cause"] == "link" and "a folder" in log.loc["mappe.pdf", "reason"]
 
@@ -103,7 +104,7 @@ def test_name_that_is_not_utf8_is_read_and_shown_escaped(fakes, folders):
     raw = os.fsencode(inp) + b"/M\xf8de \xc6r\xf8.pdf"  # Latin-1, as from an old file share
     with open(raw, "wb") as f:
         f.write(b"%PDF-1.4 fake\nkind=concept\ndate=2021-01-01\n")
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=FAKES) == 0
     log = _log(out)
     shown = "M\\xf8de \\xc6r\\xf8.pdf"
     assert log.loc[shown, "status"] == "ok" and log.loc[shown, "kind"] == "concept"
@@ -117,7 +118,7 @@ def test_size_limit_is_checked_before_hashing(fakes, folders):
     with open(inp / "kæmpe.pdf", "wb") as f:
         f.truncate(8 << 30)  # 8 GiB (sparse): hashing it would take most of a minute
     started = time.monotonic()
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=FAKES) == 0
     assert time.monotonic() - started < 10
     row = _log(out).loc["kæmpe.pdf"]
     assert (row["status"], row["cause"], row["sha256"]) == ("skipped", "too_large", "")
@@ -137,29 +138,24 @@ def test_newline_in_a_name_does_not_split_the_progress_line(fakes, folders, capl
     notat(inp, "linje\nskift.pdf")
     notat(inp, "rapport_\u202efdp.pdf", kind="concept", date="2021-01-01")
     caplog.set_level("INFO", logger="pipeline")
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=FAKES) == 0
     progress = [r.getMessage() for r in caplog.records if r.getMessage().startswith("[")]
     assert len(progress) == 2 and all("\n" not in line for line in progress)
     assert any("linje\\u000askift.pdf" in line for line in progress)
     assert "\u202e" not in caplog.text
 
 
-def test_schema_violation_fails_that_document_naming_its_file_and_the_batch_goes_on(
-    fakes, folders, monkeypatch
-):
-    import pipeline.ingest
-
+def test_schema_violation_fails_that_document_naming_its_file_and_the_batch_goes_on(fakes, folders):
     def doubled(path, *, sha256, **kw):
         result = fake_ingest_file(path, sha256=sha256)
         if path.name == "dobbelt.pdf":  # the same row twice: goal_rows' key is not unique
             result.document.goal_rows.append(result.document.goal_rows[0])
         return result
 
-    monkeypatch.setattr(pipeline.ingest, "ingest_file", doubled, raising=False)
     inp, out = folders
     notat(inp, "status.pdf")
     notat(inp, "dobbelt.pdf", date="2021-06-03")
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=replace(FAKES, read_notat=doubled)) == 0
     row = _log(out).loc["dobbelt.pdf"]
     assert (row["status"], row["cause"]) == ("failed", "contract")
     assert row["reason"].startswith("dobbelt.pdf: ") and "goal_rows" in row["reason"]
@@ -172,7 +168,7 @@ def test_competing_status_notats_are_a_finding_naming_both_files(fakes, folders)
     notat(inp, "status.pdf", date="2021-06-03", extra="remark=endelig\n")
     draft = notat(inp, "status udkast.pdf", date="2021-06-03", extra="remark=kladde\n")
     os.utime(draft, (1_577_836_800, 1_577_836_800))  # the draft is the older file
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=FAKES) == 0
     log = _log(out)
     assert log.loc["status.pdf", "status"] == "ok"
     row = log.loc["status udkast.pdf"]
@@ -191,7 +187,7 @@ def test_the_same_notat_saved_twice_is_read_once(fakes, folders):
     inp, out = folders
     notat(inp, "status.pdf", date="2021-06-03")
     notat(inp, "status gemt igen.pdf", date="2021-06-03", extra="other bytes\n")
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=FAKES) == 0
     log = _log(out)
     assert sorted(log["status"]) == ["duplicate", "ok"]
     assert "same_content" in set(log["cause"])
@@ -245,7 +241,7 @@ def test_decision_file_in_the_input_folder_is_listed_ok_as_decisions(fakes, fold
     notat(inp, "status.pdf")
     (inp / "goal_overrides.csv").write_text("action,wording_a,wording_b\n", encoding="utf-8")
     (inp / "README.md").write_text("Læg notaterne her.\n", encoding="utf-8")
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=FAKES) == 0
     log = _log(out)
     assert (log.loc["goal_overrides.csv", "status"], log.loc["goal_overrides.csv", "kind"]) == (
         "ok", "decisions")  # fmt: skip

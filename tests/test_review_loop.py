@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from pipeline import run
 from pipeline.model import ExtractedDocument, IngestEntry
+from pipeline.stages import STAGES
 from pipeline.tables import read_csv
 from pipeline.vocabulary import (
     REVIEW_COLUMNS,
@@ -68,12 +69,16 @@ def _ingest(path: Path, *, sha256: str, **_):
     return _Ingested(IngestEntry(path.name, sha256, "ok", "status", ""), doc)
 
 
-@pytest.fixture
-def loop(tmp_path, monkeypatch):
-    import pipeline.ingest
+def _test_version(*, everything: bool = False) -> str:
+    return "test-version"  # other work on the source tree must not invalidate the cache
 
-    monkeypatch.setattr(pipeline.ingest, "ingest_file", _ingest)
-    monkeypatch.setattr(run, "pipeline_version", lambda **_: "test-version")
+
+# The real stages, but for ingest: the notats are made from transcribed data (``_ingest``).
+STAGES_OF_THE_LOOP = dataclasses.replace(STAGES, read_notat=_ingest, version=_test_version)
+
+
+@pytest.fixture
+def loop(tmp_path):
     inp, out = tmp_path / "input_pdfs", tmp_path / "output"
     inp.mkdir()
 
@@ -81,7 +86,7 @@ def loop(tmp_path, monkeypatch):
         (inp / f"status {key}.pdf").write_bytes(f"%PDF-1.4 fake\nnotat={key}\n".encode())
 
     def report() -> None:
-        assert run.run_report(inp, out, workers=1) == 0
+        assert run.run_report(inp, out, workers=1, stages=STAGES_OF_THE_LOOP) == 0
 
     return inp, out, add, report
 

@@ -1,7 +1,6 @@
 """`python -m pipeline report` as a run: output folder safety, the extraction cache, duplicates,
-exit codes, the lock. The stages are replaced by small fakes (``install_fake_stages``) so these
-tests exercise the run machinery in seconds; ``test_report_on_rendered_notats`` runs the real
-stages end to end.
+exit codes, the lock. The run is handed small fake stages (``FAKES``) so these tests exercise
+the run machinery in seconds; ``test_report_on_rendered_notats`` runs the real stages end to end.
 
 A fake "PDF" is a text file starting with ``%PDF-`` whose lines say ``kind=…`` and ``date=…``.
 """
@@ -9,13 +8,12 @@ A fake "PDF" is a text file starting with ``%PDF-`` whose lines say ``kind=…``
 from __future__ import annotations
 
 import hashlib
-import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -24,6 +22,7 @@ import pytest
 from pipeline import run, staging
 from pipeline.__main__ import main
 from pipeline.errors import PipelineError, RunLockedError
+from pipeline.hooks import RunHook
 from pipeline.model import (
     Document,
     ExtractedDocument,
@@ -32,6 +31,7 @@ from pipeline.model import (
     IngestEntry,
     Initiative,
 )
+from pipeline.stages import STAGES
 from pipeline.tables import COLUMNS, read_csv
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,28 +105,48 @@ def fake_write_review_workbook(report, out_dir: Path) -> Path:
     return path
 
 
-def install_fake_stages(setattr_=setattr) -> None:
-    """Replace every stage entry point the run calls (also used by the subprocess tests)."""
-    import importlib
+def fake_version(*, everything: bool = False) -> str:
+    """Other work on the source tree must not invalidate the cache in the middle of a test."""
+    return "test-version"
 
-    ingest = importlib.import_module("pipeline.ingest")
-    transform = importlib.import_module("pipeline.transform")
-    write = importlib.import_module("pipeline.write")
-    setattr_(ingest, "ingest_file", fake_ingest_file)
-    setattr_(transform, "reconcile", fake_reconcile)
-    setattr_(transform, "build_report", fake_build_report)
-    setattr_(write, "write_reports", fake_write_reports)
-    setattr_(write, "write_workbook", fake_write_workbook)
-    setattr_(write, "write_review_workbook", fake_write_review_workbook)
+
+# The run's stages with every entry point of ingest, transform and write faked (also handed in
+# by the subprocess tests' scripts); listing, the batch, checks and settling stay real.
+FAKES = replace(
+    STAGES,
+    read_notat=fake_ingest_file,
+    reconcile=fake_reconcile,
+    build_report=fake_build_report,
+    write_reports=fake_write_reports,
+    write_workbook=fake_write_workbook,
+    write_review_workbook=fake_write_review_workbook,
+    version=fake_version,
+)
+
+
+class PauseAt(RunHook):
+    """A hook that holds the run at one point for ``seconds``, first making ``marker`` in the
+    staging folder, so a test can stop the run there: ``staged`` (everything staged, nothing
+    published) or ``tables_written`` (the writer processes still alive)."""
+
+    def __init__(self, point: str, marker: str, seconds: float = 60.0) -> None:
+        self.point, self.marker, self.seconds = point, marker, seconds
+
+    def _pause(self, point: str, staging: Path) -> None:
+        if point == self.point:
+            (staging / self.marker).touch()
+            time.sleep(self.seconds)
+
+    def staged(self, staging: Path) -> None:
+        self._pause("staged", staging)
+
+    def tables_written(self, staging: Path) -> None:
+        self._pause("tables_written", staging)
 
 
 @pytest.fixture
-def fakes(monkeypatch):
-    install_fake_stages(
-        lambda obj, name, value: monkeypatch.setattr(obj, name, value, raising=False)
-    )
-    # other work on the source tree must not invalidate the cache in the middle of a test
-    monkeypatch.setattr(run, "pipeline_version", lambda **_: "test-version")
+def fakes():
+    """The names of the files the fake ingest read (``FAKES``), cleared for the test."""
     EXTRACTIONS.clear()
     return EXTRACTIONS
 
@@ -163,7 +183,7 @@ def test_report_writes_every_contract_table_with_its_columns(fakes, folders):
     inp, out = folders
     notat(inp, "status_2020.pdf")
     notat(inp, "koncept.PDF", kind="concept", date="2021-01-10")
-    assert run.run_report(inp, out, workers=2) == 0
+    assert run.run_report(inp, out, workers=2, stages=FAKES) == 0
     for name, columns in COLUMNS.items():
         frame = read_csv(out / "tables" / f"{name}.csv")
         assert list(frame.columns[: len(columns)]) == columns, name
@@ -180,7 +200,7 @@ def test_database_holds_every_table_with_the_period(fakes, folders):
     inp, out = folders
     notat(inp, "a.pdf", date="2020-05-28")
     notat(inp, "b.pdf", date="2021-06-03", extra="v2")
-    run.run_report(inp, out, workers=1)
+    run.run_report(inp, out, workers=1, stages=FAKES)
     con = sqlite3.connect(out / "statusdata.sqlite")
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert set(COLUMNS) | {"goals", "links", "history", "changes"} <= tables
@@ -197,7 +217,7 @@ def test_byte_identical_copies_are_marked_duplicate_and_read_once(fakes, folders
     inp, out = folders
     first = notat(inp, "a_status.pdf")
     (inp / "b_copy.pdf").write_bytes(first.read_bytes())
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=FAKES) == 0
     log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
     assert log.loc["a_status.pdf", "status"] == "ok"
     assert log.loc["b_copy.pdf", "status"] == "duplicate"
@@ -212,7 +232,7 @@ def test_non_pdf_files_are_listed_as_skipped_with_a_reason(fakes, folders):
     (inp / "notes.txt").write_bytes(b"Noter til moedet, ikke et notat")
     (inp / "renamed_pdf.bin").write_bytes(b"%PDF-1.4 fake\nkind=concept\ndate=2021-01-01\n")
     (inp / "README.md").write_text("instructions, not an input")
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=FAKES) == 0
     log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
     assert log.loc["notes.txt", "status"] == "skipped"
     assert "not a PDF or Word document" in log.loc["notes.txt", "reason"]
@@ -230,11 +250,11 @@ def test_rerun_without_new_input_extracts_nothing(fakes, folders):
     for i in range(3):
         notat(inp, f"n{i}.pdf", extra=f"copy {i}")
     notat(inp, "locked.pdf", extra="password=1")
-    run.run_report(inp, out, workers=2)
+    run.run_report(inp, out, workers=2, stages=FAKES)
     assert sorted(fakes) == ["locked.pdf", "n0.pdf", "n1.pdf", "n2.pdf"]
     fakes.clear()
     (out / staging.LAST_RUN_FILE).unlink()  # force a full run, not the "up to date" shortcut
-    run.run_report(inp, out, workers=2)
+    run.run_report(inp, out, workers=2, stages=FAKES)
     assert fakes == []  # skipped outcomes are cached too
     log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
     assert log.loc["locked.pdf", "status"] == "skipped"
@@ -243,10 +263,10 @@ def test_rerun_without_new_input_extracts_nothing(fakes, folders):
 def test_one_new_pdf_costs_one_extraction(fakes, folders):
     inp, out = folders
     notat(inp, "a.pdf")
-    run.run_report(inp, out)
+    run.run_report(inp, out, stages=FAKES)
     fakes.clear()
     notat(inp, "b.pdf", date="2021-06-03")
-    run.run_report(inp, out)
+    run.run_report(inp, out, stages=FAKES)
     assert fakes == ["b.pdf"]
 
 
@@ -254,7 +274,7 @@ def test_cache_entry_that_cannot_be_read_back_is_read_again(fakes, folders):
     inp, out = folders
     notat(inp, "a.pdf")
     notat(inp, "b.pdf", date="2021-06-03")
-    run.run_report(inp, out)
+    run.run_report(inp, out, stages=FAKES)
     fakes.clear()
     con = sqlite3.connect(out / staging.CACHE_FILE)
     b_sha = hashlib.sha256((inp / "b.pdf").read_bytes()).hexdigest()
@@ -262,7 +282,7 @@ def test_cache_entry_that_cannot_be_read_back_is_read_again(fakes, folders):
     con.commit()
     con.close()
     (out / staging.LAST_RUN_FILE).unlink()
-    run.run_report(inp, out)
+    run.run_report(inp, out, stages=FAKES)
     assert fakes == ["b.pdf"]
     log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
     assert log["status"].to_dict() == {"a.pdf": "ok", "b.pdf": "ok"}
@@ -271,21 +291,21 @@ def test_cache_entry_that_cannot_be_read_back_is_read_again(fakes, folders):
 def test_renamed_file_is_a_cache_hit_under_its_new_name(fakes, folders):
     inp, out = folders
     notat(inp, "old_name.pdf")
-    run.run_report(inp, out)
+    run.run_report(inp, out, stages=FAKES)
     fakes.clear()
     (inp / "old_name.pdf").rename(inp / "new_name.pdf")
-    run.run_report(inp, out)
+    run.run_report(inp, out, stages=FAKES)
     assert fakes == []
     assert read_csv(out / "tables" / "documents.csv")["file"].tolist() == ["new_name.pdf"]
 
 
-def test_changed_pipeline_version_invalidates_the_cache(fakes, folders, monkeypatch):
+def test_changed_pipeline_version_invalidates_the_cache(fakes, folders):
     inp, out = folders
     notat(inp, "a.pdf")
-    run.run_report(inp, out)
+    run.run_report(inp, out, stages=FAKES)
     fakes.clear()
-    monkeypatch.setattr(run, "pipeline_version", lambda **_: "9.9.9+changed")
-    run.run_report(inp, out)
+    changed = replace(FAKES, version=lambda **_: "9.9.9+changed")
+    run.run_report(inp, out, stages=changed)
     assert fakes == ["a.pdf"]
 
 
@@ -309,15 +329,15 @@ def test_pipeline_version_changes_with_extraction_source(tmp_path, monkeypatch):
 def test_unchanged_inputs_and_pipeline_leave_the_output_as_it_is(fakes, folders, caplog):
     inp, out = folders
     notat(inp, "a.pdf")
-    run.run_report(inp, out)
+    run.run_report(inp, out, stages=FAKES)
     report = out / "statusrapport_2020-05-28.docx"
     stamp = report.stat().st_mtime_ns, (out / "tables").stat().st_ino
     caplog.set_level("INFO", logger="pipeline")
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=FAKES) == 0
     assert "up to date" in caplog.text
     assert (report.stat().st_mtime_ns, (out / "tables").stat().st_ino) == stamp
     report.unlink()  # a published file gone: the next run writes everything again
-    run.run_report(inp, out)
+    run.run_report(inp, out, stages=FAKES)
     assert report.is_file()
     assert (out / "tables").stat().st_ino != stamp[1]
 
@@ -328,18 +348,18 @@ def test_unchanged_inputs_and_pipeline_leave_the_output_as_it_is(fakes, folders,
 def test_earlier_periods_report_is_never_changed(fakes, folders):
     inp, out = folders
     notat(inp, "status_2020.pdf", date="2020-05-28")
-    run.run_report(inp, out)
+    run.run_report(inp, out, stages=FAKES)
     report_2020 = out / "statusrapport_2020-05-28.docx"
     before = report_2020.read_bytes(), report_2020.stat().st_mtime_ns
     notat(inp, "status_2021.pdf", date="2021-06-03")
-    run.run_report(inp, out)
+    run.run_report(inp, out, stages=FAKES)
     assert (out / "statusrapport_2021-06-03.docx").is_file()
     assert (report_2020.read_bytes(), report_2020.stat().st_mtime_ns) == before
     # the 2021 notat taken out again: the latest period in the input is 2020, but 2021's report
     # stands in OUTPUT, so 2020's report is an earlier period's and stays as it was
     (inp / "status_2021.pdf").unlink()
     time.sleep(0.01)
-    run.run_report(inp, out)
+    run.run_report(inp, out, stages=FAKES)
     assert (report_2020.read_bytes(), report_2020.stat().st_mtime_ns) == before
     assert (out / "statusrapport_2021-06-03.docx").is_file()
 
@@ -347,7 +367,7 @@ def test_earlier_periods_report_is_never_changed(fakes, folders):
 def test_concept_notats_only_write_tables_and_succeed(fakes, folders):
     inp, out = folders
     notat(inp, "koncept.pdf", kind="concept", date="2021-01-10")
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=FAKES) == 0
     assert len(read_csv(out / "tables" / "initiatives.csv")) == 1
     assert not list(out.glob("statusrapport_*"))
 
@@ -363,7 +383,7 @@ def test_overrides_file_is_found_beside_the_input_or_given_on_the_command_line(
     beside = inp.parent / "goal_overrides.csv"
     beside.write_text("action,wording_a,wording_b\n", encoding="utf-8")
     OVERRIDES_SEEN.clear()
-    assert main(["report", "--input", str(inp), "--output", str(out)]) == 0
+    assert main(["report", "--input", str(inp), "--output", str(out)], stages=FAKES) == 0
     # the file as ingest read it (a child process with limits)
     assert OVERRIDES_SEEN[-1].file == beside.name and len(OVERRIDES_SEEN) == 1
     assert OVERRIDES_SEEN[-1].sha256 == hashlib.sha256(beside.read_bytes()).hexdigest()
@@ -371,63 +391,64 @@ def test_overrides_file_is_found_beside_the_input_or_given_on_the_command_line(
     chosen = inp.parent / "andre_afgørelser.csv"
     chosen.write_text("action,wording_a,wording_b\n", encoding="utf-8")
     argv = ["report", "--input", str(inp), "--output", str(out), "--overrides", str(chosen)]
-    assert main(argv) == 0
+    assert main(argv, stages=FAKES) == 0
     assert OVERRIDES_SEEN[-1].file == chosen.name  # another file: not "up to date", run again
-    assert main(argv) == 0
+    assert main(argv, stages=FAKES) == 0
     assert len(OVERRIDES_SEEN) == 2  # same inputs, same overrides: nothing to do
     chosen.write_text("action,wording_a,wording_b\nsame,a,b\n", encoding="utf-8")
-    assert main(argv) == 0
+    assert main(argv, stages=FAKES) == 0
     assert len(OVERRIDES_SEEN) == 3  # the decisions changed: the output is made again
 
     capsys.readouterr()
     missing = ["report", "--input", str(inp), "--output", str(out), "--overrides", "nej.csv"]
-    assert main(missing) == 2
+    assert main(missing, stages=FAKES) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["error: overrides file not found: nej.csv"]
 
 
 def test_exit_codes_and_one_plain_line_for_bad_input(fakes, folders, capsys):
     inp, out = folders
-    assert main(["report", "--input", str(inp), "--output", str(out), "-q"]) == 2  # no folder
+    assert (
+        main(["report", "--input", str(inp), "--output", str(out), "-q"], stages=FAKES) == 2
+    )  # no folder
     inp.mkdir()
-    assert main(["report", "--input", str(inp), "--output", str(out), "-q"]) == 1  # empty
+    assert (
+        main(["report", "--input", str(inp), "--output", str(out), "-q"], stages=FAKES) == 1
+    )  # empty
     (inp / "a.txt").write_text("hello")
     notat(inp, "locked.pdf", extra="password=1")
-    assert main(["report", "--input", str(inp), "--output", str(out), "-q"]) == 1
+    assert main(["report", "--input", str(inp), "--output", str(out), "-q"], stages=FAKES) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert err.count("\n") == 3 and all(line.startswith("error: ") for line in err.splitlines())
     assert not (out / "tables").exists()  # nothing usable: nothing written
     notat(inp, "status.pdf")
-    assert main(["report", "--input", str(inp), "--output", str(out), "-q"]) == 0
+    assert main(["report", "--input", str(inp), "--output", str(out), "-q"], stages=FAKES) == 0
     assert capsys.readouterr().err == ""
 
 
 def test_nothing_usable_raises_pipeline_error_and_keeps_previous_output(fakes, folders):
     inp, out = folders
     good = notat(inp, "status.pdf")
-    run.run_report(inp, out)
+    run.run_report(inp, out, stages=FAKES)
     before = snapshot(out)
     good.unlink()
     notat(inp, "locked.pdf", extra="password=1")
     with pytest.raises(PipelineError, match="no status or concept notat"):
-        run.run_report(inp, out)
+        run.run_report(inp, out, stages=FAKES)
     assert snapshot(out) == before
 
 
-def test_ingest_bug_becomes_a_failed_entry_not_a_crash(fakes, folders, monkeypatch):
-    import pipeline.ingest
-
+def test_ingest_bug_becomes_a_failed_entry_not_a_crash(fakes, folders):
     def broken(path, *, sha256, **_):
         if path.name == "bad.pdf":
             raise RuntimeError("boom")
         return fake_ingest_file(path, sha256=sha256)
 
-    monkeypatch.setattr(pipeline.ingest, "ingest_file", broken, raising=False)
     inp, out = folders
     notat(inp, "good.pdf")
     notat(inp, "bad.pdf", extra="x")
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=replace(FAKES, read_notat=broken)) == 0
     log = read_csv(out / "tables" / "ingest_log.csv").set_index("file")
     assert log.loc["bad.pdf", "status"] == "failed"
     assert "boom" in log.loc["bad.pdf", "reason"]
@@ -439,8 +460,8 @@ def test_inputs_are_never_modified(fakes, folders):
     notat(inp, "b.pdf", kind="concept", date="2021-01-01")
     (inp / "c.txt").write_text("x")
     before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in inp.iterdir()}
-    run.run_report(inp, out)
-    run.run_report(inp, out)
+    run.run_report(inp, out, stages=FAKES)
+    run.run_report(inp, out, stages=FAKES)
     assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in inp.iterdir()} == before
 
 
@@ -449,19 +470,18 @@ def test_inputs_are_never_modified(fakes, folders):
 _CHILD = """
 import sys
 sys.path.insert(0, {root!r})
-from tests.test_run import install_fake_stages
-install_fake_stages()
+from pipeline.hooks import default_hooks
+from tests.test_run import FAKES, PauseAt
 from pipeline.__main__ import main
-sys.exit(main(["report", "--input", {inp!r}, "--output", {out!r}]))
+hooks = (*default_hooks(), PauseAt("staged", ".paused"))
+sys.exit(main(["report", "--input", {inp!r}, "--output", {out!r}], stages=FAKES, hooks=hooks))
 """
 
 
 def _start_paused_run(inp: Path, out: Path) -> subprocess.Popen:
-    env = {**os.environ, run.PAUSE_ENV: "60"}
     code = _CHILD.format(root=str(ROOT), inp=str(inp), out=str(out))
     proc = subprocess.Popen(
         [sys.executable, "-c", code],
-        env=env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -478,7 +498,7 @@ def _start_paused_run(inp: Path, out: Path) -> subprocess.Popen:
 def test_run_killed_mid_run_leaves_previous_output_and_next_run_completes(fakes, folders):
     inp, out = folders
     notat(inp, "status_2020.pdf")
-    run.run_report(inp, out)
+    run.run_report(inp, out, stages=FAKES)
     before = snapshot(out)
     notat(inp, "status_2021.pdf", date="2021-06-03")
     proc = _start_paused_run(inp, out)
@@ -486,7 +506,7 @@ def test_run_killed_mid_run_leaves_previous_output_and_next_run_completes(fakes,
     proc.wait(timeout=10)
     assert snapshot(out) == before  # nothing published
     assert list(out.glob(".staging-*"))  # the killed run's leftovers are there…
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=FAKES) == 0
     assert not list(out.glob(".staging-*"))  # …and the next run cleared them
     assert (out / "statusrapport_2021-06-03.docx").is_file()
     assert len(read_csv(out / "tables" / "documents.csv")) == 2
@@ -498,8 +518,8 @@ def test_second_run_is_refused_while_one_is_running(fakes, folders, capsys):
     proc = _start_paused_run(inp, out)
     try:
         with pytest.raises(RunLockedError, match="another run"):
-            run.run_report(inp, out)
-        assert main(["report", "--input", str(inp), "--output", str(out)]) == 1
+            run.run_report(inp, out, stages=FAKES)
+        assert main(["report", "--input", str(inp), "--output", str(out)], stages=FAKES) == 1
         err = capsys.readouterr().err.strip().splitlines()
         assert err[-1].startswith("error: another run") and str(proc.pid) in err[-1]
     finally:
@@ -510,7 +530,7 @@ def test_second_run_is_refused_while_one_is_running(fakes, folders, capsys):
 def test_tables_swap_interrupted_between_renames_is_repaired(fakes, folders):
     inp, out = folders
     notat(inp, "status_2020.pdf")
-    run.run_report(inp, out)
+    run.run_report(inp, out, stages=FAKES)
     before = snapshot(out)
     (out / "tables").rename(out / ".old-tables-12345")  # killed right after the first rename
     (out / ".staging-12345" / "tables").mkdir(parents=True)
@@ -737,7 +757,7 @@ def test_summary_names_documents_skipped_files_findings_and_reports(fakes, folde
     notat(inp, "koncept.pdf", kind="concept", date="2021-01-01")
     (inp / "notes.txt").write_bytes(b"Noter")
     caplog.set_level("INFO", logger="pipeline")
-    run.run_report(inp, out)
+    run.run_report(inp, out, stages=FAKES)
     text = caplog.text
     assert "Documents read: 1 concept, 1 status" in text
     assert "notes.txt: skipped, not a PDF or Word document (a .txt file)" in text

@@ -616,27 +616,26 @@ def test_the_vocabulary_never_turns_a_changed_wording_back_into_last_periods():
         assert 1 - len(errors) / count_fields(CHANGED_NOTAT) >= MIN_ACCURACY, errors
 
 
-def test_the_run_hands_a_new_notat_the_words_of_the_notats_read_before(tmp_path, monkeypatch):
+def test_the_run_hands_a_new_notat_the_words_of_the_notats_read_before(tmp_path):
     """Issue 26, item 1: the period's vocabulary is the earlier notats as read before (the
     extraction cache), from their text layers; it goes with every file the run reads."""
-    import pipeline.ingest
-    from pipeline import run
-    from tests.test_run import fake_ingest_file, install_fake_stages, notat
+    from dataclasses import replace
 
-    install_fake_stages(lambda obj, name, value: monkeypatch.setattr(obj, name, value))
-    monkeypatch.setattr(run, "pipeline_version", lambda **_: "test-version")
+    from pipeline import run
+    from tests.test_run import FAKES, fake_ingest_file, notat
+
     given: dict[str, object] = {}
 
     def ingest(path, *, sha256, **kw):
         given[path.name] = kw.get("vocabulary")
         return fake_ingest_file(path, sha256=sha256)
 
-    monkeypatch.setattr(pipeline.ingest, "ingest_file", ingest)
+    stages = replace(FAKES, read_notat=ingest)
     inp, out = tmp_path / "input", tmp_path / "output"
     notat(inp, "status_2020.pdf")
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=stages) == 0
     assert given["status_2020.pdf"] is None  # nothing read before it
     notat(inp, "status_2021.pdf", date="2021-06-03")
-    assert run.run_report(inp, out) == 0
+    assert run.run_report(inp, out, stages=stages) == 0
     words = given["status_2021.pdf"]
     assert isinstance(words, Vocabulary) and {"Færre", "borgere", "ryger"} <= set(words.counts)

@@ -169,9 +169,8 @@ def _run_started(
     return proc.returncode, stderr
 
 
-# The forked reader's entry point: pipeline.ingest.worker.forked_main unless a test puts a
-# misbehaving reader in its place.
-_forked_target: Callable[[list[str], str, dict[str, str]], None] | None = None
+# A forked reader's entry point: (argv, stderr_path, environ), as ``worker.forked_main``.
+Reader = Callable[[list[str], str, dict[str, str]], None]
 
 
 def start_fork_server() -> bool:
@@ -195,7 +194,7 @@ def _say_no_fork_server() -> None:
 
 
 def _run_forked(
-    args: list[str], workdir: Path, timeout: float, target: Callable | None = None
+    args: list[str], workdir: Path, timeout: float, target: Reader | None = None
 ) -> tuple[int | None, bytes] | None:
     """The reader (``target``, by default a notat's) forked from the fork server: (exit status
     or None on timeout, its stderr); None when there is no fork server."""
@@ -206,7 +205,7 @@ def _run_forked(
 
     stderr_path = workdir / "stderr.txt"
     proc = context.Process(
-        target=target or _forked_target or worker.forked_main,
+        target=target or worker.forked_main,
         args=(args, str(stderr_path), {**os.environ, RUN_PID_ENV: str(os.getpid())}),
         daemon=False,
     )
@@ -236,10 +235,12 @@ def ingest_file(
     limits: Limits = _DEFAULT_LIMITS,
     ocr: bool = True,
     vocabulary: Vocabulary | None = None,
+    reader: Reader | None = None,
 ) -> IngestResult:
     """Read one input file into an ``ExtractedDocument``, or say plainly why not. A page read by
     OCR is checked against ``vocabulary``, the period's own words (``Vocabulary.of_documents``
-    of the notats read before), where it is given."""
+    of the notats read before), where it is given. ``reader``: the forked reader's entry point
+    in place of ``worker.forked_main`` (a test's reader that hangs or is killed)."""
     if stopping():  # the run was stopped (Ctrl-C): no new reader
         raise KeyboardInterrupt
     path = Path(path)
@@ -272,7 +273,7 @@ def ingest_file(
             words = workdir / "vocabulary.txt"
             vocabulary.save(words)
         args = _worker_args(path, name, sha256, workdir, result_file, limits, ocr, words)
-        finished = _run_forked(args, workdir, timeout)
+        finished = _run_forked(args, workdir, timeout, reader)
         if finished is None:  # no fork server here: a new interpreter per file
             finished = _run_started(args, workdir, timeout)
         returncode, stderr_bytes = finished
@@ -311,12 +312,17 @@ def ingest_file(
 
 
 def ingest_decisions(
-    path: Path, *, sha256: str = "", limits: Limits = _DEFAULT_LIMITS
+    path: Path,
+    *,
+    sha256: str = "",
+    limits: Limits = _DEFAULT_LIMITS,
+    reader: Reader | None = None,
 ) -> DecisionFile:
     """Read one decision file (a filled-in review workbook, goal_overrides.csv) in a child
     process under ``limits``, as a notat is read: its rows, or why it is not used, said plainly
     (never raises for what the file holds). ``sha256``: the checksum the run listed it under;
-    other bytes read (a file swapped or being written) are not used this run."""
+    other bytes read (a file swapped or being written) are not used this run. ``reader``: the
+    forked reader's entry point in place of ``decision_reader.forked_main`` (a test's)."""
     from pipeline.decision_files import unread_decision_file
     from pipeline.ingest import decision_reader
 
@@ -343,7 +349,8 @@ def ingest_decisions(
             str(limits.max_inflated_mb), str(limits.max_cells),
         ]  # fmt: skip
         timeout = limits.seconds + _STARTUP_GRACE_SECONDS
-        finished = _run_forked(args, workdir, timeout, target=decision_reader.forked_main)
+        target = reader or decision_reader.forked_main
+        finished = _run_forked(args, workdir, timeout, target)
         if finished is None:
             finished = _run_started(args, workdir, timeout, module=decision_reader.__name__)
         returncode, stderr = finished
