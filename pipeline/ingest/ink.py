@@ -210,8 +210,8 @@ class _Reach:
 
 def _continued(rule: tuple[int, int, int, int], mask: np.ndarray, across,
                reach: _Reach) -> tuple[int, int, int, int]:  # fmt: skip
-    """``rule`` continued at both ends along its line of ``mask`` (see ``_Reach``) up to the
-    rules ``across`` it, never past one: a table's border ends where its corner is."""
+    """``rule`` continued at both ends along its line of ``mask`` (see ``_Reach``) and to the
+    rules ``across`` it that its ends nearly meet."""
     a, b, s, e = rule
     lo, hi = max(0, a - 1), min(mask.shape[0], b + 2)
     band = mask[lo:hi].any(axis=0)
@@ -233,17 +233,13 @@ def _continued(rule: tuple[int, int, int, int], mask: np.ndarray, across,
 def _onwards(band: np.ndarray, beside: np.ndarray, end: int, stops: list[float],
              reach: _Reach) -> int:  # fmt: skip
     """Where a rule ending (exclusive) at ``end`` of ``band`` (its line's inked columns) ends
-    once continued rightwards."""
+    once continued rightwards: over its dashes, and to a rule across it that its end nearly
+    meets; past that rule only where its dashes go on beyond it (a border past a row's rule)."""
     while True:
         ahead = [p for p in stops if p >= end - reach.thick]
-        stop = ahead[0] if ahead else None
-        if stop is not None and stop - end <= reach.thick:
-            return max(end, int(stop) + 1)  # at its corner
-        if stop is not None and stop - end <= reach.corner:
-            return int(stop) + 1
+        if ahead and ahead[0] - end <= reach.corner:
+            end = max(end, int(ahead[0]) + 1)  # at its corner
         limit = min(band.size, end + reach.gap)
-        if stop is not None:
-            limit = min(limit, int(stop) + 1)
         x, found = end, None
         while x < limit:
             if not band[x]:
