@@ -160,8 +160,8 @@ def rules_in(ink: np.ndarray, dpi: int, settings: OcrSettings = DEFAULT_OCR):
     gap = max(2, round(settings.rule_gap_inches * dpi))
     across = _line_mask(ink)  # horizontal rules are found in it, vertical ones in its transpose
     down = _line_mask(ink.T)
-    horizontal = _long_runs(across, min_len, max_thick, gap)
-    vertical = _long_runs(down, min_len, max_thick, gap)
+    horizontal = [r for r in _long_runs(across, min_len, max_thick, gap) if _clear(r, across)]
+    vertical = [r for r in _long_runs(down, min_len, max_thick, gap) if _clear(r, down)]
     reach = _Reach(
         piece=max(4, round(settings.rule_piece_inches * dpi)),
         gap=max(2, round(settings.rule_dash_gap_inches * dpi)),
@@ -194,6 +194,18 @@ def _long_runs(mask: np.ndarray, min_len: int, max_thick: int,
     up to ``gap`` apart joined."""
     rules = _join(_merge(_runs(mask, min_len // 2), max_thick), gap)
     return [r for r in rules if r[3] - r[2] >= min_len]
+
+
+_TEXT_BESIDE = 0.35  # a run with ink this close beside it over this share of its length is text
+
+
+def _clear(rule: tuple[int, int, int, int], mask: np.ndarray) -> bool:
+    """Paper beside the run on both sides, but for what crosses it: a rule, not the tops of a
+    line of large bold letters run together (a title in a copy of a copy)."""
+    a, b, s, e = rule
+    above = mask[max(0, a - 5) : max(0, a - 2), s:e].any(axis=0).mean()
+    below = mask[b + 3 : b + 6, s:e].any(axis=0).mean()
+    return max(above, below) < _TEXT_BESIDE
 
 
 @dataclass(frozen=True)
