@@ -169,17 +169,24 @@ _PREFIXES: frozenset[str] = frozenset(
 )
 
 
+# A heading this long (squeezed) stays itself two letters off: the nearest two headings of
+# different columns are far more apart ("gennemført/igangsat", "ikkegennemført/igangsat").
+_TWO_EDITS_FROM = 16
+
+
 def heading_column(text: str) -> ColumnKey | None:
     """The column a header cell's whole text names, or None when it names none. A long heading
-    one letter off (OCR read the last "t" as "É") still names its column."""
+    one letter off (OCR read the last "t" as "É") still names its column, and a very long one
+    two letters off (a 1-bit scan's "t/" read as one "u")."""
     squeezed = squeeze(text)
     key = _BY_SQUEEZED.get(squeezed)
     if key is not None or len(squeezed) < 8:
         return key
+    edits = 2 if len(squeezed) >= _TWO_EDITS_FROM else 1
     near = {
         k
         for heading, k in _BY_SQUEEZED.items()
-        if Levenshtein.distance(squeezed, heading, score_cutoff=1) <= 1
+        if Levenshtein.distance(squeezed, heading, score_cutoff=edits) <= edits
     }
     return near.pop() if len(near) == 1 else None
 

@@ -4,7 +4,7 @@ letters OCR confuses (a bare I, a §, bold lines). Pure functions on numpy array
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PIL import Image, ImageFilter
@@ -150,24 +150,123 @@ def _join(rules: list[tuple[int, int, int, int]], gap: int) -> list[tuple[int, i
 
 def rules_in(ink: np.ndarray, dpi: int, settings: OcrSettings = DEFAULT_OCR):
     """The page's straight lines: (horizontal, vertical) as (first, last, start, end) in
-    pixels; a horizontal rule spans rows first..last and columns start..end."""
-    # A rule left a little tilted after deskewing, or broken by a speck, steps one pixel aside.
+    pixels; a horizontal rule spans rows first..last and columns start..end.
+
+    A rule is a long straight run of ink (pieces of it a little apart joined), continued along
+    its line over the dashes a scan broke its ends into, and to the rule across its line that
+    its end nearly meets (a hairline of a 1-bit scan is dashes, its corners often gone)."""
+    min_len = max(8, int(settings.min_rule_inches * dpi))
+    max_thick = max(3, int(settings.max_rule_inches * dpi) + 2)
+    gap = max(2, round(settings.rule_gap_inches * dpi))
+    across = _line_mask(ink)  # horizontal rules are found in it, vertical ones in its transpose
+    down = _line_mask(ink.T)
+    horizontal = [r for r in _long_runs(across, min_len, max_thick, gap) if _clear(r, across)]
+    vertical = [r for r in _long_runs(down, min_len, max_thick, gap) if _clear(r, down)]
+    reach = _Reach(
+        piece=max(4, round(settings.rule_piece_inches * dpi)),
+        gap=max(2, round(settings.rule_dash_gap_inches * dpi)),
+        corner=max(2, round(settings.rule_corner_inches * dpi)),
+        thick=max_thick,
+    )
+    # Continued rules that now meet are one; two that end at corners stay two (the left border
+    # of two tables, one under the other, is not one rule across the heading between them).
+    horizontal = _join([_continued(r, across, vertical, reach) for r in horizontal], max_thick)
+    vertical = _join([_continued(r, down, horizontal, reach) for r in vertical], max_thick)
+    # A horizontal rule whose corner was only found once the vertical rule was continued.
+    horizontal = _join([_continued(r, across, vertical, reach) for r in horizontal], max_thick)
+    return horizontal, vertical
+
+
+def _line_mask(ink: np.ndarray) -> np.ndarray:
+    """Ink as horizontal rules are looked for in it: a one-pixel break closed, and each row
+    joined with the row above (a rule left a little tilted after deskewing steps one pixel
+    aside)."""
     bridged = ink.copy()
     bridged[:, 1:-1] |= ink[:, :-2] & ink[:, 2:]
     thick = bridged.copy()
     thick[1:] |= bridged[:-1]
-    min_len = max(8, int(settings.min_rule_inches * dpi))
-    max_thick = max(3, int(settings.max_rule_inches * dpi) + 2)
-    gap = max(2, round(settings.rule_gap_inches * dpi))
-    horizontal = _join(_merge(_runs(thick, min_len // 2), max_thick), gap)
-    horizontal = [r for r in horizontal if r[3] - r[2] >= min_len]
-    bridged_v = ink.copy()
-    bridged_v[1:-1] |= ink[:-2] & ink[2:]
-    thick_v = bridged_v.copy()
-    thick_v[:, 1:] |= bridged_v[:, :-1]
-    vertical = _join(_merge(_runs(thick_v.T, min_len // 2), max_thick), gap)
-    vertical = [r for r in vertical if r[3] - r[2] >= min_len]
-    return horizontal, vertical
+    return thick
+
+
+def _long_runs(mask: np.ndarray, min_len: int, max_thick: int,
+               gap: int) -> list[tuple[int, int, int, int]]:  # fmt: skip
+    """Straight runs along the rows of ``mask`` at least ``min_len`` long, pieces of half that
+    up to ``gap`` apart joined."""
+    rules = _join(_merge(_runs(mask, min_len // 2), max_thick), gap)
+    return [r for r in rules if r[3] - r[2] >= min_len]
+
+
+_TEXT_BESIDE = 0.35  # a run with ink this close beside it over this share of its length is text
+
+
+def _clear(rule: tuple[int, int, int, int], mask: np.ndarray) -> bool:
+    """Paper beside the run on both sides, but for what crosses it: a rule, not the tops of a
+    line of large bold letters run together (a title in a copy of a copy)."""
+    a, b, s, e = rule
+    above = mask[max(0, a - 5) : max(0, a - 2), s:e].any(axis=0).mean()
+    below = mask[b + 3 : b + 6, s:e].any(axis=0).mean()
+    return max(above, below) < _TEXT_BESIDE
+
+
+@dataclass(frozen=True)
+class _Reach:
+    """How far a rule is continued beyond its ends, in pixels: over dashes at least ``piece``
+    long, at most ``gap`` apart, no thicker than a rule (``thick``), and to a rule across its
+    line at most ``corner`` away."""
+
+    piece: int
+    gap: int
+    corner: int
+    thick: int
+
+
+def _continued(rule: tuple[int, int, int, int], mask: np.ndarray, across,
+               reach: _Reach) -> tuple[int, int, int, int]:  # fmt: skip
+    """``rule`` continued at both ends along its line of ``mask`` (see ``_Reach``) and to the
+    rules ``across`` it that its ends nearly meet."""
+    a, b, s, e = rule
+    lo, hi = max(0, a - 1), min(mask.shape[0], b + 2)
+    band = mask[lo:hi].any(axis=0)
+    # Ink just above or below a dash is a glyph's (a letter's bar, a stem's foot), not a rule's.
+    edge = 2
+    beside = mask[max(0, lo - edge - 1) : max(0, lo - 1)].any(axis=0)
+    beside = beside | mask[hi + 1 : hi + edge + 1].any(axis=0)
+    middle = (a + b) / 2
+    stops = sorted(
+        (p + q) / 2 for p, q, t, u in across if t - reach.corner <= middle <= u + reach.corner
+    )
+    width = mask.shape[1]
+    end = _onwards(band, beside, e, stops, reach)
+    mirrored = [width - 1 - x for x in reversed(stops)]
+    start = width - _onwards(band[::-1], beside[::-1], width - s, mirrored, reach)
+    return a, b, start, end
+
+
+def _onwards(band: np.ndarray, beside: np.ndarray, end: int, stops: list[float],
+             reach: _Reach) -> int:  # fmt: skip
+    """Where a rule ending (exclusive) at ``end`` of ``band`` (its line's inked columns) ends
+    once continued rightwards: over its dashes, and to a rule across it that its end nearly
+    meets; past that rule only where its dashes go on beyond it (a border past a row's rule)."""
+    while True:
+        ahead = [p for p in stops if p >= end - reach.thick]
+        if ahead and ahead[0] - end <= reach.corner:
+            end = max(end, int(ahead[0]) + 1)  # at its corner
+        limit = min(band.size, end + reach.gap)
+        x, found = end, None
+        while x < limit:
+            if not band[x]:
+                x += 1
+                continue
+            y = x
+            while y < band.size and band[y]:
+                y += 1
+            if y - x >= reach.piece and beside[x:y].mean() < 0.3:
+                found = y
+                break
+            x = y
+        if found is None:
+            return end
+        end = found
 
 
 def _components(mask: np.ndarray) -> list[tuple[int, int, int, int, int]]:

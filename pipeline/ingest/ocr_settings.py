@@ -22,6 +22,12 @@ class OcrSettings(Settings):
     max_rule_inches: float = setting(0.03, above=True)
     # Pieces of one rule this far apart on its line are one rule (a hairline the scan broke).
     rule_gap_inches: float = setting(0.5, above=True)
+    # A rule broken into dashes (a hairline in a 1-bit scan) goes on along its line over pieces
+    # this long, up to this far apart; its end this near a rule across its line meets it (a
+    # table's corner the scan left out).
+    rule_piece_inches: float = setting(0.04, above=True)
+    rule_dash_gap_inches: float = setting(0.25, above=True)
+    rule_corner_inches: float = setting(0.2, above=True)
     # Words tesseract is less sure of than this (0–100) are findings for a person to check.
     low_confidence: float = setting(60.0, above=True, high=100)
     # A reading at least this sure is never replaced by a known word it is near
