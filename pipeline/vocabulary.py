@@ -191,6 +191,23 @@ def heading_column(text: str) -> ColumnKey | None:
     return near.pop() if len(near) == 1 else None
 
 
+def misread_goal_heading(text: str) -> bool:
+    """Whether ``text``, the first cell of a line that also holds both status headings, is the
+    goal column's short heading as OCR misread it: one word one letter off "Mål" ("Nål", "MåI",
+    "Mal"). Only the status headings beside it make it a header; alone it names nothing."""
+    squeezed = squeeze(text)
+    return 0 < len(squeezed) <= _SHORT_HEADING + 1 and any(
+        Levenshtein.distance(squeezed, heading, score_cutoff=1) <= 1
+        for heading, key in _BY_SQUEEZED.items()
+        if key == "goal" and len(heading) <= _SHORT_HEADING
+    )
+
+
+# A heading this short (squeezed) is matched one letter off only where a line's status headings
+# show it is a header (``misread_goal_heading``).
+_SHORT_HEADING = 4
+
+
 def heading_prefix(text: str) -> bool:
     """Whether ``text`` could be the first line (or lines) of a header cell."""
     squeezed = squeeze(text)

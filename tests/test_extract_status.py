@@ -796,3 +796,40 @@ def test_the_settings_reach_every_step(tmp_path):
     # loudly rather than reading rows without columns.
     headless = extract_pdf(path, settings=ReaderSettings(header_max_words=1))
     assert not headless.goal_rows and headless.failure
+
+
+# The header of Tema 2 as a 1-bit scan's OCR read it (the held-out scan of issue 26): "Mål" came
+# back "Nål", and the whole theme was lost (no_table) until the status headings beside it were
+# let to say that it is the goal heading.
+_OCR_HEADER = [
+    ("Nål", 71.5, 470.9), ("Gennemført/", 259.8, 471.0), ("Ikke", 334.0, 470.9),
+    ("Bemærkning", 384.8, 470.9), ("igangsat", 260.1, 484.3), ("igangsat", 333.7, 484.4),
+]  # fmt: skip
+
+
+def _header_lines(first: str) -> list:
+    from pipeline.extract.layout import group_lines
+    from pipeline.extract.primitives import Word
+
+    words = [(first, *_OCR_HEADER[0][1:]), *_OCR_HEADER[1:]]
+    return group_lines(
+        Word(t, x, x + 6.0 * len(t), top, top + 9.8, 9.8, True) for t, x, top in words
+    )
+
+
+@pytest.mark.parametrize("first", ["Mål", "Nål", "MåI", "Mal"])
+def test_a_goal_heading_ocr_read_one_letter_off_still_makes_the_header(first):
+    from pipeline.extract.header import find_headers
+
+    (header,) = find_headers(_header_lines(first), 4, ReaderSettings())
+    assert [c.key for c in header.cells] == ["goal", "started", "not_started", "remark"]
+    assert header.cells[0].x0 == pytest.approx(71.5)
+
+
+@pytest.mark.parametrize("first", ["Tema", "Nålen", "Status", "I alt"])
+def test_a_word_further_off_the_goal_heading_makes_no_header(first):
+    """Only a word one letter from the goal heading is taken for it: another word before the
+    status headings (a sentence that names them) is no table's header."""
+    from pipeline.extract.header import find_headers
+
+    assert find_headers(_header_lines(first), 4, ReaderSettings()) == []

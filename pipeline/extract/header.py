@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from pipeline.extract.layout import Line
 from pipeline.extract.primitives import Word
 from pipeline.extract.settings import ReaderSettings
-from pipeline.vocabulary import ColumnKey, heading_column, heading_prefix, heading_start
+from pipeline.vocabulary import (
+    ColumnKey,
+    heading_column,
+    heading_prefix,
+    heading_start,
+    misread_goal_heading,
+)
 
 __all__ = ["HeaderCell", "TableHeader", "find_header_across_pages", "find_headers"]
 
@@ -150,15 +156,22 @@ def _match(window: Sequence[Line], settings: ReaderSettings) -> list[HeaderCell]
     if not stretches:
         return None
     first = stretches[0]
+    start: list[HeaderCell] = []
     if not any(
         heading_prefix(_cell_text(window, first.x0, first.x1, dust=dust)) for dust in (True, False)
     ):
-        return None
+        # "Mål" read one letter off ("Nål") is the goal heading only when both status headings
+        # follow it (checked below, as for every header)
+        text = _cell_text(window, first.x0, first.x1)
+        if not misread_goal_heading(text):
+            return None
+        start = [HeaderCell("goal", first.x0, first.x1, text)]
+        stretches = stretches[1:]
     n = len(stretches)
     size = max(w.size for w in words)
     # best[k]: cells covering stretches[:k] exactly, or None.
     best: list[list[HeaderCell] | None] = [None] * (n + 1)
-    best[0] = []
+    best[0] = start
     for k in range(1, n + 1):
         for a in range(k):
             before = best[a]
