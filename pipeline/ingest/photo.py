@@ -1,0 +1,262 @@
+"""Pages photographed rather than scanned: light evened out and perspective undone.
+
+A phone held above a page sees it lit unevenly (brighter at one corner, a shadow across it) and
+at a slant: the far edge of the page narrower than the near one, so the table's vertical rules
+lean towards each other and its horizontal ones fan out. A flat scan has neither, and is handed
+back untouched (the same image object), so everything after reads it exactly as before.
+
+- ``evened``: the paper's own brightness, estimated from the brightest ink-free pixels around
+  each point, is divided out where it varies across the page.
+- ``upright``: the page's long ruling lines are found at whatever slant they stand (a search over
+  small angles on a reduced image, refined on the full one); when they converge, the
+  quadrilateral framed by the outermost ones is mapped onto a rectangle (a homography), which
+  stands every rule of the page upright again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+__all__ = ["evened", "upright"]
+
+# ------------------------------------------------------------------------------- uneven light
+
+# The paper's brightness is sampled in blocks of this side (inches): larger than a letter, a
+# cell's text or a bold heading, so each block shows paper somewhere.
+_LIGHT_BLOCK_INCHES = 0.25
+# Light is uneven when the darkest paper stands this far below the brightest (a share of it).
+_UNEVEN_LIGHT = 0.12
+
+
+def evened(image: Image.Image, dpi: float) -> Image.Image:
+    """``image`` with its paper made evenly white where the light across it is uneven (a phone
+    photo's shadow), else ``image`` itself. Ink keeps its darkness relative to the paper around
+    it, so one grey level separates ink from paper anywhere on the page."""
+    gray = np.asarray(image)
+    side = 2 * max(2, round(_LIGHT_BLOCK_INCHES * dpi / 2))
+    h, w = gray.shape
+    rows, cols = h // side, w // side
+    if rows < 3 or cols < 3:
+        return image
+    # Every other pixel each way tells the paper's light as well as all of them.
+    half = side // 2
+    blocks = gray[: rows * side : 2, : cols * side : 2].reshape(rows, half, cols, half)
+    # The paper of each block: a high percentile (the brightest ink-free pixels), not the
+    # brightest pixel (JPEG noise).
+    paper = np.percentile(blocks.transpose(0, 2, 1, 3).reshape(rows, cols, -1), 90, axis=2)
+    # A block that is mostly ink (a logo, a filled bar) says nothing of the light: the largest
+    # of its neighbours' paper stands in for it, then the map is smoothed.
+    paper_img = Image.fromarray(np.clip(paper, 1, 255).astype(np.uint8))
+    paper_img = paper_img.filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.MedianFilter(3))
+    paper = np.asarray(paper_img).astype(np.float32)
+    bright, dark = np.percentile(paper, 98), np.percentile(paper, 2)
+    if bright <= 0 or (bright - dark) / bright < _UNEVEN_LIGHT:
+        return image
+    light = paper_img.filter(ImageFilter.GaussianBlur(1.0)).resize((w, h), Image.Resampling.BILINEAR)
+    ratio = gray.astype(np.float32) / np.maximum(np.asarray(light, dtype=np.float32), 1.0)
+    return Image.fromarray(np.clip(ratio * 255.0, 0, 255).astype(np.uint8))
+
+
+# ------------------------------------------------------------------------------- perspective
+
+# Rules are looked for leaning this far from upright or level, either way (degrees): a phone
+# held a little askew; steeper is a photo no one would send.
+_MAX_LEAN_DEGREES = 6.0
+# The reduced image the search runs on has this many pixels per inch (a rule stays a line).
+_SEARCH_DPI = 75
+# A ruling line is at least this long (inches): a table's, not a letter's or an underline's.
+_MIN_LINE_INCHES = 1.5
+# and bridges no wider gaps than this (inches): a line of text's letters leave wider ones.
+_LINE_GAP_INCHES = 0.06
+# A line of the frame reaches across at least this share of the page's side
+_FRAME_LINE = 0.3
+# A rule's ink covers at least this share of its length (a text line's feet far less).
+_SOLID = 0.85
+# The outermost lines frame the page when this far apart (share of the page's side).
+_FRAME_SPAN = 0.25
+# The page is seen at a slant when its lines lean towards each other, or meet askew, by more
+# than this (degrees); a flat scan's lines are parallel to a few hundredths of a degree.
+_SLANT_DEGREES = 0.2
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A ruling line as found on the page: ``across = offset + slope * along``, where ``along``
+    is the row (a near-vertical line) or the column (a near-horizontal one), from ``start`` to
+    ``end`` along it."""
+
+    offset: float
+    slope: float
+    start: int
+    end: int
+
+    def at(self, along: float) -> float:
+        return self.offset + self.slope * along
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+def upright(image: Image.Image, ink: np.ndarray, dpi: float) -> Image.Image:
+    """``image`` seen straight on: when the page's ruling lines show it photographed at a slant,
+    the image warped so that they stand upright and level again (and the page is turned
+    straight); else ``image`` itself."""
+    vertical = [v for v in _lines(ink, dpi) if v.length >= _FRAME_LINE * ink.shape[0]]
+    if len(vertical) < 2:
+        return image  # nothing to frame the page with (a page of text, a borderless table)
+    frame = _frame(vertical, _lines(ink.T, dpi), ink.shape)
+    if frame is None:
+        return image
+    left, right, top, bottom = frame
+    tilts = np.degrees(np.arctan([left.slope, right.slope, top.slope, bottom.slope]))
+    converging = max(abs(tilts[0] - tilts[1]), abs(tilts[2] - tilts[3]))
+    askew = abs((tilts[0] + tilts[1]) / 2 + (tilts[2] + tilts[3]) / 2)  # upright ⟂ level
+    if max(converging, askew) < _SLANT_DEGREES:
+        return image  # parallel and square: a flat page, its tilt is deskewing's
+    corners = [_meet(v, h) for v, h in ((left, top), (left, bottom), (right, bottom), (right, top))]
+    (tl, bl, br, tr) = np.array(corners)
+    width = (np.hypot(*(tr - tl)) + np.hypot(*(br - bl))) / 2
+    height = (np.hypot(*(bl - tl)) + np.hypot(*(br - tr))) / 2
+    cx, cy = np.mean(corners, axis=0)
+    x0, x1, y0, y1 = cx - width / 2, cx + width / 2, cy - height / 2, cy + height / 2
+    square = [(x0, y0), (x0, y1), (x1, y1), (x1, y0)]
+    coefficients = _homography(square, corners)
+    return image.transform(
+        image.size, Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BILINEAR,
+        fillcolor=255,
+    )  # fmt: skip
+
+
+def _meet(vertical: _Line, horizontal: _Line) -> tuple[float, float]:
+    """Where a near-vertical line (x of y) meets a near-horizontal one (y of x): (x, y)."""
+    x = (vertical.offset + vertical.slope * horizontal.offset) / (
+        1 - vertical.slope * horizontal.slope
+    )
+    return x, horizontal.at(x)
+
+
+def _homography(to: list, frm: list) -> list[float]:
+    """PIL's PERSPECTIVE coefficients mapping the output's ``to`` points onto the input's
+    ``frm`` points (four of each)."""
+    rows, rhs = [], []
+    for (x, y), (u, v) in zip(to, frm, strict=True):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+        rhs += [u, v]
+    return np.linalg.solve(np.array(rows, dtype=float), np.array(rhs, dtype=float)).tolist()
+
+
+def _frame(vertical: list[_Line], horizontal: list[_Line], shape: tuple[int, int]):
+    """The outermost long lines each way, (left, right, top, bottom), when they stand far
+    enough apart to frame the page's slant; else None. Only lines reaching across a good part
+    of the page count: their lean is measured to a few hundredths of a degree."""
+    h, w = shape
+    vertical = [v for v in vertical if v.length >= _FRAME_LINE * h]
+    horizontal = [r for r in horizontal if r.length >= _FRAME_LINE * w]
+    if len(vertical) < 2 or len(horizontal) < 2:
+        return None
+    middle_y = (min(v.start for v in vertical) + max(v.end for v in vertical)) / 2
+    left = min(vertical, key=lambda v: v.at(middle_y))
+    right = max(vertical, key=lambda v: v.at(middle_y))
+    middle_x = (left.at(middle_y) + right.at(middle_y)) / 2
+    top = min(horizontal, key=lambda r: r.at(middle_x))
+    bottom = max(horizontal, key=lambda r: r.at(middle_x))
+    if right.at(middle_y) - left.at(middle_y) < _FRAME_SPAN * w:
+        return None
+    if bottom.at(middle_x) - top.at(middle_x) < _FRAME_SPAN * h:
+        return None
+    return left, right, top, bottom
+
+
+def _lines(ink: np.ndarray, dpi: float) -> list[_Line]:
+    """The long near-vertical ruling lines of ``ink`` (pass ``ink.T`` for near-horizontal
+    ones): found on a reduced image over every small lean, then each fitted on the full one."""
+    factor = max(1, round(dpi / _SEARCH_DPI))
+    h, w = ink.shape
+    small = ink[: h - h % factor, : w - w % factor]
+    small = small.reshape(h // factor, factor, w // factor, factor).any(axis=(1, 3))
+    # Only ink in upright runs of three counts (a rule's; most letters' ink drops out).
+    upright_ink = small[1:-1] & small[:-2] & small[2:]
+    ys, xs = np.nonzero(upright_ink)
+    if ys.size == 0:
+        return []
+    sh, sw = small.shape
+    ys = ys + 1 - sh / 2  # about the middle row, so a lean does not move a line's middle
+    max_slope = np.tan(np.radians(_MAX_LEAN_DEGREES))
+    step = 1 / (sh / 2)  # a reduced pixel at the top and the bottom
+    slopes = np.arange(-max_slope, max_slope + step / 2, step)
+    pad = int(np.ceil(max_slope * sh / 2)) + 2
+    votes = np.stack(
+        [np.bincount(np.round(xs - ys * s).astype(np.int64) + pad, minlength=sw + 2 * pad)
+         for s in slopes]
+    )  # fmt: skip
+    min_len = _MIN_LINE_INCHES * dpi
+    found: list[_Line] = []
+    while True:
+        k, x = np.unravel_index(int(np.argmax(votes)), votes.shape)
+        if votes[k, x] * factor < min_len:
+            break
+        votes[:, max(0, x - 3) : x + 4] = 0  # one line per column of the reduced image
+        slope = float(slopes[k])
+        # On the full image: x = offset + slope * y, through the reduced line's middle.
+        middle = (x - pad + 0.5) * factor - slope * (sh / 2) * factor
+        line = _fitted(ink, middle, slope, factor + 2, dpi)
+        if line is None or line.length < min_len:
+            continue
+        # The same line found again at a neighbouring lean: the longer reading of it stands.
+        same = [f for f in found if _same_line(f, line, factor + 2)]
+        if all(f.length < line.length for f in same):
+            found = [f for f in found if f not in same] + [line]
+    return found
+
+
+def _same_line(a: _Line, b: _Line, reach: float) -> bool:
+    """``b`` runs along ``a`` (within ``reach`` pixels at both its ends)."""
+    return all(abs(a.at(t) - b.at(t)) <= reach for t in (b.start, b.end))
+
+
+def _fitted(ink: np.ndarray, offset: float, slope: float, reach: float, dpi: float):
+    """The line near ``x = offset + slope * y`` fitted to the ink within ``reach`` of it: each
+    row's ink there (where it is a rule's few pixels, not a crossing rule or a letter) at its
+    middle, the longest run of such rows with small gaps, a straight line through them."""
+    h, w = ink.shape
+    thick = max(3, round(0.03 * dpi) + 2)
+    ys_all, xs_mid = [], []
+    for top in range(0, h, 64):
+        rows = np.arange(top, min(h, top + 64))
+        centre = offset + slope * rows
+        lo = max(0, int(np.floor(centre.min() - reach)))
+        hi = min(w, int(np.ceil(centre.max() + reach)) + 1)
+        if hi <= lo:
+            continue
+        band = ink[top : top + rows.size, lo:hi]
+        xs = np.arange(lo, hi)[None, :]
+        near = band & (np.abs(xs - centre[:, None]) <= reach)
+        count = near.sum(axis=1)
+        keep = (count > 0) & (count <= thick)
+        if keep.any():
+            ys_all.append(rows[keep])
+            xs_mid.append((near * xs).sum(axis=1)[keep] / count[keep])
+    if not ys_all:
+        return None
+    ys, xs = np.concatenate(ys_all), np.concatenate(xs_mid)
+    # The longest run of rows with ink, bridging gaps a little wider than a speck's.
+    gap = max(2, round(_LINE_GAP_INCHES * dpi))
+    breaks = np.nonzero(np.diff(ys) > gap)[0]
+    starts = np.concatenate([[0], breaks + 1])
+    ends = np.concatenate([breaks, [ys.size - 1]])
+    best = int(np.argmax(ys[ends] - ys[starts]))
+    ys, xs = ys[starts[best] : ends[best] + 1], xs[starts[best] : ends[best] + 1]
+    if ys.size < 8 or ys.size < _SOLID * (ys[-1] - ys[0] + 1):
+        return None  # a line of text's feet, broken at every letter and word: no rule
+    for _ in range(3):  # a straight line, without the rows a letter touches
+        slope, offset = np.polyfit(ys, xs, 1)
+        keep = np.abs(xs - (offset + slope * ys)) <= 1.5
+        if keep.all() or keep.sum() < 8:
+            break
+        ys, xs = ys[keep], xs[keep]
+    return _Line(float(offset), float(slope), int(ys[0]), int(ys[-1]))
