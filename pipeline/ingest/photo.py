@@ -55,7 +55,9 @@ def evened(image: Image.Image, dpi: float) -> Image.Image:
     bright, dark = np.percentile(paper, 98), np.percentile(paper, 2)
     if bright <= 0 or (bright - dark) / bright < _UNEVEN_LIGHT:
         return image
-    light = paper_img.filter(ImageFilter.GaussianBlur(1.0)).resize((w, h), Image.Resampling.BILINEAR)
+    light = paper_img.filter(ImageFilter.GaussianBlur(1.0)).resize(
+        (w, h), Image.Resampling.BILINEAR
+    )
     ratio = gray.astype(np.float32) / np.maximum(np.asarray(light, dtype=np.float32), 1.0)
     return Image.fromarray(np.clip(ratio * 255.0, 0, 255).astype(np.uint8))
 
@@ -105,10 +107,13 @@ def upright(image: Image.Image, ink: np.ndarray, dpi: float) -> Image.Image:
     """``image`` seen straight on: when the page's ruling lines show it photographed at a slant,
     the image warped so that they stand upright and level again (and the page is turned
     straight); else ``image`` itself."""
-    vertical = [v for v in _lines(ink, dpi) if v.length >= _FRAME_LINE * ink.shape[0]]
+    factor = max(1, round(dpi / _SEARCH_DPI))
+    small = _reduced(ink, factor)
+    vertical = _lines(ink, small, factor, dpi)
+    vertical = [v for v in vertical if v.length >= _FRAME_LINE * ink.shape[0]]
     if len(vertical) < 2:
         return image  # nothing to frame the page with (a page of text, a borderless table)
-    frame = _frame(vertical, _lines(ink.T, dpi), ink.shape)
+    frame = _frame(vertical, _lines(ink.T, small.T, factor, dpi), ink.shape)
     if frame is None:
         return image
     left, right, top, bottom = frame
@@ -172,13 +177,18 @@ def _frame(vertical: list[_Line], horizontal: list[_Line], shape: tuple[int, int
     return left, right, top, bottom
 
 
-def _lines(ink: np.ndarray, dpi: float) -> list[_Line]:
-    """The long near-vertical ruling lines of ``ink`` (pass ``ink.T`` for near-horizontal
-    ones): found on a reduced image over every small lean, then each fitted on the full one."""
-    factor = max(1, round(dpi / _SEARCH_DPI))
+def _reduced(ink: np.ndarray, factor: int) -> np.ndarray:
+    """``ink`` in blocks of ``factor`` × ``factor`` pixels, a block inked where any pixel is (a
+    hairline stays a line)."""
     h, w = ink.shape
-    small = ink[: h - h % factor, : w - w % factor]
-    small = small.reshape(h // factor, factor, w // factor, factor).any(axis=(1, 3))
+    rows = ink[: h - h % factor].reshape(h // factor, factor, w).any(axis=1)
+    return rows[:, : w - w % factor].reshape(h // factor, w // factor, factor).any(axis=2)
+
+
+def _lines(ink: np.ndarray, small: np.ndarray, factor: int, dpi: float) -> list[_Line]:
+    """The long near-vertical ruling lines of ``ink`` (pass ``ink.T`` for near-horizontal
+    ones), found on ``small`` (``ink`` reduced by ``factor``) over every small lean, then each
+    fitted on the full image."""
     # Only ink in upright runs of three counts (a rule's; most letters' ink drops out).
     upright_ink = small[1:-1] & small[:-2] & small[2:]
     ys, xs = np.nonzero(upright_ink)
@@ -202,6 +212,8 @@ def _lines(ink: np.ndarray, dpi: float) -> list[_Line]:
             break
         votes[:, max(0, x - 3) : x + 4] = 0  # one line per column of the reduced image
         slope = float(slopes[k])
+        if _longest_run(small, x - pad - slope * sh / 2, slope) * factor < min_len:
+            continue  # ink in line, but no unbroken line of it (letters' stems, text's feet)
         # On the full image: x = offset + slope * y, through the reduced line's middle.
         middle = (x - pad + 0.5) * factor - slope * (sh / 2) * factor
         line = _fitted(ink, middle, slope, factor + 2, dpi)
@@ -212,6 +224,21 @@ def _lines(ink: np.ndarray, dpi: float) -> list[_Line]:
         if all(f.length < line.length for f in same):
             found = [f for f in found if f not in same] + [line]
     return found
+
+
+def _longest_run(small: np.ndarray, offset: float, slope: float) -> int:
+    """The longest run of rows of ``small`` inked at ``x = offset + slope * y`` (or a pixel
+    aside), bridging one blank row."""
+    rows = np.arange(small.shape[0])
+    xs = np.round(offset + slope * rows).astype(np.int64)
+    inked = np.zeros(rows.size, dtype=bool)
+    for dx in (-1, 0, 1):
+        at = np.clip(xs + dx, 0, small.shape[1] - 1)
+        inked |= small[rows, at] & (xs + dx >= 0) & (xs + dx < small.shape[1])
+    inked[1:-1] |= inked[:-2] & inked[2:]
+    edges = np.diff(np.concatenate([[0], inked.astype(np.int8), [0]]))
+    starts, ends = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]
+    return int((ends - starts).max()) if starts.size else 0
 
 
 def _same_line(a: _Line, b: _Line, reach: float) -> bool:
@@ -226,8 +253,8 @@ def _fitted(ink: np.ndarray, offset: float, slope: float, reach: float, dpi: flo
     h, w = ink.shape
     thick = max(3, round(0.03 * dpi) + 2)
     ys_all, xs_mid = [], []
-    for top in range(0, h, 64):
-        rows = np.arange(top, min(h, top + 64))
+    for top in range(0, h, 128):
+        rows = np.arange(top, min(h, top + 128))
         centre = offset + slope * rows
         lo = max(0, int(np.floor(centre.min() - reach)))
         hi = min(w, int(np.ceil(centre.max() + reach)) + 1)
