@@ -88,6 +88,16 @@ _FRAME_SPAN = 0.25
 _SLANT_DEGREES = 0.2
 
 
+# Without rules, the page's slant is read from its text: a margin is where lines begin after
+# at least this much blank paper (inches; wider than a space between words),
+_MARGIN_GAP_INCHES = 0.12
+# A margin is at least this many lines beginning there, each some rows of the reduced image
+# (a letter's height at _SEARCH_DPI, less its round edges).
+_MARGIN_LINES, _MARGIN_ROWS = 8, 4
+# and the text's margins and lines, less sharp than rules, must lean this far (degrees).
+_TEXT_SLANT_DEGREES = 0.5
+
+
 @dataclass(frozen=True)
 class _Line:
     """A ruling line as found on the page: ``across = offset + slope * along``, where ``along``
@@ -108,23 +118,21 @@ class _Line:
 
 
 def upright(image: Image.Image, ink: np.ndarray, dpi: float) -> Image.Image:
-    """``image`` seen straight on: when the page's ruling lines show it photographed at a slant,
-    the image warped so that they stand upright and level again (and the page is turned
-    straight); else ``image`` itself."""
+    """``image`` seen straight on: when the page's ruling lines (or, without them, its text's
+    margins and lines) show it photographed at a slant, the image warped so that they stand
+    upright and level again (and the page is turned straight); else ``image`` itself."""
     factor = max(1, round(dpi / _SEARCH_DPI))
     small = _reduced(ink, factor)
-    vertical = _lines(ink, small, factor, dpi)
-    vertical = [v for v in vertical if v.length >= _FRAME_LINE * ink.shape[0]]
-    if len(vertical) < 2:
-        return image  # nothing to frame the page with (a page of text, a borderless table)
-    frame = _frame(vertical, _lines(ink.T, small.T, factor, dpi), ink.shape)
+    frame, least = _ruled_frame(ink, small, factor, dpi), _SLANT_DEGREES
     if frame is None:
-        return image
+        frame, least = _text_frame(ink, small, factor, dpi), _TEXT_SLANT_DEGREES
+    if frame is None:
+        return image  # nothing to tell the page's slant by (a picture, a few lines)
     left, right, top, bottom = frame
     tilts = np.degrees(np.arctan([left.slope, right.slope, top.slope, bottom.slope]))
     converging = max(abs(tilts[0] - tilts[1]), abs(tilts[2] - tilts[3]))
     askew = abs((tilts[0] + tilts[1]) / 2 + (tilts[2] + tilts[3]) / 2)  # upright ⟂ level
-    if max(converging, askew) < _SLANT_DEGREES:
+    if max(converging, askew) < least:
         return image  # parallel and square: a flat page, its tilt is deskewing's
     corners = [_meet(v, h) for v, h in ((left, top), (left, bottom), (right, bottom), (right, top))]
     (tl, bl, br, tr) = np.array(corners)
@@ -138,6 +146,70 @@ def upright(image: Image.Image, ink: np.ndarray, dpi: float) -> Image.Image:
         image.size, Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BILINEAR,
         fillcolor=255,
     )  # fmt: skip
+
+
+def _ruled_frame(ink: np.ndarray, small: np.ndarray, factor: int, dpi: float):
+    """The frame of the page's long ruling lines (see ``_frame``), or None."""
+    vertical = _lines(ink, small, factor, dpi)
+    vertical = [v for v in vertical if v.length >= _FRAME_LINE * ink.shape[0]]
+    if len(vertical) < 2:
+        return None  # no table's rules to frame the page with (a page of text, borderless)
+    return _frame(vertical, _lines(ink.T, small.T, factor, dpi), ink.shape)
+
+
+def _text_frame(ink: np.ndarray, small: np.ndarray, factor: int, dpi: float):
+    """A frame from the page's text, (left, right, top, bottom), or None: upright, the margins
+    where many lines begin (the page's, a column's), fitted through the lines' first ink;
+    level, the lean of the text lines in the upper and in the lower half between them."""
+    from pipeline.ingest.ink import skew_angle
+
+    h, w = ink.shape
+    sh, sw = small.shape
+    gap = max(2, round(_MARGIN_GAP_INCHES * dpi / factor))
+    counts = np.zeros((sh, sw + 1), dtype=np.int32)
+    np.cumsum(small, axis=1, out=counts[:, 1:])
+    x = np.arange(sw)
+    before = counts[:, x] - counts[:, np.maximum(x - gap, 0)]
+    after = counts[:, np.minimum(x + 3 * gap, sw)] - counts[:, x]
+    ys, xs = np.nonzero(small & (before == 0) & (after >= gap))  # where a line's ink begins
+    margins = []
+    taken = np.zeros(ys.size, dtype=bool)
+    for offset, slope in _aligned(ys, xs, small.shape, _MARGIN_LINES * _MARGIN_ROWS):
+        # Each line's beginning belongs to one margin: the most followed one takes it first
+        # (a line across two margins' beginnings at a wrong lean is left too few).
+        near = ~taken & (np.abs(xs - (offset + slope * ys)) <= 1.5)
+        if near.sum() < 3 * _MARGIN_LINES * _MARGIN_ROWS:
+            continue
+        my, mx = ys[near], xs[near]
+        for _ in range(3):
+            slope, offset = np.polyfit(my, mx, 1)
+            keep = np.abs(mx - (offset + slope * my)) <= 1.0
+            if keep.all() or keep.sum() < 8:
+                break
+            my, mx = my[keep], mx[keep]
+        taken |= np.abs(xs - (offset + slope * ys)) <= 1.5
+        line = _Line(
+            factor * (offset + 0.5) - slope * factor * 0.5, float(slope),
+            int(my.min()) * factor, int(my.max() + 1) * factor,
+        )  # fmt: skip
+        if line.length >= _FRAME_LINE * h:
+            margins.append(line)
+    if len(margins) < 2:
+        return None
+    middle_y = h / 2
+    left = min(margins, key=lambda m: m.at(middle_y))
+    right = max(margins, key=lambda m: m.at(middle_y))
+    y0, y1 = max(left.start, right.start), min(left.end, right.end)
+    if right.at(middle_y) - left.at(middle_y) < _FRAME_SPAN * w or y1 - y0 < _FRAME_SPAN * h:
+        return None
+    x0, x1 = round(left.at(y0)), round(right.at(y0))
+    levels = []
+    for top, bottom in ((y0, (y0 + y1) // 2), ((y0 + y1) // 2, y1)):
+        angle = skew_angle(ink[top:bottom], _MAX_LEAN_DEGREES)  # the lines' whole width
+        slope = -np.tan(np.radians(angle))  # counter-clockwise: the line's right end higher
+        at_y = (top + bottom) / 2
+        levels.append(_Line(at_y - slope * (x0 + x1) / 2, float(slope), x0, x1))
+    return left, right, levels[0], levels[1]
 
 
 def _meet(vertical: _Line, horizontal: _Line) -> tuple[float, float]:
@@ -196,31 +268,13 @@ def _lines(ink: np.ndarray, small: np.ndarray, factor: int, dpi: float) -> list[
     # Only ink in upright runs of three counts (a rule's; most letters' ink drops out).
     upright_ink = small[1:-1] & small[:-2] & small[2:]
     ys, xs = np.nonzero(upright_ink)
-    if ys.size == 0:
-        return []
-    sh, sw = small.shape
-    ys = ys + 1 - sh / 2  # about the middle row, so a lean does not move a line's middle
-    max_slope = np.tan(np.radians(_MAX_LEAN_DEGREES))
-    step = 1 / (sh / 2)  # a reduced pixel at the top and the bottom
-    slopes = np.arange(-max_slope, max_slope + step / 2, step)
-    pad = int(np.ceil(max_slope * sh / 2)) + 2
-    votes = np.stack(
-        [np.bincount(np.round(xs - ys * s).astype(np.int64) + pad, minlength=sw + 2 * pad)
-         for s in slopes]
-    )  # fmt: skip
     min_len = _MIN_LINE_INCHES * dpi
     found: list[_Line] = []
-    while True:
-        k, x = np.unravel_index(int(np.argmax(votes)), votes.shape)
-        if votes[k, x] * factor < min_len:
-            break
-        votes[:, max(0, x - 3) : x + 4] = 0  # one line per column of the reduced image
-        slope = float(slopes[k])
-        if _longest_run(small, x - pad - slope * sh / 2, slope) * factor < min_len:
+    for offset, slope in _aligned(ys + 1, xs, small.shape, min_len / factor):
+        if _longest_run(small, offset, slope) * factor < min_len:
             continue  # ink in line, but no unbroken line of it (letters' stems, text's feet)
         # On the full image: x = offset + slope * y, through the reduced line's middle.
-        middle = (x - pad + 0.5) * factor - slope * (sh / 2) * factor
-        line = _fitted(ink, middle, slope, factor + 2, dpi)
+        line = _fitted(ink, (offset + 0.5) * factor, slope, factor + 2, dpi)
         if line is None or line.length < min_len:
             continue
         # The same line found again at a neighbouring lean: the longer reading of it stands.
@@ -228,6 +282,31 @@ def _lines(ink: np.ndarray, small: np.ndarray, factor: int, dpi: float) -> list[
         if all(f.length < line.length for f in same):
             found = [f for f in found if f not in same] + [line]
     return found
+
+
+def _aligned(ys: np.ndarray, xs: np.ndarray, shape: tuple[int, int], least: float):
+    """The lines ``x = offset + slope * y`` of the reduced image along which at least ``least``
+    of the points (``ys``, ``xs``) stand, leaning up to ``_MAX_LEAN_DEGREES``: (offset, slope),
+    the most followed first, one per few columns."""
+    if ys.size == 0:
+        return
+    sh, sw = shape
+    centred = ys - sh / 2  # about the middle row, so a lean does not move a line's middle
+    max_slope = np.tan(np.radians(_MAX_LEAN_DEGREES))
+    step = 1 / (sh / 2)  # a reduced pixel at the top and the bottom
+    slopes = np.arange(-max_slope, max_slope + step / 2, step)
+    pad = int(np.ceil(max_slope * sh / 2)) + 2
+    votes = np.stack(
+        [np.bincount(np.round(xs - centred * s).astype(np.int64) + pad, minlength=sw + 2 * pad)
+         for s in slopes]
+    )  # fmt: skip
+    while True:
+        k, x = np.unravel_index(int(np.argmax(votes)), votes.shape)
+        if votes[k, x] < least:
+            return
+        votes[:, max(0, x - 3) : x + 4] = 0  # one line per few columns of the reduced image
+        slope = float(slopes[k])
+        yield x - pad - slope * sh / 2, slope
 
 
 def _longest_run(small: np.ndarray, offset: float, slope: float) -> int:
