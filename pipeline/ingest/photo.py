@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageFilter
 
+from pipeline.ingest.ink import skew_angle
+
 __all__ = ["evened", "upright"]
 
 # ------------------------------------------------------------------------------- uneven light
@@ -161,8 +163,6 @@ def _text_frame(ink: np.ndarray, small: np.ndarray, factor: int, dpi: float):
     """A frame from the page's text, (left, right, top, bottom), or None: upright, the margins
     where many lines begin (the page's, a column's), fitted through the lines' first ink;
     level, the lean of the text lines in the upper and in the lower half between them."""
-    from pipeline.ingest.ink import skew_angle
-
     h, w = ink.shape
     sh, sw = small.shape
     gap = max(2, round(_MARGIN_GAP_INCHES * dpi / factor))
