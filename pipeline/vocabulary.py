@@ -106,8 +106,9 @@ _MARK_WRAPPING = "().[]"
 # Labels and running text of a status notat.
 TEMA_HEADING = re.compile(r"^Tema\s+(\d+)\s*[:.]\s*(.*)$", re.IGNORECASE)
 # "I alt", also as OCR reads it from a scan ("l alt", "lalt", "| alt", "1 alt", "lat": the I
-# and the l run together; "Il alt", "lt alt": the I read as two strokes).
-_TOTALS = re.compile(r"^(?:[il1|!][ilt]?\s*alt|lat)\b\s*:?", re.IGNORECASE)
+# and the l run together; "Il alt", "lt alt": the I read as two strokes; "talt": a bold I read
+# as a t, run together, only as the whole label: "Talt" is a word a wording may begin with).
+_TOTALS = re.compile(r"^(?:[il1|!][ilt]?\s*alt|lat)\b\s*:?|^talt\s*:?\s*(?:\d|$)", re.IGNORECASE)
 PAGE_FOOTER = re.compile(r"^(Side\s+)?\d+\s*(af|/)\s*\d+$|^Side\s+\d+$", re.IGNORECASE)
 BILAG_TAG = re.compile(r"\(\s*bilag\s*(\d)\s*\)", re.IGNORECASE)
 # "Foreslås omformuleret til:", however its words are spaced or broken over lines.

@@ -425,7 +425,7 @@ def bench_scans() -> None:
     ours_s = plain_s = total_pages = 0.0
     print(f"   {'scan':<28} pages  pipeline  s/page   plain tesseract  s/page   ({cores} cores)")
     for name in ("2020_300dpi_clean", "2021_150dpi_with_ocr_layer", "2020_copy_of_a_copy",
-                 "koncept_200dpi_tilted"):  # fmt: skip
+                 "2021_phone_photo", "koncept_200dpi_tilted"):  # fmt: skip
         scan = WHOLE_SCANS[name]
         path = scanned(_whole_source(scan), name=f"whole_{name}", kind=scan.kind)
         words = period_vocabulary(scan.notat)

@@ -97,3 +97,13 @@ def test_a_proposed_drop_and_the_date_line_are_read_back():
     assert find_dato(FORM_DATE_LINE) is None  # the form's blank date line is no date
     based_on = v.FORM_BASED_ON_LINE.search(f"{v.FORM_BASED_ON} 28. maj 2020.")
     assert based_on is not None and based_on.group(1) == "28. maj 2020"
+
+
+@pytest.mark.parametrize("read", ["l alt", "lalt", "| alt", "Il alt", "talt", "talt 4 1"])
+def test_the_totals_label_is_known_as_ocr_reads_it(read):
+    assert v.is_totals_label(read)
+
+
+@pytest.mark.parametrize("wording", ["Talt med borgerne om rygning", "Alt om kost", "Tal og fakta"])
+def test_a_wording_that_begins_like_the_totals_label_is_no_totals_row(wording):
+    assert not v.is_totals_label(wording)

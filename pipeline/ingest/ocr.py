@@ -37,6 +37,7 @@ from pipeline.ingest.ink import (
     split_at_spaces,
 )
 from pipeline.ingest.ocr_settings import DEFAULT_OCR, OcrSettings
+from pipeline.ingest.photo import evened, upright
 from pipeline.ingest.tesseract import (
     OcrError,
     OcrWord,
@@ -313,10 +314,14 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
         shrink = _A4_LONG_PT / max(width_pt, height_pt)
         width_pt, height_pt = width_pt * shrink, height_pt * shrink
     dpi = image.width / (width_pt / 72) if width_pt else settings.dpi
-    gray = image
+    gray = evened(image, dpi)  # a photo's shadow lifted; a scan's even paper left alone
     arr = np.asarray(gray)
     level = min(otsu(arr), 200)  # turning the page does not change its ink's grey
     ink = arr < level
+    seen = upright(gray, ink, dpi)  # a photo's slant undone (its rules upright and level)
+    if seen is not gray:
+        gray = seen
+        ink = np.asarray(gray) < level
     angle = skew_angle(ink, settings.max_skew_degrees)  # specks do not tilt the lines
     if abs(angle) >= 0.05:
         gray = gray.rotate(-angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
