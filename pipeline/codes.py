@@ -58,6 +58,7 @@ FindingCode = Literal[
     "no_mark",
     "untagged_wording",
     "empty_goal",
+    "stray_text",
     "set_aside",
     # ingest: how the file was read
     "ocr_used",
@@ -200,6 +201,10 @@ FINDINGS: dict[FindingCode, FindingText] = {
         _ROW + ": formulering {stmt_no} har ingen bilagshenvisning: »{wording}«"
     )),
     "empty_goal": FindingText("error", _ROW + ": målcellen er tom"),
+    "stray_text": FindingText("warning", (
+        _ROW + ": et løst tegn »{text}« i målcellen er ikke læst som en formulering (fx støv på en "
+        "skannet side); kontrollér cellen"
+    )),
     "set_aside": FindingText("info", {
         "running": "{pages}: tekst, der gentages samme sted på siderne (sidehoved eller sidefod, "
         "fx »{text}«), er ikke læst som en del af tabellerne",

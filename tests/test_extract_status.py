@@ -300,6 +300,18 @@ def test_untagged_wording_gets_empty_bilag_and_warning(tmp_path):
     assert "række 1" in finding.message and "side 1" in finding.message
 
 
+def test_a_lone_letter_in_the_goal_cell_is_no_wording_but_a_warning(tmp_path):
+    """A speck OCR reads "i", or a stray keystroke, on a paragraph of its own in a goal cell is
+    no goal (it would be reported as a new goal "i"): it is left out, and a warning names it."""
+    doc = notat(_simple_theme(1, goal_row("a", ("Bevægelse og kost for de helt små børn", "2"))))
+    markup = {(1, 1): ["Bevægelse og kost for de helt små børn (bilag 2)", "i"]}
+    parsed = extract(render_notat(tmp_path / "n.pdf", doc, goal_markup=markup))
+    assert_matches(parsed, doc)
+    (finding,) = parsed.findings
+    assert (finding.code, finding.severity, finding.row_no) == ("stray_text", "warning", 1)
+    assert "»i«" in finding.message and "side 1" in finding.message
+
+
 def test_lowercase_x_is_a_mark_but_x_in_remark_is_not(tmp_path):
     doc = notat(
         _simple_theme(

@@ -481,6 +481,11 @@ class _Emitter:
         )
         goal_no, text = _goal_number(raw, text)
         wordings, proposed = split_wordings(text)
+        for stray in [w for w, bilag in wordings if not bilag and _stray(w)]:
+            self.findings.append(Finding.of(
+                "stray_text", self.doc_id, theme.no, row_no, page=page_first, text=stray
+            ))  # fmt: skip
+        wordings = [(w, bilag) for w, bilag in wordings if bilag or not _stray(w)]
         remark = normalize_text(
             _join_lines(
                 raw.remark,
@@ -521,6 +526,12 @@ class _Emitter:
                 Finding.of("empty_goal", self.doc_id, theme.no, row_no, page=page_first)
             )
         self.rows.append(row)
+
+
+def _stray(wording: str) -> bool:
+    """An untagged paragraph of the goal cell with fewer than two letters or digits ("i", "1",
+    "·"): OCR's reading of a speck, or a stray keystroke; no goal is worded so."""
+    return sum(c.isalnum() for c in wording) < 2
 
 
 def _counts_only(line: Line) -> bool:
