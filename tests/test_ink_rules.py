@@ -57,3 +57,20 @@ def test_the_tops_of_large_letters_run_together_are_no_rule():
         ink[206:260, x : x + 12] = True
     horizontal, _ = rules_in(ink, DPI)
     assert horizontal == []
+
+
+def test_a_rule_with_text_close_beside_it_stays_a_rule():
+    """A cell without padding: its lines of text stand a few pixels from the rule on either
+    side, with paper between; the rule is a rule (the check above must not take it for text)."""
+    ink = _page()
+    _box(ink)
+    ink[100:803, 700:703] = True  # the rule between two columns
+    for top in range(120, 780, 40):  # lines of letters 4 px left and right of it
+        for x in range(560, 696, 14):
+            ink[top : top + 25, x : x + 9] = True
+        for x in range(707, 850, 14):
+            ink[top : top + 25, x : x + 9] = True
+        ink[top : top + 25, 690:696] = True  # a letter's stroke along the rule's side
+        ink[top : top + 25, 707:713] = True
+    _, vertical = rules_in(ink, DPI)
+    assert any(s <= 103 and e >= 800 and 699 <= a <= 703 for a, _, s, e in vertical)

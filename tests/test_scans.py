@@ -511,24 +511,11 @@ HELD_OUT_SCANS: dict[str, WholeScan] = {
 }
 
 
-# Their first run (after the work on the named scans): 99.9 %, 89.2 %, 93.8 % of fields.
-_HELD_OUT_SHORT = {
-    "held_out_1": "89.2 % on its first run: a 150-dpi scan with an OCR layer, speckle and JPEG; "
-    "a stray 'i' read as a wording of its own, letters in long words",
-    "held_out_2": "93.8 % on its first run: a 150-dpi scan; a stray 'i' read as a wording of its "
-    "own, a '(bilag 2)' tag read '(bilag X'",
-}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=_HELD_OUT_SHORT[n]))
-        if n in _HELD_OUT_SHORT
-        else n
-        for n in sorted(HELD_OUT_SCANS)
-    ],
-)
+# Their first run (after the work on the named scans): 99.9 %, 89.2 %, 93.8 % of fields; the
+# two 150-dpi scans lost most to a speck read "i" and taken for a wording of its own (every
+# wording after it then compared one place off). With such a lone letter left out (a stray_text
+# warning) and the rules found as they are now: 99.9 %, 99.1 %, 99.4 %.
+@pytest.mark.parametrize("name", sorted(HELD_OUT_SCANS))
 def test_held_out_scan_reads_like_born_digital(name):
     WHOLE_SCANS.setdefault(name, HELD_OUT_SCANS[name])
     assert_whole_scan_read(name)

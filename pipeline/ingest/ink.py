@@ -196,16 +196,29 @@ def _long_runs(mask: np.ndarray, min_len: int, max_thick: int,
     return [r for r in rules if r[3] - r[2] >= min_len]
 
 
-_TEXT_BESIDE = 0.35  # a run with ink this close beside it over this share of its length is text
+# A run whose edge ink goes on from, straight outwards for _HANGING pixels, over this share of
+# its length is text: the tops of a line of large bold letters run together, the letters hanging
+# from them.
+_TEXT_BESIDE = 0.35
+_HANGING = 4
 
 
 def _clear(rule: tuple[int, int, int, int], mask: np.ndarray) -> bool:
-    """Paper beside the run on both sides, but for what crosses it: a rule, not the tops of a
-    line of large bold letters run together (a title in a copy of a copy)."""
+    """No letters hang from the run on either side: a rule, not the tops of a line of large bold
+    letters run together (a title in a copy of a copy). Text near a rule (a cell without
+    padding) stands apart from it, paper between, and does not count."""
     a, b, s, e = rule
-    above = mask[max(0, a - 5) : max(0, a - 2), s:e].any(axis=0).mean()
-    below = mask[b + 3 : b + 6, s:e].any(axis=0).mean()
-    return max(above, below) < _TEXT_BESIDE
+    above = mask[max(0, a - _HANGING) : a, s:e][::-1]
+    below = mask[b + 1 : b + 1 + _HANGING, s:e]
+    return max(_hanging(above), _hanging(below)) < _TEXT_BESIDE
+
+
+def _hanging(band: np.ndarray) -> float:
+    """The share of a run's columns whose ink goes on through every row of ``band`` (its rows
+    outward from the run's edge)."""
+    if band.shape[0] < _HANGING or band.shape[1] == 0:
+        return 0.0
+    return float(band.all(axis=0).mean())
 
 
 @dataclass(frozen=True)
