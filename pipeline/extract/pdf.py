@@ -386,12 +386,18 @@ def _disordered(chars: list[tuple], settings: PageSettings) -> bool:
     runs the PDF draws them in."""
     steps = back = 0
     tolerance = settings.line_tolerance_pt
-    for p, c in itertools.pairwise(chars):
-        if c[_C_TEXT].isspace() or p[_C_TEXT].isspace():
+    previous = None  # the glyph before, unless it is a space (a step across a space is none)
+    for c in chars:
+        if c[_C_TEXT].isspace():
+            previous = None
             continue
-        steps += 1
-        same_line = abs(c[_C_TOP] - p[_C_TOP]) <= tolerance
-        back += c[_C_TOP] < p[_C_TOP] - tolerance or (same_line and c[_C_X0] < p[_C_X0])
+        if previous is not None:
+            steps += 1
+            rise = c[_C_TOP] - previous[_C_TOP]
+            # up the page, or on the same line and to the left
+            if rise < -tolerance or (rise <= tolerance and c[_C_X0] < previous[_C_X0]):
+                back += 1
+        previous = c
     return steps >= settings.disorder_min_steps and back > settings.disorder * steps
 
 
