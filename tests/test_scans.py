@@ -658,3 +658,29 @@ def test_the_run_hands_a_new_notat_the_words_of_the_notats_read_before(tmp_path)
     assert run.run_report(inp, out, stages=stages) == 0
     words = given["status_2021.pdf"]
     assert isinstance(words, Vocabulary) and {"Færre", "borgere", "ryger"} <= set(words.counts)
+
+
+def test_lines_read_in_one_tesseract_run_read_as_each_alone(tmp_path, monkeypatch):
+    """The lines a page's reading left letters out of are read again in one tesseract run (the
+    model loaded once): each line must come back as it does read alone as one line."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from pipeline.ingest.tesseract import OCR_CACHE_ENV, parse_hocr, read_lines, read_words
+
+    _require_ocr()
+    monkeypatch.delenv(OCR_CACHE_ENV, raising=False)  # tesseract itself, both ways
+    font = ImageFont.truetype(
+        str(Path(__file__).parents[1] / "pipeline/fonts/Carlito-Regular.ttf"), 42
+    )
+    lines = ["Tryghed i trafikken for skolebørn (bilag 2)", "6 - 13 år", "Øget fokus på leg, 40 %"]
+    images = []
+    for text in lines:
+        image = Image.new("L", (1500, 80), 255)
+        ImageDraw.Draw(image).text((20, 12), text, font=font, fill=0)
+        images.append(image)
+    together = read_lines(images, timeout=60)
+    alone = [parse_hocr(read_words(image, timeout=60, psm=7)) for image in images]
+    assert [[(w.text, w.x0, w.top) for w in ws] for ws in together] == [
+        [(w.text, w.x0, w.top) for w in ws] for ws in alone
+    ]
+    assert " ".join(w.text for w in together[0]) == lines[0]

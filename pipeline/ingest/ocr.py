@@ -45,6 +45,7 @@ from pipeline.ingest.tesseract import (
     parse_hocr,
     punctuation_joined,
     read_digits,
+    read_lines,
     read_words,
 )
 
@@ -159,27 +160,28 @@ def _reread_lines(image: Image.Image, ink: np.ndarray, words: list[OcrWord], em_
     for w in words:
         by_line.setdefault(w.line, []).append(w)
     out = [w for w in words if w.line not in missing]
-    next_line = max(by_line) + 1
+    crops = {}
     for line, boxes in missing.items():
         old = by_line[line]
         x0 = min([w.x0 for w in old] + [b[0] for b in boxes]) - round(0.3 * em_px)
         x1 = max([w.x1 for w in old] + [b[2] for b in boxes]) + round(0.3 * em_px)
         top = min([w.top for w in old] + [b[1] for b in boxes]) - round(0.15 * em_px)
         bottom = max([w.bottom for w in old] + [b[3] for b in boxes]) + round(0.15 * em_px)
-        x0, top = max(0, x0), max(0, top)
-        try:
-            hocr = read_words(image.crop((x0, top, x1, bottom)), settings.page_timeout, psm=7)
-        except OcrError:
-            out += old
-            continue
+        crops[line] = (max(0, x0), max(0, top), x1, bottom)
+    try:  # every line in one tesseract run, each read as the one line it is
+        readings = read_lines([image.crop(box) for box in crops.values()], settings.page_timeout)
+    except OcrError:
+        return words
+    next_line = max(by_line) + 1
+    for (line, (x0, top, _, _)), read in zip(crops.items(), readings, strict=True):
         new = [
             replace(w, x0=w.x0 + x0, x1=w.x1 + x0, top=w.top + top, bottom=w.bottom + top,
                     baseline=w.baseline + top, line=next_line)
-            for w in parse_hocr(hocr)
+            for w in read
         ]  # fmt: skip
         next_line += 1
         sure = [w for w in new if w.confidence >= settings.low_confidence]
-        out += _merged(old, sure, boxes)
+        out += _merged(by_line[line], sure, missing[line])
     return out
 
 
