@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz.distance import Levenshtein
@@ -157,6 +158,7 @@ _HYPHENS = "\u00ad\u2010\u2011\u2012\u2013-"
 _SQUEEZE = re.compile(rf"[\s{_HYPHENS}]+")
 
 
+@lru_cache(maxsize=8192)  # asked of the same words on every line of every page
 def squeeze(text: str) -> str:
     """``text`` as header cells are compared: NFC, case folded, no spaces, breaks or hyphens."""
     return _SQUEEZE.sub("", unicodedata.normalize("NFC", text).casefold())
@@ -175,6 +177,7 @@ _PREFIXES: frozenset[str] = frozenset(
 _TWO_EDITS_FROM = 16
 
 
+@lru_cache(maxsize=8192)  # asked of the same words on every line of every page
 def heading_column(text: str) -> ColumnKey | None:
     """The column a header cell's whole text names, or None when it names none. A long heading
     one letter off (OCR read the last "t" as "É") still names its column, and a very long one
@@ -215,6 +218,7 @@ def heading_prefix(text: str) -> bool:
     return bool(squeezed) and squeezed in _PREFIXES
 
 
+@lru_cache(maxsize=8192)  # asked of the same words on every line of every page
 def heading_start(text: str) -> ColumnKey | None:
     """The column whose heading ``text`` (a header cell's first word or line) begins, when only
     one column's headings begin so: "Gennemført/" and "Igangsat/" the started column, "Ikke"
