@@ -34,9 +34,9 @@ test: $(STAMP_TEST) ## run the test suite (what CI runs)
 	@$(COMPILE)
 	$(PY) -m pytest
 
-check: $(STAMP_TEST) ## the quick lane of the tests: no OCR, no fault injection, no slow matrices
+check: $(STAMP_TEST) ## the quick lane of the tests: no OCR, no fault injection, no slow matrices, no LibreOffice
 	@$(COMPILE)
-	$(PY) -m pytest -q -m "not slow and not ocr and not faults"
+	$(PY) -m pytest -q -m "not slow and not ocr and not faults and not libreoffice"
 
 lint: $(STAMP_TEST) ## ruff lint and format check
 	$(PY) -m ruff check pipeline schemas tests

@@ -137,6 +137,7 @@ def test_three_partial_forms_make_one_period_with_conflicts_and_gaps_said(blank_
     assert all(log[f"skema_{u}.docx"]["status"] == "ok" for u in units)
 
 
+@pytest.mark.libreoffice
 def test_a_form_and_its_pdf_twin_count_once(blank_form, tmp_path):
     if missing_program("docx"):
         pytest.skip("LibreOffice is needed to save the filled form as PDF")
