@@ -73,6 +73,21 @@ def short_pdf(variant: str = "ruled") -> Path:
     return layout_pdf(legacy_layout("reportlab", variant), SHORT_NOTAT, f"scanshort_{variant}")
 
 
+def read_errors(doc, notat: StatusNotat = SHORT_NOTAT) -> list[str]:
+    """Every field of ``notat`` (the short notat unless named) that ``doc`` read wrong."""
+    return field_errors(
+        title=doc.document.title, date=doc.document.date, goal_rows=doc.goal_rows,
+        theme_totals=doc.theme_totals, doc_id=doc.document.doc_id, notat=notat,
+    )  # fmt: skip
+
+
+def assert_short_read(doc, what: str) -> None:
+    """``doc`` read the short notat to the scans' bar; ``what`` names it in the printed figure."""
+    errors = read_errors(doc)
+    print(f"\n{what}: {1 - len(errors) / count_fields(SHORT_NOTAT):.1%}", errors)
+    assert 1 - len(errors) / count_fields(SHORT_NOTAT) >= MIN_ACCURACY, errors
+
+
 @cache
 def read_scan(kind_name: str, variant: str = "ruled", kind: ScanKind | None = None) -> ScanReading:
     _require_ocr()
@@ -81,10 +96,7 @@ def read_scan(kind_name: str, variant: str = "ruled", kind: ScanKind | None = No
     result = ingest_file(path, sha256=sha256_of(path), limits=LIMITS)
     doc = result.document
     assert doc is not None, result.entry.reason
-    errors = field_errors(
-        title=doc.document.title, date=doc.document.date, goal_rows=doc.goal_rows,
-        theme_totals=doc.theme_totals, doc_id=doc.document.doc_id, notat=SHORT_NOTAT,
-    )  # fmt: skip
+    errors = read_errors(doc)
     reading = ScanReading(result, errors, count_fields(SHORT_NOTAT))
     print(
         f"\nscan {kind_name} ({variant}): {reading.total - len(errors)}/{reading.total} fields "
@@ -189,12 +201,7 @@ def _read_by_ocr_to_the_bar(path: Path, what: str):
     assert result.entry.status == "ok", result.entry.reason
     assert result.used_ocr and "font cannot be decoded" in result.entry.reason
     doc = result.document
-    errors = field_errors(
-        title=doc.document.title, date=doc.document.date, goal_rows=doc.goal_rows,
-        theme_totals=doc.theme_totals, doc_id=doc.document.doc_id, notat=SHORT_NOTAT,
-    )  # fmt: skip
-    print(f"\n{what}: {1 - len(errors) / count_fields(SHORT_NOTAT):.1%}", errors)
-    assert 1 - len(errors) / count_fields(SHORT_NOTAT) >= MIN_ACCURACY, errors
+    assert_short_read(doc, what)
     return doc
 
 
@@ -370,10 +377,7 @@ def read_whole(name: str, scan: WholeScan) -> tuple[IngestResult, list[str], int
         from tests.fixtures.render import NOTATS
 
         notat = NOTATS[scan.notat]
-        errors = field_errors(
-            title=doc.document.title, date=doc.document.date, goal_rows=doc.goal_rows,
-            theme_totals=doc.theme_totals, doc_id=doc.document.doc_id, notat=notat,
-        )  # fmt: skip
+        errors = read_errors(doc, notat)
         total = count_fields(notat)
     print(
         f"\nwhole scan {name}: {total - len(errors)}/{total} fields ({1 - len(errors) / total:.1%})"
@@ -475,12 +479,7 @@ def test_a_scan_on_a_page_five_metres_wide_is_scaled_before_it_is_read(tmp_path)
     result = ingest_file(huge, sha256=sha256_of(huge), limits=LIMITS)
     assert result.entry.status == "ok", result.entry.reason
     doc = result.document
-    errors = field_errors(
-        title=doc.document.title, date=doc.document.date, goal_rows=doc.goal_rows,
-        theme_totals=doc.theme_totals, doc_id=doc.document.doc_id, notat=SHORT_NOTAT,
-    )  # fmt: skip
-    print(f"\n5 x 5 m page: {1 - len(errors) / count_fields(SHORT_NOTAT):.1%}", errors)
-    assert 1 - len(errors) / count_fields(SHORT_NOTAT) >= MIN_ACCURACY, errors
+    assert_short_read(doc, "5 x 5 m page")
 
 
 # --------------------------------------------------------------------------- held out
@@ -568,11 +567,7 @@ def test_a_visible_text_layer_poorer_than_its_image_is_replaced_page_by_page():
     assert result.entry.status == "ok", result.entry.reason
     assert "text layer says less than the image" in result.entry.reason
     doc = result.document
-    errors = field_errors(
-        title=doc.document.title, date=doc.document.date, goal_rows=doc.goal_rows,
-        theme_totals=doc.theme_totals, doc_id=doc.document.doc_id, notat=SHORT_NOTAT,
-    )  # fmt: skip
-    assert 1 - len(errors) / count_fields(SHORT_NOTAT) >= MIN_ACCURACY, errors
+    assert_short_read(doc, "poorer visible layer")
 
 
 # --------------------------------------------------------------------------- changed wordings
@@ -627,10 +622,7 @@ def test_the_vocabulary_never_turns_a_changed_wording_back_into_last_periods():
         ]
         for new in _CHANGES.values():
             assert new in texts, f"{name}: {new!r} not read as printed"
-        errors = field_errors(
-            title=doc.document.title, date=doc.document.date, goal_rows=doc.goal_rows,
-            theme_totals=doc.theme_totals, doc_id=doc.document.doc_id, notat=CHANGED_NOTAT,
-        )  # fmt: skip
+        errors = read_errors(doc, CHANGED_NOTAT)
         print(f"\nchanged wordings, {name}: {1 - len(errors) / count_fields(CHANGED_NOTAT):.1%}")
         assert 1 - len(errors) / count_fields(CHANGED_NOTAT) >= MIN_ACCURACY, errors
 

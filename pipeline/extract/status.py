@@ -481,11 +481,12 @@ class _Emitter:
         )
         goal_no, text = _goal_number(raw, text)
         wordings, proposed = split_wordings(text)
-        for stray in [w for w, bilag in wordings if not bilag and _stray(w)]:
-            self.findings.append(Finding.of(
-                "stray_text", self.doc_id, theme.no, row_no, page=page_first, text=stray
-            ))  # fmt: skip
-        wordings = [(w, bilag) for w, bilag in wordings if bilag or not _stray(w)]
+        stray = [w for w, bilag in wordings if not bilag and _stray(w)]
+        wordings = [(w, bilag) for w, bilag in wordings if w not in stray or bilag]
+        self.findings += [
+            Finding.of("stray_text", self.doc_id, theme.no, row_no, page=page_first, text=text)
+            for text in stray
+        ]
         remark = normalize_text(
             _join_lines(
                 raw.remark,
